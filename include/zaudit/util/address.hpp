@@ -1,0 +1,59 @@
+#pragma once
+/// \file IP addresses and transport endpoints, as values that fit a flat flow table.
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace zaudit::util {
+
+/// An IPv4 or IPv6 address. IPv4 is stored as an IPv4-mapped IPv6 address so that both
+/// families compare and hash the same way.
+class IpAddress {
+public:
+    IpAddress() = default;
+    static IpAddress v4(std::uint32_t host_order);
+    static IpAddress v4_bytes(const std::uint8_t* four);
+    static IpAddress v6_bytes(const std::uint8_t* sixteen);
+    /// "192.0.2.1" or "2001:db8::1"; nullopt when it is neither.
+    static std::optional<IpAddress> parse(std::string_view text);
+
+    [[nodiscard]] bool is_v4() const;
+    [[nodiscard]] bool is_unspecified() const;
+    [[nodiscard]] std::string to_string() const;
+    [[nodiscard]] const std::array<std::uint8_t, 16>& bytes() const { return m_bytes; }
+    auto operator<=>(const IpAddress&) const = default;
+
+private:
+    std::array<std::uint8_t, 16> m_bytes{};
+};
+
+/// Address and port. Printed "192.0.2.1:4000" or "[2001:db8::1]:4000" (DESIGN.md section 5).
+struct Endpoint {
+    IpAddress address;
+    std::uint16_t port = 0;
+    [[nodiscard]] std::string to_string() const;
+    auto operator<=>(const Endpoint&) const = default;
+};
+
+std::size_t hash_value(const IpAddress& address);
+
+}  // namespace zaudit::util
+
+template <>
+struct fmt::formatter<zaudit::util::IpAddress> : fmt::formatter<std::string_view> {
+    auto format(const zaudit::util::IpAddress& a, fmt::format_context& ctx) const {
+        return fmt::formatter<std::string_view>::format(a.to_string(), ctx);
+    }
+};
+template <>
+struct fmt::formatter<zaudit::util::Endpoint> : fmt::formatter<std::string_view> {
+    auto format(const zaudit::util::Endpoint& e, fmt::format_context& ctx) const {
+        return fmt::formatter<std::string_view>::format(e.to_string(), ctx);
+    }
+};
