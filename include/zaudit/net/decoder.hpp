@@ -1,0 +1,53 @@
+#pragma once
+/// \file From a captured frame to a transport packet: link layer, IPv4/IPv6, fragments, UDP/TCP.
+
+#include <array>
+#include <cstdint>
+
+#include "zaudit/capture/frame.hpp"
+#include "zaudit/net/defragmenter.hpp"
+#include "zaudit/net/packet.hpp"
+
+namespace zaudit::net {
+
+/// What became of a frame. Everything but `ok` is counted, never silently dropped.
+enum class DecodeStatus : std::uint8_t {
+    ok,
+    not_ip,            ///< ARP, LLDP, ... : nothing for us
+    other_transport,   ///< ICMP, SCTP, ESP ...
+    fragment_pending,  ///< an IP fragment kept for reassembly
+    truncated,         ///< headers cut short by the snap length or the frame's end
+    malformed,         ///< impossible header values
+    count_
+};
+
+const char* to_string(DecodeStatus status);
+
+struct DecodeStats {
+    std::array<std::uint64_t, static_cast<std::size_t>(DecodeStatus::count_)> by_status{};
+    std::uint64_t vlan_tagged = 0;
+    std::uint64_t ipv6 = 0;
+};
+
+/// Decodes frames; keeps the defragmenter, the only state it needs.
+class Decoder {
+public:
+    explicit Decoder(DefragLimits limits = {}) : m_defragmenter{limits} {}
+
+    /// Fills `out` when the frame carries (or completes) a UDP datagram or TCP segment.
+    DecodeStatus decode(const capture::Frame& frame, Packet& out);
+
+    [[nodiscard]] const DecodeStats& stats() const { return m_stats; }
+    [[nodiscard]] const DefragStats& defrag_stats() const { return m_defragmenter.stats(); }
+
+private:
+    DecodeStatus decode_link(const capture::Frame& frame, Packet& out);
+    DecodeStatus decode_ipv4(util::ByteReader ip, Packet& out);
+    DecodeStatus decode_ipv6(util::ByteReader ip, Packet& out);
+    DecodeStatus decode_transport(std::uint8_t protocol, util::Bytes segment, bool cut_short, Packet& out);
+
+    Defragmenter m_defragmenter;
+    DecodeStats m_stats;
+};
+
+}  // namespace zaudit::net

@@ -1,0 +1,286 @@
+#include "zaudit/capture/reader.hpp"
+
+#include <pcap/pcap.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "zaudit/crypto/hash.hpp"
+#include "zaudit/util/hex.hpp"
+
+namespace zaudit::capture {
+namespace {
+
+struct PcapCloser {
+    void operator()(pcap_t* p) const { pcap_close(p); }
+};
+using PcapPtr = std::unique_ptr<pcap_t, PcapCloser>;
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+/// The capture format from the file's magic number (libpcap reads both, but the report names it).
+std::string format_from_magic(std::FILE* file) {
+    std::array<unsigned char, 4> magic{};
+    const std::size_t n = std::fread(magic.data(), 1, magic.size(), file);
+    std::rewind(file);
+    if (n < magic.size()) {
+        return "unknown";
+    }
+    const std::uint32_t be = (std::uint32_t{magic[0]} << 24) | (std::uint32_t{magic[1]} << 16) |
+                             (std::uint32_t{magic[2]} << 8) | magic[3];
+    switch (be) {
+        case 0xa1b2c3d4: case 0xd4c3b2a1: return "pcap";
+        case 0xa1b23c4d: case 0x4d3cb2a1: return "pcap-ns";
+        case 0x0a0d0d0a: return "pcapng";
+        default: return "unknown";
+    }
+}
+
+/// libpcap's messages for a file it cannot open are terse; say what a person can act on.
+std::string explain_open_failure(const std::string& path, std::FILE* file, const char* pcap_message) {
+    struct stat info {};
+    if (::fstat(fileno(file), &info) == 0 && info.st_size == 0) {
+        return fmt::format("{}: empty file, not a capture", path);
+    }
+    if (format_from_magic(file) == "unknown") {
+        return fmt::format("{}: not a pcap or pcapng capture ({})", path, pcap_message);
+    }
+    return fmt::format("{}: {}", path, pcap_message);
+}
+
+/// Copies stdin to an anonymous temporary file while hashing it: libpcap needs a seekable
+/// file for pcapng, and the report needs the input's SHA-256. Disk, not memory, holds it.
+util::Expected<std::pair<FilePtr, std::string>> spool_stdin() {
+    FilePtr spool{std::tmpfile()};
+    if (!spool) {
+        return util::Error{fmt::format("-: cannot create a temporary file: {}", std::strerror(errno))};
+    }
+    crypto::Hasher hasher{crypto::HashAlgorithm::sha256};
+    std::vector<std::uint8_t> block(1 << 16);
+    while (const std::size_t n = std::fread(block.data(), 1, block.size(), stdin)) {
+        hasher.update(util::Bytes{block.data(), n});
+        if (std::fwrite(block.data(), 1, n, spool.get()) != n) {
+            return util::Error{"-: cannot write the temporary copy of standard input"};
+        }
+    }
+    std::rewind(spool.get());
+    return std::pair{std::move(spool), util::to_hex(hasher.finish())};
+}
+
+}  // namespace
+
+struct Reader::Handle {
+    PcapPtr pcap;
+    std::uint64_t file_size = 0;
+    bool live = false;
+    std::chrono::steady_clock::time_point deadline{};
+    std::uint64_t max_packets = 0;
+};
+
+const char* link_type_name(int dlt) {
+    switch (static_cast<LinkType>(dlt)) {
+        case LinkType::null_bsd: return "NULL";
+        case LinkType::ethernet: return "EN10MB";
+        case LinkType::raw_ip:
+        case LinkType::raw_ip_14: return "RAW";
+        case LinkType::loop: return "LOOP";
+        case LinkType::linux_sll: return "LINUX_SLL";
+        case LinkType::ipv4: return "IPV4";
+        case LinkType::ipv6: return "IPV6";
+        case LinkType::linux_sll2: return "LINUX_SLL2";
+    }
+    return "unsupported";
+}
+
+bool is_supported_link_type(int dlt) {
+    return std::string_view{link_type_name(dlt)} != "unsupported";
+}
+
+namespace {
+
+util::Status apply_filter(pcap_t* pcap, const std::string& name, const std::string& filter) {
+    if (filter.empty()) {
+        return {};
+    }
+    bpf_program program{};
+    if (pcap_compile(pcap, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        pcap_setfilter(pcap, &program) != 0) {
+        std::string message = fmt::format("{}: bad filter '{}': {}", name, filter, pcap_geterr(pcap));
+        pcap_freecode(&program);
+        return util::Error{std::move(message)};
+    }
+    pcap_freecode(&program);
+    return {};
+}
+
+util::Expected<PcapPtr> open_live(const Source& source) {
+    std::array<char, PCAP_ERRBUF_SIZE> error{};
+    PcapPtr pcap{pcap_create(source.interface.c_str(), error.data())};
+    if (!pcap) {
+        return util::Error{fmt::format("{}: {}", source.interface, error.data())};
+    }
+    pcap_set_snaplen(pcap.get(), 65535);
+    pcap_set_promisc(pcap.get(), 1);
+    pcap_set_timeout(pcap.get(), 100);  // ms: lets the duration limit be checked while idle
+    pcap_set_tstamp_precision(pcap.get(), PCAP_TSTAMP_PRECISION_MICRO);
+    if (pcap_activate(pcap.get()) < 0) {
+        return util::Error{fmt::format("{}: {}", source.interface, pcap_geterr(pcap.get()))};
+    }
+    return pcap;
+}
+
+}  // namespace
+
+util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
+    Reader reader;
+    for (const Source& source : sources) {
+        auto handle = std::make_unique<Handle>();
+        InputInfo info;
+        std::array<char, PCAP_ERRBUF_SIZE> error{};
+        if (!source.interface.empty()) {
+            auto live = open_live(source);
+            if (!live) {
+                return live.error();
+            }
+            handle->pcap = std::move(*live);
+            handle->live = true;
+            if (source.duration_seconds > 0) {
+                handle->deadline = std::chrono::steady_clock::now() +
+                                   std::chrono::milliseconds(static_cast<long>(source.duration_seconds * 1000));
+            }
+            handle->max_packets = source.max_packets;
+            info.path = "if:" + source.interface;
+            info.format = "live";
+        } else {
+            FilePtr file;
+            if (source.path == "-") {
+                auto spooled = spool_stdin();
+                if (!spooled) {
+                    return spooled.error();
+                }
+                file = std::move(spooled->first);
+                info.sha256 = std::move(spooled->second);
+            } else {
+                struct stat status {};
+                if (::stat(source.path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+                    return util::Error{fmt::format("{}: is a directory, not a capture", source.path)};
+                }
+                file.reset(std::fopen(source.path.c_str(), "rb"));
+                if (!file) {
+                    return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
+                }
+                auto digest = crypto::sha256_file(source.path);
+                if (!digest) {
+                    return digest.error();
+                }
+                info.sha256 = std::move(*digest);
+                handle->file_size = static_cast<std::uint64_t>(status.st_size);
+            }
+            info.path = source.path;
+            info.format = format_from_magic(file.get());
+            PcapPtr pcap{pcap_fopen_offline_with_tstamp_precision(file.get(), PCAP_TSTAMP_PRECISION_MICRO,
+                                                                    error.data())};
+            if (!pcap) {
+                return util::Error{explain_open_failure(source.path, file.get(), error.data())};
+            }
+            (void)file.release();  // pcap_close closes it now
+            handle->pcap = std::move(pcap);
+        }
+        const int dlt = pcap_datalink(handle->pcap.get());
+        if (!is_supported_link_type(dlt)) {
+            const char* name = pcap_datalink_val_to_name(dlt);
+            return util::Error{fmt::format("{}: link type {} ({}) is not supported", info.path, dlt,
+                                           name != nullptr ? name : "unknown")};
+        }
+        info.link_type = link_type_name(dlt);
+        if (auto filtered = apply_filter(handle->pcap.get(), info.path, source.bpf_filter); !filtered) {
+            return filtered.error();
+        }
+        reader.m_handles.push_back(std::move(handle));
+        reader.m_inputs.push_back(std::move(info));
+    }
+    return reader;
+}
+
+Reader::Reader(Reader&&) noexcept = default;
+Reader& Reader::operator=(Reader&&) noexcept = default;
+Reader::~Reader() = default;
+
+bool Reader::partial() const {
+    for (const InputInfo& input : m_inputs) {
+        if (input.truncated) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::pair<std::uint64_t, std::uint64_t> Reader::progress() const {
+    if (m_current >= m_handles.size() || m_handles[m_current]->live) {
+        return {0, 0};
+    }
+    std::FILE* file = pcap_file(m_handles[m_current]->pcap.get());
+    const long position = file != nullptr ? std::ftell(file) : -1;
+    return {position > 0 ? static_cast<std::uint64_t>(position) : 0, m_handles[m_current]->file_size};
+}
+
+bool Reader::advance_input() {
+    m_handles[m_current]->pcap.reset();  // release the file as soon as it is read
+    ++m_current;
+    return m_current < m_handles.size();
+}
+
+std::optional<Frame> Reader::next() {
+    while (m_current < m_handles.size()) {
+        Handle& handle = *m_handles[m_current];
+        InputInfo& info = m_inputs[m_current];
+        if (handle.live && ((handle.max_packets > 0 && info.packets >= handle.max_packets) ||
+                            (handle.deadline != std::chrono::steady_clock::time_point{} &&
+                             std::chrono::steady_clock::now() >= handle.deadline))) {
+            advance_input();
+            continue;
+        }
+        pcap_pkthdr* header = nullptr;
+        const u_char* data = nullptr;
+        const int status = pcap_next_ex(handle.pcap.get(), &header, &data);
+        if (status == 1) {
+            Frame frame;
+            frame.number = m_next_number++;
+            frame.time = util::Timestamp{std::int64_t{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec};
+            frame.data = util::Bytes{data, header->caplen};
+            frame.original_length = header->len;
+            frame.link_type = pcap_datalink(handle.pcap.get());
+            frame.input_index = m_current;
+            if (info.packets == 0) {
+                info.first_frame = frame.number;
+                info.first_time = frame.time;
+            }
+            ++info.packets;
+            info.bytes += header->len;
+            info.last_time = frame.time;
+            return frame;
+        }
+        if (status == 0) {  // live: read timeout with nothing captured
+            continue;
+        }
+        if (status == PCAP_ERROR) {
+            // A record cut short or with an impossible length: keep what was read, say so.
+            info.truncated = true;
+            info.warnings.push_back(fmt::format("stopped after {} packets: {}", info.packets,
+                                                pcap_geterr(handle.pcap.get())));
+        }
+        advance_input();
+    }
+    return std::nullopt;
+}
+
+}  // namespace zaudit::capture

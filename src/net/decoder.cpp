@@ -1,0 +1,283 @@
+#include "zaudit/net/decoder.hpp"
+
+namespace zaudit::net {
+namespace {
+
+constexpr std::uint16_t k_ethertype_ipv4 = 0x0800;
+constexpr std::uint16_t k_ethertype_ipv6 = 0x86dd;
+constexpr std::uint16_t k_ethertype_vlan = 0x8100;   // IEEE 802.1Q
+constexpr std::uint16_t k_ethertype_qinq = 0x88a8;   // IEEE 802.1ad
+constexpr std::uint16_t k_ethertype_qinq_old = 0x9100;
+constexpr std::uint8_t k_proto_tcp = 6;
+constexpr std::uint8_t k_proto_udp = 17;
+
+/// Address families in DLT_NULL / DLT_LOOP headers: Linux, and the BSDs' three values for IPv6.
+bool is_inet6_family(std::uint32_t family) {
+    return family == 10 || family == 24 || family == 28 || family == 30;
+}
+
+}  // namespace
+
+const char* to_string(DecodeStatus status) {
+    switch (status) {
+        case DecodeStatus::ok: return "ok";
+        case DecodeStatus::not_ip: return "not_ip";
+        case DecodeStatus::other_transport: return "other_transport";
+        case DecodeStatus::fragment_pending: return "fragment_pending";
+        case DecodeStatus::truncated: return "truncated";
+        case DecodeStatus::malformed: return "malformed";
+        case DecodeStatus::count_: break;
+    }
+    return "unknown";
+}
+
+DecodeStatus Decoder::decode(const capture::Frame& frame, Packet& out) {
+    out = Packet{};
+    out.frame = frame.number;
+    out.time = frame.time;
+    const DecodeStatus status = decode_link(frame, out);
+    ++m_stats.by_status[static_cast<std::size_t>(status)];
+    return status;
+}
+
+DecodeStatus Decoder::decode_link(const capture::Frame& frame, Packet& out) {
+    using capture::LinkType;
+    util::ByteReader link{frame.data};
+    std::uint16_t ethertype = 0;
+    switch (static_cast<LinkType>(frame.link_type)) {
+        case LinkType::ethernet: {
+            link.skip(12);  // destination and source MAC
+            ethertype = link.u16be();
+            // Ethernet header layout: IEEE 802.3; tags: 802.1Q (TPID 0x8100), QinQ 802.1ad (0x88a8).
+            while (link && (ethertype == k_ethertype_vlan || ethertype == k_ethertype_qinq ||
+                            ethertype == k_ethertype_qinq_old)) {
+                ++m_stats.vlan_tagged;
+                link.skip(2);  // TCI: priority, DEI, VLAN id
+                ethertype = link.u16be();
+            }
+            break;
+        }
+        case LinkType::linux_sll:  // packet type, ARPHRD, address length, 8-byte address, protocol
+            link.skip(14);
+            ethertype = link.u16be();
+            break;
+        case LinkType::linux_sll2:  // protocol, reserved, ifindex, ARPHRD, type, addr len, address
+            ethertype = link.u16be();
+            link.skip(18);
+            break;
+        case LinkType::null_bsd:
+        case LinkType::loop: {
+            // DLT_NULL stores the family in the writer's byte order, DLT_LOOP in network order;
+            // families are small numbers, so the order that gives a small value is the writer's.
+            const std::uint32_t be = link.u32be();
+            const std::uint32_t le = (be >> 24) | ((be >> 8) & 0xff00) | ((be << 8) & 0xff0000) | (be << 24);
+            const std::uint32_t family = be < 256 ? be : le;
+            ethertype = family == 2 ? k_ethertype_ipv4 : is_inet6_family(family) ? k_ethertype_ipv6 : 0;
+            break;
+        }
+        case LinkType::raw_ip:
+        case LinkType::raw_ip_14:
+            ethertype = (link.peek_u8() >> 4) == 6 ? k_ethertype_ipv6 : k_ethertype_ipv4;
+            break;
+        case LinkType::ipv4: ethertype = k_ethertype_ipv4; break;
+        case LinkType::ipv6: ethertype = k_ethertype_ipv6; break;
+    }
+    if (!link) {
+        return DecodeStatus::truncated;
+    }
+    const util::ByteReader ip{link.rest()};
+    if (ethertype == k_ethertype_ipv4) {
+        return decode_ipv4(ip, out);
+    }
+    if (ethertype == k_ethertype_ipv6) {
+        ++m_stats.ipv6;
+        return decode_ipv6(ip, out);
+    }
+    return DecodeStatus::not_ip;
+}
+
+/*  IPv4 header, RFC 791 section 3.1
+    0                   1                   2                   3
+    |Version|  IHL  |Type of Service|          Total Length         |
+    |         Identification        |Flags|      Fragment Offset    |
+    |  Time to Live |    Protocol   |         Header Checksum       |
+    |                       Source Address                          |
+    |                    Destination Address                        |
+    |                    Options (IHL > 5)                          |   */
+DecodeStatus Decoder::decode_ipv4(util::ByteReader ip, Packet& out) {
+    const std::size_t available = ip.remaining();
+    const std::uint8_t version_ihl = ip.u8();
+    ip.skip(1);
+    const std::uint16_t total_length = ip.u16be();
+    const std::uint16_t id = ip.u16be();
+    const std::uint16_t flags_offset = ip.u16be();
+    out.ttl = ip.u8();
+    const std::uint8_t protocol = ip.u8();
+    ip.skip(2);
+    const util::Bytes src = ip.bytes(4);
+    const util::Bytes dst = ip.bytes(4);
+    if (!ip) {
+        return DecodeStatus::truncated;
+    }
+    const std::size_t header_length = std::size_t{version_ihl & 0x0fu} * 4;
+    if ((version_ihl >> 4) != 4 || header_length < 20 || total_length < header_length) {
+        return DecodeStatus::malformed;
+    }
+    if (available < header_length) {
+        return DecodeStatus::truncated;
+    }
+    ip.skip(header_length - 20);
+    out.src.address = util::IpAddress::v4_bytes(src.data());
+    out.dst.address = util::IpAddress::v4_bytes(dst.data());
+    // Trim Ethernet padding by the IP total length; a shorter capture is a snap-length cut.
+    const std::size_t payload_length = total_length - header_length;
+    const bool cut_short = ip.remaining() < payload_length;
+    const util::Bytes payload = ip.bytes(cut_short ? ip.remaining() : payload_length);
+
+    const bool more_fragments = (flags_offset & 0x2000) != 0;
+    const std::uint32_t offset = std::uint32_t{flags_offset & 0x1fffu} * 8;
+    if (more_fragments || offset != 0) {
+        if (cut_short) {
+            return DecodeStatus::truncated;
+        }
+        const Fragment fragment{out.src.address, out.dst.address, id, protocol, false, offset, more_fragments, payload};
+        const auto whole = m_defragmenter.add(fragment, out.time);
+        if (!whole) {
+            return DecodeStatus::fragment_pending;
+        }
+        out.reassembled = true;
+        return decode_transport(protocol, *whole, false, out);
+    }
+    return decode_transport(protocol, payload, cut_short, out);
+}
+
+/*  IPv6 header, RFC 8200 section 3, then extension headers (section 4) until a transport.
+    |Version| Traffic Class |           Flow Label                  |
+    |         Payload Length        |  Next Header  |   Hop Limit   |
+    |              Source Address (128)  |  Destination Address (128)  */
+DecodeStatus Decoder::decode_ipv6(util::ByteReader ip, Packet& out) {
+    const std::uint8_t version = static_cast<std::uint8_t>(ip.u8() >> 4);
+    ip.skip(3);
+    const std::uint16_t payload_length = ip.u16be();
+    std::uint8_t next_header = ip.u8();
+    out.ttl = ip.u8();
+    const util::Bytes src = ip.bytes(16);
+    const util::Bytes dst = ip.bytes(16);
+    if (!ip) {
+        return DecodeStatus::truncated;
+    }
+    if (version != 6) {
+        return DecodeStatus::malformed;
+    }
+    out.ipv6 = true;
+    out.src.address = util::IpAddress::v6_bytes(src.data());
+    out.dst.address = util::IpAddress::v6_bytes(dst.data());
+    const bool cut_short = ip.remaining() < payload_length;
+    util::ByteReader body{ip.bytes(cut_short ? ip.remaining() : payload_length)};
+
+    std::optional<Fragment> fragment;
+    for (int hops = 0; hops < 16; ++hops) {  // a bound against hostile header chains
+        switch (next_header) {
+            case 0:    // Hop-by-Hop Options
+            case 43:   // Routing
+            case 60:   // Destination Options
+            case 135: {  // Mobility
+                const std::uint8_t following = body.u8();
+                const std::size_t length = (std::size_t{body.u8()} + 1) * 8;
+                body.skip(length - 2);
+                next_header = following;
+                break;
+            }
+            case 51: {  // Authentication Header: length in 4-byte units minus 2 (RFC 4302)
+                const std::uint8_t following = body.u8();
+                const std::size_t length = (std::size_t{body.u8()} + 2) * 4;
+                body.skip(length - 2);
+                next_header = following;
+                break;
+            }
+            case 44: {  // Fragment header (RFC 8200 section 4.5)
+                const std::uint8_t following = body.u8();
+                body.skip(1);
+                const std::uint16_t offset_flags = body.u16be();
+                const std::uint32_t id = body.u32be();
+                fragment = Fragment{out.src.address, out.dst.address, id, following, true,
+                                    std::uint32_t{offset_flags & 0xfff8u}, (offset_flags & 1) != 0, {}};
+                next_header = following;
+                break;
+            }
+            default: {
+                if (!body) {
+                    return DecodeStatus::truncated;
+                }
+                if (fragment && (fragment->more_fragments || fragment->offset != 0)) {
+                    if (cut_short) {
+                        return DecodeStatus::truncated;
+                    }
+                    fragment->data = body.rest();
+                    const auto whole = m_defragmenter.add(*fragment, out.time);
+                    if (!whole) {
+                        return DecodeStatus::fragment_pending;
+                    }
+                    out.reassembled = true;
+                    return decode_transport(next_header, *whole, false, out);
+                }
+                return decode_transport(next_header, body.rest(), cut_short, out);
+            }
+        }
+        if (!body) {
+            return DecodeStatus::truncated;
+        }
+    }
+    return DecodeStatus::malformed;
+}
+
+DecodeStatus Decoder::decode_transport(std::uint8_t protocol, util::Bytes segment, bool cut_short, Packet& out) {
+    util::ByteReader l4{segment};
+    if (protocol == k_proto_udp) {
+        // UDP header, RFC 768: source port, destination port, length, checksum.
+        out.transport = Transport::udp;
+        out.src.port = l4.u16be();
+        out.dst.port = l4.u16be();
+        const std::uint16_t length = l4.u16be();
+        l4.skip(2);
+        if (!l4) {
+            return DecodeStatus::truncated;
+        }
+        // length 0 is legal for IPv6 jumbograms only; treat anything shorter than the header
+        // as malformed, and trust the IP length when UDP's claims more than is there.
+        if (length != 0 && length < 8) {
+            return DecodeStatus::malformed;
+        }
+        const std::size_t declared = length == 0 ? l4.remaining() : std::size_t{length} - 8;
+        out.payload_truncated = cut_short || declared > l4.remaining();
+        out.payload = l4.bytes(out.payload_truncated ? l4.remaining() : declared);
+        return DecodeStatus::ok;
+    }
+    if (protocol == k_proto_tcp) {
+        // TCP header, RFC 9293 section 3.1: ports, seq, ack, data offset, flags, window, ...
+        out.transport = Transport::tcp;
+        out.src.port = l4.u16be();
+        out.dst.port = l4.u16be();
+        out.tcp_seq = l4.u32be();
+        l4.skip(4);
+        const std::uint8_t data_offset = static_cast<std::uint8_t>(l4.u8() >> 4);
+        out.tcp_flags = l4.u8();
+        l4.skip(6);
+        if (!l4) {
+            return DecodeStatus::truncated;
+        }
+        if (data_offset < 5) {
+            return DecodeStatus::malformed;
+        }
+        l4.skip(std::size_t{data_offset} * 4 - 20);
+        if (!l4) {
+            return DecodeStatus::truncated;
+        }
+        out.payload_truncated = cut_short;
+        out.payload = l4.rest();
+        return DecodeStatus::ok;
+    }
+    return DecodeStatus::other_transport;
+}
+
+}  // namespace zaudit::net

@@ -1,0 +1,42 @@
+#pragma once
+// A scratch folder per test, removed afterwards.
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "zaudit/util/byte_reader.hpp"
+
+namespace zaudit::test {
+
+class TempDir {
+public:
+    TempDir() {
+        std::random_device seed;
+        m_path = std::filesystem::temp_directory_path() / ("zaudit-test-" + std::to_string(seed()));
+        std::filesystem::create_directories(m_path);
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_path, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    [[nodiscard]] std::string file(const std::string& name) const { return (m_path / name).string(); }
+    std::string write(const std::string& name, util::Bytes bytes) const {
+        std::ofstream out(file(name), std::ios::binary);
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        return file(name);
+    }
+
+private:
+    std::filesystem::path m_path;
+};
+
+inline std::string source_path(const std::string& relative) {
+    return std::string{ZAUDIT_SOURCE_DIR} + "/" + relative;
+}
+
+}  // namespace zaudit::test
