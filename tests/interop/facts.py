@@ -277,6 +277,10 @@ def summarise(facts):
         "dtls_handshake_types": sorted({h for r in facts["dtls"] for h in r["handshakes"]}),
         "dtls_srtp_profiles": sorted({p for r in facts["dtls"] for p in r.get("use_srtp_profiles", [])}),
         "dtls_certificate_sha256": sorted({r["certificate_sha256"] for r in facts["dtls"] if "certificate_sha256" in r}),
+        "dtls_certificates_match_sdp_fingerprints": sorted({r["certificate_sha256"] for r in facts["dtls"]
+                                                            if "certificate_sha256" in r})
+        == sorted({v.split()[-1].upper() for v in attr_values("fingerprint")}) if facts["dtls"] else None,
+        "dtls_client": next((r["src"] for r in facts["dtls"] if "ClientHello" in r["handshakes"]), None),
     }
 
 
@@ -306,6 +310,7 @@ def main():
         "established_with": {
             "tshark": tool_version(["tshark", "--version"], r"TShark \(Wireshark\) (\S+)"),
             "options": (TSHARK + extra)[1:],
+            "decode_as": args.decode_as,
         },
         "capture": capinfos(path),
         "counts": {
@@ -313,7 +318,7 @@ def main():
             "zrtp": count(path, extra, "zrtp"),
             "dtls": count(path, extra, "dtls"),
             "srtp": count(path, extra, "srtp.enc_payload"),
-            "rtp": count(path, extra, "rtp and not srtp.enc_payload and not zrtp"),
+            "rtp": count(path, extra, "rtp.p_type and not srtp.enc_payload and not zrtp and not stun and not dtls"),
             "rtcp": count(path, extra, "rtcp or srtcp"),
             "ip_fragments": count(path, extra, "(ip.flags.mf == 1 or ip.frag_offset > 0) or ipv6.fragment"),
         },
