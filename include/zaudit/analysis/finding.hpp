@@ -1,0 +1,45 @@
+#pragma once
+/// \file Findings: what a rule concluded, with its evidence, how sure it is, and what to do.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace zaudit::analysis {
+
+/// DESIGN.md section 3. Ordered: a higher value is worse.
+enum class Severity : std::uint8_t { info, low, medium, high, critical };
+const char* to_string(Severity severity);
+std::optional<Severity> parse_severity(std::string_view text);
+
+/// How the finding was reached: a value recomputed and compared, a pattern, or a check that a
+/// capture cannot make (listed with its reason rather than silently passed).
+enum class Confidence : std::uint8_t { verified, inferred, not_verifiable };
+const char* to_string(Confidence confidence);
+
+struct Finding {
+    std::string rule;
+    Severity severity = Severity::info;
+    Confidence confidence = Confidence::inferred;
+    std::string title;    ///< the rule's title
+    std::string message;  ///< this occurrence in one line, e.g. "SDES key of audio sent in clear (frame 12)"
+    std::optional<std::uint32_t> call;
+    std::optional<std::uint32_t> stream;
+    std::vector<std::uint64_t> frames;
+    nlohmann::ordered_json evidence = nlohmann::ordered_json::object();
+    std::string explanation;
+    std::string remediation;
+};
+
+/// Settings the rules read (from the command line).
+struct Policy {
+    bool reveal_keys = false;
+    /// ZRTP key agreements below the floor (zrtp.weak-algorithms); default DH2k and broken ones.
+    std::vector<std::string> weak_key_agreements{"DH2k"};
+};
+
+}  // namespace zaudit::analysis

@@ -1,0 +1,64 @@
+#pragma once
+/// \file The session model: everything the capture showed, owned, immutable once built.
+/// Rules read it; nothing in it points back into packet buffers.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zaudit/capture/reader.hpp"
+#include "zaudit/demux/classify.hpp"
+#include "zaudit/net/decoder.hpp"
+#include "zaudit/net/packet.hpp"
+#include "zaudit/session/call.hpp"
+#include "zaudit/session/media.hpp"
+#include "zaudit/session/zrtp_handshake.hpp"
+#include "zaudit/util/address.hpp"
+#include "zaudit/util/timestamp.hpp"
+
+namespace zaudit::session {
+
+/// One 5-tuple conversation, both directions. `a` is the endpoint that sent first.
+struct FlowRecord {
+    std::uint32_t id = 0;
+    util::Endpoint a;
+    util::Endpoint b;
+    net::Transport transport = net::Transport::udp;
+    std::uint64_t packets_ab = 0;
+    std::uint64_t packets_ba = 0;
+    std::uint64_t bytes_ab = 0;  ///< transport payload bytes
+    std::uint64_t bytes_ba = 0;
+    util::Timestamp first_time;
+    util::Timestamp last_time;
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
+    std::array<std::uint64_t, static_cast<std::size_t>(demux::PayloadKind::count_)> packets_by_kind{};
+    std::uint64_t tcp_gap_bytes = 0;            ///< bytes the capture missed
+    std::uint64_t tcp_retransmitted_bytes = 0;
+    bool evicted_idle = false;                  ///< closed by the idle timeout before the end
+
+    /// The payload kinds seen, most packets first ("rtp", "zrtp", ...).
+    [[nodiscard]] std::vector<demux::PayloadKind> kinds() const;
+};
+
+/// Packets the pipeline could not use, by reason: reported so that nothing is silently dropped.
+struct DecodeSummary {
+    net::DecodeStats decode;
+    net::DefragStats defrag;
+};
+
+struct Model {
+    std::vector<capture::InputInfo> inputs;
+    std::uint64_t frames = 0;
+    bool partial = false;  ///< some input stopped early: findings may be incomplete
+    std::vector<FlowRecord> flows;  ///< ordered by first frame
+    std::vector<Call> calls;
+    std::vector<MediaStream> media;
+    std::vector<ZrtpHandshake> handshakes;
+    DecodeSummary decode;
+    std::vector<std::string> warnings;
+};
+
+}  // namespace zaudit::session

@@ -1,0 +1,58 @@
+#pragma once
+/// \file The call tracker: the only state across packets. Frames in, an immutable Model out.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "zaudit/capture/frame.hpp"
+#include "zaudit/net/decoder.hpp"
+#include "zaudit/net/flow_table.hpp"
+#include "zaudit/net/tcp_stream.hpp"
+#include "zaudit/session/model.hpp"
+
+namespace zaudit::session {
+
+struct Limits {
+    std::int64_t flow_idle_micros = 600'000'000;  ///< a flow silent this long (capture time) is closed
+    std::int64_t sweep_every_micros = 10'000'000;  ///< how often idle flows are looked for
+    net::DefragLimits defrag;
+};
+
+class Tracker {
+public:
+    explicit Tracker(Limits limits = {});
+    ~Tracker();
+    Tracker(const Tracker&) = delete;
+    Tracker& operator=(const Tracker&) = delete;
+
+    void on_frame(const capture::Frame& frame);
+    /// Closes every flow and returns the model; the tracker is spent.
+    Model finish(std::vector<capture::InputInfo> inputs, bool partial) &&;
+
+    [[nodiscard]] std::size_t live_flows() const { return m_flows.size(); }
+
+private:
+    struct FlowState;
+    struct TcpDirection;
+    using Handler = void (Tracker::*)(FlowState&, const net::Packet&, bool forward);
+
+    void on_packet(const net::Packet& packet);
+    void on_stream_bytes(FlowState& flow, const net::Packet& packet, bool forward, util::Bytes bytes);
+    void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
+    void close_flow(FlowState&& flow, bool idle);
+    void sweep(util::Timestamp now);
+
+    Limits m_limits;
+    net::Decoder m_decoder;
+    net::FlowTable<std::unique_ptr<FlowState>> m_flows;
+    std::array<Handler, static_cast<std::size_t>(demux::PayloadKind::count_)> m_handlers{};
+    util::Timestamp m_next_sweep;
+    std::uint64_t m_frames = 0;
+    std::uint32_t m_next_flow_id = 1;
+    Model m_model;
+    net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
+};
+
+}  // namespace zaudit::session

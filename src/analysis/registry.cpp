@@ -1,0 +1,58 @@
+#include "zaudit/analysis/registry.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "rules/rules.hpp"
+
+namespace zaudit::analysis {
+
+Finding& FindingSink::add(std::string message) {
+    Finding& finding = m_out.emplace_back();
+    finding.rule = std::string{m_rule.id};
+    finding.severity = m_rule.severity;
+    finding.title = std::string{m_rule.title};
+    finding.message = std::move(message);
+    finding.explanation = std::string{m_rule.explanation};
+    finding.remediation = std::string{m_rule.remediation};
+    return finding;
+}
+
+std::span<const RuleInfo> rule_catalogue() {
+    return rules::catalogue();
+}
+
+const RuleInfo* find_rule(std::string_view id) {
+    for (const RuleInfo& rule : rule_catalogue()) {
+        if (rule.id == id) {
+            return &rule;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<Finding> run_rules(const session::Model& model, const Policy& policy) {
+    std::vector<Finding> findings;
+    for (const RuleInfo& rule : rule_catalogue()) {
+        FindingSink sink{rule, findings};
+        rule.check(model, policy, sink);
+    }
+    for (Finding& finding : findings) {
+        std::sort(finding.frames.begin(), finding.frames.end());
+        finding.frames.erase(std::unique(finding.frames.begin(), finding.frames.end()), finding.frames.end());
+    }
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
+        if (x.severity != y.severity) {
+            return x.severity > y.severity;
+        }
+        const std::uint64_t fx = x.frames.empty() ? UINT64_MAX : x.frames.front();
+        const std::uint64_t fy = y.frames.empty() ? UINT64_MAX : y.frames.front();
+        if (fx != fy) {
+            return fx < fy;
+        }
+        return x.rule < y.rule;
+    });
+    return findings;
+}
+
+}  // namespace zaudit::analysis

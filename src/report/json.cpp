@@ -1,0 +1,167 @@
+#include <fmt/format.h>
+
+#include "zaudit/report/report.hpp"
+
+namespace zaudit::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json optional_time(const std::optional<util::Timestamp>& t) {
+    return t ? ordered_json(util::to_rfc3339(*t)) : ordered_json(nullptr);
+}
+
+ordered_json input_to_json(const capture::InputInfo& input) {
+    return {{"path", input.path},
+            {"sha256", input.sha256},
+            {"format", input.format},
+            {"link_type", input.link_type},
+            {"packets", input.packets},
+            {"bytes", input.bytes},
+            {"first_frame", input.first_frame},
+            {"first_time", optional_time(input.first_time)},
+            {"last_time", optional_time(input.last_time)},
+            {"truncated", input.truncated},
+            {"warnings", input.warnings}};
+}
+
+ordered_json flow_to_json(const session::FlowRecord& flow) {
+    ordered_json kinds = ordered_json::object();
+    for (const auto kind : flow.kinds()) {
+        kinds[demux::to_string(kind)] = flow.packets_by_kind[static_cast<std::size_t>(kind)];
+    }
+    ordered_json j{{"id", flow.id},
+                   {"transport", flow.transport == net::Transport::udp ? "udp" : "tcp"},
+                   {"a", flow.a.to_string()},
+                   {"b", flow.b.to_string()},
+                   {"packets_ab", flow.packets_ab},
+                   {"packets_ba", flow.packets_ba},
+                   {"bytes_ab", flow.bytes_ab},
+                   {"bytes_ba", flow.bytes_ba},
+                   {"first_frame", flow.first_frame},
+                   {"last_frame", flow.last_frame},
+                   {"first_time", util::to_rfc3339(flow.first_time)},
+                   {"last_time", util::to_rfc3339(flow.last_time)},
+                   {"payloads", kinds}};
+    if (flow.transport == net::Transport::tcp) {
+        j["tcp"] = {{"gap_bytes", flow.tcp_gap_bytes}, {"retransmitted_bytes", flow.tcp_retransmitted_bytes}};
+    }
+    return j;
+}
+
+ordered_json media_to_json(const session::MediaStream& m) {
+    ordered_json pts = ordered_json::array();
+    for (std::size_t pt = 0; pt < m.payload_types.size(); ++pt) {
+        if (m.payload_types.test(pt)) {
+            pts.push_back(pt);
+        }
+    }
+    return {{"id", m.id},
+            {"flow", m.flow},
+            {"src", m.src.to_string()},
+            {"dst", m.dst.to_string()},
+            {"ssrc", fmt::format("0x{:08x}", m.ssrc)},
+            {"packets", m.packets},
+            {"bytes", m.bytes},
+            {"first_frame", m.first_frame},
+            {"last_frame", m.last_frame},
+            {"first_time", util::to_rfc3339(m.first_time)},
+            {"last_time", util::to_rfc3339(m.last_time)},
+            {"payload_types", pts},
+            {"ttl", {{"min", m.ttl_min}, {"max", m.ttl_max}}},
+            {"protection", session::to_string(m.protection)}};
+}
+
+ordered_json call_to_json(const session::Call& call, const session::Model& model) {
+    ordered_json media = ordered_json::array();
+    for (const std::uint32_t id : call.media) {
+        if (id >= 1 && id <= model.media.size()) {
+            media.push_back(media_to_json(model.media[id - 1]));
+        }
+    }
+    return {{"id", call.id},
+            {"call_id", call.call_id},
+            {"from", call.from},
+            {"to", call.to},
+            {"start", util::to_rfc3339(call.start)},
+            {"end", util::to_rfc3339(call.end)},
+            {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
+            {"media", media}};
+}
+
+ordered_json decode_to_json(const session::DecodeSummary& d) {
+    ordered_json frames = ordered_json::object();
+    for (std::size_t i = 0; i < d.decode.by_status.size(); ++i) {
+        frames[net::to_string(static_cast<net::DecodeStatus>(i))] = d.decode.by_status[i];
+    }
+    return {{"frames", frames},
+            {"ip_fragments",
+             {{"fragments", d.defrag.fragments},
+              {"reassembled", d.defrag.reassembled},
+              {"timed_out", d.defrag.timed_out},
+              {"overlaps", d.defrag.overlaps},
+              {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}}};
+}
+
+}  // namespace
+
+ordered_json finding_to_json(const analysis::Finding& f) {
+    ordered_json j{{"rule", f.rule},
+                   {"severity", analysis::to_string(f.severity)},
+                   {"confidence", analysis::to_string(f.confidence)},
+                   {"title", f.title},
+                   {"message", f.message},
+                   {"call", f.call ? ordered_json(*f.call) : ordered_json(nullptr)},
+                   {"stream", f.stream ? ordered_json(*f.stream) : ordered_json(nullptr)},
+                   {"frames", f.frames},
+                   {"evidence", f.evidence},
+                   {"explanation", f.explanation},
+                   {"remediation", f.remediation}};
+    return j;
+}
+
+ordered_json to_json(const AuditResult& result) {
+    const session::Model& model = result.model;
+    ordered_json counts = ordered_json::object();
+    for (const char* name : {"critical", "high", "medium", "low", "info"}) {
+        counts[name] = 0;
+    }
+    for (const auto& f : result.findings) {
+        counts[analysis::to_string(f.severity)] = counts[analysis::to_string(f.severity)].get<int>() + 1;
+    }
+    ordered_json doc;
+    doc["schema"] = "zaudit/1";
+    doc["tool"] = {{"name", "zaudit"}, {"version", result.tool.version}, {"command_line", result.tool.command_line}};
+    doc["inputs"] = ordered_json::array();
+    for (const auto& input : model.inputs) {
+        doc["inputs"].push_back(input_to_json(input));
+    }
+    doc["partial"] = model.partial;
+    doc["summary"] = {{"frames", model.frames},
+                      {"flows", model.flows.size()},
+                      {"calls", model.calls.size()},
+                      {"media_streams", model.media.size()},
+                      {"zrtp_handshakes", model.handshakes.size()},
+                      {"findings", counts}};
+    doc["calls"] = ordered_json::array();
+    for (const auto& call : model.calls) {
+        doc["calls"].push_back(call_to_json(call, model));
+    }
+    doc["media"] = ordered_json::array();
+    for (const auto& m : model.media) {
+        doc["media"].push_back(media_to_json(m));
+    }
+    doc["flows"] = ordered_json::array();
+    for (const auto& flow : model.flows) {
+        doc["flows"].push_back(flow_to_json(flow));
+    }
+    doc["decode"] = decode_to_json(model.decode);
+    doc["warnings"] = model.warnings;
+    doc["findings"] = ordered_json::array();
+    for (const auto& f : result.findings) {
+        doc["findings"].push_back(finding_to_json(f));
+    }
+    return doc;
+}
+
+}  // namespace zaudit::report

@@ -1,0 +1,66 @@
+// SARIF 2.1.0 (OASIS): one run, the catalogue as the driver's rules, one result per finding.
+#include "zaudit/analysis/registry.hpp"
+#include "zaudit/report/report.hpp"
+
+namespace zaudit::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+/// SARIF has four levels; critical and high are both errors, as gitleaks and semgrep map them.
+const char* sarif_level(analysis::Severity s) {
+    switch (s) {
+        case analysis::Severity::critical:
+        case analysis::Severity::high: return "error";
+        case analysis::Severity::medium: return "warning";
+        case analysis::Severity::low:
+        case analysis::Severity::info: return "note";
+    }
+    return "note";
+}
+
+}  // namespace
+
+void render_sarif(const AuditResult& result, std::ostream& out) {
+    ordered_json rules = ordered_json::array();
+    for (const auto& rule : analysis::rule_catalogue()) {
+        rules.push_back({{"id", rule.id},
+                         {"name", rule.id},
+                         {"shortDescription", {{"text", rule.title}}},
+                         {"fullDescription", {{"text", rule.explanation}}},
+                         {"help", {{"text", rule.remediation}}},
+                         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
+                         {"properties", {{"severity", analysis::to_string(rule.severity)}, {"reference", rule.reference}}}});
+    }
+    ordered_json results = ordered_json::array();
+    const std::string uri = result.model.inputs.empty() ? "" : result.model.inputs.front().path;
+    for (const auto& f : result.findings) {
+        ordered_json locations = ordered_json::array();
+        locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}},
+                             {"logicalLocations", {{{"name", f.call ? "call " + std::to_string(*f.call) : "capture"},
+                                                    {"kind", "object"}}}}});
+        results.push_back({{"ruleId", f.rule},
+                           {"level", sarif_level(f.severity)},
+                           {"message", {{"text", f.message}}},
+                           {"locations", locations},
+                           {"properties",
+                            {{"severity", analysis::to_string(f.severity)},
+                             {"confidence", analysis::to_string(f.confidence)},
+                             {"frames", f.frames},
+                             {"evidence", f.evidence}}}});
+    }
+    ordered_json artifacts = ordered_json::array();
+    for (const auto& input : result.model.inputs) {
+        artifacts.push_back({{"location", {{"uri", input.path}}}, {"hashes", {{"sha-256", input.sha256}}}});
+    }
+    const ordered_json doc{
+        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+        {"version", "2.1.0"},
+        {"runs",
+         {{{"tool", {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", rules}}}}},
+           {"artifacts", artifacts},
+           {"results", results}}}}};
+    out << doc.dump(2) << '\n';
+}
+
+}  // namespace zaudit::report

@@ -1,0 +1,191 @@
+#include "zaudit/session/tracker.hpp"
+
+#include <algorithm>
+
+#include "zaudit/rtp/rtp_header.hpp"
+
+namespace zaudit::session {
+
+/// One direction of a TCP flow: reassembly, and what the bytes turned out to be.
+struct Tracker::TcpDirection {
+    net::TcpStream stream;
+    demux::PayloadKind kind = demux::PayloadKind::unknown;  ///< decided by the stream's first bytes
+};
+
+/// Per-flow state. Media streams of the flow are found through a one-entry cache per
+/// direction, so a packet of the stream seen last costs no lookup at all.
+struct Tracker::FlowState {
+    FlowRecord record;
+    std::array<std::unique_ptr<TcpDirection>, 2> tcp;  ///< [forward, reverse]; TCP flows only
+    struct StreamCache {
+        std::uint32_t ssrc = 0;
+        std::uint32_t index = 0;
+        bool valid = false;
+    };
+    std::array<StreamCache, 2> last_stream;
+    struct StreamSlot {
+        std::uint32_t ssrc = 0;
+        bool from_a = true;
+        std::uint32_t index = 0;  ///< into Model::media
+    };
+    std::vector<StreamSlot> streams;
+};
+
+std::vector<demux::PayloadKind> FlowRecord::kinds() const {
+    std::vector<demux::PayloadKind> kinds;
+    for (std::size_t i = 0; i < packets_by_kind.size(); ++i) {
+        if (packets_by_kind[i] > 0) {
+            kinds.push_back(static_cast<demux::PayloadKind>(i));
+        }
+    }
+    std::stable_sort(kinds.begin(), kinds.end(), [&](auto x, auto y) {
+        return packets_by_kind[static_cast<std::size_t>(x)] > packets_by_kind[static_cast<std::size_t>(y)];
+    });
+    return kinds;
+}
+
+const char* to_string(Protection protection) {
+    switch (protection) {
+        case Protection::none: return "none";
+        case Protection::sdes_srtp: return "sdes-srtp";
+        case Protection::dtls_srtp: return "dtls-srtp";
+        case Protection::zrtp: return "zrtp";
+        case Protection::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+Tracker::Tracker(Limits limits) : m_limits{limits}, m_decoder{limits.defrag} {
+    m_handlers.fill(&Tracker::on_ignored);
+    m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
+}
+
+Tracker::~Tracker() = default;
+
+void Tracker::on_frame(const capture::Frame& frame) {
+    ++m_frames;
+    if (m_decoder.decode(frame, m_packet) == net::DecodeStatus::ok) {
+        on_packet(m_packet);
+    }
+    if (frame.time >= m_next_sweep) {
+        sweep(frame.time);
+    }
+}
+
+void Tracker::sweep(util::Timestamp now) {
+    m_next_sweep = util::Timestamp{now.micros + m_limits.sweep_every_micros};
+    const util::Timestamp cutoff{now.micros - m_limits.flow_idle_micros};
+    m_flows.evict_idle(cutoff, [&](auto&& entry) { close_flow(std::move(*entry.state), true); });
+}
+
+void Tracker::on_packet(const net::Packet& packet) {
+    bool forward = false;
+    const net::FlowKey key = net::FlowKey::of(packet, forward);
+    bool created = false;
+    auto& entry = m_flows.find_or_insert(key, packet.time, created);
+    if (created) {
+        entry.state = std::make_unique<FlowState>();
+        FlowRecord& r = entry.state->record;
+        r.id = m_next_flow_id++;
+        r.a = packet.src;
+        r.b = packet.dst;
+        r.transport = packet.transport;
+        r.first_time = packet.time;
+        r.first_frame = packet.frame;
+    }
+    FlowState& flow = *entry.state;
+    FlowRecord& r = flow.record;
+    const bool from_a = packet.src == r.a;  // direction relative to the first sender
+    (from_a ? r.packets_ab : r.packets_ba) += 1;
+    (from_a ? r.bytes_ab : r.bytes_ba) += packet.payload.size();
+    r.last_time = packet.time;
+    r.last_frame = packet.frame;
+
+    if (packet.transport == net::Transport::tcp) {
+        auto& direction = flow.tcp[from_a ? 0 : 1];
+        if (!direction) {
+            direction = std::make_unique<TcpDirection>();
+        }
+        struct Sink {
+            Tracker& tracker;
+            FlowState& flow;
+            const net::Packet& packet;
+            bool from_a;
+            void on_data(util::Bytes bytes) { tracker.on_stream_bytes(flow, packet, from_a, bytes); }
+            void on_gap(std::uint64_t bytes) { flow.record.tcp_gap_bytes += bytes; }
+        } sink{*this, flow, packet, from_a};
+        direction->stream.on_segment(packet.tcp_seq, packet.tcp_flags, packet.payload, sink);
+        return;
+    }
+    const demux::PayloadKind kind = demux::classify(packet.payload);
+    ++r.packets_by_kind[static_cast<std::size_t>(kind)];
+    (this->*m_handlers[static_cast<std::size_t>(kind)])(flow, packet, from_a);
+}
+
+void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& /*packet*/, bool from_a, util::Bytes bytes) {
+    TcpDirection& direction = *flow.tcp[from_a ? 0 : 1];
+    if (direction.kind == demux::PayloadKind::unknown) {
+        direction.kind = demux::classify(bytes);
+    }
+    ++flow.record.packets_by_kind[static_cast<std::size_t>(direction.kind)];
+}
+
+void Tracker::on_ignored(FlowState& /*flow*/, const net::Packet& /*packet*/, bool /*forward*/) {}
+
+void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
+    const auto header = rtp::parse_rtp(packet.payload);
+    if (!header) {
+        return;
+    }
+    auto& cache = flow.last_stream[from_a ? 0 : 1];
+    if (!cache.valid || cache.ssrc != header->ssrc) {
+        auto it = std::find_if(flow.streams.begin(), flow.streams.end(),
+                               [&](const auto& slot) { return slot.ssrc == header->ssrc && slot.from_a == from_a; });
+        if (it == flow.streams.end()) {
+            MediaStream stream;
+            stream.id = static_cast<std::uint32_t>(m_model.media.size() + 1);
+            stream.flow = flow.record.id;
+            stream.src = packet.src;
+            stream.dst = packet.dst;
+            stream.ssrc = header->ssrc;
+            stream.first_time = packet.time;
+            stream.first_frame = packet.frame;
+            m_model.media.push_back(stream);
+            flow.streams.push_back({header->ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
+            it = std::prev(flow.streams.end());
+        }
+        cache = {header->ssrc, it->index, true};
+    }
+    MediaStream& stream = m_model.media[cache.index];
+    ++stream.packets;
+    stream.bytes += header->payload_size;
+    stream.last_time = packet.time;
+    stream.last_frame = packet.frame;
+    stream.payload_types.set(header->payload_type);
+    stream.ttl_min = std::min(stream.ttl_min, packet.ttl);
+    stream.ttl_max = std::max(stream.ttl_max, packet.ttl);
+}
+
+void Tracker::close_flow(FlowState&& flow, bool idle) {
+    for (auto& direction : flow.tcp) {
+        if (direction) {
+            flow.record.tcp_retransmitted_bytes += direction->stream.stats().retransmitted_bytes;
+            flow.record.tcp_gap_bytes += direction->stream.stats().gap_bytes;
+        }
+    }
+    flow.record.evicted_idle = idle;
+    m_model.flows.push_back(flow.record);
+}
+
+Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
+    m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), false); });
+    std::sort(m_model.flows.begin(), m_model.flows.end(),
+              [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
+    m_model.inputs = std::move(inputs);
+    m_model.frames = m_frames;
+    m_model.partial = partial;
+    m_model.decode = {m_decoder.stats(), m_decoder.defrag_stats()};
+    return std::move(m_model);
+}
+
+}  // namespace zaudit::session
