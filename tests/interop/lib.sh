@@ -217,3 +217,43 @@ check_zrtp_complete() {
         return 1
     fi
 }
+
+# baresip_conf SIDE IP USER MEDIAENC [EXTRA_ACCOUNT_PARAMS]: config + accounts in $LAB_TMP/SIDE.
+# No sound card: the aufile module reads $LAB_TMP/tone.wav and writes what it hears to a WAV.
+# The cons module takes commands ("/hangup") as UDP datagrams on the namespace's loopback,
+# which the capture on the veth never sees.
+baresip_conf() {
+    local side="$1" ip="$2" user="$3" enc="$4" extra="${5:-}"
+    mkdir -p "$LAB_TMP/$side"
+    cat >"$LAB_TMP/$side/config" <<EOC
+poll_method epoll
+sip_listen $ip:5060
+sip_transports udp
+audio_source aufile,$LAB_TMP/tone.wav
+audio_player aufile,$LAB_TMP/$side-rx.wav
+audio_alert aufile,$LAB_TMP/$side-alert.wav
+audio_srate 8000
+audio_channels 1
+rtp_ports 7078-7079
+module_path /usr/lib/baresip/modules
+module g711.so
+module aufile.so
+module srtp.so
+module dtls_srtp.so
+module cons.so
+cons_listen 127.0.0.1:5555
+module_app account.so
+module_app menu.so
+EOC
+    echo "<sip:$user@$ip>;regint=0;mediaenc=$enc;answermode=auto;audio_codecs=PCMU$extra" \
+        >"$LAB_TMP/$side/accounts"
+}
+
+# baresip_cmd NAMESPACE COMMAND: send a menu command to the cons module.
+baresip_cmd() {
+    ip netns exec "$1" bash -c "printf '%s\n' '$2' >/dev/udp/127.0.0.1/5555" || true
+}
+
+baresip_version() {
+    echo "baresip $(pkg_version baresip-core) (libre0 $(pkg_version libre0), librem0 $(pkg_version librem0); Debian $(cat /etc/debian_version))"
+}
