@@ -1,0 +1,63 @@
+#pragma once
+/// \file SDES a=crypto (RFC 4568 section 9.1) and the SRTP crypto-suite table.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zaudit::sdp {
+
+/// One key-params: "inline:" key||salt [ "|" lifetime ] [ "|" MKI ":" length ] (RFC 4568 6.1).
+struct KeyParam {
+    std::string method;                   ///< "inline"
+    std::string key_salt_base64;          ///< as written
+    std::vector<std::uint8_t> key_salt;   ///< decoded master key followed by master salt
+    std::string lifetime_text;            ///< "2^31", "1048576", or empty when absent
+    std::optional<std::uint64_t> lifetime;  ///< packets; 2^n computed (nullopt when absent or n > 63)
+    std::optional<std::uint64_t> mki_value;
+    std::optional<std::uint32_t> mki_length;  ///< bytes, 1-128
+};
+
+/// One a=crypto line.
+struct CryptoAttribute {
+    std::uint32_t tag = 0;
+    std::string suite;  ///< crypto-suite as written, known or not
+    std::vector<KeyParam> keys;
+    std::vector<std::string> session_params;  ///< as written, in order
+    // Session parameters of RFC 4568 section 6.3, decoded.
+    bool unencrypted_srtp = false;
+    bool unencrypted_srtcp = false;
+    bool unauthenticated_srtp = false;
+    std::optional<unsigned> kdr;        ///< KDR=n: key derivation rate 2^n
+    std::string fec_order;              ///< FEC_ORDER=FEC_SRTP / SRTP_FEC
+    std::optional<std::uint32_t> wsh;   ///< WSH=n: replay window size
+};
+
+/// The result of parsing an a=crypto value: the attribute, or an error; plus notes that did not
+/// stop parsing (a key shorter than the suite needs, an unknown session parameter).
+struct CryptoParse {
+    std::optional<CryptoAttribute> crypto;
+    std::string error;
+    std::vector<std::string> warnings;
+};
+
+/// Parses the value of an a=crypto attribute (the text after "a=crypto:").
+CryptoParse parse_crypto(std::string_view value);
+
+/// Key sizes of an SRTP crypto-suite (RFC 4568 6.2, RFC 6188, RFC 7714).
+struct SuiteInfo {
+    bool known = false;
+    std::size_t master_key_bytes = 0;
+    std::size_t master_salt_bytes = 0;
+    unsigned auth_tag_bits = 0;  ///< SRTP authentication tag; the GCM tag for AEAD suites; 0 for none
+    bool null_cipher = false;    ///< the suite does not encrypt
+    bool aead = false;           ///< AEAD (GCM): authentication is part of the cipher
+};
+
+/// Looks up a suite name (exact, as suites are case-sensitive tokens); `known` false otherwise.
+SuiteInfo suite_info(std::string_view suite);
+
+}  // namespace zaudit::sdp
