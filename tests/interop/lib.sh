@@ -72,16 +72,22 @@ lab_up() {
     ip -n "$NS_A" link set va mtu "$mtu"
     ip -n "$NS_B" link set vb mtu "$mtu"
     # No IPv6 router solicitations / MLD chatter in the capture.
-    ip netns exec "$NS_A" sysctl -qw net.ipv6.conf.va.router_solicitations=0 || true
-    ip netns exec "$NS_B" sysctl -qw net.ipv6.conf.vb.router_solicitations=0 || true
+    # No IPv6 router solicitations in the capture. (IPv6 needs MTU >= 1280; below that the
+    # kernel drops it from the link and the lab is IPv4 only.)
+    if ((mtu >= 1280)); then
+        ip netns exec "$NS_A" sysctl -qw net.ipv6.conf.va.router_solicitations=0 || true
+        ip netns exec "$NS_B" sysctl -qw net.ipv6.conf.vb.router_solicitations=0 || true
+    fi
     ip -n "$NS_A" link set lo up
     ip -n "$NS_B" link set lo up
     ip -n "$NS_A" link set va up
     ip -n "$NS_B" link set vb up
     ip -n "$NS_A" route add default via "$B_IP4"
     ip -n "$NS_B" route add default via "$A_IP4"
-    ip -n "$NS_A" -6 route add default via "$B_IP6" dev va
-    ip -n "$NS_B" -6 route add default via "$A_IP6" dev vb
+    if ((mtu >= 1280)); then
+        ip -n "$NS_A" -6 route add default via "$B_IP6" dev va
+        ip -n "$NS_B" -6 route add default via "$A_IP6" dev vb
+    fi
     sleep 0.5
 }
 
