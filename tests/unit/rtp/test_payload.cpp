@@ -1,0 +1,89 @@
+#include <catch2/catch.hpp>
+
+#include <numeric>
+#include <vector>
+
+#include "zaudit/rtp/payload.hpp"
+
+using namespace zaudit::rtp;
+
+TEST_CASE("payload: RFC 3551 static payload types") {
+    const auto pcmu = static_payload_type(0);
+    REQUIRE(pcmu);
+    CHECK(pcmu->encoding == "PCMU");
+    CHECK(pcmu->clock_rate == 8000);
+    const auto g722 = static_payload_type(9);
+    REQUIRE(g722);
+    CHECK(g722->encoding == "G722");
+    CHECK(g722->clock_rate == 8000);  // RFC 3551 section 4.5.2: 8000 although sampled at 16 kHz
+    CHECK(static_payload_type(8)->encoding == "PCMA");
+    CHECK(static_payload_type(18)->encoding == "G729");
+    CHECK(static_payload_type(3)->encoding == "GSM");
+    CHECK(static_payload_type(13)->encoding == "CN");
+    CHECK(static_payload_type(34)->kind == MediaKind::video);
+    CHECK(static_payload_type(34)->clock_rate == 90000);
+    CHECK_FALSE(static_payload_type(2));   // reserved (was G721)
+    CHECK_FALSE(static_payload_type(19));  // reserved
+    CHECK_FALSE(static_payload_type(96));  // dynamic
+    CHECK_FALSE(static_payload_type(72));  // RTCP conflict range
+}
+
+TEST_CASE("payload: Shannon entropy of hand-checkable buffers") {
+    CHECK(shannon_entropy(std::vector<std::uint8_t>{}) == 0.0);
+    CHECK(shannon_entropy(std::vector<std::uint8_t>(160, 0xd5)) == 0.0);
+    std::vector<std::uint8_t> all(256);
+    std::iota(all.begin(), all.end(), std::uint8_t{0});
+    CHECK(shannon_entropy(all) == Approx(8.0));
+    CHECK(shannon_entropy(std::vector<std::uint8_t>{1, 2, 1, 2}) == Approx(1.0));
+    CHECK(shannon_entropy(std::vector<std::uint8_t>{1, 2, 3, 4}) == Approx(2.0));
+}
+
+TEST_CASE("payload: hash tells apart payloads that differ at the start, the end, or in size") {
+    std::vector<std::uint8_t> a(100, 0xd5);
+    const std::uint64_t h = payload_hash(a);
+    CHECK(payload_hash(a) == h);
+    auto first = a;
+    first[0] = 0x55;
+    CHECK(payload_hash(first) != h);
+    auto word = a;
+    word[31] = 0x54;
+    CHECK(payload_hash(word) != h);
+    auto last = a;
+    last[99] = 0x54;
+    CHECK(payload_hash(last) != h);
+    CHECK(payload_hash(std::vector<std::uint8_t>(101, 0xd5)) != h);
+    CHECK(payload_hash(std::vector<std::uint8_t>{}) != payload_hash(std::vector<std::uint8_t>{0}));
+}
+
+TEST_CASE("payload: hash ignores the middle of a large payload, as documented") {
+    std::vector<std::uint8_t> a(100, 0xd5);
+    auto middle = a;
+    middle[50] = 0x00;
+    CHECK(payload_hash(middle) == payload_hash(a));
+}
+
+TEST_CASE("payload sampler: one packet in k_sample_every, first bytes' mode share") {
+    PayloadSampler sampler;
+    for (int i = 0; i < 32; ++i) {
+        sampler.on_payload(std::vector<std::uint8_t>(200, static_cast<std::uint8_t>(i)));
+    }
+    CHECK(sampler.sampled_packets() == 2);  // packets 0 and 16
+    CHECK(sampler.sampled_bytes() == 2 * PayloadSampler::k_bytes_per_sample);
+    CHECK(sampler.entropy_bits() == Approx(1.0));  // bytes 0 and 16, equally often
+    CHECK(sampler.first_byte_mode_share() == Approx(0.5));
+
+    PayloadSampler toc;
+    for (const std::uint8_t first : std::vector<std::uint8_t>{0xfc, 0xfc, 0xfc, 0x7c}) {
+        toc.add_sample(std::vector<std::uint8_t>{first, 1, 2});
+    }
+    CHECK(toc.first_byte_mode_share() == Approx(0.75));
+    CHECK(PayloadSampler{}.entropy_bits() == 0.0);
+    CHECK(PayloadSampler{}.first_byte_mode_share() == 0.0);
+}
+
+TEST_CASE("payload sampler: empty payloads are not sampled") {
+    PayloadSampler sampler;
+    sampler.on_payload({});
+    sampler.add_sample({});
+    CHECK(sampler.sampled_packets() == 0);
+}
