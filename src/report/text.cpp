@@ -30,7 +30,7 @@ std::string frames_text(const std::vector<std::uint64_t>& frames) {
     }
     std::string text = frames.size() == 1 ? "frame " : "frames ";
     for (std::size_t i = 0; i < frames.size() && i < 8; ++i) {
-        text += (i > 0 ? ", " : "") + std::to_string(frames[i]);
+        text += fmt::format("{}{}", i > 0 ? ", " : "", frames[i]);
     }
     if (frames.size() > 8) {
         text += fmt::format(" (+{} more)", frames.size() - 8);
@@ -101,7 +101,7 @@ void render_flows(const session::Model& model, std::ostream& out) {
     for (const auto& flow : model.flows) {
         std::string kinds;
         for (const auto kind : flow.kinds()) {
-            kinds += (kinds.empty() ? "" : ",") + std::string{demux::to_string(kind)};
+            kinds += fmt::format("{}{}", kinds.empty() ? "" : ",", demux::to_string(kind));
         }
         out << fmt::format("  {} {} <-> {}  {}+{} packets  {}\n", flow.transport == net::Transport::udp ? "udp" : "tcp",
                            flow.a, flow.b, flow.packets_ab, flow.packets_ba, kinds.empty() ? "-" : kinds);

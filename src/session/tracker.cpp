@@ -2,7 +2,13 @@
 
 #include <algorithm>
 
+#include <map>
+
+#include <fmt/format.h>
+
+#include "call_tracker.hpp"
 #include "zaudit/rtp/rtp_header.hpp"
+#include "zaudit/sip/stream_framer.hpp"
 
 namespace zaudit::session {
 
@@ -10,6 +16,7 @@ namespace zaudit::session {
 struct Tracker::TcpDirection {
     net::TcpStream stream;
     demux::PayloadKind kind = demux::PayloadKind::unknown;  ///< decided by the stream's first bytes
+    std::unique_ptr<sip::StreamFramer> framer;              ///< when the stream carries SIP
 };
 
 /// Per-flow state. Media streams of the flow are found through a one-entry cache per
@@ -55,9 +62,11 @@ const char* to_string(Protection protection) {
     return "unknown";
 }
 
-Tracker::Tracker(Limits limits) : m_limits{limits}, m_decoder{limits.defrag} {
+Tracker::Tracker(Limits limits)
+    : m_limits{limits}, m_decoder{limits.defrag}, m_calls{std::make_unique<CallTracker>()} {
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
+    m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
 }
 
 Tracker::~Tracker() = default;
@@ -122,12 +131,44 @@ void Tracker::on_packet(const net::Packet& packet) {
     (this->*m_handlers[static_cast<std::size_t>(kind)])(flow, packet, from_a);
 }
 
-void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& /*packet*/, bool from_a, util::Bytes bytes) {
+void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& packet, bool from_a, util::Bytes bytes) {
     TcpDirection& direction = *flow.tcp[from_a ? 0 : 1];
     if (direction.kind == demux::PayloadKind::unknown) {
         direction.kind = demux::classify(bytes);
+        if (direction.kind == demux::PayloadKind::sip) {
+            direction.framer = std::make_unique<sip::StreamFramer>();
+        }
     }
     ++flow.record.packets_by_kind[static_cast<std::size_t>(direction.kind)];
+    if (!direction.framer) {
+        return;
+    }
+    const sip::FeedResult fed = direction.framer->feed(bytes);
+    for (const auto& framed : fed.messages) {
+        const auto parsed = sip::parse_message(std::string_view{framed.text});
+        if (parsed) {
+            on_sip_message(*parsed, packet, from_a);
+        }
+    }
+    for (const auto& error : fed.errors) {
+        m_model.warnings.push_back(fmt::format("frame {}: SIP over TCP {} -> {}: {}", packet.frame, packet.src,
+                                               packet.dst, error.reason));
+    }
+}
+
+void Tracker::on_sip_datagram(FlowState& /*flow*/, const net::Packet& packet, bool from_a) {
+    const auto parsed = sip::parse_message(packet.payload);
+    if (!parsed) {
+        m_model.warnings.push_back(fmt::format("frame {}: unparsable SIP: {}", packet.frame, parsed.error().reason));
+        return;
+    }
+    on_sip_message(*parsed, packet, from_a);
+}
+
+void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& packet, bool /*from_a*/) {
+    const MessageContext context{packet.frame, packet.time, packet.src, packet.dst,
+                                 packet.transport == net::Transport::udp ? "udp" : "tcp"};
+    m_calls->on_message(message, context);
 }
 
 void Tracker::on_ignored(FlowState& /*flow*/, const net::Packet& /*packet*/, bool /*forward*/) {}
@@ -181,11 +222,73 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), false); });
     std::sort(m_model.flows.begin(), m_model.flows.end(),
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
+    m_model.calls = std::move(*m_calls).finish();
+    bind_media();
     m_model.inputs = std::move(inputs);
     m_model.frames = m_frames;
     m_model.partial = partial;
     m_model.decode = {m_decoder.stats(), m_decoder.defrag_stats()};
     return std::move(m_model);
+}
+
+}  // namespace zaudit::session
+
+namespace zaudit::session {
+
+/// Binds each media stream to the call whose SDP announced one of its endpoints (RFC 3264:
+/// media is sent to the address in the peer's SDP), preferring the latest SDP before the
+/// stream's first packet, and sets the stream's protection from what was negotiated.
+void Tracker::bind_media() {
+    struct Announcement {
+        std::uint32_t call;
+        std::size_t sdp;
+        std::size_t media;
+        util::Timestamp time;
+    };
+    std::multimap<util::Endpoint, Announcement> announced;
+    for (const Call& call : m_model.calls) {
+        for (std::size_t s = 0; s < call.sdps.size(); ++s) {
+            for (std::size_t m = 0; m < call.sdps[s].media.size(); ++m) {
+                const SdpMedia& media = call.sdps[s].media[m];
+                if (media.rtp.port != 0) {
+                    announced.emplace(media.rtp, Announcement{call.id, s, m, call.sdps[s].time});
+                }
+            }
+        }
+    }
+    for (MediaStream& stream : m_model.media) {
+        const Announcement* best = nullptr;
+        for (const auto& endpoint : {stream.dst, stream.src}) {
+            const auto [first, last] = announced.equal_range(endpoint);
+            for (auto it = first; it != last; ++it) {
+                const bool before = it->second.time <= stream.first_time;
+                if (best == nullptr || (before && (best->time > stream.first_time || it->second.time > best->time))) {
+                    best = &it->second;
+                }
+            }
+            if (best != nullptr) {
+                break;
+            }
+        }
+        if (best == nullptr) {
+            continue;
+        }
+        Call& call = m_model.calls[best->call - 1];
+        stream.call = call.id;
+        stream.sdp_media = best->media;
+        call.media.push_back(stream.id);
+        // What the call negotiated for this m= line: the last answer's view of it.
+        Protection negotiated = call.sdps[best->sdp].media[best->media].advertised();
+        for (const OfferAnswer& exchange : call.exchanges) {
+            if (exchange.answer && call.sdps[*exchange.answer].time <= stream.last_time &&
+                best->media < call.sdps[*exchange.answer].media.size() &&
+                best->media < call.sdps[exchange.offer].media.size()) {
+                negotiated = std::min(call.sdps[exchange.offer].media[best->media].advertised(),
+                                      call.sdps[*exchange.answer].media[best->media].advertised());
+            }
+        }
+        stream.protection = negotiated;
+    }
 }
 
 }  // namespace zaudit::session

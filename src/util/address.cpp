@@ -5,6 +5,8 @@
 #include <cstring>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace zaudit::util {
 namespace {
 constexpr std::array<std::uint8_t, 12> k_v4_mapped_prefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -68,10 +70,11 @@ std::string IpAddress::to_string() const {
 }
 
 std::string Endpoint::to_string() const {
+    // fmt rather than operator+: GCC 12 warns falsely (-Wrestrict) on the string concatenation.
     if (address.is_v4()) {
-        return address.to_string() + ":" + std::to_string(port);
+        return fmt::format("{}:{}", address.to_string(), port);
     }
-    return "[" + address.to_string() + "]:" + std::to_string(port);
+    return fmt::format("[{}]:{}", address.to_string(), port);
 }
 
 std::size_t hash_value(const IpAddress& address) {

@@ -1,25 +1,112 @@
 #pragma once
-/// \file Calls: one per SIP dialog, with its offers and answers and the media bound to it.
+/// \file Calls: one per SIP Call-ID, with every message, every offer and answer, and the media
+/// bound to it. Key material is held here as captured; reports decide what to show.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "zaudit/util/address.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
 
+/// How media is protected, as a ladder: a later value is stronger for a passive listener.
+enum class Protection { none, unknown, sdes_srtp, dtls_srtp, zrtp };
+const char* to_string(Protection protection);
+
+/// One SDES a=crypto line (RFC 4568) as seen in SDP.
+struct SdesKey {
+    std::uint32_t tag = 0;
+    std::string suite;
+    std::vector<std::uint8_t> key_salt;  ///< decoded master key ‖ salt (secret: redact in reports)
+    std::string fingerprint;             ///< first 16 hex digits of SHA-256(key_salt): safe to show
+    bool unencrypted_srtp = false;
+    bool unencrypted_srtcp = false;
+    bool unauthenticated_srtp = false;
+};
+
+/// One m= line of one SDP body, reduced to what the audit needs.
+struct SdpMedia {
+    std::string media;  ///< "audio", "video", ...
+    util::Endpoint rtp;  ///< connection address and port (port 0: disabled stream)
+    std::optional<util::Endpoint> rtcp;
+    bool rtcp_mux = false;
+    std::string profile;
+    bool profile_secure = false;
+    bool profile_dtls = false;
+    std::vector<std::string> codecs;  ///< "PCMU/8000", ...
+    std::vector<SdesKey> cryptos;
+    std::vector<std::string> zrtp_hashes;   ///< "1.10 <hex>"
+    std::vector<std::string> fingerprints;  ///< "sha-256 AB:CD:..."
+    std::string setup;
+    std::string direction;
+    /// What this m= line offers or accepts, strongest first: zrtp (a=zrtp-hash), dtls, sdes, none.
+    [[nodiscard]] Protection advertised() const;
+};
+
+/// One SDP body and where it travelled.
+struct SdpSnapshot {
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    util::Endpoint sender;    ///< the packet's source (a hop, not necessarily the endpoint)
+    util::Endpoint receiver;
+    std::string carried_by;   ///< "INVITE", "200 INVITE", "ACK", "UPDATE", "183 INVITE", ...
+    std::uint32_t cseq = 0;
+    bool is_offer = false;
+    std::vector<SdpMedia> media;
+    std::vector<std::string> warnings;
+};
+
+/// An offer and the answer to it (indices into Call::sdps); a re-INVITE or UPDATE adds one.
+struct OfferAnswer {
+    std::size_t offer = 0;
+    std::optional<std::size_t> answer;
+    bool rejected = false;  ///< the offer got a failure response (e.g. 488)
+    int final_status = 0;
+};
+
+/// A SIP message of the call, for the ladder and for evidence.
+struct SipEvent {
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    util::Endpoint src;
+    util::Endpoint dst;
+    std::string summary;  ///< "INVITE", "200 OK (INVITE)", ...
+    bool has_sdp = false;
+};
+
+/// A change of a call's protection, for the timeline (offers, answers, ZRTP events).
+struct TimelineEvent {
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    Protection protection = Protection::none;
+    std::string what;
+};
+
 struct Call {
     std::uint32_t id = 0;
     std::string call_id;
-    std::string from;
-    std::string to;
+    std::string from;  ///< From URI
+    std::string to;    ///< To URI
+    std::string from_tag;
+    std::vector<std::string> to_tags;  ///< several when a fork answered more than once
     util::Timestamp start;
     util::Timestamp end;
     std::string transport;  ///< "udp", "tcp", "tls"
     bool tls = false;
-    std::vector<std::uint32_t> media;  ///< MediaStream ids
-    std::vector<std::uint64_t> frames;  ///< SIP frames of the dialog
+    std::vector<util::Endpoint> signaling_endpoints;  ///< every address the call's SIP came from or went to
+    std::vector<std::string> via_path;      ///< Via sent-by values of the first INVITE, topmost first
+    std::vector<std::string> record_route;
+    std::vector<std::string> user_agents;
+    std::vector<SipEvent> messages;
+    std::vector<SdpSnapshot> sdps;
+    std::vector<OfferAnswer> exchanges;
+    std::vector<TimelineEvent> timeline;
+    std::string ended_by;  ///< "BYE", "CANCEL", "error 486", "" (still up at capture end)
+    std::vector<std::uint32_t> media;  ///< MediaStream ids bound to the call
+    std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
 };
 
 }  // namespace zaudit::session

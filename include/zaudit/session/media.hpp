@@ -6,13 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "zaudit/session/call.hpp"
 #include "zaudit/util/address.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
-
-enum class Protection { none, sdes_srtp, dtls_srtp, zrtp, unknown };
-const char* to_string(Protection protection);
 
 struct MediaStream {
     std::uint32_t id = 0;
@@ -31,6 +29,7 @@ struct MediaStream {
     std::uint8_t ttl_max = 0;
     Protection protection = Protection::unknown;
     std::optional<std::uint32_t> call;
+    std::optional<std::size_t> sdp_media;  ///< index of the m= line in the call's SDPs that announced it
 };
 
 }  // namespace zaudit::session

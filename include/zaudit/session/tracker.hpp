@@ -11,7 +11,13 @@
 #include "zaudit/net/tcp_stream.hpp"
 #include "zaudit/session/model.hpp"
 
+namespace zaudit::sip {
+struct SipMessage;
+}
+
 namespace zaudit::session {
+
+class CallTracker;
 
 struct Limits {
     std::int64_t flow_idle_micros = 600'000'000;  ///< a flow silent this long (capture time) is closed
@@ -40,6 +46,9 @@ private:
     void on_packet(const net::Packet& packet);
     void on_stream_bytes(FlowState& flow, const net::Packet& packet, bool forward, util::Bytes bytes);
     void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, bool forward);
+    void bind_media();
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
     void close_flow(FlowState&& flow, bool idle);
     void sweep(util::Timestamp now);
@@ -52,6 +61,7 @@ private:
     std::uint64_t m_frames = 0;
     std::uint32_t m_next_flow_id = 1;
     Model m_model;
+    std::unique_ptr<CallTracker> m_calls;
     net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
 };
 

@@ -1,12 +1,20 @@
 #pragma once
-// The registry table and the check functions of every rule (one file each in this folder).
+// Every rule is one file in this folder that defines one function returning its RuleInfo
+// (id, severity, texts, reference, check). catalogue.cpp lists them: the registry table.
 
 #include <span>
+
+#include <fmt/format.h>
 
 #include "zaudit/analysis/registry.hpp"
 
 namespace zaudit::analysis::rules {
 
 std::span<const RuleInfo> catalogue();
+
+RuleInfo sip_cleartext_signaling();
+
+/// The first `n` frames of a list, for evidence that stays readable.
+std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames, std::size_t n = 8);
 
 }  // namespace zaudit::analysis::rules

@@ -1,0 +1,266 @@
+#include "call_tracker.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "zaudit/crypto/hash.hpp"
+#include "zaudit/sdp/session.hpp"
+#include "zaudit/sip/multipart.hpp"
+#include "zaudit/util/hex.hpp"
+
+namespace zaudit::session {
+namespace {
+
+/// Codec names of the static payload types of RFC 3551 table 4, for m= lines without rtpmap.
+std::string static_codec(const std::string& format) {
+    static const std::map<std::string, std::string, std::less<>> k_static{
+        {"0", "PCMU/8000"}, {"3", "GSM/8000"}, {"4", "G723/8000"}, {"8", "PCMA/8000"},
+        {"9", "G722/8000"}, {"13", "CN/8000"}, {"18", "G729/8000"}};
+    const auto it = k_static.find(format);
+    return it != k_static.end() ? it->second : "PT " + format;
+}
+
+std::string summary_of(const sip::SipMessage& m) {
+    if (m.is_request) {
+        return m.method;
+    }
+    return fmt::format("{} {} ({})", m.status_code, m.reason, m.transaction_method());
+}
+
+template <typename T>
+void add_unique(std::vector<T>& values, const T& value) {
+    if (std::find(values.begin(), values.end(), value) == values.end()) {
+        values.push_back(value);
+    }
+}
+
+SdesKey to_sdes_key(const sdp::CryptoAttribute& crypto) {
+    SdesKey key;
+    key.tag = crypto.tag;
+    key.suite = crypto.suite;
+    if (!crypto.keys.empty()) {
+        key.key_salt = crypto.keys.front().key_salt;
+        key.fingerprint = util::to_hex(crypto::sha256(key.key_salt)).substr(0, 16);
+    }
+    key.unencrypted_srtp = crypto.unencrypted_srtp;
+    key.unencrypted_srtcp = crypto.unencrypted_srtcp;
+    key.unauthenticated_srtp = crypto.unauthenticated_srtp;
+    return key;
+}
+
+}  // namespace
+
+Protection SdpMedia::advertised() const {
+    if (!zrtp_hashes.empty()) {
+        return Protection::zrtp;
+    }
+    if (profile_dtls || !fingerprints.empty()) {
+        return Protection::dtls_srtp;
+    }
+    if (!cryptos.empty()) {
+        return Protection::sdes_srtp;
+    }
+    return profile_secure ? Protection::unknown : Protection::none;
+}
+
+std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<std::string>& warnings) {
+    const sdp::SdpSession session = sdp::parse(sdp_text);
+    for (const auto& w : session.warnings) {
+        warnings.push_back(fmt::format("SDP line {}: {}", w.line, w.reason));
+    }
+    std::vector<SdpMedia> out;
+    for (const auto& m : session.media) {
+        SdpMedia media;
+        media.media = m.media;
+        if (m.connection && m.connection->ip) {
+            media.rtp = util::Endpoint{*m.connection->ip, m.port};
+        } else {
+            media.rtp.port = m.port;
+        }
+        media.rtcp_mux = m.rtcp_mux;
+        if (m.rtcp) {
+            const auto& address = m.rtcp->connection && m.rtcp->connection->ip ? *m.rtcp->connection->ip : media.rtp.address;
+            media.rtcp = util::Endpoint{address, m.rtcp->port};
+        } else if (m.port != 0 && !m.rtcp_mux) {
+            media.rtcp = util::Endpoint{media.rtp.address, static_cast<std::uint16_t>(m.port + 1)};  // RFC 3550 11
+        }
+        media.profile = m.profile;
+        media.profile_secure = m.profile_secure;
+        media.profile_dtls = m.profile_dtls;
+        for (const auto& format : m.formats) {
+            const sdp::RtpMap* map = nullptr;
+            if (!format.empty() && std::all_of(format.begin(), format.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                format.size() < 4) {
+                map = m.rtpmap(static_cast<unsigned>(std::stoul(format)));
+            }
+            media.codecs.push_back(map != nullptr ? fmt::format("{}/{}", map->encoding, map->clock_rate)
+                                                  : static_codec(format));
+        }
+        for (const auto& crypto : m.cryptos) {
+            media.cryptos.push_back(to_sdes_key(crypto));
+        }
+        for (const auto& hash : m.zrtp_hashes) {
+            media.zrtp_hashes.push_back(fmt::format("{} {}", hash.version, hash.hash));
+        }
+        for (const auto& fp : m.fingerprints) {
+            media.fingerprints.push_back(fmt::format("{} {}", fp.hash_function, fp.value));
+        }
+        media.setup = m.setup;
+        media.direction = std::string{sdp::to_string(m.direction)};
+        out.push_back(std::move(media));
+    }
+    return out;
+}
+
+CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, const MessageContext& context) {
+    auto [it, inserted] = m_by_call_id.try_emplace(message.call_id, m_calls.size());
+    if (inserted) {
+        CallState state;
+        Call& call = state.call;
+        call.id = static_cast<std::uint32_t>(m_calls.size() + 1);
+        call.call_id = message.call_id;
+        call.start = context.time;
+        call.transport = context.transport;
+        if (message.from) {
+            call.from = message.from->uri;
+            call.from_tag = message.from->tag;
+        }
+        if (message.to) {
+            call.to = message.to->uri;
+        }
+        m_calls.push_back(std::move(state));
+    }
+    return m_calls[it->second];
+}
+
+void CallTracker::on_message(const sip::SipMessage& message, const MessageContext& context) {
+    ++m_messages;
+    if (message.call_id.empty()) {
+        ++m_without_call_id;
+        return;
+    }
+    CallState& state = call_for(message, context);
+    Call& call = state.call;
+    call.end = std::max(call.end, context.time);
+    add_unique(call.signaling_endpoints, context.src);
+    add_unique(call.signaling_endpoints, context.dst);
+    if (message.to && !message.to->tag.empty()) {
+        add_unique(call.to_tags, message.to->tag);
+    }
+    for (const auto& agent : {message.user_agent, message.server}) {
+        if (!agent.empty()) {
+            add_unique(call.user_agents, agent);
+        }
+    }
+    if (message.is_request && message.method == "INVITE" && call.via_path.empty()) {
+        for (const auto& via : message.vias) {
+            call.via_path.push_back(via.port ? fmt::format("{}/{}:{}", via.transport, via.host, *via.port)
+                                             : fmt::format("{}/{}", via.transport, via.host));
+        }
+        for (const auto& route : message.record_routes) {
+            call.record_route.push_back(route.uri);
+        }
+    }
+    const std::optional<std::string> body = sip::find_sdp_body(message);
+    call.messages.push_back(SipEvent{context.frame, context.time, context.src, context.dst, summary_of(message),
+                                     body.has_value()});
+    if (body) {
+        on_sdp(state, message, context, *body);
+    } else if (!message.is_request && message.status_code >= 300) {
+        on_failure(state, message);
+    }
+    if (message.is_request && (message.method == "BYE" || message.method == "CANCEL") && call.ended_by.empty()) {
+        call.ended_by = message.method;
+    }
+    if (!message.is_request && message.status_code >= 300 && message.transaction_method() == "INVITE" &&
+        call.exchanges.size() <= 1 && call.ended_by.empty()) {
+        call.ended_by = fmt::format("error {}", message.status_code);
+    }
+}
+
+void CallTracker::on_failure(CallState& state, const sip::SipMessage& message) {
+    if (!message.cseq) {
+        return;
+    }
+    const auto it = state.pending.find({message.cseq->number, message.cseq->method});
+    if (it != state.pending.end()) {
+        OfferAnswer& exchange = state.call.exchanges[it->second];
+        exchange.rejected = true;
+        exchange.final_status = message.status_code;
+        state.pending.erase(it);
+    }
+}
+
+void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const MessageContext& context,
+                         const std::string& body) {
+    Call& call = state.call;
+    const std::uint32_t cseq = message.cseq ? message.cseq->number : 0;
+    const std::string method = message.transaction_method();
+    const std::string carried_by = message.is_request ? message.method : fmt::format("{} {}", message.status_code, method);
+    // A retransmission (same message, same hop, same body) adds nothing.
+    const std::string key = fmt::format("{}|{}|{}|{}", cseq, carried_by, context.src, util::to_hex(crypto::sha256(util::as_bytes(body))));
+    if (std::find(state.seen_bodies.begin(), state.seen_bodies.end(), key) != state.seen_bodies.end()) {
+        return;
+    }
+    state.seen_bodies.push_back(key);
+
+    SdpSnapshot snapshot;
+    snapshot.frame = context.frame;
+    snapshot.time = context.time;
+    snapshot.sender = context.src;
+    snapshot.receiver = context.dst;
+    snapshot.carried_by = carried_by;
+    snapshot.cseq = cseq;
+    snapshot.media = to_sdp_media(body, snapshot.warnings);
+    const std::size_t index = call.sdps.size();
+
+    const auto transaction = std::pair{cseq, method};
+    if (message.is_request && message.method == "ACK") {
+        if (state.offer_awaiting_ack) {  // RFC 3261 13.2.1: an offer in a 2xx is answered in the ACK
+            call.exchanges[*state.offer_awaiting_ack].answer = index;
+            state.offer_awaiting_ack.reset();
+        }
+    } else if (message.is_request) {
+        snapshot.is_offer = true;
+        if (!state.pending.contains(transaction)) {  // else: the same offer seen at another hop
+            state.pending[transaction] = call.exchanges.size();
+            call.exchanges.push_back(OfferAnswer{index, std::nullopt, false, 0});
+        }
+    } else if (const auto it = state.pending.find(transaction); it != state.pending.end()) {
+        OfferAnswer& exchange = call.exchanges[it->second];
+        if (!exchange.answer) {
+            exchange.answer = index;
+        }
+        if (message.status_code >= 200) {
+            exchange.final_status = message.status_code;
+        }
+    } else if (message.status_code >= 200 && message.status_code < 300 && method == "INVITE") {
+        snapshot.is_offer = true;  // the INVITE had no SDP: the 2xx offers, the ACK answers
+        state.offer_awaiting_ack = call.exchanges.size();
+        call.exchanges.push_back(OfferAnswer{index, std::nullopt, false, message.status_code});
+    }
+    if (!snapshot.is_offer && !snapshot.media.empty()) {
+        call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(),
+                                              fmt::format("answer in {}", carried_by)});
+    }
+    call.sdps.push_back(std::move(snapshot));
+}
+
+std::vector<Call> CallTracker::finish() && {
+    // A call is a dialog that an INVITE set up; REGISTER, OPTIONS, SUBSCRIBE... are counted
+    // as SIP messages but are not calls.
+    std::vector<Call> calls;
+    for (auto& state : m_calls) {
+        const auto& messages = state.call.messages;
+        const bool invited = std::any_of(messages.begin(), messages.end(),
+                                         [](const SipEvent& e) { return e.summary == "INVITE"; });
+        if (invited) {
+            state.call.id = static_cast<std::uint32_t>(calls.size() + 1);
+            calls.push_back(std::move(state.call));
+        }
+    }
+    return calls;
+}
+
+}  // namespace zaudit::session

@@ -1,0 +1,55 @@
+#pragma once
+// Builds calls from SIP messages: dialogs by Call-ID, offers and answers (RFC 3264, RFC 6337),
+// the signalling path. Private to the session area.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "zaudit/session/call.hpp"
+#include "zaudit/sip/message.hpp"
+
+namespace zaudit::session {
+
+/// Where a SIP message was seen.
+struct MessageContext {
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    util::Endpoint src;
+    util::Endpoint dst;
+    const char* transport = "udp";
+};
+
+class CallTracker {
+public:
+    void on_message(const sip::SipMessage& message, const MessageContext& context);
+    /// Calls in order of their first message.
+    std::vector<Call> finish() &&;
+    [[nodiscard]] std::uint64_t messages() const { return m_messages; }
+    [[nodiscard]] std::uint64_t without_call_id() const { return m_without_call_id; }
+
+private:
+    struct CallState {
+        Call call;
+        /// Offer waiting for its answer, by "CSeq number + method" of its transaction.
+        std::map<std::pair<std::uint32_t, std::string>, std::size_t> pending;
+        std::optional<std::size_t> offer_awaiting_ack;  ///< offer sent in a 2xx to an SDP-less INVITE
+        std::vector<std::string> seen_bodies;           ///< dedupe retransmissions: key of each SDP seen
+    };
+    CallState& call_for(const sip::SipMessage& message, const MessageContext& context);
+    void on_sdp(CallState& state, const sip::SipMessage& message, const MessageContext& context,
+                const std::string& body);
+    void on_failure(CallState& state, const sip::SipMessage& message);
+
+    std::vector<CallState> m_calls;
+    std::unordered_map<std::string, std::size_t> m_by_call_id;
+    std::uint64_t m_messages = 0;
+    std::uint64_t m_without_call_id = 0;
+};
+
+/// The m= lines of an SDP body, reduced for the model.
+std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<std::string>& warnings);
+
+}  // namespace zaudit::session
