@@ -280,6 +280,8 @@ def summarise(facts):
         "dtls_certificates_match_sdp_fingerprints": sorted({r["certificate_sha256"] for r in facts["dtls"]
                                                             if "certificate_sha256" in r})
         == sorted({v.split()[-1].upper() for v in attr_values("fingerprint")}) if facts["dtls"] else None,
+        "dtls_srtp_profile_selected": sorted({p for r in facts["dtls"] if "ServerHello" in r["handshakes"]
+                                              for p in r.get("use_srtp_profiles", [])}),
         "dtls_client": next((r["src"] for r in facts["dtls"] if "ClientHello" in r["handshakes"]), None),
     }
 
