@@ -1,0 +1,18 @@
+#pragma once
+// Reads a committed fixture: a SIP message extracted byte for byte from a capture in
+// /work/shared/captures with `tshark -T fields -e udp.payload | xxd -r -p`.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace zaudit::sip::test {
+
+inline std::string fixture(const std::string& name) {
+    std::ifstream in(std::string{ZAUDIT_SOURCE_DIR} + "/tests/unit/sip/fixtures/" + name, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+}  // namespace zaudit::sip::test
