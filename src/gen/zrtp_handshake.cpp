@@ -224,6 +224,7 @@ Expected<bool> dh_phase(Wire& wire, Party& i, Party& r, const ZrtpHandshakeOptio
     if (!dh_result || !dh_check || *dh_result != *dh_check) {
         return Error{"ZRTP generator: the two sides' DH results differ"};
     }
+    out.dh_result = *dh_result;
     out.total_hash = crypto::digest(ctx.hash, concat({out.responder_hello, commit, dhpart1, dhpart2_sent}));
     out.kdf_context = zrtp_kdf_context(i.config.zid, r.config.zid, out.total_hash);
     ZrtpBytes s0 = zrtp_s0_dh(ctx.hash, *dh_result, i.config.zid, r.config.zid, out.total_hash);

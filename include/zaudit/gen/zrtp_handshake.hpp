@@ -107,6 +107,7 @@ struct ZrtpStreamResult {
     ZrtpHashChain initiator_chain;
     ZrtpHashChain responder_chain;
     ZrtpNegotiated algorithms;
+    ZrtpBytes dh_result;  ///< DHResult as the wire's keys use it (empty for multistream)
     ZrtpBytes total_hash;
     ZrtpBytes kdf_context;
     ZrtpSessionKeys keys;  ///< as the wire's Confirm messages use them (completed handshakes only)
