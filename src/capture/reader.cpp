@@ -145,6 +145,7 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
     for (const Source& source : sources) {
         auto handle = std::make_unique<Handle>();
         InputInfo info;
+        std::future<util::Expected<std::string>> pending_hash;
         std::array<char, PCAP_ERRBUF_SIZE> error{};
         if (!source.interface.empty()) {
             auto live = open_live(source);
@@ -178,11 +179,7 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
                 if (!file) {
                     return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
                 }
-                auto digest = crypto::sha256_file(source.path);
-                if (!digest) {
-                    return digest.error();
-                }
-                info.sha256 = std::move(*digest);
+                pending_hash = std::async(std::launch::async, crypto::sha256_file, source.path);
                 handle->file_size = static_cast<std::uint64_t>(status.st_size);
             }
             info.path = source.path;
@@ -207,6 +204,7 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
         }
         reader.m_handles.push_back(std::move(handle));
         reader.m_inputs.push_back(std::move(info));
+        reader.m_pending_hashes.push_back(std::move(pending_hash));
     }
     return reader;
 }
@@ -214,6 +212,20 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
 Reader::Reader(Reader&&) noexcept = default;
 Reader& Reader::operator=(Reader&&) noexcept = default;
 Reader::~Reader() = default;
+
+const std::vector<InputInfo>& Reader::inputs() {
+    for (std::size_t i = 0; i < m_pending_hashes.size(); ++i) {
+        if (m_pending_hashes[i].valid()) {
+            auto digest = m_pending_hashes[i].get();
+            if (digest) {
+                m_inputs[i].sha256 = std::move(*digest);
+            } else {
+                m_inputs[i].warnings.push_back("SHA-256 not computed: " + digest.error().message);
+            }
+        }
+    }
+    return m_inputs;
+}
 
 bool Reader::partial() const {
     for (const InputInfo& input : m_inputs) {

@@ -2,6 +2,7 @@
 /// \file Reading frames from pcap / pcapng files, stdin and live interfaces through libpcap.
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,7 +59,9 @@ public:
     /// until the next call.
     std::optional<Frame> next();
 
-    [[nodiscard]] const std::vector<InputInfo>& inputs() const { return m_inputs; }
+    /// Per-input facts; waits for the inputs' SHA-256, which is computed on another thread
+    /// while frames are read (hashing a large file costs as much as auditing it).
+    [[nodiscard]] const std::vector<InputInfo>& inputs();
     /// True when any input stopped early (the results are partial).
     [[nodiscard]] bool partial() const;
     /// Bytes read so far of the current file and its size, for progress (0/0 when unknown).
@@ -71,6 +74,7 @@ private:
 
     std::vector<std::unique_ptr<Handle>> m_handles;
     std::vector<InputInfo> m_inputs;
+    std::vector<std::future<util::Expected<std::string>>> m_pending_hashes;  ///< one per input, or invalid
     std::size_t m_current = 0;
     std::uint64_t m_next_number = 1;
 };
