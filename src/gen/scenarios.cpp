@@ -6,13 +6,50 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 3> k_scenarios{{
+    static const std::array<Scenario, 15> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "none yet (media rules come with issue 3)", false, scenario_builders::rtp_over_vlan},
         {"net-ipv6-fragments-sll", "IPv6 datagrams fragmented at MTU 576, Linux cooked capture", "none", false,
          scenario_builders::ipv6_fragments_sll},
         {"net-tcp-reordered", "a TCP stream with reordered and retransmitted segments on two pcapng interfaces",
          "none", true, scenario_builders::tcp_reordered_pcapng},
+        {"sip-plain-call", "INVITE/100/180/200/ACK, 2 s of G.711 RTP both ways, BYE/200, all over UDP",
+         "sip.cleartext-signaling, media.unencrypted", false, scenario_builders::sip_plain_call},
+        {"sdes-call-udp", "SDES call over UDP: RTP/SAVP, a=crypto with a different key each way, 2 s of SRTP",
+         "sip.cleartext-signaling, sdes.key-exposed (SRTP authenticates under the SDP keys)", false,
+         scenario_builders::sdes_call_udp},
+        {"sdes-call-tls", "the SDES call with SIP over TLS on TCP 5061 (opaque records) and SRTP media",
+         "no sip.cleartext-signaling, no sdes.key-exposed; media judged from packets only "
+         "(rtp.unsignaled-stream at most)",
+         false, scenario_builders::sdes_call_tls},
+        {"srtp-declined", "offer RTP/SAVP with a=crypto, answer RTP/AVP without, plain RTP media",
+         "sdp.srtp-declined, media.unencrypted, sip.cleartext-signaling, sdes.key-exposed (offer's key)", false,
+         scenario_builders::srtp_declined},
+        {"reinvite-drops-crypto", "SDES call, then a re-INVITE (CSeq 2) without a=crypto; media goes plain after it",
+         "sdp.srtp-declined or call.security-downgraded, sdp.security-stripped, media.unencrypted, "
+         "sdes.key-exposed, sip.cleartext-signaling",
+         false, scenario_builders::reinvite_drops_crypto},
+        {"b2bua-two-legs", "caller-B2BUA leg with SDES (one Call-ID), B2BUA-callee leg plain (another), media "
+         "anchored at 203.0.113.5",
+         "path.media-relay, sdes.key-exposed, media.unencrypted (leg 2), sip.cleartext-signaling", false,
+         scenario_builders::b2bua_two_legs},
+        {"sdes-key-reuse", "SDES call whose answer repeats the offer's key||salt: both directions share it",
+         "sdes.key-reuse, sdes.key-exposed, sip.cleartext-signaling", false, scenario_builders::sdes_key_reuse},
+        {"weak-suite", "offer AES_CM_128_HMAC_SHA1_80 and _32, the answer picks _32; SRTP with 32-bit tags",
+         "sdp.weak-crypto-suite, sdes.key-exposed, sip.cleartext-signaling", false, scenario_builders::weak_suite},
+        {"null-cipher", "offer AES_CM_128_HMAC_SHA1_80 and NULL_HMAC_SHA1_80, the answer picks NULL; "
+         "authenticated but unencrypted SRTP",
+         "media.null-cipher, sdp.weak-crypto-suite, sdes.key-exposed, sip.cleartext-signaling", false,
+         scenario_builders::null_cipher},
+        {"proxy-strips-crypto", "one INVITE seen at two hops: UA->proxy with a=crypto, proxy->UA2 without "
+         "(two Vias); plain media",
+         "sdp.security-stripped, sdp.srtp-declined, media.unencrypted, sdes.key-exposed, sip.cleartext-signaling",
+         false, scenario_builders::proxy_strips_crypto},
+        {"sip-over-tcp-split", "plain call over TCP: INVITE in three segments (one retransmitted), 180 and 200 in "
+         "one segment; no media",
+         "sip.cleartext-signaling", false, scenario_builders::sip_over_tcp_split},
+        {"sip-fragmented-ipv6", "plain call over IPv6 UDP at MTU 576: INVITE and 200 OK are IP-fragmented",
+         "sip.cleartext-signaling, media.unencrypted", false, scenario_builders::sip_fragmented_ipv6},
     }};
     return k_scenarios;
 }
