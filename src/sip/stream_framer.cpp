@@ -121,7 +121,7 @@ StreamFramer::Step StreamFramer::skip_keepalive() {
 StreamFramer::Step StreamFramer::frame_message(FeedResult& out) {
     m_in_keepalive = false;
     if (m_header_end == 0) {
-        const auto first_lf = m_buffer.find('\n');
+        const auto first_lf = m_buffer.find('\n', m_scan_from);  // earlier bytes were searched
         if (!m_start_checked && first_lf != std::string::npos) {
             if (!looks_like_sip(util::as_bytes(std::string_view{m_buffer}.substr(0, first_lf + 1)))) {
                 fail(out, "bytes do not begin with a SIP start line");
