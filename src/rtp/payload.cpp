@@ -124,6 +124,15 @@ double PayloadSampler::entropy_bits() const {
     return entropy_of(m_byte_counts, m_sampled_bytes);
 }
 
+double PayloadSampler::entropy_bits_corrected() const {
+    if (m_sampled_bytes == 0) {
+        return 0.0;
+    }
+    const auto distinct = std::count_if(m_byte_counts.begin(), m_byte_counts.end(), [](std::uint32_t c) { return c != 0; });
+    return entropy_bits() +
+           static_cast<double>(distinct - 1) / (2.0 * static_cast<double>(m_sampled_bytes) * std::log(2.0));
+}
+
 double PayloadSampler::first_byte_mode_share() const {
     if (m_sampled_packets == 0) {
         return 0.0;

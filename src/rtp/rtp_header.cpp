@@ -8,9 +8,16 @@ namespace {
 
 constexpr std::size_t k_fixed_header_size = 12;
 
-RtpParseResult failure(RtpAnomaly reason, std::size_t offset) {
-    return RtpParseResult{std::nullopt, reason, offset};
+struct Failure {
+    RtpAnomaly reason = RtpAnomaly::none;
+    std::size_t offset = 0;
+};
+
+Failure failure(RtpAnomaly reason, std::size_t offset) {
+    return Failure{reason, offset};
 }
+
+Failure parse_into(util::Bytes packet, RtpHeader& h);
 
 }  // namespace
 
@@ -26,6 +33,8 @@ std::uint32_t RtpHeader::csrc(util::Bytes packet, std::size_t i) const {
     reader.skip(k_fixed_header_size + 4 * i);
     return i < csrc_count ? reader.u32be() : 0;
 }
+
+namespace {
 
 // RFC 3550 section 5.1 (fixed header), 5.3.1 (header extension):
 //
@@ -47,7 +56,10 @@ std::uint32_t RtpHeader::csrc(util::Bytes packet, std::size_t i) const {
 //
 // Offsets fit in 16 bits: 12 + 15*4 + 4 + 65535*4 could not, but such an extension would overrun
 // any real datagram (max 65535 bytes) and is rejected before the narrowing.
-RtpParseResult parse_rtp_detailed(util::Bytes packet) {
+//
+// The header is filled in place (parse_rtp constructs it in its return slot): building a result
+// struct and copying it out cost more than the parse itself (a store-forwarding stall).
+Failure parse_into(util::Bytes packet, RtpHeader& h) {
     if (packet.size() < k_fixed_header_size) {
         return failure(RtpAnomaly::truncated_header, packet.size());
     }
@@ -55,7 +67,6 @@ RtpParseResult parse_rtp_detailed(util::Bytes packet) {
         return failure(RtpAnomaly::truncated_header, 0xffff);
     }
     util::ByteReader reader{packet};
-    RtpHeader h;
     const std::uint8_t b0 = reader.u8();
     const std::uint8_t b1 = reader.u8();
     h.version = static_cast<std::uint8_t>(b0 >> 6);
@@ -98,11 +109,30 @@ RtpParseResult parse_rtp_detailed(util::Bytes packet) {
         }
     }
     h.payload_size = static_cast<std::uint16_t>(payload_size);
-    return RtpParseResult{h, RtpAnomaly::none, 0};
+    return Failure{};
+}
+
+}  // namespace
+
+RtpParseResult parse_rtp_detailed(util::Bytes packet) {
+    RtpParseResult result;
+    RtpHeader h;
+    const Failure failed = parse_into(packet, h);
+    if (failed.reason == RtpAnomaly::none) {
+        result.header = h;
+    } else {
+        result.error = failed.reason;
+        result.error_offset = failed.offset;
+    }
+    return result;
 }
 
 std::optional<RtpHeader> parse_rtp(util::Bytes packet) {
-    return parse_rtp_detailed(packet).header;
+    std::optional<RtpHeader> header{std::in_place};
+    if (parse_into(packet, *header).reason != RtpAnomaly::none) {
+        header.reset();
+    }
+    return header;
 }
 
 bool looks_like_rtp(util::Bytes packet) {

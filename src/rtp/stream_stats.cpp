@@ -148,8 +148,7 @@ void RtpStreamStats::update_sequence(std::uint16_t seq) {
 // The RTP timestamp difference is taken modulo 2^32 (as a signed 32-bit value) so a timestamp
 // wrap does not look like a huge transit change.
 void RtpStreamStats::update_jitter(std::uint32_t rtp_timestamp, util::Timestamp arrival) {
-    const double arrival_delta =
-        static_cast<double>(arrival.micros - m_prev_arrival.micros) * static_cast<double>(m_clock_rate) / 1e6;
+    const double arrival_delta = static_cast<double>(arrival.micros - m_prev_arrival.micros) * m_units_per_micro;
     const auto ts_delta = static_cast<std::int32_t>(rtp_timestamp - m_prev_rtp_timestamp);
     const double d = std::fabs(arrival_delta - static_cast<double>(ts_delta));
     m_jitter += (d - m_jitter) / 16.0;

@@ -29,8 +29,11 @@ public:
 
     /// `clock_rate` is the RTP timestamp clock in Hz, needed for jitter (RFC 3551: 8000 for the
     /// narrowband audio codecs; Opus is 48000). Set it again when the SDP rtpmap becomes known.
-    explicit RtpStreamStats(std::uint32_t clock_rate = 8000) : m_clock_rate{clock_rate} {}
-    void set_clock_rate(std::uint32_t clock_rate) { m_clock_rate = clock_rate; }
+    explicit RtpStreamStats(std::uint32_t clock_rate = 8000) { set_clock_rate(clock_rate); }
+    void set_clock_rate(std::uint32_t clock_rate) {
+        m_clock_rate = clock_rate;
+        m_units_per_micro = static_cast<double>(clock_rate) / 1e6;
+    }
 
     /// Updates everything except what needs the payload bytes (payload hash, byte sampling).
     void on_packet(const RtpHeader& header, util::Timestamp arrival, std::uint8_t ttl, std::size_t payload_size);
@@ -108,7 +111,8 @@ private:
     void update_sequence(std::uint16_t seq);
     void update_jitter(std::uint32_t rtp_timestamp, util::Timestamp arrival);
 
-    std::uint32_t m_clock_rate;
+    std::uint32_t m_clock_rate = 8000;
+    double m_units_per_micro = 0.008;  ///< RTP timestamp units per microsecond of arrival time
     std::uint32_t m_ssrc = 0;
     std::uint64_t m_packets = 0;
     std::uint64_t m_bytes = 0;

@@ -62,16 +62,28 @@ TEST_CASE("payload: hash ignores the middle of a large payload, as documented") 
     CHECK(payload_hash(middle) == payload_hash(a));
 }
 
-TEST_CASE("payload sampler: one packet in k_sample_every, first bytes' mode share") {
+TEST_CASE("payload sampler: the first k_sample_every packets, then one in k_sample_every") {
     PayloadSampler sampler;
-    for (int i = 0; i < 32; ++i) {
-        sampler.on_payload(std::vector<std::uint8_t>(200, static_cast<std::uint8_t>(i)));
+    for (int i = 0; i < 64; ++i) {
+        sampler.on_payload(std::vector<std::uint8_t>(200, static_cast<std::uint8_t>(i < 16 ? 7 : i)));
     }
-    CHECK(sampler.sampled_packets() == 2);  // packets 0 and 16
-    CHECK(sampler.sampled_bytes() == 2 * PayloadSampler::k_bytes_per_sample);
-    CHECK(sampler.entropy_bits() == Approx(1.0));  // bytes 0 and 16, equally often
-    CHECK(sampler.first_byte_mode_share() == Approx(0.5));
+    CHECK(sampler.sampled_packets() == 19);  // packets 0-15, 16, 32, 48
+    CHECK(sampler.sampled_bytes() == 19 * PayloadSampler::k_bytes_per_sample);
+    CHECK(sampler.first_byte_mode_share() == Approx(16.0 / 19.0));  // the sixteen 7s
+}
 
+TEST_CASE("payload sampler: entropy and its bias correction by hand") {
+    PayloadSampler sampler;
+    sampler.add_sample(std::vector<std::uint8_t>{0, 0, 1, 1});
+    sampler.add_sample(std::vector<std::uint8_t>{0, 1, 0, 1});
+    CHECK(sampler.entropy_bits() == Approx(1.0));
+    // Miller-Madow: + (K - 1) / (2 n ln 2) with K = 2 values, n = 8 bytes.
+    CHECK(sampler.entropy_bits_corrected() == Approx(1.0 + 1.0 / (16.0 * 0.69314718056)));
+    CHECK(sampler.first_byte_mode_share() == Approx(1.0));
+    CHECK(PayloadSampler{}.entropy_bits_corrected() == 0.0);
+}
+
+TEST_CASE("payload sampler: first bytes' mode share") {
     PayloadSampler toc;
     for (const std::uint8_t first : std::vector<std::uint8_t>{0xfc, 0xfc, 0xfc, 0x7c}) {
         toc.add_sample(std::vector<std::uint8_t>{first, 1, 2});
