@@ -17,25 +17,6 @@ Failure failure(RtpAnomaly reason, std::size_t offset) {
     return Failure{reason, offset};
 }
 
-Failure parse_into(util::Bytes packet, RtpHeader& h);
-
-}  // namespace
-
-std::string_view to_string(RtpAnomaly anomaly) {
-    static constexpr std::array<std::string_view, 6> k_names{
-        "none", "truncated_header", "bad_version", "truncated_csrc", "truncated_extension", "bad_padding"};
-    const auto index = static_cast<std::size_t>(anomaly);
-    return index < k_names.size() ? k_names[index] : std::string_view{"unknown"};
-}
-
-std::uint32_t RtpHeader::csrc(util::Bytes packet, std::size_t i) const {
-    util::ByteReader reader{packet};
-    reader.skip(k_fixed_header_size + 4 * i);
-    return i < csrc_count ? reader.u32be() : 0;
-}
-
-namespace {
-
 // RFC 3550 section 5.1 (fixed header), 5.3.1 (header extension):
 //
 //  0                   1                   2                   3
@@ -141,6 +122,19 @@ bool looks_like_rtp(util::Bytes packet) {
         return false;
     }
     return h->payload_type <= 34 || h->payload_type >= 96;
+}
+
+std::string_view to_string(RtpAnomaly anomaly) {
+    static constexpr std::array<std::string_view, 6> k_names{
+        "none", "truncated_header", "bad_version", "truncated_csrc", "truncated_extension", "bad_padding"};
+    const auto index = static_cast<std::size_t>(anomaly);
+    return index < k_names.size() ? k_names[index] : std::string_view{"unknown"};
+}
+
+std::uint32_t RtpHeader::csrc(util::Bytes packet, std::size_t i) const {
+    util::ByteReader reader{packet};
+    reader.skip(k_fixed_header_size + 4 * i);
+    return i < csrc_count ? reader.u32be() : 0;
 }
 
 }  // namespace zaudit::rtp

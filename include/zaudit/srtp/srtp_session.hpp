@@ -6,6 +6,17 @@
 /// the largest packet seen and is then reused: no allocation per packet in the steady state.
 /// libsrtp2 itself is initialised once per process by the first session created (a guarded
 /// function-local static in srtp_session.cpp); it is never shut down, which is harmless.
+///
+/// Cost: Debian 12's libsrtp2 uses the NSS crypto backend, which sets up a PKCS#11 operation per
+/// packet (mutexes and mallocs inside NSS). Measured on this project's machine (2.3 GHz, loaded):
+/// about 2.5-9 us per AES_CM_128_HMAC_SHA1_80 packet and 2.5 us per AEAD_AES_128_GCM packet,
+/// that is 100-400 k packets/s, far below the audit's 3.5 M packets/s. Callers should verify a
+/// sample of each stream (say the first few hundred packets, then one in N); libsrtp2 estimates
+/// the rollover counter from the sequence number, which tolerates gaps up to 2^15 packets.
+///
+/// Limits: a capture that starts after a stream's sequence number wrapped has a rollover counter
+/// libsrtp2 cannot know (it assumes 0), so every packet fails authentication; a rule must not
+/// read that as tampering without saying so. MKIs are not supported.
 
 #include <cstddef>
 #include <cstdint>
