@@ -9,6 +9,17 @@ namespace zaudit::analysis::rules {
 std::span<const RuleInfo> catalogue() {
     static const std::array k_rules{
         sip_cleartext_signaling(),
+        sdes_key_exposed(),
+        sdp_srtp_declined(),
+        sdes_key_reuse(),
+        sdp_weak_crypto_suite(),
+        sdp_security_stripped(),
+        media_unencrypted(),
+        media_null_cipher(),
+        media_unauthenticated(),
+        rtp_unsignaled_stream(),
+        call_security_downgraded(),
+        path_media_relay(),
     };
     return k_rules;
 }

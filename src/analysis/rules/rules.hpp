@@ -13,6 +13,17 @@ namespace zaudit::analysis::rules {
 std::span<const RuleInfo> catalogue();
 
 RuleInfo sip_cleartext_signaling();
+RuleInfo sdes_key_exposed();
+RuleInfo sdp_srtp_declined();
+RuleInfo sdes_key_reuse();
+RuleInfo sdp_weak_crypto_suite();
+RuleInfo sdp_security_stripped();
+RuleInfo media_unencrypted();
+RuleInfo media_null_cipher();
+RuleInfo media_unauthenticated();
+RuleInfo rtp_unsignaled_stream();
+RuleInfo call_security_downgraded();
+RuleInfo path_media_relay();
 
 /// The first `n` frames of a list, for evidence that stays readable.
 std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames, std::size_t n = 8);

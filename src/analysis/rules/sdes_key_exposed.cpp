@@ -1,0 +1,116 @@
+// sdes.key-exposed: an SDES master key that anyone who saw the SIP can use to decrypt the call.
+#include <algorithm>
+
+#include "rules.hpp"
+#include "sdp_facts.hpp"
+#include "zaudit/util/hex.hpp"
+
+namespace zaudit::analysis::rules {
+namespace {
+
+/// One distinct key of one call, with every SDP that carried it.
+struct ExposedKey {
+    const session::SdesKey* key = nullptr;
+    const session::SdpSnapshot* first = nullptr;
+    std::size_t m_line = 0;
+    std::vector<std::uint64_t> frames;
+};
+
+std::vector<ExposedKey> keys_of(const session::Call& call) {
+    std::vector<ExposedKey> keys;
+    for (const session::SdpSnapshot& sdp : call.sdps) {
+        for (std::size_t m = 0; m < sdp.media.size(); ++m) {
+            for (const session::SdesKey& key : sdp.media[m].cryptos) {
+                if (key.key_salt.empty()) {
+                    continue;  // nothing decodable was sent: no key to expose
+                }
+                auto it = std::find_if(keys.begin(), keys.end(),
+                                       [&](const ExposedKey& k) { return k.key->fingerprint == key.fingerprint; });
+                if (it == keys.end()) {
+                    keys.push_back(ExposedKey{&key, &sdp, m, {}});
+                    it = std::prev(keys.end());
+                }
+                if (std::find(it->frames.begin(), it->frames.end(), sdp.frame) == it->frames.end()) {
+                    it->frames.push_back(sdp.frame);
+                }
+            }
+        }
+    }
+    return keys;
+}
+
+/// Whether the key protects media: an answer's key does; an offered key only when the answer
+/// accepted its tag (RFC 4568 section 7.1.2). Null when the offer got no answer in the capture.
+nlohmann::ordered_json in_use(const session::Call& call, const session::SdpSnapshot& sdp, std::size_t m_line,
+                              std::uint32_t tag) {
+    if (!sdp.is_offer) {
+        return true;
+    }
+    for (const session::OfferAnswer& exchange : call.exchanges) {
+        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
+        if (!offer.is_offer || transaction_of(offer) != transaction_of(sdp) || !exchange.answer) {
+            continue;
+        }
+        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
+        if (m_line >= answer.media.size() || !accepted(answer.media[m_line])) {
+            return false;
+        }
+        const auto& chosen = answer.media[m_line].cryptos;
+        return std::any_of(chosen.begin(), chosen.end(), [&](const session::SdesKey& k) { return k.tag == tag; });
+    }
+    return nullptr;
+}
+
+void check(const session::Model& model, const Policy& policy, FindingSink& sink) {
+    for (const session::Call& call : model.calls) {
+        if (call.tls) {
+            continue;
+        }
+        for (const ExposedKey& exposed : keys_of(call)) {
+            const session::SdesKey& key = *exposed.key;
+            const session::SdpSnapshot& sdp = *exposed.first;
+            const session::SdpMedia& media = sdp.media[exposed.m_line];
+            Finding& f = sink.add(fmt::format(
+                "SDES key {} ({}) of {} was sent in clear {} by {} (frame {}): the key is exposed to anyone who "
+                "captured the signalling",
+                key.fingerprint, key.suite, media.media, sdp.carried_by, sdp.sender, sdp.frame));
+            f.call = call.id;
+            f.confidence = Confidence::verified;  // the key was read from the captured SDP
+            f.frames = first_frames(exposed.frames);
+            f.evidence = {{"suite", key.suite},
+                          {"tag", key.tag},
+                          {"key_fingerprint", key.fingerprint},
+                          {"media", media.media},
+                          {"m_line", exposed.m_line + 1},
+                          {"sent_by", sdp.sender.to_string()},
+                          {"sent_to", sdp.receiver.to_string()},
+                          {"carried_by", sdp.carried_by},
+                          {"offer", sdp.is_offer},
+                          {"in_use", in_use(call, sdp, exposed.m_line, key.tag)},
+                          {"transport", call.transport},
+                          {"sdp_frames", exposed.frames},
+                          // Filled once SRTP packets are checked against the key with libsrtp2:
+                          // "verified" / "failed" / "no-packets". Until then the exposure is shown
+                          // from the SDP alone.
+                          {"srtp_authenticated", "not-checked"}};
+            if (policy.reveal_keys) {
+                f.evidence["key_base64"] = util::to_base64(key.key_salt);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+RuleInfo sdes_key_exposed() {
+    return {"sdes.key-exposed", Severity::critical, "SDES media key sent in clear text",
+            "With SDES (RFC 4568) the SRTP master key travels inside the SDP of the SIP messages. This call's SIP "
+            "was not protected by TLS, so the key was readable on the wire: anyone who captured the signalling (on "
+            "the LAN, at the ISP, at any proxy) can decrypt the call's audio and video and forge packets, now or "
+            "from a recording made today.",
+            "Carry SIP over TLS end to end (sips:, transport=tls) whenever SDES is used, or switch the media to "
+            "DTLS-SRTP or ZRTP, whose keys never appear in signalling. Treat the keys of this call as public.",
+            "RFC 4568 section 8 (security considerations); RFC 3261 section 26.2", &check};
+}
+
+}  // namespace zaudit::analysis::rules

@@ -1,0 +1,98 @@
+// Shared SDP facts for the rules (see sdp_facts.hpp).
+#include "sdp_facts.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace zaudit::analysis::rules {
+
+bool asks_for_srtp(const session::SdpMedia& media) {
+    return media.profile_secure || media.profile_dtls || !media.cryptos.empty() || !media.fingerprints.empty();
+}
+
+bool carries_security(const session::SdpMedia& media) {
+    return asks_for_srtp(media) || !media.zrtp_hashes.empty();
+}
+
+std::string ssrc_hex(std::uint32_t ssrc) {
+    return fmt::format("0x{:08x}", ssrc);
+}
+
+std::vector<std::string> suites_of(const session::SdpMedia& media) {
+    std::vector<std::string> suites;
+    for (const auto& crypto : media.cryptos) {
+        suites.push_back(crypto.suite);
+    }
+    return suites;
+}
+
+nlohmann::ordered_json snapshot_json(const session::SdpSnapshot& snapshot) {
+    return {{"frame", snapshot.frame},
+            {"carried_by", snapshot.carried_by},
+            {"cseq", snapshot.cseq},
+            {"sender", snapshot.sender.to_string()},
+            {"receiver", snapshot.receiver.to_string()}};
+}
+
+std::string transaction_of(const session::SdpSnapshot& snapshot) {
+    // carried_by is "INVITE", "ACK", "UPDATE" for requests and "<status> <method>" for responses.
+    const std::string& by = snapshot.carried_by;
+    const auto space = by.find(' ');
+    std::string method = space == std::string::npos ? by : by.substr(space + 1);
+    if (method == "ACK") {
+        method = "INVITE";  // RFC 3261 17.1.1.3: the ACK carries the INVITE's CSeq number
+    }
+    return fmt::format("{} {}", snapshot.cseq, method);
+}
+
+bool is_private(const util::IpAddress& address) {
+    const auto& b = address.bytes();
+    if (address.is_v4()) {
+        const std::uint8_t a0 = b[12];
+        const std::uint8_t a1 = b[13];
+        return a0 == 10 || a0 == 127 || (a0 == 172 && (a1 & 0xf0U) == 16) || (a0 == 192 && a1 == 168) ||
+               (a0 == 169 && a1 == 254) || (a0 == 100 && (a1 & 0xc0U) == 64);
+    }
+    const bool loopback = std::all_of(b.begin(), b.end() - 1, [](std::uint8_t x) { return x == 0; }) && b[15] == 1;
+    return loopback || (b[0] & 0xfeU) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0U) == 0x80);
+}
+
+std::vector<ProtectionStep> protection_timeline(const session::Call& call) {
+    std::vector<ProtectionStep> steps;
+    for (std::size_t e = 0; e < call.exchanges.size(); ++e) {
+        const session::OfferAnswer& exchange = call.exchanges[e];
+        if (exchange.rejected || !exchange.answer) {
+            continue;
+        }
+        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
+        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
+        const std::size_t lines = std::min(offer.media.size(), answer.media.size());
+        for (std::size_t m = 0; m < lines; ++m) {
+            if (!accepted(answer.media[m]) || !accepted(offer.media[m])) {
+                continue;
+            }
+            steps.push_back(ProtectionStep{e, m, offer.frame, answer.frame,
+                                           std::min(offer.media[m].advertised(), answer.media[m].advertised()),
+                                           "sdp"});
+        }
+    }
+    return steps;
+}
+
+std::vector<const session::MediaStream*> streams_of(const session::Model& model, const session::Call& call,
+                                                    std::size_t m_line) {
+    std::vector<const session::MediaStream*> streams;
+    for (const std::uint32_t id : call.media) {
+        if (id == 0 || id > model.media.size()) {
+            continue;
+        }
+        const session::MediaStream& stream = model.media[id - 1];
+        if (stream.sdp_media == m_line) {
+            streams.push_back(&stream);
+        }
+    }
+    return streams;
+}
+
+}  // namespace zaudit::analysis::rules

@@ -1,0 +1,66 @@
+#pragma once
+// Facts about a call's SDP that several rules share: what an m= line asks for, how to name it
+// in evidence, and the call's protection level after each offer/answer exchange.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zaudit/session/call.hpp"
+#include "zaudit/session/model.hpp"
+
+namespace zaudit::analysis::rules {
+
+/// The m= line asks for SRTP in the SDP itself: a secure profile (RTP/SAVP, RTP/SAVPF,
+/// UDP/TLS/RTP/SAVP(F)), an a=crypto line, or an a=fingerprint (DTLS-SRTP). ZRTP is not
+/// counted: it negotiates in the media path and leaves the profile at RTP/AVP.
+bool asks_for_srtp(const session::SdpMedia& media);
+
+/// The m= line carries any security attribute or profile (the above, or a=zrtp-hash).
+bool carries_security(const session::SdpMedia& media);
+
+/// Accepted: the m= line is not disabled with port 0 (RFC 3264 section 6).
+inline bool accepted(const session::SdpMedia& media) { return media.rtp.port != 0; }
+
+/// "0x1a2b3c4d" (DESIGN.md section 5).
+std::string ssrc_hex(std::uint32_t ssrc);
+
+/// The suites of the m= line's a=crypto lines, in order.
+std::vector<std::string> suites_of(const session::SdpMedia& media);
+
+/// Evidence for one SDP snapshot: frame, what carried it, sender and receiver.
+nlohmann::ordered_json snapshot_json(const session::SdpSnapshot& snapshot);
+
+/// The transaction an SDP belongs to ("20 INVITE"): an ACK answers the INVITE with its CSeq,
+/// a "200 INVITE" or "183 INVITE" belongs to that INVITE.
+std::string transaction_of(const session::SdpSnapshot& snapshot);
+
+/// An address no one outside the site can route to: RFC 1918, RFC 6598 shared space,
+/// loopback, link-local, IPv6 unique-local (RFC 4193) and link-local.
+bool is_private(const util::IpAddress& address);
+
+/// The negotiated protection of one m= line after one offer/answer exchange: the weaker of
+/// what the offer and the answer advertised (SdpMedia::advertised()).
+struct ProtectionStep {
+    std::size_t exchange = 0;  ///< index into Call::exchanges
+    std::size_t m_line = 0;    ///< 0-based index of the m= line
+    std::uint64_t offer_frame = 0;
+    std::uint64_t answer_frame = 0;
+    session::Protection level = session::Protection::none;
+    std::string source;  ///< "sdp" for offer/answer; other sources (ZRTP events) may add steps
+};
+
+/// Every answered, accepted m= line of every exchange, in exchange order. Rejected offers and
+/// unanswered ones change nothing (RFC 3264 section 8: the old session stays), so they are
+/// left out; m= lines the answer disabled (port 0) too.
+std::vector<ProtectionStep> protection_timeline(const session::Call& call);
+
+/// The call's media streams that the session model bound to the m= line with this index.
+std::vector<const session::MediaStream*> streams_of(const session::Model& model, const session::Call& call,
+                                                    std::size_t m_line);
+
+}  // namespace zaudit::analysis::rules
