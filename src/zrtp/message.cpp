@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
+#include <type_traits>
 #include <utility>
 
 #include <boost/crc.hpp>
 #include <fmt/format.h>
+
+#include "zaudit/zrtp/algorithms.hpp"
 
 namespace zaudit::zrtp {
 namespace {
@@ -155,9 +157,13 @@ void parse_commit(BodyContext& ctx) {
         commit.kem_public_key.assign(rest.begin(), rest.end());
     }
     ctx.check_complete("Commit");
-    if (r.ok() && !r.empty()) {
-        ctx.anomaly("commit_trailing_bytes", fmt::format("{} bytes after the {} fields", r.remaining(),
-                                                          commit.key_agreement));
+    // Only bzrtp's KEMs put bytes after hvi; after a nonce (or keyID) nothing may follow.
+    const bool extra_allowed = key_agreement_info(commit.key_agreement).kind == KeyAgreementKind::kem ||
+                               key_agreement_info(commit.key_agreement).kind == KeyAgreementKind::unknown;
+    if (r.ok() && (!r.empty() || (!extra_allowed && !commit.kem_public_key.empty()))) {
+        ctx.anomaly("commit_unexpected_length",
+                    fmt::format("{} bytes after the {} fields", r.remaining() + commit.kem_public_key.size(),
+                                commit.key_agreement));
     }
     ctx.message.body = std::move(commit);
 }

@@ -170,6 +170,19 @@ TEST_CASE("Multistream Commit too short for its nonce") {
     CHECK(has_anomaly(parse_message(zrtp_test::commit(mult, zrtp_test::filled(32, 1))).anomalies, "body_truncated"));
 }
 
+TEST_CASE("DH Commit with bytes after hvi") {
+    zrtp_test::CommitSpec dh;
+    dh.tail = zrtp_test::filled(40, 0x77);
+    CHECK(has_anomaly(parse_message(zrtp_test::commit(dh, zrtp_test::filled(32, 1))).anomalies,
+                      "commit_unexpected_length"));
+    zrtp_test::CommitSpec kem = dh;
+    kem.ka = "KYB1";  // bzrtp KEM: the public key follows hvi
+    const Message m = parse_message(zrtp_test::commit(kem, zrtp_test::filled(32, 1)));
+    CHECK(m.anomalies.empty());
+    REQUIRE(m.commit() != nullptr);
+    CHECK(m.commit()->kem_public_key.size() == 8);
+}
+
 TEST_CASE("DHPart takes pv from what lies before the MAC") {
     const Blob pv = zrtp_test::filled(384, 0x42);
     const Message m = parse_message(zrtp_test::dhpart(true, zrtp_test::filled(32, 9), pv, zrtp_test::filled(32, 0)));
