@@ -1,0 +1,96 @@
+// sdes.key-exposed over hand-built models.
+#include "model_builder.hpp"
+
+using namespace zaudit;
+using namespace zaudit::test;
+
+namespace {
+
+const util::Endpoint k_alice = ep("192.0.2.10", 5060);
+const util::Endpoint k_proxy = ep("203.0.113.5", 5060);
+const util::Endpoint k_bob = ep("198.51.100.20", 5060);
+
+/// Alice offers two keys (tags 1 and 2) through a proxy (seen on both hops), Bob answers tag 1.
+session::Call sdes_call() {
+    session::Call c = call();
+    const auto offered = audio(ep("192.0.2.10", 4000), "RTP/SAVP",
+                               {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x11), sdes(2, "AES_CM_128_HMAC_SHA1_32", 0x22)});
+    exchange(c, sdp(1, k_alice, k_proxy, "INVITE", 20, true, {offered}),
+             sdp(6, k_bob, k_proxy, "200 INVITE", 20, false,
+                 {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x33)})}));
+    add(c, sdp(3, k_proxy, k_bob, "INVITE", 20, true, {offered}));  // the proxy forwards the offer
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("sdes.key-exposed: one finding per distinct key, with every SDP that carried it") {
+    const auto findings = run_rule("sdes.key-exposed", model_of({sdes_call()}));
+    REQUIRE(findings.size() == 3);
+    const analysis::Finding& first = findings[0];
+    CHECK(first.severity == analysis::Severity::critical);
+    CHECK(first.confidence == analysis::Confidence::verified);
+    CHECK(first.call == 1U);
+    CHECK(first.frames == std::vector<std::uint64_t>{1, 3});
+    CHECK(first.evidence["suite"] == "AES_CM_128_HMAC_SHA1_80");
+    CHECK(first.evidence["tag"] == 1);
+    CHECK(first.evidence["key_fingerprint"] == sdes(1, "x", 0x11).fingerprint);
+    CHECK(first.evidence["m_line"] == 1);
+    CHECK(first.evidence["media"] == "audio");
+    CHECK(first.evidence["sent_by"] == "192.0.2.10:5060");
+    CHECK(first.evidence["carried_by"] == "INVITE");
+    CHECK(first.evidence["in_use"] == true);  // the answer took tag 1
+    CHECK(first.evidence["srtp_authenticated"] == "not-checked");
+    CHECK_FALSE(first.evidence.contains("key_base64"));
+    CHECK(first.message.find("exposed") != std::string::npos);
+
+    CHECK(findings[1].evidence["tag"] == 2);
+    CHECK(findings[1].evidence["in_use"] == false);  // offered, never chosen
+    CHECK(findings[2].frames == std::vector<std::uint64_t>{6});
+    CHECK(findings[2].evidence["sent_by"] == "198.51.100.20:5060");
+    CHECK(findings[2].evidence["offer"] == false);
+}
+
+TEST_CASE("sdes.key-exposed: key material stays out of evidence and message unless reveal_keys") {
+    // key||salt = bytes 0x00..0x1d; its base64 computed independently (Python's base64 module).
+    const std::string written = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd";
+    session::SdesKey key = sdes(1, "AES_CM_128_HMAC_SHA1_80", 0);
+    key.key_salt.clear();
+    for (std::uint8_t i = 0; i < 30; ++i) {
+        key.key_salt.push_back(i);
+    }
+    session::Call c = call();
+    add(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {key})}));
+    c.exchanges.push_back(session::OfferAnswer{0, std::nullopt, false, 0});
+
+    const auto hidden = run_rule("sdes.key-exposed", model_of({c}));
+    REQUIRE(hidden.size() == 1);
+    CHECK(hidden[0].evidence.dump().find(written.substr(0, 12)) == std::string::npos);
+    CHECK(hidden[0].message.find(written.substr(0, 12)) == std::string::npos);
+    CHECK(hidden[0].evidence["in_use"].is_null());  // no answer captured
+
+    analysis::Policy reveal;
+    reveal.reveal_keys = true;
+    const auto shown = run_rule("sdes.key-exposed", model_of({c}), reveal);
+    REQUIRE(shown.size() == 1);
+    CHECK(shown[0].evidence["key_base64"] == written);
+}
+
+TEST_CASE("sdes.key-exposed: not for TLS signalling, plain SDP or undecodable keys") {
+    session::Call tls = sdes_call();
+    tls.tls = true;
+    tls.transport = "tls";
+    CHECK(run_rule("sdes.key-exposed", model_of({tls})).empty());
+
+    session::Call plain = call();
+    exchange(plain, sdp(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/AVP")}),
+             sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {audio(ep("198.51.100.20", 5000), "RTP/AVP")}));
+    CHECK(run_rule("sdes.key-exposed", model_of({plain})).empty());
+
+    session::SdesKey broken = sdes(1, "AES_CM_128_HMAC_SHA1_80", 0);
+    broken.key_salt.clear();  // the inline key did not decode
+    broken.fingerprint.clear();
+    session::Call bad = call();
+    add(bad, sdp(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {broken})}));
+    CHECK(run_rule("sdes.key-exposed", model_of({bad})).empty());
+}
