@@ -313,10 +313,17 @@ void SignalingLink::close(util::Timestamp time) {
     m_open = false;
 }
 
+// libsrtp2 2.x exports the crypto kernel's initialiser but leaves it out of its installed headers.
+extern "C" srtp_err_status_t srtp_crypto_kernel_init(void);
+
 namespace {
-/// srtp_init() once per process; later calls are harmless too (libsrtp2 checks its state).
+/// Initialises only libsrtp2's crypto kernel (which srtp_create needs), not srtp_init(): a second
+/// srtp_init() in one process fails with srtp_err_status_bad_param because it reloads its debug
+/// module, and test binaries link this generator and zaudit_srtp (which calls srtp_init())
+/// together. The kernel initialiser returns ok when the kernel is already up, so either order
+/// works.
 srtp_err_status_t srtp_library() {
-    static const srtp_err_status_t status = srtp_init();
+    static const srtp_err_status_t status = srtp_crypto_kernel_init();
     return status;
 }
 
