@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <tuple>
 
 #include "zaudit/capture/frame.hpp"
 #include "zaudit/gen/scenario.hpp"
@@ -235,6 +236,28 @@ TEST_CASE("sdes-call-udp: SRTP each way authenticates under that side's SDP key 
     CHECK(verify(backward, answer.cryptos[0]).ok == 100);
     CHECK(verify(forward, answer.cryptos[0]).auth_fail == 100);
     CHECK(verify(backward, offer.cryptos[0]).auth_fail == 100);
+}
+
+// An independent RFC 3711 implementation (Python `cryptography`: AES-CM key derivation, HMAC-SHA1
+// over packet||ROC, AES-CM decryption) agreed on samples/sdes-call-udp.pcap frames 6 and 7: both
+// tags verify under their own SDP key, frame 7's fails under the offer's, and the plaintexts begin
+// ff b9 ab a4 a0 a0 a4 aa / a1 a0 a2 a8 b0 ca 46 2f, a 440 Hz mu-law tone at samples 0 and 40 as
+// Python computes it.
+TEST_CASE("sdes-call-udp: the first packet each way decrypts to the mu-law tone") {
+    const Decoded d = decode(build("sdes-call-udp"));
+    const auto offer = media_of(d.sip[0]);
+    const auto answer = media_of(d.sip[3]);
+    const std::vector<std::uint8_t> forward_start{0xff, 0xb9, 0xab, 0xa4, 0xa0, 0xa0, 0xa4, 0xaa};
+    const std::vector<std::uint8_t> backward_start{0xa1, 0xa0, 0xa2, 0xa8, 0xb0, 0xca, 0x46, 0x2f};
+    for (const auto& [packet, crypto, start] :
+         {std::tuple{from(d, k_alice_media)[0], offer.cryptos[0], forward_start},
+          std::tuple{from(d, k_bob_media)[0], answer.cryptos[0], backward_start}}) {
+        auto verifier = srtp::SrtpVerifier::create(crypto.suite, crypto.keys[0].key_salt);
+        REQUIRE(verifier.has_value());
+        REQUIRE(verifier->unprotect(packet.bytes) == srtp::Outcome::ok);
+        REQUIRE(verifier->plaintext().size() == 12 + 160);
+        CHECK(std::equal(start.begin(), start.end(), verifier->plaintext().begin() + 12));
+    }
 }
 
 // tshark: 113 frames, 7 "TLSv1.2 Application Data" on tcp/5061; sip,stat: 0 SIP messages.
