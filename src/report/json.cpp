@@ -89,6 +89,87 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
             {"media", media}};
 }
 
+std::string hex_of(std::span<const std::uint8_t> bytes) {
+    std::string out;
+    for (const auto b : bytes) {
+        out += fmt::format("{:02x}", b);
+    }
+    return out;
+}
+
+ordered_json hello_to_json(const zrtp::Hello& h) {
+    return {{"version", h.version},
+            {"client_id", h.client_id.substr(0, h.client_id.find('\0'))},
+            {"zid", hex_of(h.zid)},
+            {"h3", hex_of(h.h3)},
+            {"flags", {{"signature", h.signature_capable}, {"mitm", h.mitm}, {"passive", h.passive}}},
+            {"hashes", h.hashes},
+            {"ciphers", h.ciphers},
+            {"auth_tags", h.auth_tags},
+            {"key_agreements", h.key_agreements},
+            {"sas_types", h.sas_types}};
+}
+
+ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
+    ordered_json endpoints = ordered_json::array();
+    for (const auto* endpoint : {&h.a, &h.b}) {
+        ordered_json e{{"address", endpoint->to_string()},
+                       {"role", h.initiator && *h.initiator == *endpoint   ? "initiator"
+                                : h.responder && *h.responder == *endpoint ? "responder"
+                                                                           : "unknown"}};
+        if (const auto* hello = h.hello_of(*endpoint); hello != nullptr && hello->message.hello() != nullptr) {
+            e["hello"] = hello_to_json(*hello->message.hello());
+            e["hello_frame"] = hello->frame;
+        }
+        endpoints.push_back(e);
+    }
+    ordered_json chosen = nullptr;
+    if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
+        const auto& c = *commit->message.commit();
+        chosen = {{"hash", c.hash},
+                  {"cipher", c.cipher},
+                  {"auth_tag", c.auth_tag},
+                  {"key_agreement", c.key_agreement},
+                  {"sas", c.sas},
+                  {"mode", c.mode == zrtp::CommitMode::dh ? "dh"
+                           : c.mode == zrtp::CommitMode::multistream ? "multistream" : "preshared"}};
+    }
+    ordered_json messages = ordered_json::array();
+    for (const auto& m : h.messages) {
+        messages.push_back({{"frame", m.frame},
+                            {"time", util::to_rfc3339(m.time)},
+                            {"from", m.src.to_string()},
+                            {"type", zrtp::message_type_name(m.message.type)},
+                            {"copies", m.copies}});
+    }
+    ordered_json checks = ordered_json::array();
+    for (const auto& c : h.checks) {
+        checks.push_back({{"name", c.check.name},
+                          {"outcome", zrtp::check_outcome_name(c.check.outcome)},
+                          {"frames", c.frames},
+                          {"reason", c.check.reason}});
+    }
+    ordered_json events = ordered_json::array();
+    for (const auto& e : h.events) {
+        events.push_back({{"frame", e.frame}, {"from", e.src.to_string()}, {"what", e.what}, {"detail", e.detail}});
+    }
+    return {{"id", h.id},
+            {"flow", h.flow},
+            {"call", h.call ? ordered_json(*h.call) : ordered_json(nullptr)},
+            {"endpoints", endpoints},
+            {"completed", h.completed},
+            {"secure_frame", h.secure_frame ? ordered_json(*h.secure_frame) : ordered_json(nullptr)},
+            {"chosen", chosen},
+            {"first_frame", h.first_frame},
+            {"last_frame", h.last_frame},
+            {"packets", h.packets},
+            {"clear_rtp_before_secure", h.clear_rtp_before_secure},
+            {"messages", messages},
+            {"checks", checks},
+            {"conflicts", h.conflicts.size()},
+            {"events", events}};
+}
+
 ordered_json decode_to_json(const session::DecodeSummary& d) {
     ordered_json frames = ordered_json::object();
     for (std::size_t i = 0; i < d.decode.by_status.size(); ++i) {
@@ -150,6 +231,10 @@ ordered_json to_json(const AuditResult& result) {
     doc["media"] = ordered_json::array();
     for (const auto& m : model.media) {
         doc["media"].push_back(media_to_json(m));
+    }
+    doc["zrtp"] = ordered_json::array();
+    for (const auto& h : model.handshakes) {
+        doc["zrtp"].push_back(handshake_to_json(h));
     }
     doc["flows"] = ordered_json::array();
     for (const auto& flow : model.flows) {

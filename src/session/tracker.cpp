@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "call_tracker.hpp"
+#include "zrtp_tracker.hpp"
 #include "zaudit/rtp/rtp_header.hpp"
 #include "zaudit/sip/stream_framer.hpp"
 
@@ -36,6 +37,12 @@ struct Tracker::FlowState {
         std::uint32_t index = 0;  ///< into Model::media
     };
     std::vector<StreamSlot> streams;
+    std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
+    std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;
+    bool zrtp_secure = false;  ///< Conf2ACK seen: RTP from now on is SRTP
+    std::uint64_t rtp_packets = 0;
+    std::uint64_t clear_rtp_before_secure = 0;
+    std::optional<std::uint64_t> first_clear_rtp_frame;
 };
 
 std::vector<demux::PayloadKind> FlowRecord::kinds() const {
@@ -67,6 +74,7 @@ Tracker::Tracker(Limits limits)
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
+    m_handlers[static_cast<std::size_t>(demux::PayloadKind::zrtp)] = &Tracker::on_zrtp;
 }
 
 Tracker::~Tracker() = default;
@@ -173,10 +181,51 @@ void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& 
 
 void Tracker::on_ignored(FlowState& /*flow*/, const net::Packet& /*packet*/, bool /*forward*/) {}
 
+void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*/) {
+    if (!zrtp::looks_like_zrtp(packet.payload)) {
+        return;
+    }
+    const auto start_handshake = [&] {
+        if (flow.handshake) {  // the previous handshake of this flow is over: keep its RTP counts
+            ZrtpHandshake& previous = m_model.handshakes[*flow.handshake];
+            previous.rtp_packets = flow.rtp_packets;
+            previous.clear_rtp_before_secure = flow.clear_rtp_before_secure;
+            previous.first_clear_rtp_frame = flow.first_clear_rtp_frame;
+            flow.rtp_packets = 0;
+            flow.clear_rtp_before_secure = 0;
+            flow.first_clear_rtp_frame.reset();
+            flow.zrtp_secure = false;
+        }
+        flow.handshake = static_cast<std::uint32_t>(m_model.handshakes.size());
+        ZrtpHandshake fresh;
+        fresh.id = *flow.handshake + 1;
+        fresh.flow = flow.record.id;
+        m_model.handshakes.push_back(std::move(fresh));
+        flow.zrtp_fragments = std::make_unique<zrtp::FragmentAssembler>();
+    };
+    if (!flow.handshake) {
+        start_handshake();
+    }
+    if (!add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet)) {
+        start_handshake();
+        add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet);
+    }
+    ZrtpHandshake& handshake = m_model.handshakes[*flow.handshake];
+    if (!flow.zrtp_secure && handshake.find(zrtp::MessageType::conf2_ack) != nullptr) {
+        flow.zrtp_secure = true;
+    }
+}
+
 void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     const auto header = rtp::parse_rtp(packet.payload);
     if (!header) {
         return;
+    }
+    ++flow.rtp_packets;
+    if (!flow.zrtp_secure) {
+        if (flow.clear_rtp_before_secure++ == 0) {
+            flow.first_clear_rtp_frame = packet.frame;
+        }
     }
     auto& cache = flow.last_stream[from_a ? 0 : 1];
     if (!cache.valid || cache.ssrc != header->ssrc) {
@@ -215,6 +264,12 @@ void Tracker::close_flow(FlowState&& flow, bool idle) {
         }
     }
     flow.record.evicted_idle = idle;
+    if (flow.handshake) {
+        ZrtpHandshake& handshake = m_model.handshakes[*flow.handshake];
+        handshake.rtp_packets = flow.rtp_packets;
+        handshake.clear_rtp_before_secure = flow.clear_rtp_before_secure;
+        handshake.first_clear_rtp_frame = flow.first_clear_rtp_frame;
+    }
     m_model.flows.push_back(flow.record);
 }
 
@@ -223,7 +278,7 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     std::sort(m_model.flows.begin(), m_model.flows.end(),
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
     m_model.calls = std::move(*m_calls).finish();
-    bind_media();
+    bind_to_calls();
     m_model.inputs = std::move(inputs);
     m_model.frames = m_frames;
     m_model.partial = partial;
@@ -235,10 +290,11 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
 
 namespace zaudit::session {
 
-/// Binds each media stream to the call whose SDP announced one of its endpoints (RFC 3264:
-/// media is sent to the address in the peer's SDP), preferring the latest SDP before the
-/// stream's first packet, and sets the stream's protection from what was negotiated.
-void Tracker::bind_media() {
+/// Binds media streams and ZRTP handshakes to the call whose SDP announced one of their
+/// endpoints (RFC 3264: media goes to the address in the peer's SDP), preferring the latest SDP
+/// before the first packet; then sets each stream's protection from what was negotiated and
+/// what the packets showed, and recomputes the ZRTP checks.
+void Tracker::bind_to_calls() {
     struct Announcement {
         std::uint32_t call;
         std::size_t sdp;
@@ -256,38 +312,60 @@ void Tracker::bind_media() {
             }
         }
     }
-    for (MediaStream& stream : m_model.media) {
+    const auto announcement_for = [&](const util::Endpoint& dst, const util::Endpoint& src,
+                                      util::Timestamp first) -> const Announcement* {
         const Announcement* best = nullptr;
-        for (const auto& endpoint : {stream.dst, stream.src}) {
-            const auto [first, last] = announced.equal_range(endpoint);
-            for (auto it = first; it != last; ++it) {
-                const bool before = it->second.time <= stream.first_time;
-                if (best == nullptr || (before && (best->time > stream.first_time || it->second.time > best->time))) {
+        for (const auto& endpoint : {dst, src}) {
+            const auto [begin, end] = announced.equal_range(endpoint);
+            for (auto it = begin; it != end; ++it) {
+                const bool before = it->second.time <= first;
+                if (best == nullptr || (before && (best->time > first || it->second.time > best->time))) {
                     best = &it->second;
                 }
             }
             if (best != nullptr) {
-                break;
+                return best;
             }
         }
-        if (best == nullptr) {
-            continue;
+        return nullptr;
+    };
+    for (ZrtpHandshake& handshake : m_model.handshakes) {
+        if (const auto* found = announcement_for(handshake.b, handshake.a, handshake.first_time)) {
+            handshake.call = found->call;
+            m_model.calls[found->call - 1].handshakes.push_back(handshake.id);
         }
-        Call& call = m_model.calls[best->call - 1];
-        stream.call = call.id;
-        stream.sdp_media = best->media;
-        call.media.push_back(stream.id);
-        // What the call negotiated for this m= line: the last answer's view of it.
-        Protection negotiated = call.sdps[best->sdp].media[best->media].advertised();
-        for (const OfferAnswer& exchange : call.exchanges) {
-            if (exchange.answer && call.sdps[*exchange.answer].time <= stream.last_time &&
-                best->media < call.sdps[*exchange.answer].media.size() &&
-                best->media < call.sdps[exchange.offer].media.size()) {
-                negotiated = std::min(call.sdps[exchange.offer].media[best->media].advertised(),
-                                      call.sdps[*exchange.answer].media[best->media].advertised());
+        finish_handshake(handshake, m_model.calls);
+    }
+    std::map<std::uint32_t, const ZrtpHandshake*> handshake_of_flow;
+    for (const auto& handshake : m_model.handshakes) {
+        handshake_of_flow[handshake.flow] = &handshake;
+    }
+    for (MediaStream& stream : m_model.media) {
+        if (const auto* best = announcement_for(stream.dst, stream.src, stream.first_time)) {
+            Call& call = m_model.calls[best->call - 1];
+            stream.call = call.id;
+            stream.sdp_media = best->media;
+            call.media.push_back(stream.id);
+            // What the call negotiated for this m= line: the last answer's view of it.
+            Protection negotiated = call.sdps[best->sdp].media[best->media].advertised();
+            for (const OfferAnswer& exchange : call.exchanges) {
+                if (exchange.answer && call.sdps[*exchange.answer].time <= stream.last_time &&
+                    best->media < call.sdps[*exchange.answer].media.size() &&
+                    best->media < call.sdps[exchange.offer].media.size()) {
+                    negotiated = std::min(call.sdps[exchange.offer].media[best->media].advertised(),
+                                          call.sdps[*exchange.answer].media[best->media].advertised());
+                }
+            }
+            stream.protection = negotiated;
+            // a=zrtp-hash only says ZRTP may run; without a completed handshake nothing protects the media.
+            if (stream.protection == Protection::zrtp) {
+                stream.protection = Protection::none;
             }
         }
-        stream.protection = negotiated;
+        const auto it = handshake_of_flow.find(stream.flow);
+        if (it != handshake_of_flow.end() && it->second->completed) {
+            stream.protection = Protection::zrtp;
+        }
     }
 }
 

@@ -46,9 +46,10 @@ private:
     void on_packet(const net::Packet& packet);
     void on_stream_bytes(FlowState& flow, const net::Packet& packet, bool forward, util::Bytes bytes);
     void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, bool forward);
-    void bind_media();
+    void bind_to_calls();
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
     void close_flow(FlowState&& flow, bool idle);
     void sweep(util::Timestamp now);

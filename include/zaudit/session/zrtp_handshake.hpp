@@ -1,17 +1,95 @@
 #pragma once
-/// \file A ZRTP handshake between two endpoints, as far as the capture shows it.
+/// \file A ZRTP handshake (RFC 6189) between two endpoints on one media flow, as a passive tap
+/// saw it: every distinct message (retransmissions folded), the roles, and every check a
+/// passive party can recompute.
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "zaudit/util/address.hpp"
+#include "zaudit/util/timestamp.hpp"
+#include "zaudit/zrtp/message.hpp"
+#include "zaudit/zrtp/verify.hpp"
 
 namespace zaudit::session {
+
+/// One distinct message of one sender; copies that are byte-identical are folded into it.
+struct ZrtpMessageRecord {
+    std::uint64_t frame = 0;  ///< first copy
+    util::Timestamp time;
+    util::Endpoint src;
+    util::Endpoint dst;
+    std::uint32_t ssrc = 0;
+    std::uint16_t sequence = 0;
+    std::uint32_t copies = 1;
+    bool reassembled = false;  ///< rebuilt from bzrtp-style fragments
+    zrtp::Message message;
+};
+
+/// Two copies of "the same" message (same sender, same type) whose bytes differ.
+struct ZrtpConflict {
+    zrtp::MessageType type = zrtp::MessageType::unknown;
+    util::Endpoint sender;
+    std::uint64_t first_frame = 0;
+    std::uint64_t other_frame = 0;
+    std::size_t first_difference = 0;  ///< byte offset in the message
+};
+
+/// A check tied to the frames whose values it compared.
+struct ZrtpCheck {
+    zrtp::Check check;
+    std::vector<std::uint64_t> frames;
+};
+
+/// A fact about one frame: a bad CRC, a parse anomaly, an Error, a GoClear...
+struct ZrtpEvent {
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    util::Endpoint src;
+    std::string what;    ///< "crc_invalid", "anomaly:<name>", "error", "go_clear", "clear_ack", "sas_relay"
+    std::string detail;  ///< reason, error code, ...
+    std::uint32_t code = 0;  ///< Error code for "error"
+};
 
 struct ZrtpHandshake {
     std::uint32_t id = 0;
     std::uint32_t flow = 0;
     std::optional<std::uint32_t> call;
+    util::Endpoint a;  ///< the endpoint that sent the first ZRTP packet
+    util::Endpoint b;
+    std::vector<ZrtpMessageRecord> messages;  ///< distinct messages, in order of first appearance
+    std::vector<ZrtpConflict> conflicts;
+    std::vector<ZrtpEvent> events;
+    std::uint64_t packets = 0;
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
+    util::Timestamp first_time;
+    util::Timestamp last_time;
+
+    // Filled when the model is finished.
+    std::optional<util::Endpoint> initiator;  ///< the Commit sender whose DHPart2 followed (RFC 6189 4.2)
+    std::optional<util::Endpoint> responder;
+    bool completed = false;                    ///< Conf2ACK seen (or SRTP after Confirm2)
+    std::optional<std::uint64_t> secure_frame;  ///< frame of Conf2ACK
+    std::optional<util::Timestamp> secure_time;
+    std::vector<ZrtpCheck> checks;
+    /// RTP packets on this flow before the handshake completed, and when the first was sent.
+    std::uint64_t clear_rtp_before_secure = 0;
+    std::optional<std::uint64_t> first_clear_rtp_frame;
+    std::uint64_t rtp_packets = 0;  ///< RTP-range packets on the flow at all
+
+    /// The distinct message of this type from this sender (the first), or nullptr.
+    [[nodiscard]] const ZrtpMessageRecord* find(zrtp::MessageType type, const util::Endpoint* sender = nullptr) const;
+    /// The Hello of an endpoint, or nullptr.
+    [[nodiscard]] const ZrtpMessageRecord* hello_of(const util::Endpoint& sender) const {
+        return find(zrtp::MessageType::hello, &sender);
+    }
+    /// The Commit that the handshake went on with (the initiator's).
+    [[nodiscard]] const ZrtpMessageRecord* commit() const {
+        return initiator ? find(zrtp::MessageType::commit, &*initiator) : find(zrtp::MessageType::commit);
+    }
 };
 
 }  // namespace zaudit::session

@@ -1,0 +1,234 @@
+#include "zrtp_tracker.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "zaudit/zrtp/algorithms.hpp"
+
+namespace zaudit::session {
+namespace {
+
+using zrtp::MessageType;
+
+/// Messages whose content is fixed for one handshake: a second copy that differs means a
+/// second party is speaking (RFC 6189 section 6: retransmissions repeat the same message).
+bool must_repeat_identically(MessageType type) {
+    switch (type) {
+        case MessageType::hello:
+        case MessageType::commit:
+        case MessageType::dhpart1:
+        case MessageType::dhpart2:
+        case MessageType::confirm1:
+        case MessageType::confirm2:
+        case MessageType::sas_relay:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::size_t first_difference(const std::vector<std::uint8_t>& x, const std::vector<std::uint8_t>& y) {
+    const auto [ix, iy] = std::mismatch(x.begin(), x.end(), y.begin(), y.end());
+    return static_cast<std::size_t>(ix - x.begin());
+}
+
+void note_event(ZrtpHandshake& handshake, const net::Packet& packet, const zrtp::Message& message) {
+    const auto add = [&](const char* what, std::string detail, std::uint32_t code = 0) {
+        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, what, std::move(detail), code});
+    };
+    switch (message.type) {
+        case MessageType::error:
+            if (const auto* error = message.error()) {
+                add("error", std::string{zrtp::error_code_name(error->code).value_or("unknown code")}, error->code);
+            }
+            break;
+        case MessageType::go_clear: add("go_clear", ""); break;
+        case MessageType::clear_ack: add("clear_ack", ""); break;
+        case MessageType::sas_relay: add("sas_relay", ""); break;
+        default: break;
+    }
+}
+
+}  // namespace
+
+const ZrtpMessageRecord* ZrtpHandshake::find(zrtp::MessageType type, const util::Endpoint* sender) const {
+    for (const auto& record : messages) {
+        if (record.message.type == type && (sender == nullptr || record.src == *sender)) {
+            return &record;
+        }
+    }
+    return nullptr;
+}
+
+bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments, const net::Packet& packet) {
+    zrtp::Packet parsed = zrtp::parse_packet(packet.payload);
+    if (parsed.crc_valid && parsed.message && parsed.message->type == MessageType::hello &&
+        handshake.find(MessageType::conf2_ack) != nullptr) {
+        const auto* earlier = handshake.hello_of(packet.src);
+        if (earlier != nullptr && earlier->message.bytes != parsed.message->bytes) {
+            return false;
+        }
+    }
+    if (handshake.packets++ == 0) {
+        handshake.a = packet.src;
+        handshake.b = packet.dst;
+        handshake.first_frame = packet.frame;
+        handshake.first_time = packet.time;
+    }
+    handshake.last_frame = packet.frame;
+    handshake.last_time = packet.time;
+
+    for (const auto& anomaly : parsed.anomalies) {
+        handshake.events.push_back(
+            ZrtpEvent{packet.frame, packet.time, packet.src, "anomaly:" + anomaly.name, anomaly.reason, 0});
+    }
+    if (!parsed.crc_valid) {
+        // An endpoint drops a packet whose CRC fails (RFC 6189 section 5), so its content
+        // takes no part in the handshake; the event is evidence of damage or forgery.
+        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, "crc_invalid",
+                                             fmt::format("stored {:08x}, computed {:08x}", parsed.crc_stored,
+                                                         parsed.crc_computed),
+                                             0});
+        return true;
+    }
+    std::optional<zrtp::Message> message = std::move(parsed.message);
+    bool reassembled = false;
+    if (parsed.fragment) {
+        auto assembled = fragments.add(parsed.header.ssrc, *parsed.fragment);
+        for (const auto& anomaly : assembled.anomalies) {
+            handshake.events.push_back(
+                ZrtpEvent{packet.frame, packet.time, packet.src, "anomaly:" + anomaly.name, anomaly.reason, 0});
+        }
+        message = std::move(assembled.message);
+        reassembled = message.has_value();
+    }
+    if (!message) {
+        return true;
+    }
+    note_event(handshake, packet, *message);
+    for (auto& record : handshake.messages) {
+        if (record.src == packet.src && record.message.type == message->type) {
+            if (record.message.bytes == message->bytes) {
+                ++record.copies;
+                return true;
+            }
+            if (must_repeat_identically(message->type)) {
+                handshake.conflicts.push_back(ZrtpConflict{message->type, packet.src, record.frame, packet.frame,
+                                                           first_difference(record.message.bytes, message->bytes)});
+                return true;
+            }
+        }
+    }
+    handshake.messages.push_back(ZrtpMessageRecord{packet.frame, packet.time, packet.src, packet.dst,
+                                                   parsed.header.ssrc, parsed.header.sequence, 1, reassembled,
+                                                   std::move(*message)});
+    return true;
+}
+
+namespace {
+
+/// The frames a check compared, by the check's name (names from zrtp/verify.hpp).
+std::vector<std::uint64_t> frames_for(const std::string& name, const zrtp::HandshakeMessages& hs,
+                                      const ZrtpHandshake& handshake) {
+    const auto frame_of = [&](const zrtp::Message* m) -> std::optional<std::uint64_t> {
+        for (const auto& record : handshake.messages) {
+            if (&record.message == m) {
+                return record.frame;
+            }
+        }
+        return std::nullopt;
+    };
+    std::vector<const zrtp::Message*> used;
+    if (name.starts_with("responder_hello")) {
+        used = {hs.responder_hello, hs.dhpart1};
+    } else if (name.starts_with("hello")) {
+        used = {hs.initiator_hello, hs.commit};
+    } else if (name.starts_with("commit")) {
+        used = {hs.commit, hs.dhpart2};
+    } else if (name == "hvi") {
+        used = {hs.commit, hs.dhpart2, hs.responder_hello};
+    } else if (name.starts_with("negotiation") || name == "key_agreement_choice") {
+        used = {hs.initiator_hello, hs.responder_hello, hs.commit};
+    } else if (name.starts_with("dhpart1")) {
+        used = {hs.dhpart1};
+    } else if (name.starts_with("dhpart2")) {
+        used = {hs.dhpart2};
+    }
+    std::vector<std::uint64_t> frames;
+    for (const auto* m : used) {
+        if (const auto frame = frame_of(m)) {
+            frames.push_back(*frame);
+        }
+    }
+    std::sort(frames.begin(), frames.end());
+    return frames;
+}
+
+const ZrtpMessageRecord* record_or_null(const ZrtpHandshake& h, MessageType type, const std::optional<util::Endpoint>& who) {
+    return who ? h.find(type, &*who) : nullptr;
+}
+
+}  // namespace
+
+void finish_handshake(ZrtpHandshake& handshake, const std::vector<Call>& calls) {
+    // Roles (RFC 6189 section 4.2): with Commit contention both sides send a Commit, and the
+    // one that goes on to send DHPart2 is the initiator.
+    if (const auto* dhpart2 = handshake.find(MessageType::dhpart2)) {
+        handshake.initiator = dhpart2->src;
+    } else if (const auto* commit = handshake.find(MessageType::commit)) {
+        handshake.initiator = commit->src;
+    }
+    if (handshake.initiator) {
+        handshake.responder = *handshake.initiator == handshake.a ? handshake.b : handshake.a;
+    }
+    if (const auto* ack = handshake.find(MessageType::conf2_ack)) {
+        handshake.completed = true;
+        handshake.secure_frame = ack->frame;
+        handshake.secure_time = ack->time;
+    }
+    const auto* ih = record_or_null(handshake, MessageType::hello, handshake.initiator);
+    const auto* rh = record_or_null(handshake, MessageType::hello, handshake.responder);
+    const auto* commit = record_or_null(handshake, MessageType::commit, handshake.initiator);
+    const auto* dh1 = record_or_null(handshake, MessageType::dhpart1, handshake.responder);
+    const auto* dh2 = record_or_null(handshake, MessageType::dhpart2, handshake.initiator);
+    const auto message_of = [](const ZrtpMessageRecord* r) { return r != nullptr ? &r->message : nullptr; };
+    const zrtp::HandshakeMessages hs{message_of(ih), message_of(rh), message_of(commit), message_of(dh1),
+                                     message_of(dh2)};
+    if (handshake.initiator) {
+        for (auto& check : zrtp::verify_handshake(hs)) {
+            auto frames = frames_for(check.name, hs, handshake);
+            handshake.checks.push_back(ZrtpCheck{std::move(check), std::move(frames)});
+        }
+    }
+    // a=zrtp-hash (RFC 6189 section 8.1): each endpoint's SDP binds the Hello it will send.
+    if (!handshake.call || *handshake.call == 0 || *handshake.call > calls.size()) {
+        return;
+    }
+    const Call& call = calls[*handshake.call - 1];
+    for (const auto* endpoint : {&handshake.a, &handshake.b}) {
+        const auto* hello = handshake.hello_of(*endpoint);
+        if (hello == nullptr) {
+            continue;
+        }
+        for (const auto& sdp : call.sdps) {
+            for (const auto& media : sdp.media) {
+                if (media.rtp != *endpoint || media.zrtp_hashes.empty()) {
+                    continue;
+                }
+                for (const auto& value : media.zrtp_hashes) {
+                    auto check = zrtp::check_zrtp_hash(hello->message, value);
+                    const bool repeated = std::any_of(handshake.checks.begin(), handshake.checks.end(), [&](const ZrtpCheck& c) {
+                        return c.check.name == check.name && c.check.observed == check.observed &&
+                               c.check.expected == check.expected;
+                    });
+                    if (!repeated) {
+                        handshake.checks.push_back(ZrtpCheck{std::move(check), {sdp.frame, hello->frame}});
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace zaudit::session

@@ -1,0 +1,140 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.hpp"
+#include "zaudit/cli/cli.hpp"
+#include "zaudit/crypto/hash.hpp"
+
+using namespace zaudit;
+
+namespace {
+
+struct Run {
+    int exit_code = 0;
+    std::string out;
+    std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+std::size_t lines(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+const std::string k_sample = test::source_path("samples/net-rtp-over-vlan.pcap");
+
+}  // namespace
+
+TEST_CASE("a missing capture exits 2 with one line naming it") {
+    const auto r = run({"/nonexistent"});
+    CHECK(r.exit_code == cli::k_exit_usage);
+    CHECK(r.out.empty());
+    CHECK(r.err == "zaudit: /nonexistent: No such file or directory\n");
+}
+
+TEST_CASE("a text file that is not a capture exits 2 with one line") {
+    const auto r = run({"/etc/passwd"});
+    CHECK(r.exit_code == cli::k_exit_usage);
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("zaudit: /etc/passwd: not a pcap or pcapng capture"));
+}
+
+TEST_CASE("usage errors exit 2 and point at --help") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {}, {"--format", "xml", k_sample}, {"--fail-on", "severe", k_sample}, {"--bogus", k_sample},
+             {"compare", k_sample}, {"--color", "sometimes", k_sample}}) {
+        const auto r = run(args);
+        CHECK(r.exit_code == cli::k_exit_usage);
+        CHECK(lines(r.err) == 1);
+        CHECK_THAT(r.err, Catch::EndsWith("(try --help)\n"));
+    }
+}
+
+TEST_CASE("--help and --version exit 0 on stdout") {
+    CHECK(run({"--help"}).exit_code == 0);
+    CHECK_THAT(run({"--help"}).out, Catch::Contains("--fail-on"));
+    CHECK_THAT(run({"--version"}).out, Catch::StartsWith("zaudit "));
+}
+
+TEST_CASE("json report has the DESIGN.md shape and the input's real sha256") {
+    const auto r = run({"--format", "json", "--fail-on", "none", k_sample});
+    REQUIRE(r.exit_code == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["schema"] == "zaudit/1");
+    CHECK(doc["tool"]["name"] == "zaudit");
+    REQUIRE(doc["inputs"].size() == 1);
+    CHECK(doc["inputs"][0]["sha256"] == *crypto::sha256_file(k_sample));
+    CHECK(doc["inputs"][0]["packets"] == 100);
+    CHECK(doc["inputs"][0]["format"] == "pcap");
+    CHECK(doc["inputs"][0]["truncated"] == false);
+    for (const char* key : {"calls", "media_streams", "findings"}) {
+        CHECK(doc["summary"].contains(key));
+    }
+    CHECK(doc["calls"].is_array());
+    CHECK(doc["findings"].is_array());
+}
+
+TEST_CASE("the same input gives the same bytes") {
+    CHECK(run({"--format", "json", k_sample}).out == run({"--format", "json", k_sample}).out);
+}
+
+TEST_CASE("a truncated capture is reported as partial, not as unreadable") {
+    test::TempDir dir;
+    std::ifstream in(k_sample, std::ios::binary);
+    std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+    bytes.resize(bytes.size() - 30);
+    const auto path = dir.write("cut.pcap", bytes);
+    const auto r = run({"--format", "json", "--fail-on", "none", path});
+    CHECK(r.exit_code == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["partial"] == true);
+    CHECK(doc["inputs"][0]["truncated"] == true);
+    CHECK(doc["inputs"][0]["packets"] == 99);
+    CHECK_THAT(r.err, Catch::Contains("partial"));
+}
+
+TEST_CASE("--fail-on decides the exit code") {
+    const std::string tcp = test::source_path("samples/net-tcp-reordered.pcapng");
+    CHECK(run({"--fail-on", "info", tcp}).exit_code == 0);  // no call, no finding
+    const std::string call = ZAUDIT_SHARED_CAPTURES "/sip-over-tcp.pcap";
+    CHECK(run({"--fail-on", "low", call}).exit_code == cli::k_exit_findings);  // cleartext SIP is low
+    CHECK(run({"--fail-on", "critical", call}).exit_code == 0);
+    CHECK(run({"--fail-on", "none", call}).exit_code == 0);
+}
+
+TEST_CASE("several captures and stdin in one run") {
+    const auto r = run({"--format", "json", k_sample, test::source_path("samples/net-tcp-reordered.pcapng")});
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["inputs"].size() == 2);
+    CHECK(doc["inputs"][1]["first_frame"] == 101);
+}
+
+TEST_CASE("jsonl and sarif are valid documents") {
+    const std::string call = ZAUDIT_SHARED_CAPTURES "/sip-over-tcp.pcap";
+    const auto jsonl = run({"--format", "jsonl", call});
+    REQUIRE_FALSE(jsonl.out.empty());
+    std::istringstream stream(jsonl.out);
+    for (std::string line; std::getline(stream, line);) {
+        CHECK(nlohmann::json::parse(line).contains("rule"));
+    }
+    const auto sarif = nlohmann::json::parse(run({"--format", "sarif", call}).out);
+    CHECK(sarif["version"] == "2.1.0");
+    CHECK(sarif["runs"][0]["results"][0]["ruleId"] == "sip.cleartext-signaling");
+}
+
+TEST_CASE("rules lists the catalogue") {
+    const auto r = run({"rules"});
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("sip.cleartext-signaling"));
+}
