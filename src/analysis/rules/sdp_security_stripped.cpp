@@ -46,15 +46,17 @@ void compare(const session::Call& call, const session::SdpSnapshot& before, cons
     }
 }
 
-/// The same SDP (same CSeq and same message type) forwarded by a hop: each later copy is
-/// compared with the copy before it.
+/// The same SDP forwarded by a hop: the same CSeq and message type, from another sender, and
+/// not travelling back to where the earlier copy came from (each party numbers its own CSeq,
+/// so the other party's re-INVITE can carry the same number). Each copy is compared with the
+/// nearest earlier one.
 void hop_copies(const session::Call& call, FindingSink& sink) {
     for (std::size_t i = 0; i < call.sdps.size(); ++i) {
         const session::SdpSnapshot& later = call.sdps[i];
         for (std::size_t j = i; j-- > 0;) {
             const session::SdpSnapshot& earlier = call.sdps[j];
             if (earlier.cseq == later.cseq && earlier.carried_by == later.carried_by &&
-                earlier.sender != later.sender) {
+                earlier.sender != later.sender && later.receiver.address != earlier.sender.address) {
                 compare(call, earlier, later, "two hops", sink);
                 break;  // the nearest earlier copy: each hop is compared with the one before it
             }
