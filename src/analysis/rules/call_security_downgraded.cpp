@@ -17,7 +17,7 @@ nlohmann::ordered_json timeline_json(const std::vector<ProtectionStep>& steps, s
     auto out = nlohmann::ordered_json::array();
     for (const ProtectionStep& step : steps) {
         if (step.m_line == m_line) {
-            out.push_back({{"frame", step.answer_frame},
+            out.push_back({{"frame", step.frame},
                            {"protection", session::to_string(step.level)},
                            {"source", step.source}});
         }
@@ -27,7 +27,7 @@ nlohmann::ordered_json timeline_json(const std::vector<ProtectionStep>& steps, s
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
-        const std::vector<ProtectionStep> steps = protection_timeline(call);
+        const std::vector<ProtectionStep> steps = protection_timeline(model, call);
         for (std::size_t i = 0; i < steps.size(); ++i) {
             // The previous step of the same m= line.
             const ProtectionStep* before = nullptr;
@@ -41,21 +41,21 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             if (before == nullptr || !falls(before->level, after.level)) {
                 continue;
             }
-            const session::SdpSnapshot& answer = call.sdps[*call.exchanges[after.exchange].answer];
-            const std::string media = answer.media[after.m_line].media;
-            Finding& f = sink.add(fmt::format("{} of call {} fell from {} (frame {}) to {} (frame {})", media, call.id,
-                                              session::to_string(before->level), before->answer_frame,
-                                              session::to_string(after.level), after.answer_frame));
+            Finding& f = sink.add(fmt::format("{} of call {} fell from {} (frame {}) to {} (frame {})", after.media,
+                                              call.id, session::to_string(before->level), before->frame,
+                                              session::to_string(after.level), after.frame));
             f.call = call.id;
-            f.confidence = Confidence::verified;  // both exchanges were read from the capture
-            f.frames = {before->offer_frame, before->answer_frame, after.offer_frame, after.answer_frame};
-            f.evidence = {{"media", media},
+            f.confidence = Confidence::verified;  // both steps were read from the capture
+            f.frames = before->frames;
+            f.frames.insert(f.frames.end(), after.frames.begin(), after.frames.end());
+            f.evidence = {{"media", after.media},
                           {"m_line", after.m_line + 1},
                           {"from", session::to_string(before->level)},
                           {"to", session::to_string(after.level)},
-                          {"before_frames", {before->offer_frame, before->answer_frame}},
-                          {"after_frames", {after.offer_frame, after.answer_frame}},
-                          {"offer_after", snapshot_json(call.sdps[call.exchanges[after.exchange].offer])},
+                          {"from_source", before->source},
+                          {"to_source", after.source},
+                          {"before_frames", before->frames},
+                          {"after_frames", after.frames},
                           {"timeline", timeline_json(steps, after.m_line)}};
         }
     }

@@ -58,10 +58,9 @@ bool is_private(const util::IpAddress& address) {
     return loopback || (b[0] & 0xfeU) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0U) == 0x80);
 }
 
-std::vector<ProtectionStep> protection_timeline(const session::Call& call) {
+std::vector<ProtectionStep> protection_timeline(const session::Model& /*model*/, const session::Call& call) {
     std::vector<ProtectionStep> steps;
-    for (std::size_t e = 0; e < call.exchanges.size(); ++e) {
-        const session::OfferAnswer& exchange = call.exchanges[e];
+    for (const session::OfferAnswer& exchange : call.exchanges) {
         if (exchange.rejected || !exchange.answer) {
             continue;
         }
@@ -72,11 +71,13 @@ std::vector<ProtectionStep> protection_timeline(const session::Call& call) {
             if (!accepted(answer.media[m]) || !accepted(offer.media[m])) {
                 continue;
             }
-            steps.push_back(ProtectionStep{e, m, offer.frame, answer.frame,
+            steps.push_back(ProtectionStep{answer.frame, m, answer.media[m].media,
                                            std::min(offer.media[m].advertised(), answer.media[m].advertised()),
-                                           "sdp"});
+                                           "sdp", {offer.frame, answer.frame}});
         }
     }
+    std::stable_sort(steps.begin(), steps.end(),
+                     [](const ProtectionStep& x, const ProtectionStep& y) { return x.frame < y.frame; });
     return steps;
 }
 

@@ -43,21 +43,23 @@ std::string transaction_of(const session::SdpSnapshot& snapshot);
 /// loopback, link-local, IPv6 unique-local (RFC 4193) and link-local.
 bool is_private(const util::IpAddress& address);
 
-/// The negotiated protection of one m= line after one offer/answer exchange: the weaker of
-/// what the offer and the answer advertised (SdpMedia::advertised()).
+/// The protection of one m= line from one event on: for an offer/answer exchange, the weaker
+/// of what the offer and the answer advertised (SdpMedia::advertised()).
 struct ProtectionStep {
-    std::size_t exchange = 0;  ///< index into Call::exchanges
+    std::uint64_t frame = 0;   ///< where the level took effect (the answer, for SDP)
     std::size_t m_line = 0;    ///< 0-based index of the m= line
-    std::uint64_t offer_frame = 0;
-    std::uint64_t answer_frame = 0;
+    std::string media;         ///< "audio", ...
     session::Protection level = session::Protection::none;
-    std::string source;  ///< "sdp" for offer/answer; other sources (ZRTP events) may add steps
+    std::string source;        ///< "sdp"; ZRTP events (GoClear, failed handshake) may add their own
+    std::vector<std::uint64_t> frames;  ///< evidence: the offer and answer frames for SDP
 };
 
-/// Every answered, accepted m= line of every exchange, in exchange order. Rejected offers and
-/// unanswered ones change nothing (RFC 3264 section 8: the old session stays), so they are
-/// left out; m= lines the answer disabled (port 0) too.
-std::vector<ProtectionStep> protection_timeline(const session::Call& call);
+/// The call's protection timeline, per m= line, ordered by frame. From SDP: every answered,
+/// accepted m= line of every exchange; rejected and unanswered offers change nothing
+/// (RFC 3264 section 8: the old session stays), nor do m= lines disabled with port 0.
+/// The model is taken so that in-band events (ZRTP handshakes bound to the call) can be
+/// merged in here without changing the callers.
+std::vector<ProtectionStep> protection_timeline(const session::Model& model, const session::Call& call);
 
 /// The call's media streams that the session model bound to the m= line with this index.
 std::vector<const session::MediaStream*> streams_of(const session::Model& model, const session::Call& call,
