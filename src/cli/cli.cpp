@@ -248,7 +248,16 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     std::ostream& sink = o.output.empty() ? out : file;
     const bool to_terminal = o.output.empty() && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
     const report::RenderOptions render_options{o.color == "always" || (o.color == "auto" && to_terminal)};
-    report::render(o.format, result, sink, render_options);
+    if (o.command == Command::zrtp && o.format == report::Format::text) {
+        report::render_zrtp(result, sink);
+    } else if (o.command == Command::calls && o.format == report::Format::text) {
+        report::render_calls(result, sink);
+    } else {
+        report::render(o.format, result, sink, render_options);
+    }
+    if (o.command == Command::zrtp || o.command == Command::calls) {
+        return k_exit_clean;  // listings, not audits
+    }
     return exit_code_for(result.findings, o.fail_on);
 }
 

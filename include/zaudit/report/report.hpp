@@ -40,5 +40,9 @@ nlohmann::ordered_json finding_to_json(const analysis::Finding& finding);
 
 void render_text(const AuditResult& result, std::ostream& out, const RenderOptions& options);
 void render_sarif(const AuditResult& result, std::ostream& out);
+/// `zaudit zrtp`: each handshake's endpoints, ZIDs, offers, choices, checks and timings.
+void render_zrtp(const AuditResult& result, std::ostream& out);
+/// `zaudit calls`: one line per call, then its media streams.
+void render_calls(const AuditResult& result, std::ostream& out);
 
 }  // namespace zaudit::report

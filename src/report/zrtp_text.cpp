@@ -1,0 +1,109 @@
+// `zaudit zrtp`: every ZRTP handshake in detail, and `zaudit calls`: one line per call.
+#include <fmt/format.h>
+
+#include "zaudit/report/report.hpp"
+
+namespace zaudit::report {
+namespace {
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+    std::string out;
+    for (const auto b : bytes) {
+        out += fmt::format("{:02x}", b);
+    }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) {
+        out += fmt::format("{}{}", out.empty() ? "" : " ", name);
+    }
+    return out.empty() ? "-" : out;
+}
+
+std::string trimmed_client(const std::string& client) {
+    const auto end = client.find_last_not_of(std::string_view{"\0 ", 2});
+    return end == std::string::npos ? "" : client.substr(0, end + 1);
+}
+
+void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endpoint, std::ostream& out) {
+    const char* role = h.initiator && *h.initiator == endpoint   ? "initiator"
+                       : h.responder && *h.responder == endpoint ? "responder"
+                                                                 : "role unknown";
+    out << fmt::format("  {} ({})\n", endpoint, role);
+    const auto* record = h.hello_of(endpoint);
+    if (record == nullptr || record->message.hello() == nullptr) {
+        out << "    no Hello captured\n";
+        return;
+    }
+    const auto& hello = *record->message.hello();
+    out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame, hello.version,
+                       trimmed_client(hello.client_id), hex(hello.zid), hello.signature_capable ? " S" : "",
+                       hello.mitm ? " M" : "", hello.passive ? " P" : "");
+    out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
+                       joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
+                       joined(hello.sas_types));
+}
+
+}  // namespace
+
+void render_zrtp(const AuditResult& result, std::ostream& out) {
+    const auto& handshakes = result.model.handshakes;
+    out << fmt::format("{} ZRTP handshake{}\n", handshakes.size(), handshakes.size() == 1 ? "" : "s");
+    for (const auto& h : handshakes) {
+        out << fmt::format("\nHandshake {}  {} <-> {}  frames {}..{}  {}{}\n", h.id, h.a, h.b, h.first_frame,
+                           h.last_frame, h.completed ? "completed" : "NOT completed",
+                           h.call ? fmt::format("  call {}", *h.call) : "  no SIP call");
+        render_endpoint(h, h.a, out);
+        render_endpoint(h, h.b, out);
+        if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
+            const auto& c = *commit->message.commit();
+            out << fmt::format("  chosen (Commit frame {}): hash {} cipher {} auth {} key agreement {} SAS {}\n",
+                               commit->frame, c.hash, c.cipher, c.auth_tag, c.key_agreement, c.sas);
+        }
+        out << "  messages:";
+        for (const auto& m : h.messages) {
+            out << fmt::format(" {}@{}{}", zrtp::message_type_name(m.message.type), m.frame,
+                               m.copies > 1 ? fmt::format("x{}", m.copies) : "");
+        }
+        out << '\n';
+        if (h.completed && h.secure_time) {
+            out << fmt::format("  secure after {:.3f} s (Conf2ACK frame {}); {} RTP packets in clear before\n",
+                               static_cast<double>(h.secure_time->micros - h.first_time.micros) / 1e6, *h.secure_frame,
+                               h.clear_rtp_before_secure);
+        }
+        out << "  checks:\n";
+        for (const auto& c : h.checks) {
+            out << fmt::format("    {:<15} {:<26} {}\n", zrtp::check_outcome_name(c.check.outcome), c.check.name,
+                               c.check.reason);
+        }
+        for (const auto& e : h.events) {
+            out << fmt::format("  event frame {}: {} {}\n", e.frame, e.what, e.detail);
+        }
+        for (const auto& c : h.conflicts) {
+            out << fmt::format("  conflict: two different {} from {} (frames {} and {}, first difference at byte {})\n",
+                               zrtp::message_type_name(c.type), c.sender, c.first_frame, c.other_frame,
+                               c.first_difference);
+        }
+    }
+}
+
+void render_calls(const AuditResult& result, std::ostream& out) {
+    const auto& model = result.model;
+    for (const auto& call : model.calls) {
+        out << fmt::format("call {}  {} -> {}  {}{}  start {}  {:.1f} s  Call-ID {}\n", call.id, call.from, call.to,
+                           call.transport, call.tls ? "+tls" : "", util::to_rfc3339(call.start),
+                           static_cast<double>(call.end.micros - call.start.micros) / 1e6, call.call_id);
+        for (const auto id : call.media) {
+            const auto& m = model.media.at(id - 1);
+            out << fmt::format("  media {} -> {}  ssrc 0x{:08x}  {} packets  {}\n", m.src, m.dst, m.ssrc, m.packets,
+                               session::to_string(m.protection));
+        }
+    }
+    if (model.calls.empty()) {
+        out << "no calls\n";
+    }
+}
+
+}  // namespace zaudit::report
