@@ -118,7 +118,8 @@ RuleInfo path_media_relay() {
             "an address that sent or received none of the call's SIP. That is usually a media relay: an SBC, a "
             "conference bridge, a TURN server or a B2BUA's media proxy. A relay sees every packet; with SDES it "
             "also receives the keys in the SDP and can decrypt and alter the media, so whoever runs it can listen. "
-            "It can also be a NAT or a separate media server of the same phone system.",
+            "It can also be a NAT, a separate media server of the same phone system, or the far phone itself "
+            "when its SIP went through a server whose other side the capture did not see.",
             "Check that the relay address belongs to infrastructure you run and trust. If it must not see the "
             "media in clear, use end-to-end ZRTP (with SAS comparison) or DTLS-SRTP with fingerprints the relay "
             "cannot change, instead of SDES.",
