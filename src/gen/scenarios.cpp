@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 15> k_scenarios{{
+    static const std::array<Scenario, 32> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "none yet (media rules come with issue 3)", false, scenario_builders::rtp_over_vlan},
         {"net-ipv6-fragments-sll", "IPv6 datagrams fragmented at MTU 576, Linux cooked capture", "none", false,
@@ -50,6 +50,50 @@ std::span<const Scenario> scenarios() {
          "sip.cleartext-signaling", false, scenario_builders::sip_over_tcp_split},
         {"sip-fragmented-ipv6", "plain call over IPv6 UDP at MTU 576: INVITE and 200 OK are IP-fragmented",
          "sip.cleartext-signaling, media.unencrypted", false, scenario_builders::sip_fragmented_ipv6},
+        {"zrtp-clean-call", "SIP call with a=zrtp-hash both ways, a ZRTP DH3k handshake on the RTP ports, 1.2 s "
+         "of SRTP (AES_CM_128_HMAC_SHA1_80) under the ZRTP keys; no clear RTP",
+         "sip.cleartext-signaling", false, scenario_builders::zrtp_clean_call},
+        {"zrtp-clear-before-secure", "the clean ZRTP call as linphone makes it: Hello retransmitted, 5 clear RTP "
+         "packets each way before Conf2ACK",
+         "media.clear-before-secure, sip.cleartext-signaling", false, scenario_builders::zrtp_clear_before_secure},
+        {"zrtp-hello-tampered", "the caller's Hello altered in flight after its MAC (SDP a=zrtp-hash rewritten to "
+         "match): the Hello MAC fails under the H2 of the Commit",
+         "zrtp.hello-tampered, sip.cleartext-signaling", false, scenario_builders::zrtp_hello_tampered},
+        {"zrtp-hello-forged-h3", "the caller's Hello replaced by one with another hash chain: SHA-256(H2) != H3, "
+         "MAC fails, and the SDP a=zrtp-hash names the genuine Hello",
+         "zrtp.hello-tampered, zrtp.zrtp-hash-mismatch, sip.cleartext-signaling", false,
+         scenario_builders::zrtp_hello_forged_h3},
+        {"zrtp-mitm-dhpart2", "DHPart2 carries an attacker's public value: the Commit's hvi does not match",
+         "zrtp.hvi-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_mitm_dhpart2},
+        {"zrtp-hash-chain-broken", "DHPart2 reveals an H1 of another chain: SHA-256(H1) != H2, Commit MAC fails",
+         "zrtp.hash-chain-broken, sip.cleartext-signaling", false, scenario_builders::zrtp_hash_chain_broken},
+        {"zrtp-sdp-hash-mismatch", "the callee's SDP a=zrtp-hash is of another Hello than the one it sends",
+         "zrtp.zrtp-hash-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_sdp_hash_mismatch},
+        {"zrtp-goclear", "ZRTP call (Confirms with the A flag), 1.2 s of SRTP, GoClear/ClearACK, then clear RTP",
+         "zrtp.goclear, call.security-downgraded, media.unencrypted, sip.cleartext-signaling", false,
+         scenario_builders::zrtp_goclear},
+        {"zrtp-error", "the callee answers the Commit with Error 0x62 (hvi != hashed data), ErrorACK; no media",
+         "zrtp.error (high), zrtp.handshake-incomplete, sip.cleartext-signaling", false,
+         scenario_builders::zrtp_error},
+        {"zrtp-stripped", "a=zrtp-hash in offer and answer, the caller's Hellos retransmitted unanswered, the "
+         "callee's ZRTP never seen, plain RTP both ways",
+         "zrtp.stripped, media.unencrypted, zrtp.handshake-incomplete, sip.cleartext-signaling", false,
+         scenario_builders::zrtp_stripped},
+        {"zrtp-pbx-mitm", "the callee is a ZRTP PBX: M flag in its Hello and a SASrelay after Conf2ACK",
+         "zrtp.trusted-mitm, sip.cleartext-signaling", false, scenario_builders::zrtp_pbx_mitm},
+        {"zrtp-multistream", "audio and video m= lines, each with its a=zrtp-hash: DH on audio, Mult mode on "
+         "video, SRTP on both",
+         "sip.cleartext-signaling", false, scenario_builders::zrtp_multistream},
+        {"zrtp-crc-corrupt", "the first copy of the Commit has a bad CRC-32C, a good copy follows",
+         "zrtp.crc-invalid, sip.cleartext-signaling", false, scenario_builders::zrtp_crc_corrupt},
+        {"zrtp-retransmit-changed", "the caller's Hello sent again with a different client identifier",
+         "zrtp.retransmission-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_retransmit_changed},
+        {"zrtp-fragmented", "ZRTP messages over 160 bytes sent as bzrtp-style fragments (first byte 0x11)",
+         "sip.cleartext-signaling", false, scenario_builders::zrtp_fragmented},
+        {"zrtp-dh2k", "both ends offer DH2k only; the handshake completes with 2048-bit finite-field DH",
+         "zrtp.weak-algorithms (low), sip.cleartext-signaling", false, scenario_builders::zrtp_dh2k},
+        {"zrtp-no-sip", "a ZRTP handshake and SRTP with no SIP captured", "none (rtp.unsignaled-stream at most)",
+         false, scenario_builders::zrtp_no_sip},
     }};
     return k_scenarios;
 }

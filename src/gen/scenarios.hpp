@@ -2,6 +2,7 @@
 // The generator's scenario functions, one group per file; listed in scenarios.cpp.
 
 #include "zaudit/gen/scenario.hpp"
+#include "zaudit/gen/zrtp_handshake.hpp"
 
 namespace zaudit::gen::scenario_builders {
 
@@ -23,4 +24,25 @@ CaptureBuilder proxy_strips_crypto(std::uint64_t seed);
 CaptureBuilder sip_over_tcp_split(std::uint64_t seed);
 CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed);
 
+
+// scenarios_zrtp.cpp: SIP calls with a=zrtp-hash, ZRTP handshakes (clean and attacked), SRTP
+CaptureBuilder zrtp_clean_call(std::uint64_t seed);
+CaptureBuilder zrtp_clear_before_secure(std::uint64_t seed);
+CaptureBuilder zrtp_hello_tampered(std::uint64_t seed);
+CaptureBuilder zrtp_hello_forged_h3(std::uint64_t seed);
+CaptureBuilder zrtp_mitm_dhpart2(std::uint64_t seed);
+CaptureBuilder zrtp_hash_chain_broken(std::uint64_t seed);
+CaptureBuilder zrtp_sdp_hash_mismatch(std::uint64_t seed);
+CaptureBuilder zrtp_goclear(std::uint64_t seed);
+CaptureBuilder zrtp_error(std::uint64_t seed);
+CaptureBuilder zrtp_stripped(std::uint64_t seed);
+CaptureBuilder zrtp_pbx_mitm(std::uint64_t seed);
+CaptureBuilder zrtp_multistream(std::uint64_t seed);
+CaptureBuilder zrtp_crc_corrupt(std::uint64_t seed);
+CaptureBuilder zrtp_retransmit_changed(std::uint64_t seed);
+CaptureBuilder zrtp_fragmented(std::uint64_t seed);
+CaptureBuilder zrtp_dh2k(std::uint64_t seed);
+CaptureBuilder zrtp_no_sip(std::uint64_t seed);
+/// The handshake behind a ZRTP scenario (its secrets and SRTP keys included), for the tests.
+util::Expected<ZrtpHandshake> zrtp_scenario_handshake(std::string_view name, std::uint64_t seed);
 }  // namespace zaudit::gen::scenario_builders
