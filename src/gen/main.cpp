@@ -1,6 +1,7 @@
 // zaudit-gen: writes the sample captures from the scenarios described in code.
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <fstream>
 #include <iostream>
 
 #include "zaudit/gen/scenario.hpp"
@@ -10,7 +11,8 @@ int main(int argc, char** argv) {
     po::options_description options{"usage: zaudit-gen [--out DIR] [--seed N] [--only NAME] [--list]"};
     options.add_options()("out", po::value<std::string>()->default_value("samples"), "output folder")(
         "seed", po::value<std::uint64_t>()->default_value(6189), "seed for keys, nonces and payloads")(
-        "only", po::value<std::string>(), "write only this scenario")("list", "list scenarios")("help,h", "help");
+        "only", po::value<std::string>(), "write only this scenario")("list", "list scenarios")(
+        "readme", "also write DIR/README.md, the table of samples")("help,h", "help");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, options), vm);
@@ -23,6 +25,20 @@ int main(int argc, char** argv) {
         return 0;
     }
     const auto seed = vm["seed"].as<std::uint64_t>();
+    if (vm.count("readme") != 0) {
+        const std::string path = vm["out"].as<std::string>() + "/README.md";
+        std::ofstream readme(path);
+        readme << "# Samples\n\n"
+               << "Captures written by `zaudit-gen` (src/gen/) from scenarios described in code, deterministic by\n"
+               << "seed (default 6189), with genuine keys, hashes and MACs. Rebuild them with\n"
+               << "`build/zaudit-gen --out samples --readme`; `scripts/demo` audits them, and tests/golden/ holds\n"
+               << "the reviewed report of each.\n\n"
+               << "| file | what it shows | expected findings |\n|---|---|---|\n";
+        for (const auto& scenario : zaudit::gen::scenarios()) {
+            readme << fmt::format("| {}.{} | {} | {} |\n", scenario.name, scenario.pcapng ? "pcapng" : "pcap",
+                                  scenario.shows, scenario.expected);
+        }
+    }
     for (const auto& scenario : zaudit::gen::scenarios()) {
         if (vm.count("list") != 0) {
             std::cout << fmt::format("{:<32} {}\n", scenario.name, scenario.shows);

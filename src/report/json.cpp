@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "zaudit/report/report.hpp"
@@ -68,7 +70,17 @@ ordered_json media_to_json(const session::MediaStream& m) {
             {"first_time", util::to_rfc3339(m.first_time)},
             {"last_time", util::to_rfc3339(m.last_time)},
             {"payload_types", pts},
-            {"ttl", {{"min", m.ttl_min}, {"max", m.ttl_max}}},
+            {"ttl", {{"min", m.ttl_min}, {"max", m.ttl_max}, {"changes", m.ttl_changes}}},
+            {"rtp", {{"lost", m.lost},
+                     {"duplicates", m.duplicates},
+                     {"conflicting_duplicates", m.conflicting_duplicates},
+                     {"out_of_order", m.out_of_order},
+                     {"jitter_ms", std::round(m.jitter_ms * 1000) / 1000}}},
+            {"payload", {{"entropy_bits", std::round(m.payload_entropy * 1000) / 1000},
+                         {"first_byte_share", std::round(m.first_byte_share * 1000) / 1000},
+                         {"sampled_bytes", m.sampled_bytes},
+                         {"looks_encrypted", m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted)
+                                                                       : ordered_json(nullptr)}}},
             {"protection", session::to_string(m.protection)}};
 }
 

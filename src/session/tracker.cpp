@@ -34,7 +34,7 @@ struct Tracker::FlowState {
     struct StreamSlot {
         std::uint32_t ssrc = 0;
         bool from_a = true;
-        std::uint32_t index = 0;  ///< into Model::media
+        std::uint32_t index = 0;  ///< into Model::media and m_stream_stats
     };
     std::vector<StreamSlot> streams;
     std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
@@ -241,19 +241,16 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
             stream.first_time = packet.time;
             stream.first_frame = packet.frame;
             m_model.media.push_back(stream);
+            m_stream_stats.emplace_back();
             flow.streams.push_back({header->ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
             it = std::prev(flow.streams.end());
         }
         cache = {header->ssrc, it->index, true};
     }
     MediaStream& stream = m_model.media[cache.index];
-    ++stream.packets;
-    stream.bytes += header->payload_size;
     stream.last_time = packet.time;
     stream.last_frame = packet.frame;
-    stream.payload_types.set(header->payload_type);
-    stream.ttl_min = std::min(stream.ttl_min, packet.ttl);
-    stream.ttl_max = std::max(stream.ttl_max, packet.ttl);
+    m_stream_stats[cache.index].on_packet(*header, packet.payload, packet.time, packet.ttl);
 }
 
 void Tracker::close_flow(FlowState&& flow, bool idle) {
@@ -273,10 +270,41 @@ void Tracker::close_flow(FlowState&& flow, bool idle) {
     m_model.flows.push_back(flow.record);
 }
 
+/// Copies what the stream's statistics concluded into the model's plain values.
+void Tracker::summarise_stream(const rtp::RtpStreamStats& stats, MediaStream& stream) {
+    stream.packets = stats.packets();
+    stream.bytes = stats.payload_bytes();
+    stream.payload_types = stats.payload_types();
+    stream.ttl_min = stats.ttl_min();
+    stream.ttl_max = stats.ttl_max();
+    stream.lost = stats.lost();
+    stream.duplicates = stats.duplicates();
+    stream.conflicting_duplicates = stats.conflicting_duplicates();
+    stream.out_of_order = stats.out_of_order();
+    stream.ttl_changes = stats.ttl_changes();
+    stream.jitter_ms = stats.jitter_ms();
+    const rtp::PayloadSampler& sample = stats.payload_sample();
+    stream.sampled_bytes = sample.sampled_bytes();
+    stream.payload_entropy = sample.entropy_bits_corrected();
+    stream.first_byte_share = sample.first_byte_mode_share();
+    // Thresholds from the measurements in rtp/payload.hpp and tests/interop: ciphertext reads
+    // 8.00 bits/byte, G.711 speech at most ~7, clear Opus ~7.98 but with its TOC byte constant
+    // (first-byte share 0.74). SRTP streams that began with a few clear packets (linphone before
+    // ZRTP completes) reach a share of 0.15-0.18 in the sample, hence 0.3.
+    constexpr std::uint64_t k_min_sample = 1024;
+    if (stream.sampled_bytes >= k_min_sample) {
+        stream.payload_looks_encrypted = stream.payload_entropy >= 7.9 && stream.first_byte_share < 0.3;
+    }
+}
+
 Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), false); });
     std::sort(m_model.flows.begin(), m_model.flows.end(),
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
+    for (std::size_t i = 0; i < m_model.media.size(); ++i) {
+        summarise_stream(m_stream_stats[i], m_model.media[i]);
+    }
+    m_stream_stats.clear();
     m_model.calls = std::move(*m_calls).finish();
     bind_to_calls();
     m_model.inputs = std::move(inputs);
@@ -344,6 +372,7 @@ void Tracker::bind_to_calls() {
         if (const auto* best = announcement_for(stream.dst, stream.src, stream.first_time)) {
             Call& call = m_model.calls[best->call - 1];
             stream.call = call.id;
+            stream.sdp = best->sdp;
             stream.sdp_media = best->media;
             call.media.push_back(stream.id);
             // What the call negotiated for this m= line: the last answer's view of it.
@@ -365,6 +394,10 @@ void Tracker::bind_to_calls() {
         const auto it = handshake_of_flow.find(stream.flow);
         if (it != handshake_of_flow.end() && it->second->completed) {
             stream.protection = Protection::zrtp;
+        } else if (!stream.call) {
+            // No SDP and no ZRTP: only the packets can tell. Ciphertext-like payload could be
+            // SRTP keyed elsewhere (unknown); codec-like payload is plain media.
+            stream.protection = stream.payload_looks_encrypted.value_or(true) ? Protection::unknown : Protection::none;
         }
     }
 }

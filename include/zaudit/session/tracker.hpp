@@ -9,6 +9,7 @@
 #include "zaudit/net/decoder.hpp"
 #include "zaudit/net/flow_table.hpp"
 #include "zaudit/net/tcp_stream.hpp"
+#include "zaudit/rtp/stream_stats.hpp"
 #include "zaudit/session/model.hpp"
 
 namespace zaudit::sip {
@@ -50,6 +51,7 @@ private:
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, bool forward);
     void bind_to_calls();
+    static void summarise_stream(const rtp::RtpStreamStats& stats, MediaStream& stream);
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
     void close_flow(FlowState&& flow, bool idle);
     void sweep(util::Timestamp now);
@@ -63,6 +65,7 @@ private:
     std::uint32_t m_next_flow_id = 1;
     Model m_model;
     std::unique_ptr<CallTracker> m_calls;
+    std::vector<rtp::RtpStreamStats> m_stream_stats;  ///< parallel to m_model.media while tracking
     net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
 };
 
