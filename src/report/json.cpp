@@ -98,6 +98,10 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
             {"start", util::to_rfc3339(call.start)},
             {"end", util::to_rfc3339(call.end)},
             {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
+            {"sip_messages", call.messages.size()},
+            {"offer_answer", call.exchanges.size()},
+            {"ended_by", call.ended_by},
+            {"zrtp_handshakes", call.handshakes},
             {"media", media}};
 }
 
