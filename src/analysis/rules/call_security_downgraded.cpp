@@ -3,6 +3,7 @@
 
 #include "rules.hpp"
 #include "sdp_facts.hpp"
+#include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
@@ -59,6 +60,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
                           {"timeline", timeline_json(steps, after.m_line)}};
         }
     }
+    check_zrtp_downgrades(model, sink);  // ZRTP side: GoClear, failed handshake then weaker media
 }
 
 }  // namespace

@@ -1,0 +1,127 @@
+// Shared ZRTP facts for the rules (see zrtp_facts.hpp).
+#include "zrtp_facts.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "zaudit/util/hex.hpp"
+
+namespace zaudit::analysis::rules {
+
+const session::Call* find_call(const session::Model& model, std::optional<std::uint32_t> id) {
+    if (!id) {
+        return nullptr;
+    }
+    for (const session::Call& call : model.calls) {
+        if (call.id == *id) {
+            return &call;
+        }
+    }
+    return nullptr;
+}
+
+const session::Call* call_of(const session::Model& model, const session::ZrtpHandshake& handshake) {
+    return find_call(model, handshake.call);
+}
+
+std::vector<const session::MediaStream*> streams_on_flow(const session::Model& model, std::uint32_t flow) {
+    std::vector<const session::MediaStream*> out;
+    for (const session::MediaStream& stream : model.media) {
+        if (stream.flow == flow) {
+            out.push_back(&stream);
+        }
+    }
+    return out;
+}
+
+std::string hex_code(std::uint32_t code) {
+    return fmt::format("0x{:02x}", code);
+}
+
+std::string zid_hex(const zrtp::Zid& zid) {
+    return util::to_hex(zid);
+}
+
+nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshake) {
+    nlohmann::ordered_json evidence = {{"handshake", handshake.id}};
+    evidence["call"] = handshake.call ? nlohmann::ordered_json(*handshake.call) : nlohmann::ordered_json();
+    evidence["endpoint_a"] = handshake.a.to_string();
+    evidence["endpoint_b"] = handshake.b.to_string();
+    if (handshake.initiator) {
+        evidence["initiator"] = handshake.initiator->to_string();
+    }
+    if (handshake.responder) {
+        evidence["responder"] = handshake.responder->to_string();
+    }
+    return evidence;
+}
+
+Finding& add_handshake_finding(const session::Model& model, FindingSink& sink,
+                               const session::ZrtpHandshake& handshake, std::string message) {
+    Finding& f = sink.add(std::move(message));
+    f.call = handshake.call;
+    const auto streams = streams_on_flow(model, handshake.flow);
+    if (!streams.empty()) {
+        f.stream = streams.front()->id;
+    }
+    f.evidence = handshake_evidence(handshake);
+    return f;
+}
+
+bool check_named(const zrtp::Check& check, std::initializer_list<std::string_view> names,
+                 std::initializer_list<std::string_view> prefixes) {
+    const std::string_view name = check.name;
+    return std::find(names.begin(), names.end(), name) != names.end() ||
+           std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return name.starts_with(p); });
+}
+
+void report_failed_checks(const session::Model& model, FindingSink& sink,
+                          bool (*matches)(const zrtp::Check& check)) {
+    for (const session::ZrtpHandshake& handshake : model.handshakes) {
+        for (const session::ZrtpCheck& entry : handshake.checks) {
+            const zrtp::Check& check = entry.check;
+            // not_verifiable is listed by the zrtp command, never reported as a finding.
+            if (check.outcome != zrtp::CheckOutcome::failed || !matches(check)) {
+                continue;
+            }
+            Finding& f = add_handshake_finding(
+                model, sink, handshake,
+                fmt::format("ZRTP handshake {} ({} <-> {}): check {} failed{}", handshake.id, handshake.a,
+                            handshake.b, check.name, check.reason.empty() ? "" : ": " + check.reason));
+            f.confidence = Confidence::verified;  // the value was recomputed from the capture
+            f.frames = entry.frames;
+            f.evidence["check"] = check.name;
+            f.evidence["expected"] = check.expected;
+            f.evidence["observed"] = check.observed;
+            f.evidence["reason"] = check.reason;
+        }
+    }
+}
+
+bool sdp_offers_zrtp(const session::Call& call, const util::Endpoint& endpoint) {
+    return std::any_of(call.sdps.begin(), call.sdps.end(), [&](const session::SdpSnapshot& sdp) {
+        return std::any_of(sdp.media.begin(), sdp.media.end(), [&](const session::SdpMedia& media) {
+            return media.rtp == endpoint && !media.zrtp_hashes.empty();
+        });
+    });
+}
+
+const session::ZrtpMessageRecord* last_message_of(const session::ZrtpHandshake& handshake,
+                                                  const util::Endpoint& sender) {
+    const session::ZrtpMessageRecord* last = nullptr;
+    for (const auto& record : handshake.messages) {
+        if (record.src == sender && (last == nullptr || record.frame > last->frame)) {
+            last = &record;
+        }
+    }
+    return last;
+}
+
+bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHandshake& handshake) {
+    return std::any_of(model.handshakes.begin(), model.handshakes.end(), [&](const session::ZrtpHandshake& other) {
+        return other.id != handshake.id && other.flow == handshake.flow && other.completed;
+    });
+}
+
+}  // namespace zaudit::analysis::rules

@@ -1,0 +1,67 @@
+#pragma once
+// Facts about ZRTP handshakes that several rules share: where a handshake sits (call, stream),
+// the evidence every ZRTP finding carries, and turning failed recomputed checks into findings.
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zaudit/analysis/registry.hpp"
+#include "zaudit/session/model.hpp"
+
+namespace zaudit::analysis::rules {
+
+/// The call with this id, or nullptr.
+const session::Call* find_call(const session::Model& model, std::optional<std::uint32_t> id);
+
+/// The call the handshake was bound to, or nullptr.
+const session::Call* call_of(const session::Model& model, const session::ZrtpHandshake& handshake);
+
+/// The media streams (RTP) carried on the handshake's flow, in model order.
+std::vector<const session::MediaStream*> streams_on_flow(const session::Model& model, std::uint32_t flow);
+
+/// "0x61": a number in hex as evidence shows it.
+std::string hex_code(std::uint32_t code);
+
+/// Lower-case hex of a ZID (24 digits).
+std::string zid_hex(const zrtp::Zid& zid);
+
+/// Evidence every ZRTP finding starts with: handshake id, call id (null when unbound),
+/// endpoints a and b, and the roles when known.
+nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshake);
+
+/// A finding about one handshake: call, stream (the first on its flow) and the common evidence
+/// filled in; the caller adds frames and rule-specific evidence.
+Finding& add_handshake_finding(const session::Model& model, FindingSink& sink,
+                               const session::ZrtpHandshake& handshake, std::string message);
+
+/// True when the check's name is one of `names`, or starts with a prefix in `prefixes`.
+bool check_named(const zrtp::Check& check, std::initializer_list<std::string_view> names,
+                 std::initializer_list<std::string_view> prefixes = {});
+
+/// One finding per failed check (outcome failed; not_verifiable never reports) of every
+/// handshake whose name `matches`: frames from ZrtpCheck::frames, expected and observed values,
+/// confidence verified (the value was recomputed).
+void report_failed_checks(const session::Model& model, FindingSink& sink,
+                          bool (*matches)(const zrtp::Check& check));
+
+/// True when an SDP of the call announced `endpoint` with an a=zrtp-hash.
+bool sdp_offers_zrtp(const session::Call& call, const util::Endpoint& endpoint);
+
+/// The last distinct message each side sent, or nullptr.
+const session::ZrtpMessageRecord* last_message_of(const session::ZrtpHandshake& handshake,
+                                                  const util::Endpoint& sender);
+
+/// True when another handshake on the same flow completed (a failed attempt was retried).
+bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHandshake& handshake);
+
+/// call.security-downgraded, ZRTP side: a GoClear in a call, or a handshake that did not
+/// complete followed by media with weaker protection (zrtp_downgrade.cpp).
+void check_zrtp_downgrades(const session::Model& model, FindingSink& sink);
+
+}  // namespace zaudit::analysis::rules
