@@ -88,7 +88,8 @@ std::span<const Scenario> scenarios() {
          "zrtp.crc-invalid, sip.cleartext-signaling", false, scenario_builders::zrtp_crc_corrupt},
         {"zrtp-retransmit-changed", "the caller's Hello sent again with a different client identifier",
          "zrtp.retransmission-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_retransmit_changed},
-        {"zrtp-fragmented", "ZRTP messages over 160 bytes sent as bzrtp-style fragments (first byte 0x11)",
+        {"zrtp-fragmented", "ZRTP packets over 128 bytes (Hellos, Commit, DHParts) sent as bzrtp-style "
+         "fragments (first byte 0x11)",
          "sip.cleartext-signaling", false, scenario_builders::zrtp_fragmented},
         {"zrtp-dh2k", "both ends offer DH2k only; the handshake completes with 2048-bit finite-field DH",
          "zrtp.weak-algorithms (low), sip.cleartext-signaling", false, scenario_builders::zrtp_dh2k},

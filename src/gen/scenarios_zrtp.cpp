@@ -512,7 +512,7 @@ std::vector<Plan> plans() {
         plan("zrtp-fragmented",
              [](Plan& p) {
                  p.hello_copies = 0;
-                 p.options.max_fragment_size = 160;  // Hello, DHPart1/2 and Confirms in pieces
+                 p.options.max_fragment_size = 128;  // Hellos, Commit and DHParts in pieces; Confirms fit
              }),
         plan("zrtp-dh2k", [](Plan& p) { p.key_agreements = {"DH2k"}; }),
         plan("zrtp-no-sip", [](Plan& p) { p.sip = false; }),
