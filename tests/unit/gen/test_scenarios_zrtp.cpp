@@ -5,11 +5,19 @@
 // zrtp::check_zrtp_hash) must fail exactly where a scenario attacks and nowhere else.
 //
 // Checked against tshark 4.0 on the written samples (`tshark -r samples/X.pcap -Y zrtp -T fields
-// -e frame.number -e zrtp.type -e zrtp.checksum.status`): every whole ZRTP packet decodes with
-// its type and checksum status "Good" (1), except frame 11 of zrtp-crc-corrupt (the first
-// Commit: "Bad", 0). tshark decodes ZRTP on the RTP ports that the SDP announced; for
-// zrtp-no-sip it needs `-d udp.port==40000,rtp --enable-heuristic rtp_udp` or
-// `-o rtp.heuristic_rtp:TRUE`. bzrtp's fragments (0x11) are not decoded by tshark at all.
+// -e frame.number -e zrtp.type -e zrtp.checksum.status`): every ZRTP packet decodes, whole ones
+// with their type, and the checksum status is "Good" (1) everywhere except frame 11 of
+// zrtp-crc-corrupt (the first Commit: "Bad", 0). Packet counts: 10 clean-call, 12
+// clear-before-secure, 12 crc-corrupt, 11 dh2k, 8 error, 21 fragmented, 13 goclear, 11 each of
+// hash-chain-broken, hello-forged-h3, hello-tampered, mitm-dhpart2, sdp-hash-mismatch, 20
+// multistream (11 audio, 9 video), 13 pbx-mitm (SASrelay, RelayACK), 12 retransmit-changed, 8
+// stripped (Hellos only). tshark decodes ZRTP on the RTP ports the SDP announced; zrtp-no-sip
+// needs `-d udp.port==40000,rtp -d udp.port==50000,rtp` or `--enable-heuristic rtp_udp` (then 11
+// packets). bzrtp's fragments (0x11) pass tshark's CRC check but show no message type (it reads
+// them with the 12-byte header). Independently of zaudit, SHA-256 (Python hashlib) of bytes
+// 12..n-4 of each Hello's udp.payload was found among the SDP's a=zrtp-hash values in
+// clean-call, hello-tampered, multistream (both m= lines) and stripped, and was missing for the
+// caller in hello-forged-h3 and the callee in sdp-hash-mismatch, as the cases below expect.
 #include <catch2/catch.hpp>
 
 #include <map>
