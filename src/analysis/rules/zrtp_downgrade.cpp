@@ -27,6 +27,7 @@ void go_clear_in_call(const session::Model& model, const session::ZrtpHandshake&
     f.frames = frames;
     if (handshake.secure_frame) {
         f.frames.push_back(*handshake.secure_frame);
+        std::sort(f.frames.begin(), f.frames.end());
     }
     f.evidence["from"] = session::to_string(session::Protection::zrtp);
     f.evidence["to"] = session::to_string(session::Protection::none);
