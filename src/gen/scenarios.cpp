@@ -8,7 +8,7 @@ namespace zaudit::gen {
 std::span<const Scenario> scenarios() {
     static const std::array<Scenario, 32> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
-         "none yet (media rules come with issue 3)", false, scenario_builders::rtp_over_vlan},
+         "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false, scenario_builders::rtp_over_vlan},
         {"net-ipv6-fragments-sll", "IPv6 datagrams fragmented at MTU 576, Linux cooked capture", "none", false,
          scenario_builders::ipv6_fragments_sll},
         {"net-tcp-reordered", "a TCP stream with reordered and retransmitted segments on two pcapng interfaces",
@@ -19,19 +19,20 @@ std::span<const Scenario> scenarios() {
          "sip.cleartext-signaling, sdes.key-exposed (SRTP authenticates under the SDP keys)", false,
          scenario_builders::sdes_call_udp},
         {"sdes-call-tls", "the SDES call with SIP over TLS on TCP 5061 (opaque records) and SRTP media",
-         "no sip.cleartext-signaling, no sdes.key-exposed; media judged from packets only "
-         "(rtp.unsignaled-stream at most)",
+         "rtp.unsignaled-stream only: the SIP is opaque, so no key is exposed and the SRTP-looking media is not "
+         "called plain",
          false, scenario_builders::sdes_call_tls},
         {"srtp-declined", "offer RTP/SAVP with a=crypto, answer RTP/AVP without, plain RTP media",
          "sdp.srtp-declined, media.unencrypted, sip.cleartext-signaling, sdes.key-exposed (offer's key)", false,
          scenario_builders::srtp_declined},
         {"reinvite-drops-crypto", "SDES call, then a re-INVITE (CSeq 2) without a=crypto; media goes plain after it",
-         "sdp.srtp-declined or call.security-downgraded, sdp.security-stripped, media.unencrypted, "
+         "sdp.srtp-declined, call.security-downgraded, sdp.security-stripped, media.unencrypted, "
          "sdes.key-exposed, sip.cleartext-signaling",
          false, scenario_builders::reinvite_drops_crypto},
         {"b2bua-two-legs", "caller-B2BUA leg with SDES (one Call-ID), B2BUA-callee leg plain (another), media "
          "anchored at 203.0.113.5",
-         "path.media-relay, sdes.key-exposed, media.unencrypted (leg 2), sip.cleartext-signaling", false,
+         "sdes.key-exposed, media.unencrypted (leg 2), sip.cleartext-signaling; no path.media-relay: on each leg the "
+         "media sits at the B2BUA, a party of that leg (correlating legs is not done yet)", false,
          scenario_builders::b2bua_two_legs},
         {"sdes-key-reuse", "SDES call whose answer repeats the offer's key||salt: both directions share it",
          "sdes.key-reuse, sdes.key-exposed, sip.cleartext-signaling", false, scenario_builders::sdes_key_reuse},
@@ -70,14 +71,15 @@ std::span<const Scenario> scenarios() {
         {"zrtp-sdp-hash-mismatch", "the callee's SDP a=zrtp-hash is of another Hello than the one it sends",
          "zrtp.zrtp-hash-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_sdp_hash_mismatch},
         {"zrtp-goclear", "ZRTP call (Confirms with the A flag), 1.2 s of SRTP, GoClear/ClearACK, then clear RTP",
-         "zrtp.goclear, call.security-downgraded, sip.cleartext-signaling", false,
+         "zrtp.goclear, call.security-downgraded, media.unencrypted (after ClearACK), sip.cleartext-signaling", false,
          scenario_builders::zrtp_goclear},
         {"zrtp-error", "the callee answers the Commit with Error 0x62 (hvi != hashed data), ErrorACK; no media",
          "zrtp.error (high), zrtp.handshake-incomplete, sip.cleartext-signaling", false,
          scenario_builders::zrtp_error},
         {"zrtp-stripped", "a=zrtp-hash in offer and answer, the caller's Hellos retransmitted unanswered, the "
          "callee's ZRTP never seen, plain RTP both ways",
-         "zrtp.stripped, call.security-downgraded, zrtp.handshake-incomplete, sip.cleartext-signaling", false,
+         "zrtp.stripped, call.security-downgraded, zrtp.handshake-incomplete, media.unencrypted, "
+         "sip.cleartext-signaling", false,
          scenario_builders::zrtp_stripped},
         {"zrtp-pbx-mitm", "the callee is a ZRTP PBX: M flag in its Hello and a SASrelay after Conf2ACK",
          "zrtp.trusted-mitm, sip.cleartext-signaling", false, scenario_builders::zrtp_pbx_mitm},

@@ -51,6 +51,20 @@ ordered_json flow_to_json(const session::FlowRecord& flow) {
     return j;
 }
 
+ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& checks) {
+    ordered_json out = ordered_json::array();
+    for (const auto& c : checks) {
+        ordered_json j{{"key_fingerprint", c.key_fingerprint}, {"suite", c.suite},       {"checked", c.checked},
+                       {"authenticated", c.authenticated},     {"auth_failed", c.auth_failed}, {"replayed", c.replayed},
+                       {"failed_frames", c.failed_frames}};
+        if (!c.error.empty()) {
+            j["error"] = c.error;
+        }
+        out.push_back(j);
+    }
+    return out;
+}
+
 ordered_json media_to_json(const session::MediaStream& m) {
     ordered_json pts = ordered_json::array();
     for (std::size_t pt = 0; pt < m.payload_types.size(); ++pt) {
@@ -81,6 +95,7 @@ ordered_json media_to_json(const session::MediaStream& m) {
                          {"sampled_bytes", m.sampled_bytes},
                          {"looks_encrypted", m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted)
                                                                        : ordered_json(nullptr)}}},
+            {"srtp_checks", srtp_checks_to_json(m.srtp_checks)},
             {"protection", session::to_string(m.protection)}};
 }
 

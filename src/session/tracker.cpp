@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "call_tracker.hpp"
+#include "srtp_check.hpp"
 #include "zrtp_tracker.hpp"
 #include "zaudit/rtp/rtp_header.hpp"
 #include "zaudit/sip/stream_framer.hpp"
@@ -242,6 +243,7 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
             stream.first_frame = packet.frame;
             m_model.media.push_back(stream);
             m_stream_stats.emplace_back();
+            m_stream_samples.emplace_back();
             flow.streams.push_back({header->ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
             it = std::prev(flow.streams.end());
         }
@@ -250,7 +252,12 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     MediaStream& stream = m_model.media[cache.index];
     stream.last_time = packet.time;
     stream.last_frame = packet.frame;
-    m_stream_stats[cache.index].on_packet(*header, packet.payload, packet.time, packet.ttl);
+    auto& stats = m_stream_stats[cache.index];
+    auto& samples = m_stream_samples[cache.index];
+    if (keep_sample(stats.packets(), samples.size())) {
+        samples.push_back(PacketSample{packet.frame, {packet.payload.begin(), packet.payload.end()}});
+    }
+    stats.on_packet(*header, packet.payload, packet.time, packet.ttl);
 }
 
 void Tracker::close_flow(FlowState&& flow, bool idle) {
@@ -307,6 +314,8 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_stream_stats.clear();
     m_model.calls = std::move(*m_calls).finish();
     bind_to_calls();
+    check_sdes_keys(m_model, m_stream_samples);
+    m_stream_samples.clear();
     m_model.inputs = std::move(inputs);
     m_model.frames = m_frames;
     m_model.partial = partial;
@@ -394,6 +403,13 @@ void Tracker::bind_to_calls() {
         const auto it = handshake_of_flow.find(stream.flow);
         if (it != handshake_of_flow.end() && it->second->completed) {
             stream.protection = Protection::zrtp;
+            // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear.
+            for (const auto& event : it->second->events) {
+                if (event.what == "clear_ack" && stream.last_frame > event.frame) {
+                    stream.protection = Protection::none;
+                    stream.cleared_at_frame = event.frame;
+                }
+            }
         } else if (!stream.call) {
             // No SDP and no ZRTP: only the packets can tell. Ciphertext-like payload could be
             // SRTP keyed elsewhere (unknown); codec-like payload is plain media.

@@ -5,12 +5,28 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "zaudit/session/call.hpp"
 #include "zaudit/util/address.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
+
+/// The stream's packets tried against one SDES key the sender announced (libsrtp2).
+struct SrtpKeyCheck {
+    std::string key_fingerprint;
+    std::string suite;
+    std::uint64_t checked = 0;        ///< packets tried (a sample: the first ones, then 1 in 50)
+    std::uint64_t authenticated = 0;
+    std::uint64_t auth_failed = 0;
+    std::uint64_t replayed = 0;       ///< duplicates libsrtp2's replay window refused
+    /// Failures with an authenticated packet after them: the key was still in use, so these
+    /// packets were altered or injected (failures only at the end are a re-key or a switch to clear).
+    std::uint64_t failed_while_in_use = 0;
+    std::vector<std::uint64_t> failed_frames;  ///< the first few
+    std::string error;                ///< why the key could not be tried (unsupported suite...)
+};
 
 struct MediaStream {
     std::uint32_t id = 0;
@@ -31,6 +47,8 @@ struct MediaStream {
     std::optional<std::uint32_t> call;
     std::optional<std::size_t> sdp;        ///< index in Call::sdps of the SDP that announced it
     std::optional<std::size_t> sdp_media;  ///< index of its m= line in that SDP
+    /// ZRTP GoClear/ClearACK switched the stream to clear at this frame, and packets followed.
+    std::optional<std::uint64_t> cleared_at_frame;
 
     // Payload evidence (from a sample of the payloads, see rtp/payload.hpp for the limits).
     double payload_entropy = 0;      ///< bits per byte, small-sample corrected
@@ -47,6 +65,9 @@ struct MediaStream {
     std::uint64_t out_of_order = 0;
     std::uint64_t ttl_changes = 0;
     double jitter_ms = 0;
+
+    /// SDES keys from the call's SDP that the sender announced, tried on the stream's packets.
+    std::vector<SrtpKeyCheck> srtp_checks;
 };
 
 }  // namespace zaudit::session

@@ -19,6 +19,7 @@ struct SipMessage;
 namespace zaudit::session {
 
 class CallTracker;
+struct PacketSample;
 
 struct Limits {
     std::int64_t flow_idle_micros = 600'000'000;  ///< a flow silent this long (capture time) is closed
@@ -66,6 +67,7 @@ private:
     Model m_model;
     std::unique_ptr<CallTracker> m_calls;
     std::vector<rtp::RtpStreamStats> m_stream_stats;  ///< parallel to m_model.media while tracking
+    std::vector<std::vector<PacketSample>> m_stream_samples;  ///< packets kept for SDES key checks
     net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
 };
 

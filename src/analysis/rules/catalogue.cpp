@@ -17,6 +17,8 @@ std::span<const RuleInfo> catalogue() {
         media_unencrypted(),
         media_null_cipher(),
         media_unauthenticated(),
+        media_protection_mismatch(),
+        srtp_auth_failure(),
         rtp_unsignaled_stream(),
         zrtp_handshake_incomplete(),
         zrtp_stripped(),

@@ -1,16 +1,12 @@
 // media.unencrypted: an RTP stream that nothing protects.
 #include <algorithm>
-#include <map>
+#include <cmath>
 
 #include "rules.hpp"
 #include "sdp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
-
-std::uint64_t kind_packets(const session::FlowRecord& flow, demux::PayloadKind kind) {
-    return flow.packets_by_kind[static_cast<std::size_t>(kind)];
-}
 
 nlohmann::ordered_json payload_types(const session::MediaStream& stream) {
     auto types = nlohmann::ordered_json::array();
@@ -23,46 +19,41 @@ nlohmann::ordered_json payload_types(const session::MediaStream& stream) {
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    std::map<std::uint32_t, const session::FlowRecord*> flows;
-    bool tls_seen = false;
-    for (const session::FlowRecord& flow : model.flows) {
-        flows[flow.id] = &flow;
-        tls_seen = tls_seen || kind_packets(flow, demux::PayloadKind::tls) > 0;
-    }
     for (const session::MediaStream& stream : model.media) {
-        if (stream.packets == 0) {
+        // Protection none: the call negotiated plain RTP, a ZRTP handshake never completed or
+        // was cleared, or (no SDP, no ZRTP) the payload itself read like codec data.
+        if (stream.packets == 0 || stream.protection != session::Protection::none) {
             continue;
         }
-        // Unsignalled streams count as plain only when nothing could have keyed them: no
-        // ZRTP or DTLS on their flow (below) and no SIP over TLS anywhere in the capture.
-        const bool unsignalled = !stream.call && stream.protection == session::Protection::unknown;
-        if (stream.protection != session::Protection::none && !(unsignalled && !tls_seen)) {
+        // An unsignalled stream with ciphertext-like payload may be keyed from somewhere zaudit
+        // cannot see (SDES in SIP over TLS): no proof of plaintext. A signalled one whose SDP
+        // agreed on plain RTP is plain whatever its first packets looked like (a re-offer or
+        // GoClear can end SRTP mid-stream).
+        const bool unsignalled = !stream.call;
+        if (unsignalled && stream.payload_looks_encrypted == true) {
             continue;
         }
-        const auto flow = flows.find(stream.flow);
-        if (flow != flows.end() && (kind_packets(*flow->second, demux::PayloadKind::zrtp) > 0 ||
-                                    kind_packets(*flow->second, demux::PayloadKind::dtls) > 0)) {
-            continue;  // keyed in the media path: whether it went secure is the ZRTP/DTLS rules' matter
-        }
-        Finding& f = sink.add(fmt::format("RTP stream {} ssrc {} {} -> {} ({} packets) is not protected: {}",
+        Finding& f = sink.add(fmt::format("RTP stream {} ssrc {} {} -> {} ({} packets) carries media in clear: {}",
                                           stream.id, ssrc_hex(stream.ssrc), stream.src, stream.dst, stream.packets,
-                                          unsignalled ? "no SDP, ZRTP or DTLS set up SRTP for it"
-                                                      : "its call negotiated plain RTP"));
+                                          stream.cleared_at_frame ? fmt::format("ZRTP GoClear switched it to clear at "
+                                                                                "frame {}", *stream.cleared_at_frame)
+                                          : unsignalled ? "no SDP, ZRTP or DTLS set up SRTP for it"
+                                                        : "nothing negotiated or completed protection for it"));
         f.call = stream.call;
         f.stream = stream.id;
-        // Nothing protects the stream, but its payload was not checked for codec data (the
-        // session model has no payload facts yet), so this stays a pattern, not a proof.
+        // The payload was sampled: codec-like bytes make it a strong pattern, not a recomputation.
         f.confidence = Confidence::inferred;
-        f.frames = {stream.first_frame, stream.last_frame};
+        f.frames = {stream.cleared_at_frame.value_or(stream.first_frame), stream.last_frame};
         f.evidence = {{"ssrc", ssrc_hex(stream.ssrc)},
                       {"src", stream.src.to_string()},
                       {"dst", stream.dst.to_string()},
                       {"packets", stream.packets},
                       {"payload_bytes", stream.bytes},
                       {"payload_types", payload_types(stream)},
-                      {"protection", session::to_string(stream.protection)},
                       {"signalled", !unsignalled},
-                      {"payload_check", "not-made"}};
+                      {"payload_entropy_bits", std::round(stream.payload_entropy * 1000) / 1000},
+                      {"first_byte_share", std::round(stream.first_byte_share * 1000) / 1000},
+                      {"payload_check", stream.payload_looks_encrypted ? "codec-like" : "too-few-bytes"}};
     }
 }
 

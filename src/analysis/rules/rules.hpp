@@ -21,6 +21,8 @@ RuleInfo sdp_security_stripped();
 RuleInfo media_unencrypted();
 RuleInfo media_null_cipher();
 RuleInfo media_unauthenticated();
+RuleInfo media_protection_mismatch();
+RuleInfo srtp_auth_failure();
 RuleInfo rtp_unsignaled_stream();
 RuleInfo zrtp_handshake_incomplete();
 RuleInfo zrtp_stripped();

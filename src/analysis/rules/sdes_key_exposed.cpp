@@ -61,6 +61,36 @@ nlohmann::ordered_json in_use(const session::Call& call, const session::SdpSnaps
     return nullptr;
 }
 
+/// Whether libsrtp2 authenticated the call's SRTP with this key (session/srtp_check.cpp):
+/// "verified" is proof that whoever holds the capture can decrypt the media.
+void add_srtp_proof(const session::Model& model, const session::Call& call, const std::string& fingerprint,
+                    Finding& f) {
+    std::string outcome = "no-packets";
+    nlohmann::ordered_json streams = nlohmann::ordered_json::array();
+    for (const std::uint32_t id : call.media) {
+        const session::MediaStream& stream = model.media.at(id - 1);
+        for (const auto& check : stream.srtp_checks) {
+            if (check.key_fingerprint != fingerprint || check.checked == 0) {
+                continue;
+            }
+            streams.push_back({{"stream", stream.id},
+                               {"ssrc", fmt::format("0x{:08x}", stream.ssrc)},
+                               {"checked", check.checked},
+                               {"authenticated", check.authenticated}});
+            if (check.authenticated > 0) {
+                outcome = "verified";
+                f.frames.push_back(stream.first_frame);
+                f.message += fmt::format("; libsrtp2 authenticated {} of {} sampled SRTP packets of stream {} with it",
+                                         check.authenticated, check.checked, stream.id);
+            } else if (outcome != "verified") {
+                outcome = "failed";
+            }
+        }
+    }
+    f.evidence["srtp_authenticated"] = outcome;
+    f.evidence["srtp_streams"] = streams;
+}
+
 void check(const session::Model& model, const Policy& policy, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
         if (call.tls) {
@@ -88,11 +118,8 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
                           {"offer", sdp.is_offer},
                           {"in_use", in_use(call, sdp, exposed.m_line, key.tag)},
                           {"transport", call.transport},
-                          {"sdp_frames", exposed.frames},
-                          // Filled once SRTP packets are checked against the key with libsrtp2:
-                          // "verified" / "failed" / "no-packets". Until then the exposure is shown
-                          // from the SDP alone.
-                          {"srtp_authenticated", "not-checked"}};
+                          {"sdp_frames", exposed.frames}};
+            add_srtp_proof(model, call, key.fingerprint, f);
             if (policy.reveal_keys) {
                 f.evidence["key_base64"] = util::to_base64(key.key_salt);
             }

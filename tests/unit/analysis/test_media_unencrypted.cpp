@@ -43,12 +43,15 @@ session::Model media_model(std::vector<session::MediaStream> streams, std::vecto
 }  // namespace
 
 TEST_CASE("media.unencrypted: a stream whose call negotiated plain RTP") {
-    const auto findings =
-        run_rule("media.unencrypted", media_model({stream(1, session::Protection::none, 1)}, {flow(1)}));
+    session::MediaStream plain = stream(1, session::Protection::none, 1);
+    plain.payload_looks_encrypted = false;
+    plain.payload_entropy = 6.9;  // G.711 speech
+    plain.sampled_bytes = 4096;
+    const auto findings = run_rule("media.unencrypted", media_model({plain}, {flow(1)}));
     REQUIRE(findings.size() == 1);
     const analysis::Finding& f = findings[0];
     CHECK(f.severity == analysis::Severity::high);
-    CHECK(f.confidence == analysis::Confidence::inferred);  // payload not examined
+    CHECK(f.confidence == analysis::Confidence::inferred);  // the payload is judged by a heuristic
     CHECK(f.call == 1U);
     CHECK(f.stream == 1U);
     CHECK(f.frames == std::vector<std::uint64_t>{10, 400});
@@ -56,38 +59,44 @@ TEST_CASE("media.unencrypted: a stream whose call negotiated plain RTP") {
     CHECK(f.evidence["src"] == "192.0.2.10:4000");
     CHECK(f.evidence["dst"] == "198.51.100.20:5000");
     CHECK(f.evidence["payload_types"] == nlohmann::ordered_json::array({0}));
-    CHECK(f.evidence["protection"] == "none");
     CHECK(f.evidence["signalled"] == true);
-    CHECK(f.evidence["payload_check"] == "not-made");
+    CHECK(f.evidence["payload_check"] == "codec-like");
+    CHECK(f.evidence["payload_entropy_bits"] == 6.9);
 }
 
-TEST_CASE("media.unencrypted: an unsignalled stream with no ZRTP or DTLS on its flow") {
-    const auto findings =
-        run_rule("media.unencrypted", media_model({stream(1, session::Protection::unknown, std::nullopt)}, {flow(1)}));
+TEST_CASE("media.unencrypted: an unsignalled stream whose payload reads like codec data") {
+    // The session sets protection none for unsignalled streams with codec-like payload.
+    session::MediaStream plain = stream(1, session::Protection::none, std::nullopt);
+    plain.payload_looks_encrypted = false;
+    const auto findings = run_rule("media.unencrypted", media_model({plain}, {flow(1)}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["signalled"] == false);
     CHECK_FALSE(findings[0].call.has_value());
 }
 
-TEST_CASE("media.unencrypted: not for protected, empty, in-band keyed, or possibly TLS-keyed streams") {
+TEST_CASE("media.unencrypted: a ZRTP stream switched to clear by GoClear") {
+    session::MediaStream cleared = stream(1, session::Protection::none, 1);
+    cleared.payload_looks_encrypted = true;  // mostly SRTP before the GoClear
+    cleared.cleared_at_frame = 300;
+    const auto findings = run_rule("media.unencrypted", media_model({cleared}, {flow(1, demux::PayloadKind::zrtp)}));
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].frames == std::vector<std::uint64_t>{300, 400});
+    CHECK_THAT(findings[0].message, Catch::Contains("GoClear"));
+}
+
+TEST_CASE("media.unencrypted: not for protected, empty, or possibly elsewhere-keyed streams") {
     using session::Protection;
     CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::sdes_srtp, 1)}, {flow(1)})).empty());
     CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::zrtp, 1)}, {flow(1)})).empty());
     CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::unknown, 1)}, {flow(1)})).empty());
+    CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::unknown, std::nullopt)}, {flow(1)})).empty());
     session::MediaStream empty = stream(1, Protection::none, 1);
     empty.packets = 0;
     CHECK(run_rule("media.unencrypted", media_model({empty}, {flow(1)})).empty());
-    // ZRTP on the flow although the SDP did not advertise it (no a=zrtp-hash).
-    CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::none, 1)}, {flow(1, demux::PayloadKind::zrtp)}))
-              .empty());
-    CHECK(run_rule("media.unencrypted",
-                   media_model({stream(1, Protection::unknown, std::nullopt)}, {flow(1, demux::PayloadKind::dtls)}))
-              .empty());
-    // SIP over TLS elsewhere in the capture may have keyed an unsignalled stream.
-    session::FlowRecord tls = flow(2);
-    tls.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::tls)] = 12;
-    CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::unknown, std::nullopt)}, {flow(1), tls}))
-              .empty());
+    // No SDP, and the payload reads like ciphertext: keys may come from SIP over TLS.
+    session::MediaStream ciphertext = stream(1, Protection::none, std::nullopt);
+    ciphertext.payload_looks_encrypted = true;
+    CHECK(run_rule("media.unencrypted", media_model({ciphertext}, {flow(1)})).empty());
 }
 
 TEST_CASE("rtp.unsignaled-stream: a stream bound to no call") {

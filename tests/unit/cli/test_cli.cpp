@@ -61,7 +61,7 @@ TEST_CASE("usage errors exit 2 and point at --help") {
     }
 }
 
-TEST_CASE("--help and --version exit 0 on stdout") {
+TEST_CASE("help and version exit 0 on stdout") {
     CHECK(run({"--help"}).exit_code == 0);
     CHECK_THAT(run({"--help"}).out, Catch::Contains("--fail-on"));
     CHECK_THAT(run({"--version"}).out, Catch::StartsWith("zaudit "));
@@ -104,7 +104,7 @@ TEST_CASE("a truncated capture is reported as partial, not as unreadable") {
     CHECK_THAT(r.err, Catch::Contains("partial"));
 }
 
-TEST_CASE("--fail-on decides the exit code") {
+TEST_CASE("the exit code follows --fail-on") {
     const std::string tcp = test::source_path("samples/net-tcp-reordered.pcapng");
     CHECK(run({"--fail-on", "info", tcp}).exit_code == 0);  // no call, no finding
     const std::string call = ZAUDIT_SHARED_CAPTURES "/sip-over-tcp.pcap";

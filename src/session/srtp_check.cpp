@@ -1,0 +1,91 @@
+#include "srtp_check.hpp"
+
+#include <algorithm>
+
+#include "zaudit/srtp/crypto_suite.hpp"
+#include "zaudit/srtp/srtp_session.hpp"
+
+namespace zaudit::session {
+namespace {
+
+constexpr std::size_t k_first_packets = 64;
+constexpr std::uint64_t k_then_every = 50;
+constexpr std::size_t k_max_samples = 256;
+constexpr std::size_t k_failed_frames_kept = 8;
+
+/// The distinct SDES keys the sender of `stream` announced for the address it sends from.
+std::vector<const SdesKey*> keys_announced_by_sender(const Call& call, const MediaStream& stream) {
+    std::vector<const SdesKey*> keys;
+    for (const auto& sdp : call.sdps) {
+        for (const auto& media : sdp.media) {
+            if (media.rtp != stream.src) {
+                continue;
+            }
+            for (const auto& key : media.cryptos) {
+                const bool known = std::any_of(keys.begin(), keys.end(),
+                                               [&](const SdesKey* k) { return k->fingerprint == key.fingerprint; });
+                if (!known && !key.key_salt.empty()) {
+                    keys.push_back(&key);
+                }
+            }
+        }
+    }
+    return keys;
+}
+
+SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packets) {
+    SrtpKeyCheck result;
+    result.key_fingerprint = key.fingerprint;
+    result.suite = key.suite;
+    srtp::SessionParams params;
+    params.unencrypted_srtp = key.unencrypted_srtp;
+    params.unencrypted_srtcp = key.unencrypted_srtcp;
+    params.unauthenticated_srtp = key.unauthenticated_srtp;
+    auto verifier = srtp::SrtpVerifier::create(key.suite, key.key_salt, params);
+    if (!verifier) {
+        result.error = verifier.error().message;
+        return result;
+    }
+    std::uint64_t failed_since_ok = 0;
+    for (const auto& packet : packets) {
+        ++result.checked;
+        switch (verifier->unprotect(packet.bytes)) {
+            case srtp::Outcome::ok:
+                ++result.authenticated;
+                result.failed_while_in_use += failed_since_ok;  // failures between two good packets
+                failed_since_ok = 0;
+                break;
+            case srtp::Outcome::replay_fail: ++result.replayed; break;
+            default:
+                ++result.auth_failed;
+                if (result.authenticated > 0) {
+                    ++failed_since_ok;
+                }
+                if (result.failed_frames.size() < k_failed_frames_kept) {
+                    result.failed_frames.push_back(packet.frame);
+                }
+                break;
+        }
+    }
+    return result;
+}
+
+}  // namespace
+
+bool keep_sample(std::uint64_t packet_index, std::size_t kept) {
+    return kept < k_max_samples && (packet_index < k_first_packets || packet_index % k_then_every == 0);
+}
+
+void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples) {
+    for (MediaStream& stream : model.media) {
+        if (!stream.call || stream.id == 0 || stream.id > samples.size()) {
+            continue;
+        }
+        const Call& call = model.calls.at(*stream.call - 1);
+        for (const SdesKey* key : keys_announced_by_sender(call, stream)) {
+            stream.srtp_checks.push_back(try_key(*key, samples[stream.id - 1]));
+        }
+    }
+}
+
+}  // namespace zaudit::session

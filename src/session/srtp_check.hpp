@@ -1,0 +1,25 @@
+#pragma once
+// Tries the SDES keys seen in clear SDP on the media they protect (RFC 4568: each side's
+// a=crypto keys what that side sends), with libsrtp2. Private to the session area.
+
+#include <cstdint>
+#include <vector>
+
+#include "zaudit/session/model.hpp"
+
+namespace zaudit::session {
+
+/// A copy of one RTP packet kept for key checks.
+struct PacketSample {
+    std::uint64_t frame = 0;
+    std::vector<std::uint8_t> bytes;
+};
+
+/// Which packets of a stream are kept: the first 64, then 1 in 50, at most 256. libsrtp2 costs
+/// microseconds per packet (its NSS backend), so every packet cannot be tried at line rate.
+bool keep_sample(std::uint64_t packet_index, std::size_t kept);
+
+/// Fills MediaStream::srtp_checks for streams bound to a call whose SDP carried a=crypto.
+void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples);
+
+}  // namespace zaudit::session
