@@ -30,6 +30,7 @@ std::span<const RuleInfo> catalogue() {
         zrtp_hello_tampered(),
         zrtp_hash_chain_broken(),
         zrtp_hvi_mismatch(),
+        zrtp_public_value_invalid(),
         zrtp_zrtp_hash_mismatch(),
         zrtp_algorithm_downgrade(),
         zrtp_weak_algorithms(),

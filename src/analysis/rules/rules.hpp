@@ -34,6 +34,7 @@ RuleInfo zrtp_crc_invalid();
 RuleInfo zrtp_hello_tampered();
 RuleInfo zrtp_hash_chain_broken();
 RuleInfo zrtp_hvi_mismatch();
+RuleInfo zrtp_public_value_invalid();
 RuleInfo zrtp_zrtp_hash_mismatch();
 RuleInfo zrtp_algorithm_downgrade();
 RuleInfo zrtp_weak_algorithms();

@@ -150,6 +150,7 @@ TEST_CASE("zrtp rules: catalogue ids, severities and DESIGN.md order") {
         {"zrtp.hello-tampered", analysis::Severity::critical},
         {"zrtp.hash-chain-broken", analysis::Severity::critical},
         {"zrtp.hvi-mismatch", analysis::Severity::critical},
+        {"zrtp.public-value-invalid", analysis::Severity::critical},  // an extension of DESIGN.md section 4
         {"zrtp.zrtp-hash-mismatch", analysis::Severity::critical},
         {"zrtp.algorithm-downgrade", analysis::Severity::high},
         {"zrtp.weak-algorithms", analysis::Severity::low},
@@ -193,9 +194,11 @@ TEST_CASE("zrtp rules: a failed check becomes a verified finding of its rule, wi
         {"hvi", "zrtp.hvi-mismatch"},                {"zrtp_hash", "zrtp.zrtp-hash-mismatch"},
         {"negotiation_cipher", "zrtp.algorithm-downgrade"}, {"negotiation_key_agreement", "zrtp.algorithm-downgrade"},
         {"key_agreement_choice", "zrtp.algorithm-downgrade"},
+        {"dhpart1_public_value", "zrtp.public-value-invalid"}, {"dhpart2_public_value", "zrtp.public-value-invalid"},
     };
     const std::set<std::string_view> check_rules{"zrtp.hello-tampered", "zrtp.hash-chain-broken", "zrtp.hvi-mismatch",
-                                                 "zrtp.zrtp-hash-mismatch", "zrtp.algorithm-downgrade"};
+                                                 "zrtp.zrtp-hash-mismatch", "zrtp.algorithm-downgrade",
+                                                 "zrtp.public-value-invalid"};
     for (const auto& [name, rule] : cases) {
         INFO(name);
         ZrtpHandshake h = handshake();
