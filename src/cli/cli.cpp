@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/session/tracker.hpp"
+#include "zaudit/session/zid_ledger.hpp"
 
 namespace zaudit::cli {
 namespace {
@@ -35,6 +37,7 @@ struct Options {
     bool reveal_keys = false;
     std::string color = "auto";
     bool quiet = false;
+    std::string ledger;
 };
 
 constexpr std::string_view k_usage = R"(usage: zaudit [OPTIONS] CAPTURE...     audit captures (pcap, pcapng, '-' for stdin)
@@ -62,6 +65,7 @@ po::options_description option_descriptions() {
         ("decode-as", po::value<std::vector<std::string>>()->composing(), "udp:PORT=sip|rtp|zrtp")
         ("srtp-key", po::value<std::vector<std::string>>()->composing(), "SRTP key SPEC for verification")
         ("reveal-keys", po::bool_switch(), "show key material instead of fingerprints")
+        ("ledger", po::value<std::string>(), "ZID ledger FILE: report ZIDs that change or move, then record them")
         ("color", po::value<std::string>()->default_value("auto"), "auto|always|never")
         ("quiet,q", po::bool_switch(), "no progress, no warnings on stderr")
         ("version", "print the version and exit")
@@ -103,6 +107,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         throw UsageError{fmt::format("unknown --fail-on level '{}' (none, info, low, medium, high, critical)", fail_on)};
     }
     if (vm.count("output") != 0) o.output = vm["output"].as<std::string>();
+    if (vm.count("ledger") != 0) o.ledger = vm["ledger"].as<std::string>();
     if (vm.count("interface") != 0) o.interface = vm["interface"].as<std::string>();
     if (vm.count("filter") != 0) o.filter = vm["filter"].as<std::string>();
     if (vm.count("duration") != 0) o.duration = vm["duration"].as<double>();
@@ -226,16 +231,42 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         render_rules(out);
         return k_exit_clean;
     }
+    std::vector<session::LedgerEntry> ledger;
+    if (!o.ledger.empty()) {
+        auto loaded = session::load_ledger(o.ledger);
+        if (!loaded) {
+            err << "zaudit: " << loaded.error().message << '\n';
+            return k_exit_usage;
+        }
+        ledger = std::move(*loaded);
+    }
     auto model = build_model(o, err);
     if (!model) {
         return k_exit_usage;
     }
+    model->ledger = ledger;
+    model->ledger_used = !o.ledger.empty();
     analysis::Policy policy;
     policy.reveal_keys = o.reveal_keys;
     report::AuditResult result{{ZAUDIT_VERSION, {}}, std::move(*model), {}};
     result.tool.command_line.emplace_back("zaudit");
     result.tool.command_line.insert(result.tool.command_line.end(), args.begin(), args.end());
     result.findings = analysis::run_rules(result.model, policy);
+    if (!o.ledger.empty()) {
+        // Learn what this capture showed, after judging it against what was known before.
+        for (auto& entry : session::observed_zids(result.model)) {
+            const bool known = std::any_of(ledger.begin(), ledger.end(), [&](const session::LedgerEntry& e) {
+                return e.zid == entry.zid && e.identity == entry.identity;
+            });
+            if (!known) {
+                ledger.push_back(std::move(entry));
+            }
+        }
+        if (auto saved = session::save_ledger(o.ledger, ledger); !saved) {
+            err << "zaudit: " << saved.error().message << '\n';
+            return k_exit_usage;
+        }
+    }
 
     std::ofstream file;
     if (!o.output.empty()) {

@@ -14,6 +14,7 @@
 #include "zaudit/net/packet.hpp"
 #include "zaudit/session/call.hpp"
 #include "zaudit/session/media.hpp"
+#include "zaudit/session/zid_ledger.hpp"
 #include "zaudit/session/zrtp_handshake.hpp"
 #include "zaudit/util/address.hpp"
 #include "zaudit/util/timestamp.hpp"
@@ -59,6 +60,9 @@ struct Model {
     std::vector<ZrtpHandshake> handshakes;
     DecodeSummary decode;
     std::vector<std::string> warnings;
+    /// The ZID ledger as it was before this run (--ledger), empty without one.
+    std::vector<LedgerEntry> ledger;
+    bool ledger_used = false;
 };
 
 }  // namespace zaudit::session

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "rules.hpp"
+#include "zaudit/session/zid_ledger.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
@@ -109,11 +110,53 @@ void changed_within_call(const session::Model& model, FindingSink& sink, const s
     }
 }
 
+/// Against the ledger of earlier runs (--ledger): a known identity with a new ZID (the ZRTP
+/// cache was lost, the device replaced, or someone else answers), or a known ZID under
+/// another identity (a ZID copied, or one device answering for several).
+void against_ledger(const session::Model& model, FindingSink& sink) {
+    if (!model.ledger_used) {
+        return;
+    }
+    for (const session::LedgerEntry& seen : session::observed_zids(model)) {
+        std::vector<const session::LedgerEntry*> other_zid;
+        std::vector<const session::LedgerEntry*> other_identity;
+        bool known = false;
+        for (const session::LedgerEntry& entry : model.ledger) {
+            known = known || (entry.zid == seen.zid && entry.identity == seen.identity);
+            if (entry.identity == seen.identity && entry.zid != seen.zid) {
+                other_zid.push_back(&entry);
+            }
+            if (entry.zid == seen.zid && entry.identity != seen.identity) {
+                other_identity.push_back(&entry);
+            }
+        }
+        if (known || (other_zid.empty() && other_identity.empty())) {
+            continue;
+        }
+        const bool changed = !other_zid.empty();
+        const session::LedgerEntry& before = changed ? *other_zid.front() : *other_identity.front();
+        Finding& f = sink.add(changed ? fmt::format("{} now uses ZID {}, but the ledger knows it with ZID {} (since {})",
+                                                    seen.identity, seen.zid, before.zid, before.first_seen)
+                                      : fmt::format("ZID {} now appears for {}, but the ledger knows it for {} (since {})",
+                                                    seen.zid, seen.identity, before.identity, before.first_seen));
+        f.confidence = Confidence::inferred;
+        f.evidence = {{"kind", changed ? "zid_changed_since_ledger" : "zid_moved_since_ledger"},
+                      {"identity", seen.identity},
+                      {"zid", seen.zid},
+                      {"client_id", seen.client_id},
+                      {"seen_at", seen.first_seen},
+                      {"ledger_identity", before.identity},
+                      {"ledger_zid", before.zid},
+                      {"ledger_first_seen", before.first_seen}};
+    }
+}
+
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     const std::vector<ZidUse> uses = hellos_of(model);
     equal_in_handshake(model, sink, uses);
     shared_across_endpoints(model, sink, uses);
     changed_within_call(model, sink, uses);
+    against_ledger(model, sink);
 }
 
 }  // namespace

@@ -159,3 +159,40 @@ TEST_CASE("every rule in the catalogue has a man-page entry") {
     }
     CHECK(rules >= 12);
 }
+
+TEST_CASE("the ZID ledger learns on the first run and reports a changed ZID on a later one") {
+    test::TempDir dir;
+    const std::string ledger = dir.file("ledger.txt");
+    const std::string call = test::source_path("tests/interop/zrtp-linphone.pcap");
+    auto first = run({"--format", "json", "--fail-on", "none", "--ledger", ledger, call});
+    REQUIRE(first.exit_code == 0);
+    std::ifstream learned_file(ledger);
+    const std::string learned{std::istreambuf_iterator<char>(learned_file), {}};
+    // tshark: the two Hellos carry ZIDs 36fd6c47... (bob) and a3ada7cb... (linphone)
+    CHECK_THAT(learned, Catch::Contains("36fd6c4701697a963cacca0d\tsip:bob@10.77.0.2\tBZRTPv1.1"));
+    CHECK_THAT(learned, Catch::Contains("a3ada7cb5f4e948301c6001a\tsip:linphone@10.77.0.1"));
+    // The same call again: nothing new.
+    const auto again = nlohmann::json::parse(run({"--format", "json", "--ledger", ledger, call}).out);
+    for (const auto& f : again["findings"]) {
+        CHECK(f["rule"] != "zrtp.zid-conflict");
+    }
+    // Pretend bob used another ZID before: now his ZID has changed.
+    std::string edited = learned;
+    edited.replace(edited.find("36fd6c47"), 8, "00000000");
+    test::TempDir other;
+    const auto path = other.write("ledger.txt", util::as_bytes(edited));
+    const auto changed = nlohmann::json::parse(run({"--format", "json", "--ledger", path, call}).out);
+    const auto conflict = std::find_if(changed["findings"].begin(), changed["findings"].end(),
+                                       [](const auto& f) { return f["rule"] == "zrtp.zid-conflict"; });
+    REQUIRE(conflict != changed["findings"].end());
+    CHECK((*conflict)["evidence"]["kind"] == "zid_changed_since_ledger");
+    CHECK((*conflict)["evidence"]["identity"] == "sip:bob@10.77.0.2");
+}
+
+TEST_CASE("a malformed ledger is a usage error") {
+    test::TempDir dir;
+    const auto path = dir.write("ledger.txt", util::as_bytes(std::string{"not a ledger\n"}));
+    const auto r = run({"--ledger", path, k_sample});
+    CHECK(r.exit_code == cli::k_exit_usage);
+    CHECK_THAT(r.err, Catch::Contains("not a ledger line"));
+}
