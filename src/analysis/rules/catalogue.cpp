@@ -19,6 +19,7 @@ std::span<const RuleInfo> catalogue() {
         media_unauthenticated(),
         media_protection_mismatch(),
         srtp_auth_failure(),
+        rtp_injection_suspected(),
         rtp_unsignaled_stream(),
         zrtp_handshake_incomplete(),
         zrtp_stripped(),
@@ -38,6 +39,7 @@ std::span<const RuleInfo> catalogue() {
         zrtp_zid_conflict(),
         call_security_downgraded(),
         path_media_relay(),
+        path_media_source_mismatch(),
     };
     return k_rules;
 }

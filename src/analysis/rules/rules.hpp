@@ -23,6 +23,8 @@ RuleInfo media_null_cipher();
 RuleInfo media_unauthenticated();
 RuleInfo media_protection_mismatch();
 RuleInfo srtp_auth_failure();
+RuleInfo rtp_injection_suspected();
+RuleInfo path_media_source_mismatch();
 RuleInfo rtp_unsignaled_stream();
 RuleInfo zrtp_handshake_incomplete();
 RuleInfo zrtp_stripped();

@@ -1,0 +1,89 @@
+// rtp.injection-suspected and path.media-source-mismatch over hand-built models.
+#include "model_builder.hpp"
+
+using namespace zaudit;
+using namespace zaudit::test;
+
+namespace {
+
+session::MediaStream plain_stream() {
+    session::MediaStream s;
+    s.id = 1;
+    s.flow = 1;
+    s.src = ep("192.0.2.10", 4000);
+    s.dst = ep("198.51.100.20", 5000);
+    s.ssrc = 0x1234;
+    s.packets = 500;
+    s.first_frame = 10;
+    s.last_frame = 900;
+    s.ttl_min = 60;
+    s.ttl_max = 60;
+    s.protection = session::Protection::none;
+    return s;
+}
+
+session::Model with_stream(session::MediaStream s) {
+    session::Model model;
+    model.media.push_back(std::move(s));
+    return model;
+}
+
+}  // namespace
+
+TEST_CASE("rtp.injection-suspected: one sequence number, two payloads") {
+    auto s = plain_stream();
+    s.conflicting_duplicates = 3;
+    s.duplicates = 3;
+    const auto findings = run_rule("rtp.injection-suspected", with_stream(s));
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].severity == analysis::Severity::high);
+    CHECK(findings[0].evidence["conflicting_duplicates"] == 3);
+    CHECK_THAT(findings[0].message, Catch::Contains("3 sequence number(s) seen twice"));
+}
+
+TEST_CASE("rtp.injection-suspected: TTL that flips between two distances") {
+    auto s = plain_stream();
+    s.ttl_min = 52;
+    s.ttl_max = 60;
+    s.ttl_changes = 6;
+    const auto findings = run_rule("rtp.injection-suspected", with_stream(s));
+    REQUIRE(findings.size() == 1);
+    CHECK_THAT(findings[0].message, Catch::Contains("TTL varies between 52 and 60"));
+}
+
+TEST_CASE("rtp.injection-suspected: not for identical retransmissions or one route change") {
+    auto duplicates = plain_stream();
+    duplicates.duplicates = 4;  // same payload: a network duplicate
+    CHECK(run_rule("rtp.injection-suspected", with_stream(duplicates)).empty());
+    auto rerouted = plain_stream();
+    rerouted.ttl_min = 58;
+    rerouted.ttl_changes = 1;  // the route changed once
+    CHECK(run_rule("rtp.injection-suspected", with_stream(rerouted)).empty());
+}
+
+TEST_CASE("path.media-source-mismatch: media from an address no SDP named") {
+    session::Model model;
+    session::Call call;
+    call.id = 1;
+    session::SdpSnapshot offer;
+    offer.frame = 1;
+    session::SdpMedia media;
+    media.rtp = ep("198.51.100.20", 5000);
+    offer.media.push_back(media);
+    call.sdps.push_back(offer);
+    model.calls.push_back(call);
+    auto s = plain_stream();
+    s.call = 1;
+    model.media.push_back(s);
+    const auto findings = run_rule("path.media-source-mismatch", model);
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].evidence["src"] == "192.0.2.10:4000");
+    CHECK(findings[0].frames == std::vector<std::uint64_t>{10});
+    // Once the sender's own SDP names its address, nothing is reported.
+    session::SdpSnapshot answer;
+    session::SdpMedia own;
+    own.rtp = ep("192.0.2.10", 4000);
+    answer.media.push_back(own);
+    model.calls[0].sdps.push_back(answer);
+    CHECK(run_rule("path.media-source-mismatch", model).empty());
+}
