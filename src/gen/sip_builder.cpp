@@ -1,7 +1,6 @@
 // SIP, SDP, signalling transports and G.711 media for the generator's call scenarios.
 #include "zaudit/gen/sip_builder.hpp"
 
-#include <srtp2/srtp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "zaudit/srtp/crypto_suite.hpp"
 #include "zaudit/util/hex.hpp"
 
 namespace zaudit::gen {
@@ -313,83 +313,26 @@ void SignalingLink::close(util::Timestamp time) {
     m_open = false;
 }
 
-// libsrtp2 2.x exports the crypto kernel's initialiser but leaves it out of its installed headers.
-extern "C" srtp_err_status_t srtp_crypto_kernel_init(void);
-
-namespace {
-/// Initialises only libsrtp2's crypto kernel (which srtp_create needs), not srtp_init(): a second
-/// srtp_init() in one process fails with srtp_err_status_bad_param because it reloads its debug
-/// module, and test binaries link this generator and zaudit_srtp (which calls srtp_init())
-/// together. The kernel initialiser returns ok when the kernel is already up, so either order
-/// works.
-srtp_err_status_t srtp_library() {
-    static const srtp_err_status_t status = srtp_crypto_kernel_init();
-    return status;
-}
-
-bool set_policy(std::string_view suite, srtp_crypto_policy_t& rtp, srtp_crypto_policy_t& rtcp) {
-    // The _32 suites keep an 80-bit tag on SRTCP (RFC 4568 section 6.2.1).
-    srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&rtcp);
-    if (suite == "AES_CM_128_HMAC_SHA1_80") {
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&rtp);
-    } else if (suite == "AES_CM_128_HMAC_SHA1_32") {
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&rtp);
-    } else if (suite == "NULL_HMAC_SHA1_80") {
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtp);
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtcp);
-    } else if (suite == "NULL_HMAC_SHA1_32") {
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtp);
-        rtp.auth_tag_len = 4;  // libsrtp2 has no setter for the 32-bit NULL suite
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtcp);
-    } else {
-        return false;
-    }
-    return true;
-}
-}  // namespace
-
-void SrtpSender::Deleter::operator()(srtp_ctx_t_* session) const {
-    srtp_dealloc(session);
-}
-
 util::Expected<SrtpSender> SrtpSender::create(std::string_view suite, util::Bytes key_salt, bool unencrypted_srtp) {
-    if (srtp_library() != srtp_err_status_ok) {
-        return util::Error{"libsrtp2 failed to initialise"};
-    }
-    srtp_policy_t policy;
-    std::memset(&policy, 0, sizeof policy);
-    if (!set_policy(suite, policy.rtp, policy.rtcp)) {
+    const auto parsed = srtp::parse_crypto_suite(suite);
+    if (!parsed) {
         return util::Error{fmt::format("SrtpSender: unsupported suite {}", suite)};
     }
-    constexpr std::size_t k_key_salt = 30;  // AES-128 key and 112-bit salt, also for NULL suites
-    if (key_salt.size() != k_key_salt) {
-        return util::Error{fmt::format("SrtpSender: {} needs 30 bytes of key and salt, got {}", suite, key_salt.size())};
+    srtp::SessionParams params;
+    params.unencrypted_srtp = unencrypted_srtp;
+    auto protector = srtp::SrtpProtector::create(*parsed, key_salt, params);
+    if (!protector) {
+        return protector.error();
     }
-    if (unencrypted_srtp) {
-        policy.rtp.sec_serv = sec_serv_auth;
-    }
-    std::vector<unsigned char> key(key_salt.begin(), key_salt.end());  // libsrtp2 wants a non-const pointer
-    policy.ssrc.type = ssrc_any_outbound;
-    policy.key = key.data();
-    policy.window_size = 128;
-    srtp_t raw = nullptr;
-    const srtp_err_status_t status = srtp_create(&raw, &policy);
-    if (status != srtp_err_status_ok) {
-        return util::Error{fmt::format("libsrtp2 refused {} (status {})", suite, static_cast<int>(status))};
-    }
-    return SrtpSender{std::unique_ptr<srtp_ctx_t_, Deleter>{raw}};
+    return SrtpSender{std::move(*protector)};
 }
 
 util::Expected<ByteVector> SrtpSender::protect(util::Bytes rtp_packet) {
-    ByteVector buffer(rtp_packet.size() + SRTP_MAX_TRAILER_LEN);
-    std::copy(rtp_packet.begin(), rtp_packet.end(), buffer.begin());
-    int length = static_cast<int>(rtp_packet.size());
-    const srtp_err_status_t status = srtp_protect(m_session.get(), buffer.data(), &length);
-    if (status != srtp_err_status_ok) {
-        return util::Error{fmt::format("srtp_protect failed (status {})", static_cast<int>(status))};
+    auto protected_packet = m_protector.protect(rtp_packet);
+    if (!protected_packet) {
+        return protected_packet.error();
     }
-    buffer.resize(static_cast<std::size_t>(length));
-    return buffer;
+    return ByteVector(protected_packet->begin(), protected_packet->end());
 }
 
 MediaDirection media_direction(SeededBytes& random, util::Endpoint src, util::Endpoint dst,

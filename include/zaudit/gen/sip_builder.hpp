@@ -4,9 +4,8 @@
 /// signalling transports (UDP, TCP, opaque TLS) and G.711 media, plain or SRTP-protected with
 /// libsrtp2.
 ///
-/// zaudit_gen links libsrtp2 but not zaudit_srtp (the generator stays outside the audit
-/// pipeline), so SrtpSender talks to libsrtp2 itself; the tests check its output with
-/// zaudit's SrtpVerifier, a separate code path.
+/// SrtpSender protects through zaudit_srtp's SrtpProtector (libsrtp2), whose output a test
+/// checks byte for byte against an independent RFC 3711 computation.
 
 #include <cstdint>
 #include <memory>
@@ -18,9 +17,9 @@
 
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/gen/scenario.hpp"
+#include "zaudit/srtp/srtp_session.hpp"
 #include "zaudit/util/expected.hpp"
 
-struct srtp_ctx_t_;  // libsrtp2's opaque session, kept out of this header
 
 namespace zaudit::gen {
 
@@ -199,11 +198,8 @@ public:
     util::Expected<ByteVector> protect(util::Bytes rtp_packet);
 
 private:
-    struct Deleter {
-        void operator()(srtp_ctx_t_* session) const;
-    };
-    explicit SrtpSender(std::unique_ptr<srtp_ctx_t_, Deleter> session) : m_session{std::move(session)} {}
-    std::unique_ptr<srtp_ctx_t_, Deleter> m_session;
+    explicit SrtpSender(srtp::SrtpProtector protector) : m_protector{std::move(protector)} {}
+    srtp::SrtpProtector m_protector;
 };
 
 /// One direction of G.711 mu-law RTP (payload type 0, 20 ms, 160 samples per packet).

@@ -1,0 +1,15 @@
+# Regenerates every sample into OUT and compares each with the committed one, byte for byte.
+file(REMOVE_RECURSE ${OUT})
+file(MAKE_DIRECTORY ${OUT})
+execute_process(COMMAND ${GEN} --out ${OUT} --readme RESULT_VARIABLE status OUTPUT_QUIET)
+if(NOT status EQUAL 0)
+  message(FATAL_ERROR "zaudit-gen failed")
+endif()
+file(GLOB written RELATIVE ${OUT} ${OUT}/*)
+foreach(name IN LISTS written)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/${name} ${SOURCE_DIR}/samples/${name}
+                  RESULT_VARIABLE differs)
+  if(differs)
+    message(SEND_ERROR "samples/${name} differs from what zaudit-gen writes; regenerate and review")
+  endif()
+endforeach()
