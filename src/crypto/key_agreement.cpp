@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "openssl_handles.hpp"
+
 namespace zaudit::crypto {
 namespace {
 
@@ -16,30 +18,12 @@ using util::Error;
 using util::Expected;
 using ByteVector = std::vector<std::uint8_t>;
 
-struct BnDeleter {
-    void operator()(BIGNUM* bn) const { BN_clear_free(bn); }
-};
-struct BnCtxDeleter {
-    void operator()(BN_CTX* ctx) const { BN_CTX_free(ctx); }
-};
-struct EcGroupDeleter {
-    void operator()(EC_GROUP* group) const { EC_GROUP_free(group); }
-};
-struct EcPointDeleter {
-    void operator()(EC_POINT* point) const { EC_POINT_free(point); }
-};
-struct PkeyDeleter {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct PkeyCtxDeleter {
-    void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-using Bn = std::unique_ptr<BIGNUM, BnDeleter>;
-using BnCtx = std::unique_ptr<BN_CTX, BnCtxDeleter>;
-using EcGroup = std::unique_ptr<EC_GROUP, EcGroupDeleter>;
-using EcPoint = std::unique_ptr<EC_POINT, EcPointDeleter>;
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
+using openssl::Bn;
+using openssl::BnCtx;
+using openssl::EcGroup;
+using openssl::EcPoint;
+using openssl::Pkey;
+using openssl::PkeyCtx;
 
 Bn bn_from(util::Bytes bytes) {
     return Bn{BN_bin2bn(bytes.data(), static_cast<int>(bytes.size()), nullptr)};
