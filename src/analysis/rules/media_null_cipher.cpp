@@ -8,49 +8,32 @@ namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
-        for (const session::OfferAnswer& exchange : call.exchanges) {
-            if (!exchange.answer || exchange.rejected) {
-                continue;
+        for_each_agreed_key(call, [&](const AgreedKey& agreed) {
+            const session::SdesKey& key = agreed.key;
+            const session::SdpMedia& media = agreed.answer.media[agreed.m_line];
+            const bool null_suite = sdp::suite_info(key.suite).null_cipher;
+            if (!null_suite && !key.unencrypted_srtp) {
+                return;
             }
-            const session::SdpSnapshot& offer = call.sdps[exchange.offer];
-            const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
-            for (std::size_t m = 0; m < answer.media.size(); ++m) {
-                if (!accepted(answer.media[m])) {
-                    continue;
-                }
-                for (const session::SdesKey& key : answer.media[m].cryptos) {
-                    const bool null_suite = sdp::suite_info(key.suite).null_cipher;
-                    if (!null_suite && !key.unencrypted_srtp) {
-                        continue;
-                    }
-                    Finding& f = sink.add(fmt::format("{} was agreed with {}{} (answer in frame {}): SRTP runs "
-                                                      "without encryption",
-                                                      answer.media[m].media, key.suite,
-                                                      key.unencrypted_srtp ? " UNENCRYPTED_SRTP" : "", answer.frame));
-                    f.call = call.id;
-                    f.confidence = Confidence::verified;  // read from the answer; packets not examined
-                    f.frames = {offer.frame, answer.frame};
-                    auto streams = nlohmann::ordered_json::array();
-                    for (const session::MediaStream* stream : streams_of(model, call, m)) {
-                        f.frames.push_back(stream->first_frame);
-                        streams.push_back({{"stream", stream->id}, {"ssrc", ssrc_hex(stream->ssrc)},
-                                           {"src", stream->src.to_string()}, {"dst", stream->dst.to_string()},
-                                           {"packets", stream->packets}});
-                    }
-                    f.evidence = {{"suite", key.suite},
-                                  {"tag", key.tag},
-                                  {"null_cipher_suite", null_suite},
-                                  {"unencrypted_srtp", key.unencrypted_srtp},
-                                  {"unencrypted_srtcp", key.unencrypted_srtcp},
-                                  {"media", answer.media[m].media},
-                                  {"m_line", m + 1},
-                                  {"offer", snapshot_json(offer)},
-                                  {"answer", snapshot_json(answer)},
-                                  {"streams", streams},
-                                  {"checked", "sdp"}};
-                }
-            }
-        }
+            Finding& f = sink.add(fmt::format("{} was agreed with {}{} (answer in frame {}): SRTP runs without encryption",
+                                              media.media, key.suite, key.unencrypted_srtp ? " UNENCRYPTED_SRTP" : "",
+                                              agreed.answer.frame));
+            f.call = call.id;
+            f.confidence = Confidence::verified;  // read from the answer; packets not examined
+            f.frames = {agreed.offer.frame, agreed.answer.frame};
+            const auto streams = streams_evidence(model, call, agreed.m_line, f.frames);
+            f.evidence = {{"suite", key.suite},
+                          {"tag", key.tag},
+                          {"null_cipher_suite", null_suite},
+                          {"unencrypted_srtp", key.unencrypted_srtp},
+                          {"unencrypted_srtcp", key.unencrypted_srtcp},
+                          {"media", media.media},
+                          {"m_line", agreed.m_line + 1},
+                          {"offer", snapshot_json(agreed.offer)},
+                          {"answer", snapshot_json(agreed.answer)},
+                          {"streams", streams},
+                          {"checked", "sdp"}};
+        });
     }
 }
 

@@ -96,4 +96,15 @@ std::vector<const session::MediaStream*> streams_of(const session::Model& model,
     return streams;
 }
 
+nlohmann::ordered_json streams_evidence(const session::Model& model, const session::Call& call, std::size_t m_line,
+                                        std::vector<std::uint64_t>& frames) {
+    auto streams = nlohmann::ordered_json::array();
+    for (const session::MediaStream* stream : streams_of(model, call, m_line)) {
+        frames.push_back(stream->first_frame);
+        streams.push_back({{"stream", stream->id}, {"ssrc", ssrc_hex(stream->ssrc)}, {"src", stream->src.to_string()},
+                           {"dst", stream->dst.to_string()}, {"packets", stream->packets}});
+    }
+    return streams;
+}
+
 }  // namespace zaudit::analysis::rules

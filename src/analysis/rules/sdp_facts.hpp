@@ -26,6 +26,38 @@ bool carries_security(const session::SdpMedia& media);
 /// Accepted: the m= line is not disabled with port 0 (RFC 3264 section 6).
 inline bool accepted(const session::SdpMedia& media) { return media.rtp.port != 0; }
 
+/// Where an answer agreed on an SDES key: the exchange, the m= line and the key.
+struct AgreedKey {
+    const session::SdpSnapshot& offer;
+    const session::SdpSnapshot& answer;
+    std::size_t m_line;
+    const session::SdesKey& key;
+};
+
+/// Calls `fn(AgreedKey)` for every a=crypto of every accepted m= line of every answered,
+/// not rejected, exchange of the call (the keys the media will actually use).
+template <typename Fn>
+void for_each_agreed_key(const session::Call& call, Fn&& fn) {
+    for (const session::OfferAnswer& exchange : call.exchanges) {
+        if (!exchange.answer || exchange.rejected) {
+            continue;
+        }
+        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
+        for (std::size_t m = 0; m < answer.media.size(); ++m) {
+            if (!accepted(answer.media[m])) {
+                continue;
+            }
+            for (const session::SdesKey& key : answer.media[m].cryptos) {
+                fn(AgreedKey{call.sdps[exchange.offer], answer, m, key});
+            }
+        }
+    }
+}
+
+/// The streams of an m= line as evidence, adding their first frames to `frames`.
+nlohmann::ordered_json streams_evidence(const session::Model& model, const session::Call& call, std::size_t m_line,
+                                        std::vector<std::uint64_t>& frames);
+
 /// "0x1a2b3c4d" (DESIGN.md section 5).
 std::string ssrc_hex(std::uint32_t ssrc);
 
