@@ -46,6 +46,22 @@ struct Tracker::FlowState {
     std::optional<std::uint64_t> first_clear_rtp_frame;
 };
 
+/// Where a TCP direction's in-order bytes go: to the stream's protocol (SIP framing).
+struct Tracker::TcpSink {
+    Tracker& tracker;
+    FlowState& flow;
+    const net::Packet& packet;
+    bool from_a;
+    void on_data(util::Bytes bytes) { tracker.on_stream_bytes(flow, packet, from_a, bytes); }
+    void on_gap(std::uint64_t bytes) {
+        flow.record.tcp_gap_bytes += bytes;
+        // A message cut by the hole cannot be completed: start framing afresh after it.
+        if (auto& direction = flow.tcp[from_a ? 0 : 1]; direction && direction->framer) {
+            direction->framer = std::make_unique<sip::StreamFramer>();
+        }
+    }
+};
+
 std::vector<demux::PayloadKind> FlowRecord::kinds() const {
     std::vector<demux::PayloadKind> kinds;
     for (std::size_t i = 0; i < packets_by_kind.size(); ++i) {
@@ -124,14 +140,7 @@ void Tracker::on_packet(const net::Packet& packet) {
         if (!direction) {
             direction = std::make_unique<TcpDirection>();
         }
-        struct Sink {
-            Tracker& tracker;
-            FlowState& flow;
-            const net::Packet& packet;
-            bool from_a;
-            void on_data(util::Bytes bytes) { tracker.on_stream_bytes(flow, packet, from_a, bytes); }
-            void on_gap(std::uint64_t bytes) { flow.record.tcp_gap_bytes += bytes; }
-        } sink{*this, flow, packet, from_a};
+        TcpSink sink{*this, flow, packet, from_a};
         direction->stream.on_segment(packet.tcp_seq, packet.tcp_flags, packet.payload, sink);
         return;
     }
@@ -261,11 +270,22 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
 }
 
 void Tracker::close_flow(FlowState&& flow, bool idle) {
-    for (auto& direction : flow.tcp) {
-        if (direction) {
-            flow.record.tcp_retransmitted_bytes += direction->stream.stats().retransmitted_bytes;
-            flow.record.tcp_gap_bytes += direction->stream.stats().gap_bytes;
+    for (std::size_t i = 0; i < flow.tcp.size(); ++i) {
+        auto& direction = flow.tcp[i];
+        if (!direction) {
+            continue;
         }
+        // Data buffered behind a hole that never filled is delivered after the gap, so a SIP
+        // message that follows a lost segment is still read; its evidence is the flow's last frame.
+        net::Packet last;
+        last.frame = flow.record.last_frame;
+        last.time = flow.record.last_time;
+        last.src = i == 0 ? flow.record.a : flow.record.b;
+        last.dst = i == 0 ? flow.record.b : flow.record.a;
+        last.transport = net::Transport::tcp;
+        TcpSink sink{*this, flow, last, i == 0};
+        direction->stream.flush(sink);
+        flow.record.tcp_retransmitted_bytes += direction->stream.stats().retransmitted_bytes;
     }
     flow.record.evicted_idle = idle;
     if (flow.handshake) {

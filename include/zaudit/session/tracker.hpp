@@ -43,6 +43,7 @@ public:
 private:
     struct FlowState;
     struct TcpDirection;
+    struct TcpSink;
     using Handler = void (Tracker::*)(FlowState&, const net::Packet&, bool forward);
 
     void on_packet(const net::Packet& packet);
