@@ -5,6 +5,14 @@
 
 namespace zaudit::gen {
 
+SeededBytes SeededBytes::for_scenario(std::uint64_t seed, std::string_view scenario) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : scenario) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+    }
+    return SeededBytes{seed ^ hash};
+}
+
 ByteVector SeededBytes::bytes(std::size_t n) {
     ByteVector out(n);
     for (auto& b : out) {

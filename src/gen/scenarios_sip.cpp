@@ -24,16 +24,6 @@ util::Endpoint ep(const char* address, std::uint16_t port) {
     return util::Endpoint{*util::IpAddress::parse(address), port};
 }
 
-/// The scenario's own stream: the seed mixed with the scenario's name (FNV-1a), so that no two
-/// samples share a key, tag or Call-ID (an audit of several samples at once would otherwise see
-/// SDES key reuse and one call across files).
-SeededBytes seeded(std::uint64_t seed, std::string_view scenario) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (const char c : scenario) {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    }
-    return SeededBytes{seed ^ hash};
-}
 
 util::Timestamp at(std::int64_t micros_after_start) {
     return util::Timestamp{k_start + micros_after_start};
@@ -210,7 +200,7 @@ CallPlan sdes_plan(SeededBytes& random) {
 }  // namespace
 
 CaptureBuilder sip_plain_call(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "sip-plain-call");
+    SeededBytes random = SeededBytes::for_scenario(seed, "sip-plain-call");
     CallPlan plan = udp_plan(random);
     plan.offer = media_of(random, plan.caller.media, false, {});
     plan.answer = media_of(random, plan.callee.media, false, {});
@@ -219,14 +209,14 @@ CaptureBuilder sip_plain_call(std::uint64_t seed) {
 }
 
 CaptureBuilder sdes_call_udp(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "sdes-call-udp");
+    SeededBytes random = SeededBytes::for_scenario(seed, "sdes-call-udp");
     CallPlan plan = sdes_plan(random);
     plan.packets = 100;
     return two_party_call(random, plan);
 }
 
 CaptureBuilder sdes_call_tls(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "sdes-call-tls");
+    SeededBytes random = SeededBytes::for_scenario(seed, "sdes-call-tls");
     CallPlan plan = sdes_plan(random);
     plan.transport = SipTransport::tls;
     plan.caller.party.signaling.port = 5061;
@@ -237,7 +227,7 @@ CaptureBuilder sdes_call_tls(std::uint64_t seed) {
 }
 
 CaptureBuilder srtp_declined(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "srtp-declined");
+    SeededBytes random = SeededBytes::for_scenario(seed, "srtp-declined");
     CallPlan plan = udp_plan(random);
     plan.offer = media_of(random, plan.caller.media, true, {crypto(random, 1, k_suite_80)});
     plan.answer = media_of(random, plan.callee.media, false, {});
@@ -245,7 +235,7 @@ CaptureBuilder srtp_declined(std::uint64_t seed) {
 }
 
 CaptureBuilder sdes_key_reuse(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "sdes-key-reuse");
+    SeededBytes random = SeededBytes::for_scenario(seed, "sdes-key-reuse");
     CallPlan plan = udp_plan(random);
     const SdpCrypto key = crypto(random, 1, k_suite_80);
     plan.offer = media_of(random, plan.caller.media, true, {key});
@@ -256,7 +246,7 @@ CaptureBuilder sdes_key_reuse(std::uint64_t seed) {
 }
 
 CaptureBuilder weak_suite(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "weak-suite");
+    SeededBytes random = SeededBytes::for_scenario(seed, "weak-suite");
     CallPlan plan = udp_plan(random);
     const SdpCrypto offer_80 = crypto(random, 1, k_suite_80);
     const SdpCrypto offer_32 = crypto(random, 2, k_suite_32);
@@ -269,7 +259,7 @@ CaptureBuilder weak_suite(std::uint64_t seed) {
 }
 
 CaptureBuilder null_cipher(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "null-cipher");
+    SeededBytes random = SeededBytes::for_scenario(seed, "null-cipher");
     CallPlan plan = udp_plan(random);
     const SdpCrypto offer_80 = crypto(random, 1, k_suite_80);
     const SdpCrypto offer_null = crypto(random, 2, "NULL_HMAC_SHA1_80");
@@ -282,7 +272,7 @@ CaptureBuilder null_cipher(std::uint64_t seed) {
 }
 
 CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "sip-fragmented-ipv6");
+    SeededBytes random = SeededBytes::for_scenario(seed, "sip-fragmented-ipv6");
     CallPlan plan;
     plan.caller = alice(random, "2001:db8::10");
     plan.callee = bob(random, "2001:db8:1::20");
@@ -296,7 +286,7 @@ CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed) {
 }
 
 CaptureBuilder reinvite_drops_crypto(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "reinvite-drops-crypto");
+    SeededBytes random = SeededBytes::for_scenario(seed, "reinvite-drops-crypto");
     CallPlan plan = sdes_plan(random);
     CaptureBuilder capture;
     const DialogSpec dialog{plan.caller.party, plan.callee.party, sip_call_id(random, "192.0.2.10"),
@@ -341,7 +331,7 @@ std::string proxy_via(SeededBytes& random, const util::Endpoint& proxy) {
 }  // namespace
 
 CaptureBuilder b2bua_two_legs(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "b2bua-two-legs");
+    SeededBytes random = SeededBytes::for_scenario(seed, "b2bua-two-legs");
     CaptureBuilder capture;
     const Agent caller = alice(random);
     const Agent callee = bob(random);
@@ -386,7 +376,7 @@ CaptureBuilder b2bua_two_legs(std::uint64_t seed) {
 }
 
 CaptureBuilder proxy_strips_crypto(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "proxy-strips-crypto");
+    SeededBytes random = SeededBytes::for_scenario(seed, "proxy-strips-crypto");
     CaptureBuilder capture;
     const Agent caller = alice(random);
     const Agent callee = bob(random);
@@ -441,7 +431,7 @@ CaptureBuilder proxy_strips_crypto(std::uint64_t seed) {
 }
 
 CaptureBuilder sip_over_tcp_split(std::uint64_t seed) {
-    SeededBytes random = seeded(seed, "sip-over-tcp-split");
+    SeededBytes random = SeededBytes::for_scenario(seed, "sip-over-tcp-split");
     CaptureBuilder capture;
     const Agent caller = alice(random);
     const Agent callee = bob(random);

@@ -40,15 +40,6 @@ util::Timestamp at(std::int64_t micros_after_start) {
     return util::Timestamp{k_start + micros_after_start};
 }
 
-/// The scenario's own stream: the seed mixed with its name (FNV-1a), as scenarios_sip.cpp does,
-/// so that no two samples share a ZID, key, tag or Call-ID.
-SeededBytes seeded(std::uint64_t seed, std::string_view scenario) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
-    for (const char c : scenario) {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    }
-    return SeededBytes{seed ^ hash};
-}
 
 std::uint64_t u64(SeededBytes& random) {
     return (std::uint64_t{random.u32()} << 32) | random.u32();
@@ -409,7 +400,7 @@ std::int64_t run_stripped(CaptureBuilder& capture, SeededBytes& random, const Pl
 }
 
 CaptureBuilder build(const Plan& plan, std::uint64_t seed) {
-    SeededBytes random = seeded(seed, plan.name);
+    SeededBytes random = SeededBytes::for_scenario(seed, plan.name);
     const Prepared z = prepare(random, plan);
     const ZrtpHandshake& hs = z.handshake;
     const Endpoints where;
@@ -540,7 +531,7 @@ util::Expected<ZrtpHandshake> zrtp_scenario_handshake(std::string_view name, std
     if (it == all.end()) {
         return util::Error{fmt::format("no ZRTP scenario {}", name)};
     }
-    SeededBytes random = seeded(seed, it->name);
+    SeededBytes random = SeededBytes::for_scenario(seed, it->name);
     return prepare(random, *it).handshake;
 }
 

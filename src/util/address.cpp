@@ -77,14 +77,4 @@ std::string Endpoint::to_string() const {
     return fmt::format("[{}]:{}", address.to_string(), port);
 }
 
-std::size_t hash_value(const IpAddress& address) {
-    // FNV-1a over the 16 bytes: cheap, and addresses are not attacker-chosen hash-flood keys
-    // in an offline audit of a bounded flow table.
-    std::uint64_t h = 1469598103934665603ULL;
-    for (const std::uint8_t b : address.bytes()) {
-        h = (h ^ b) * 1099511628211ULL;
-    }
-    return static_cast<std::size_t>(h);
-}
-
 }  // namespace zaudit::util

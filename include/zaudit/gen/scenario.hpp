@@ -18,6 +18,10 @@ namespace zaudit::gen {
 class SeededBytes {
 public:
     explicit SeededBytes(std::uint64_t seed) : m_engine{seed} {}
+    /// The scenario's own stream: the seed mixed with the scenario's name (FNV-1a), so that no
+    /// two samples share a key, ZID, tag or Call-ID (an audit of several samples at once would
+    /// otherwise see key reuse and one call across files).
+    static SeededBytes for_scenario(std::uint64_t seed, std::string_view scenario);
     ByteVector bytes(std::size_t n);
     std::uint32_t u32() { return static_cast<std::uint32_t>(m_engine()); }
     std::uint16_t u16() { return static_cast<std::uint16_t>(m_engine()); }

@@ -41,7 +41,6 @@ struct Endpoint {
     auto operator<=>(const Endpoint&) const = default;
 };
 
-std::size_t hash_value(const IpAddress& address);
 
 }  // namespace zaudit::util
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/mutations.hpp"
 #include "zaudit/sdp/session.hpp"
 
 using namespace zaudit::sdp;
@@ -299,20 +300,7 @@ TEST_CASE("mutated SDP never crashes the parser") {
         "v=0\r\no=- 1 2 IN IP6 ::1\r\nc=IN IP4 1.2.3.4/1/2\r\nm=audio 5/2 RTP/SAVP 0 8\r\na=rtpmap:0 PCMU/8000/1\r\n"
         "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:4 KDR=1\r\n"
         "a=rtcp:9 IN IP4 0.0.0.0\r\na=zrtp-hash:1.10 ab\r\na=fingerprint:sha-1 AA\r\n";
-    std::uint32_t seed = 777;
-    const auto next = [&seed] { seed = seed * 1103515245u + 12345u; return seed >> 8; };
-    const std::string alphabet = "\r\n =:/|;^0a2";
-    for (int round = 0; round < 3000; ++round) {
-        std::string text = base;
-        for (int k = 0; k < 4; ++k) {
-            const std::size_t at = next() % text.size();
-            switch (next() % 3) {
-                case 0: text[at] = alphabet[next() % alphabet.size()]; break;
-                case 1: text.erase(at, next() % 8); break;
-                default: text.insert(at, 1, alphabet[next() % alphabet.size()]); break;
-            }
-        }
-        (void)parse(text);
-    }
+    zaudit::test::for_each_mutation(base, "\r\n =:/|;^0a2", 777, 3000,
+                                    [](const std::string& text) { (void)parse(text); });
     SUCCEED();
 }

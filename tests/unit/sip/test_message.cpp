@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "support/mutations.hpp"
 #include "zaudit/sip/message.hpp"
 
 using namespace zaudit::sip;
@@ -304,24 +305,13 @@ TEST_CASE("mutated messages never crash the parser, detector or framer") {
         "INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP [::1]:5060;branch=z;rport\r\nFrom: \"A\" <sip:a@b>;tag=1\r\n"
         "To: b <sip:b@c>\r\nCSeq: 1 INVITE\r\nContact: <sip:x>, *\r\nContent-Type: multipart/mixed;boundary=q\r\n"
         "Content-Length: 40\r\n\r\n--q\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n--q--";
-    std::uint32_t seed = 12345;
-    const auto next = [&seed] { seed = seed * 1103515245u + 12345u; return seed >> 8; };
     const std::string alphabet = "\r\n \t:;,<>\"\\=/[]@*0aZ";
-    for (int round = 0; round < 3000; ++round) {
-        std::string text = base;
-        for (int k = 0; k < 4; ++k) {
-            const std::size_t at = next() % text.size();
-            switch (next() % 3) {
-                case 0: text[at] = alphabet[next() % alphabet.size()]; break;
-                case 1: text.erase(at, next() % 8); break;
-                default: text.insert(at, 1, alphabet[next() % alphabet.size()]); break;
-            }
-        }
+    zaudit::test::for_each_mutation(base, alphabet, 12345, 3000, [](const std::string& text) {
         (void)looks_like_sip(zaudit::util::as_bytes(text));
         auto r = parse_message(text);
         if (r.ok()) {
             (void)r->header_values("Contact");
         }
-    }
+    });
     SUCCEED();
 }
