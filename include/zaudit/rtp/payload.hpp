@@ -5,7 +5,7 @@
 ///
 /// What byte entropy can and cannot tell. Measured per SSRC with this PayloadSampler (its
 /// sampling: first 16 packets, then 1 in 16, 128 bytes each; "Hc" is entropy_bits_corrected)
-/// over tshark-extracted rtp.payload of the real captures in /work/shared/captures, and over the
+/// over tshark-extracted rtp.payload of the public sample captures of tests/data/README.md (Wireshark SampleCaptures), and over the
 /// same G.711 packets protected by libsrtp2 (AES_CM_128_HMAC_SHA1_80). Bits per byte:
 ///
 ///   capture / stream                         sampled   Hc     first-byte    all bytes of

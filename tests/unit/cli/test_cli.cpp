@@ -107,7 +107,7 @@ TEST_CASE("a truncated capture is reported as partial, not as unreadable") {
 TEST_CASE("the exit code follows --fail-on") {
     const std::string tcp = test::source_path("samples/net-tcp-reordered.pcapng");
     CHECK(run({"--fail-on", "info", tcp}).exit_code == 0);  // no call, no finding
-    const std::string call = ZAUDIT_SHARED_CAPTURES "/sip-over-tcp.pcap";
+    const std::string call = test::source_path("tests/data/sip-over-tcp.pcap");
     CHECK(run({"--fail-on", "low", call}).exit_code == cli::k_exit_findings);  // cleartext SIP is low
     CHECK(run({"--fail-on", "critical", call}).exit_code == 0);  // plain media is high, nothing is critical
     CHECK(run({"--fail-on", "none", call}).exit_code == 0);
@@ -121,7 +121,7 @@ TEST_CASE("several captures and stdin in one run") {
 }
 
 TEST_CASE("jsonl and sarif are valid documents") {
-    const std::string call = ZAUDIT_SHARED_CAPTURES "/sip-over-tcp.pcap";
+    const std::string call = test::source_path("tests/data/sip-over-tcp.pcap");
     const auto jsonl = run({"--format", "jsonl", call});
     REQUIRE_FALSE(jsonl.out.empty());
     std::istringstream stream(jsonl.out);

@@ -10,7 +10,7 @@ using namespace zaudit::sdp;
 
 namespace {
 
-// SDP bodies cut from SIP messages in /work/shared/captures (bytes after the empty line).
+// SDP bodies cut from SIP messages of the public sample captures listed in tests/data/README.md (bytes after the empty line).
 std::string fixture(const std::string& name) {
     std::ifstream in(std::string{ZAUDIT_SOURCE_DIR} + "/tests/unit/sdp/fixtures/" + name, std::ios::binary);
     std::ostringstream out;

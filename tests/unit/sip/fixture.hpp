@@ -1,6 +1,6 @@
 #pragma once
-// Reads a committed fixture: a SIP message extracted byte for byte from a capture in
-// /work/shared/captures with `tshark -T fields -e udp.payload | xxd -r -p`.
+// Reads a committed fixture: a SIP message extracted byte for byte from a public
+// sample capture (Wireshark's SampleCaptures collection, see tests/data/README.md) with `tshark -T fields -e udp.payload | xxd -r -p`.
 
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-// SIP messages from real stacks (captures in /work/shared/captures, extracted byte for byte
+// SIP messages from real stacks (public sample captures listed in tests/data/README.md, extracted byte for byte
 // into tests/unit/sip/fixtures/). Every expected value was read with tshark, e.g.
 //   tshark -r sip-proxy.pcap -Y frame.number==3 -T fields -e sip.Via.branch -e sip.CSeq.seq ...
 #include <catch2/catch.hpp>
