@@ -1,4 +1,5 @@
 #include "zaudit/cli/cli.hpp"
+#include "zaudit/cli/options.hpp"
 
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
+#include "zaudit/report/rules.hpp"
 #include "zaudit/session/tracker.hpp"
 #include "zaudit/session/zid_ledger.hpp"
 
@@ -20,20 +22,19 @@ namespace {
 
 namespace po = boost::program_options;
 
-enum class Command { audit, calls, zrtp, compare, rules };
+enum class Command { audit, calls, zrtp, rules };
 
 struct Options {
     Command command = Command::audit;
     std::vector<std::string> captures;
     report::Format format = report::Format::text;
+    report::RulesFormat rules_format = report::RulesFormat::text;
     std::string output;
     std::optional<analysis::Severity> fail_on = analysis::Severity::high;  ///< nullopt: never fail
     std::string interface;
     std::string filter;
     double duration = 0;
     std::uint64_t count = 0;
-    std::vector<std::string> decode_as;
-    std::vector<std::string> srtp_keys;
     bool reveal_keys = false;
     std::string color = "auto";
     bool quiet = false;
@@ -43,40 +44,49 @@ struct Options {
 constexpr std::string_view k_usage = R"(usage: zaudit [OPTIONS] CAPTURE...     audit captures (pcap, pcapng, '-' for stdin)
        zaudit calls CAPTURE...          one line per call: parties, media, protection
        zaudit zrtp CAPTURE...           every ZRTP handshake in detail
-       zaudit compare A B               the same calls seen from two capture points
-       zaudit rules                     the finding catalogue, with explanations
+       zaudit rules                     the finding catalogue, with explanations (text|json|markdown)
 )";
 
 struct UsageError {
     std::string message;
 };
 
+}  // namespace
+
 po::options_description option_descriptions() {
     po::options_description options{"Options"};
     options.add_options()
-        ("format,f", po::value<std::string>()->default_value("text"), "text|json|jsonl|sarif|markdown|html")
-        ("output,o", po::value<std::string>(), "write the report to FILE instead of standard output")
-        ("fail-on", po::value<std::string>()->default_value("high"),
+        ("format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
+         "text|json|jsonl|sarif (rules: text|json|markdown); json follows schema zaudit/1, jsonl prints one "
+         "finding per line, sarif follows SARIF 2.1.0")
+        ("output,o", po::value<std::string>()->value_name("FILE"), "write the report to FILE instead of standard output")
+        ("fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("high"),
          "none|info|low|medium|high|critical: exit 1 when a finding is at or above it")
-        ("interface,i", po::value<std::string>(), "capture live from interface IF")
-        ("duration", po::value<double>(), "live capture: stop after S seconds")
-        ("count", po::value<std::uint64_t>(), "live capture: stop after N packets")
-        ("filter", po::value<std::string>(), "BPF filter applied while reading")
-        ("decode-as", po::value<std::vector<std::string>>()->composing(), "udp:PORT=sip|rtp|zrtp")
-        ("srtp-key", po::value<std::vector<std::string>>()->composing(), "SRTP key SPEC for verification")
-        ("reveal-keys", po::bool_switch(), "show key material instead of fingerprints")
-        ("ledger", po::value<std::string>(), "ZID ledger FILE: report ZIDs that change or move, then record them")
-        ("color", po::value<std::string>()->default_value("auto"), "auto|always|never")
-        ("quiet,q", po::bool_switch(), "no progress, no warnings on stderr")
+        ("interface,i", po::value<std::string>()->value_name("IF"),
+         "capture live from interface IF (with the privileges libpcap needs)")
+        ("duration", po::value<double>()->value_name("S"), "live capture (--interface): stop after S seconds")
+        ("count", po::value<std::uint64_t>()->value_name("N"), "live capture (--interface): stop after N packets")
+        ("filter", po::value<std::string>()->value_name("BPF"), "libpcap filter applied while reading")
+        ("reveal-keys", po::bool_switch(),
+         "show SDES key material; by default a key appears only as a fingerprint (the first 16 hex digits of "
+         "SHA-256 of key and salt)")
+        ("ledger", po::value<std::string>()->value_name("FILE"),
+         "ZID ledger kept across runs, like ssh's known_hosts: a known identity with a new ZID, or a known ZID "
+         "under another identity, is reported as zrtp.zid-conflict; then the ZIDs seen are recorded")
+        ("color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
+         "auto|always|never: colour severities in the text report; auto colours them on a terminal only")
+        ("quiet,q", po::bool_switch(), "no progress and no warnings on standard error")
         ("version", "print the version and exit")
         ("help,h", "print this help and exit");
     return options;
 }
 
+namespace {
+
 Command parse_command(std::vector<std::string>& positional) {
     static const std::vector<std::pair<std::string_view, Command>> k_commands{
         {"audit", Command::audit}, {"calls", Command::calls}, {"zrtp", Command::zrtp},
-        {"compare", Command::compare}, {"rules", Command::rules}};
+        {"rules", Command::rules}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -92,10 +102,21 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     Options o;
     o.command = parse_command(positional);
     o.captures = std::move(positional);
-    const auto format = report::parse_format(vm["format"].as<std::string>());
+    const auto& format_name = vm["format"].as<std::string>();
+    if (o.command == Command::rules) {
+        const auto rules_format = report::parse_rules_format(format_name);
+        if (!rules_format) {
+            throw UsageError{fmt::format("unknown format '{}' for rules (text, json, markdown)", format_name)};
+        }
+        if (!o.captures.empty()) {
+            throw UsageError{"rules takes no capture"};
+        }
+        o.rules_format = *rules_format;
+        return o;
+    }
+    const auto format = report::parse_format(format_name);
     if (!format) {
-        throw UsageError{fmt::format("unknown format '{}' (text, json, jsonl, sarif, markdown, html)",
-                                     vm["format"].as<std::string>())};
+        throw UsageError{fmt::format("unknown format '{}' (text, json, jsonl, sarif)", format_name)};
     }
     o.format = *format;
     const auto& fail_on = vm["fail-on"].as<std::string>();
@@ -112,20 +133,14 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     if (vm.count("filter") != 0) o.filter = vm["filter"].as<std::string>();
     if (vm.count("duration") != 0) o.duration = vm["duration"].as<double>();
     if (vm.count("count") != 0) o.count = vm["count"].as<std::uint64_t>();
-    if (vm.count("decode-as") != 0) o.decode_as = vm["decode-as"].as<std::vector<std::string>>();
-    if (vm.count("srtp-key") != 0) o.srtp_keys = vm["srtp-key"].as<std::vector<std::string>>();
     o.reveal_keys = vm["reveal-keys"].as<bool>();
     o.quiet = vm["quiet"].as<bool>();
     o.color = vm["color"].as<std::string>();
     if (o.color != "auto" && o.color != "always" && o.color != "never") {
         throw UsageError{fmt::format("unknown --color '{}' (auto, always, never)", o.color)};
     }
-    if (o.command == Command::rules) {
-        return o;
-    }
-    if (o.command == Command::compare) {
-        // Said plainly rather than faked: two audits side by side would not be a comparison.
-        throw UsageError{"compare (two capture points of one call) is not implemented yet"};
+    if ((vm.count("duration") != 0 || vm.count("count") != 0) && o.interface.empty()) {
+        throw UsageError{"--duration and --count stop a live capture: they need --interface"};
     }
     if (o.captures.empty() && o.interface.empty()) {
         throw UsageError{"no capture given"};
@@ -207,14 +222,6 @@ std::optional<session::Model> build_model(const Options& o, std::ostream& err) {
     return std::move(tracker).finish(reader->inputs(), reader->partial());
 }
 
-void render_rules(std::ostream& out) {
-    for (const auto& rule : analysis::rule_catalogue()) {
-        out << fmt::format("{}  [{}]  {}\n  {}\n  Remediation: {}\n  Reference: {}\n\n", rule.id,
-                           analysis::to_string(rule.severity), rule.title, rule.explanation, rule.remediation,
-                           rule.reference);
-    }
-}
-
 int exit_code_for(const std::vector<analysis::Finding>& findings, std::optional<analysis::Severity> fail_on) {
     if (!fail_on) {
         return k_exit_clean;
@@ -229,7 +236,7 @@ int exit_code_for(const std::vector<analysis::Finding>& findings, std::optional<
 
 int run_options(const Options& o, const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     if (o.command == Command::rules) {
-        render_rules(out);
+        report::render_rules(o.rules_format, out);
         return k_exit_clean;
     }
     std::vector<session::LedgerEntry> ledger;

@@ -129,16 +129,12 @@ std::optional<Format> parse_format(std::string_view text) {
     if (text == "json") return Format::json;
     if (text == "jsonl") return Format::jsonl;
     if (text == "sarif") return Format::sarif;
-    if (text == "markdown" || text == "md") return Format::markdown;
-    if (text == "html") return Format::html;
     return std::nullopt;
 }
 
 void render(Format format, const AuditResult& result, std::ostream& out, const RenderOptions& options) {
     switch (format) {
         case Format::text:
-        case Format::markdown:
-        case Format::html:
             render_text(result, out, options);
             return;
         case Format::json:

@@ -25,7 +25,8 @@ struct AuditResult {
     std::vector<analysis::Finding> findings;
 };
 
-enum class Format { text, json, jsonl, sarif, markdown, html };
+/// The audit's formats; markdown and html (DESIGN.md section 6) come when they have renderers.
+enum class Format { text, json, jsonl, sarif };
 std::optional<Format> parse_format(std::string_view text);
 
 struct RenderOptions {

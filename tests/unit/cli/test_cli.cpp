@@ -5,6 +5,7 @@
 #include <iterator>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "support/temp_dir.hpp"
@@ -53,11 +54,33 @@ TEST_CASE("a text file that is not a capture exits 2 with one line") {
 TEST_CASE("usage errors exit 2 and point at --help") {
     for (const auto& args : std::vector<std::vector<std::string>>{
              {}, {"--format", "xml", k_sample}, {"--fail-on", "severe", k_sample}, {"--bogus", k_sample},
-             {"compare", k_sample}, {"--color", "sometimes", k_sample}}) {
+             {"--color", "sometimes", k_sample}, {"--duration", "5", k_sample}, {"--count", "10", k_sample},
+             {"rules", "--format", "sarif"}, {"rules", k_sample}}) {
         const auto r = run(args);
         CHECK(r.exit_code == cli::k_exit_usage);
         CHECK(lines(r.err) == 1);
         CHECK_THAT(r.err, Catch::EndsWith("(try --help)\n"));
+    }
+}
+
+TEST_CASE("what is not implemented is refused, not faked") {
+    // markdown and html once printed the text report; --decode-as and --srtp-key were accepted and ignored.
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--format", "markdown", k_sample}, {"--format", "html", k_sample}, {"--format", "md", k_sample},
+             {"--decode-as", "udp:5060=sip", k_sample}, {"--srtp-key", "x", k_sample}}) {
+        const auto r = run(args);
+        CHECK(r.exit_code == cli::k_exit_usage);
+        CHECK(r.out.empty());
+        CHECK_THAT(r.err, Catch::EndsWith("(try --help)\n"));
+    }
+    // compare was a command that only said "not implemented": now it is a capture's name like any other.
+    const auto compare = run({"compare", k_sample});
+    CHECK(compare.exit_code == cli::k_exit_usage);
+    CHECK_THAT(compare.err, Catch::StartsWith("zaudit: compare: "));
+    const auto help = run({"--help"}).out;
+    for (const char* absent : {"compare", "html", "decode-as", "srtp-key"}) {
+        INFO(absent);
+        CHECK_THAT(help, !Catch::Contains(absent));
     }
 }
 
@@ -139,6 +162,28 @@ TEST_CASE("rules lists the catalogue") {
     const auto r = run({"rules"});
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("sip.cleartext-signaling"));
+}
+
+TEST_CASE("rules as json and markdown carry every rule of the text catalogue") {
+    const auto text = run({"rules", "--format", "text"});
+    const auto json = run({"rules", "--format", "json"});
+    const auto markdown = run({"rules", "-f", "markdown"});
+    REQUIRE(json.exit_code == 0);
+    REQUIRE(markdown.exit_code == 0);
+    CHECK(text.out == run({"rules"}).out);
+    const auto doc = nlohmann::json::parse(json.out);
+    CHECK(doc["schema"] == "zaudit-rules/1");
+    REQUIRE(doc["rules"].size() >= 12);
+    for (const auto& rule : doc["rules"]) {
+        const auto id = rule["id"].get<std::string>();
+        INFO(id);
+        CHECK_THAT(text.out, Catch::Contains(fmt::format("{}  [{}]  {}\n", id, rule["severity"].get<std::string>(),
+                                                         rule["title"].get<std::string>())));
+        CHECK_THAT(markdown.out, Catch::Contains("\n## " + id + "\n"));
+        for (const char* key : {"explanation", "remediation", "reference"}) {
+            CHECK_FALSE(rule[key].get<std::string>().empty());
+        }
+    }
 }
 
 TEST_CASE("every rule in the catalogue has a man-page entry") {

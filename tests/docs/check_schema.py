@@ -1,0 +1,273 @@
+"""Holds zaudit's JSON output to docs/schema/zaudit-1.schema.json (JSON Schema draft 2020-12).
+
+usage: check_schema.py SOURCE_DIR goldens
+       check_schema.py SOURCE_DIR mutations
+       check_schema.py SOURCE_DIR rule-ids ZAUDIT
+       check_schema.py SOURCE_DIR live ZAUDIT CAPTURE...
+
+goldens    every tests/golden/*.json (after its "exit: N" line) validates
+mutations  documents made from the goldens, each broken in one way, must each fail to validate
+           (and a few legal variations must pass), so the schema is known to be strict
+rule-ids   the schema's rule-id enum is exactly `zaudit rules --format json`'s ids, in order, and
+           that document validates against docs/schema/zaudit-rules-1.schema.json
+live       zaudit's json and jsonl output for captures outside the goldens validate too
+Run it with Debian's python3 (python3-jsonschema, scripts/deps).
+"""
+
+import copy
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    sys.exit(f"check_schema.py: {sys.executable} has no jsonschema module; install python3-jsonschema (scripts/deps)")
+
+
+def load_schema(source_dir, name):
+    with open(os.path.join(source_dir, "docs", "schema", name), encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def validator(schema, definition=None):
+    if definition is not None:  # one of the schema's $defs, e.g. a jsonl line is a finding
+        schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+    return jsonschema.Draft202012Validator(schema)
+
+
+def errors_of(v, doc):
+    return [f"  at /{'/'.join(str(p) for p in e.absolute_path)}: {e.message}" for e in v.iter_errors(doc)]
+
+
+def read_golden(path):
+    with open(path, encoding="utf-8") as f:
+        first, rest = f.read().split("\n", 1)
+    if not re.fullmatch(r"exit: \d+", first):
+        raise ValueError(f"{path}: first line is not 'exit: N'")
+    return json.loads(rest)
+
+
+def goldens(source_dir):
+    paths = sorted(glob.glob(os.path.join(source_dir, "tests", "golden", "*.json")))
+    if len(paths) < 10:
+        sys.exit(f"only {len(paths)} golden JSON files found")
+    v = validator(load_schema(source_dir, "zaudit-1.schema.json"))
+    failed = 0
+    for path in paths:
+        errors = errors_of(v, read_golden(path))
+        if errors:
+            failed += 1
+            print(f"FAIL {os.path.basename(path)}")
+            print("\n".join(errors[:20]))
+    print(f"{len(paths) - failed} of {len(paths)} golden JSON files validate")
+    return 1 if failed else 0
+
+
+# Each mutation: (name, path into the document, operation, argument). The first golden in which
+# the path exists is mutated, so every mutation really changes a document.
+DELETE, SET, ADD, DUPLICATE = "delete", "set", "add", "duplicate"  # DUPLICATE appends a copy of item 0
+MUST_FAIL = [
+    ("missing top-level key", ["decode"], DELETE, None),
+    ("missing tool version", ["tool", "version"], DELETE, None),
+    ("missing finding rule", ["findings", 0, "rule"], DELETE, None),
+    ("missing finding evidence", ["findings", 0, "evidence"], DELETE, None),
+    ("missing media protection", ["media", 0, "protection"], DELETE, None),
+    ("missing input sha256", ["inputs", 0, "sha256"], DELETE, None),
+    ("missing zrtp hello zid", ["zrtp", 0, "endpoints", 0, "hello", "zid"], DELETE, None),
+    ("missing tcp counters on a tcp flow", ["flows", {"transport": "tcp"}, "tcp"], DELETE, None),
+    ("missing summary severity", ["summary", "findings", "info"], DELETE, None),
+    ("extra top-level key", [], ADD, ("surprise", True)),
+    ("extra key in a finding", ["findings", 0], ADD, ("fingerprint_v0", "ab")),
+    ("extra key in a media stream", ["media", 0], ADD, ("codec", "PCMU")),
+    ("extra key in a call's signaling", ["calls", 0, "signaling"], ADD, ("srtp", False)),
+    ("extra key in a zrtp Hello", ["zrtp", 0, "endpoints", 0, "hello"], ADD, ("pq", True)),
+    ("extra key in decode frames", ["decode", "frames"], ADD, ("lost", 0)),
+    ("extra payload class", ["flows", 0, "payloads"], ADD, ("quic", 1)),
+    ("tcp counters on a udp flow", ["flows", {"transport": "udp"}], ADD, ("tcp", {"gap_bytes": 0,
+                                                                                  "retransmitted_bytes": 0})),
+    ("unknown rule id", ["findings", 0, "rule"], SET, "zrtp.made-up"),
+    ("bad severity", ["findings", 0, "severity"], SET, "severe"),
+    ("severity in capitals", ["findings", 0, "severity"], SET, "HIGH"),
+    ("unknown severity in the summary", ["summary", "findings"], ADD, ("severe", 0)),
+    ("bad confidence", ["findings", 0, "confidence"], SET, "not_verifiable"),
+    ("bad protection", ["media", 0, "protection"], SET, "srtp"),
+    ("bad protection in a call's media", ["calls", 0, "media", 0, "protection"], SET, "tls"),
+    ("bad check outcome", ["zrtp", 0, "checks", 0, "outcome"], SET, "ok"),
+    ("bad zrtp message type", ["zrtp", 0, "messages", 0, "type"], SET, "Hello   "),
+    ("other schema", ["schema"], SET, "zaudit/2"),
+    ("wrong type: frames as a string", ["findings", 0, "frames"], SET, "12"),
+    ("wrong type: packets as a string", ["media", 0, "packets"], SET, "10"),
+    ("wrong type: partial as a number", ["partial"], SET, 0),
+    ("wrong type: evidence as a list", ["findings", 0, "evidence"], SET, []),
+    ("wrong type: call id as a string", ["findings", {"call": int}, "call"], SET, "1"),
+    ("negative count", ["summary", "frames"], SET, -1),
+    ("frame 0", ["findings", 0, "frames"], SET, [0]),
+    ("ssrc as a number", ["media", 0, "ssrc"], SET, 305419896),
+    ("ssrc not 8 hex digits", ["media", 0, "ssrc"], SET, "0x1234"),
+    ("time without microseconds", ["calls", 0, "start"], SET, "2024-01-01T00:00:00Z"),
+    ("endpoint without port", ["media", 0, "src"], SET, "192.0.2.1"),
+    ("sha256 in capitals", ["inputs", 0, "sha256"], SET, "A" * 64),
+    ("three zrtp endpoints", ["zrtp", 0, "endpoints"], DUPLICATE, None),
+    ("hello without its frame", ["zrtp", 0, "endpoints", 0, "hello_frame"], DELETE, None),
+    ("evidence key not snake_case", ["findings", 0, "evidence"], ADD, ("Key Fingerprint", "x")),
+    ("anomaly code without its area", ["decode"], ADD, ("anomalies", {"bad_start_line": 1})),
+    ("negative anomaly count", ["decode"], ADD, ("anomalies", {"sip.bad_start_line": -1})),
+]
+MUST_PASS = [
+    ("decode anomalies (optional)", ["decode"], ADD, ("anomalies", {"sip.bad_start_line": 2, "zrtp.bad_crc": 0})),
+    ("a null call on a finding", ["findings", 0, "call"], SET, None),
+    ("no findings", ["findings"], SET, []),
+]
+
+
+def matches(item, selector):
+    return all(isinstance(item.get(k), v) if isinstance(v, type) else item.get(k) == v for k, v in selector.items())
+
+
+def resolve(doc, path):
+    """The container holding path's last step and that step (index, key or selector result), or None."""
+    node = doc
+    for i, step in enumerate(path):
+        last = i == len(path) - 1
+        if isinstance(step, dict):
+            if not isinstance(node, list):
+                return None
+            index = next((j for j, item in enumerate(node) if isinstance(item, dict) and matches(item, step)), None)
+            if index is None:
+                return None
+            step = index
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return None
+        elif not isinstance(node, dict) or step not in node:
+            return None
+        if last:
+            return node, step
+        node = node[step]
+    return None
+
+
+def apply(doc, path, operation, argument):
+    """Mutates doc; False when the path is not in it."""
+    if operation == ADD:
+        target = resolve(doc, path) if path else (None, None)
+        if target is None:
+            return False
+        node = doc if not path else target[0][target[1]]
+        key, value = argument
+        if not isinstance(node, dict) or key in node:
+            return False
+        node[key] = value
+        return True
+    target = resolve(doc, path)
+    if target is None:
+        return False
+    container, step = target
+    if operation == DELETE:
+        del container[step]
+    elif operation == DUPLICATE:
+        container[step].append(copy.deepcopy(container[step][0]))
+    else:
+        container[step] = argument
+    return True
+
+
+def mutated(docs, path, operation, argument):
+    """The first document (valid as it is) in which path exists, mutated."""
+    for name, doc in docs:
+        candidate = copy.deepcopy(doc)
+        if apply(candidate, path, operation, argument):
+            return name, candidate
+    return None, None
+
+
+def mutations(source_dir):
+    v = validator(load_schema(source_dir, "zaudit-1.schema.json"))
+    docs = [(os.path.basename(p), read_golden(p))
+            for p in sorted(glob.glob(os.path.join(source_dir, "tests", "golden", "*.json")))]
+    docs = [(name, doc) for name, doc in docs if not errors_of(v, doc)]  # a mutation must be the only fault
+    failed = 0
+    for must_fail, cases in ((True, MUST_FAIL), (False, MUST_PASS)):
+        for name, path, operation, argument in cases:
+            golden, doc = mutated(docs, path, operation, argument)
+            if doc is None:
+                print(f"FAIL {name}: no golden has {path}; pick another path")
+                failed += 1
+                continue
+            errors = errors_of(v, doc)
+            if must_fail and not errors:
+                print(f"FAIL {name} ({golden}): the schema accepts it")
+                failed += 1
+            elif not must_fail and errors:
+                print(f"FAIL {name} ({golden}): the schema rejects it\n" + "\n".join(errors[:5]))
+                failed += 1
+            else:
+                print(f"ok   {name} ({golden}): {'rejected' if must_fail else 'accepted'}")
+    return 1 if failed else 0
+
+
+def run_zaudit(zaudit, *args):
+    result = subprocess.run([zaudit, *args], capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 1):
+        sys.exit(f"{zaudit} {' '.join(args)}: exit {result.returncode}\n{result.stderr}")
+    return result.stdout
+
+
+def rule_ids(source_dir, zaudit):
+    rules = json.loads(run_zaudit(zaudit, "rules", "--format", "json"))
+    errors = errors_of(validator(load_schema(source_dir, "zaudit-rules-1.schema.json")), rules)
+    if errors:
+        print("`zaudit rules --format json` does not validate against zaudit-rules-1.schema.json\n" + "\n".join(errors))
+        return 1
+    catalogue = [rule["id"] for rule in rules["rules"]]
+    schema_ids = load_schema(source_dir, "zaudit-1.schema.json")["$defs"]["rule_id"]["enum"]
+    if catalogue != schema_ids:
+        print("docs/schema/zaudit-1.schema.json $defs/rule_id differs from `zaudit rules --format json`:")
+        print(f"  only in the catalogue: {sorted(set(catalogue) - set(schema_ids))}")
+        print(f"  only in the schema:    {sorted(set(schema_ids) - set(catalogue))}")
+        if set(catalogue) == set(schema_ids):
+            print("  (same ids, other order: keep the catalogue's order)")
+        return 1
+    print(f"{len(catalogue)} rule ids agree")
+    return 0
+
+
+def live(source_dir, zaudit, captures):
+    schema = load_schema(source_dir, "zaudit-1.schema.json")
+    document, finding = validator(schema), validator(schema, "finding")
+    failed, lines = 0, 0
+    for capture in captures:
+        errors = errors_of(document, json.loads(run_zaudit(zaudit, "--format", "json", "--fail-on", "none", capture)))
+        for line in run_zaudit(zaudit, "--format", "jsonl", "--fail-on", "none", capture).splitlines():
+            lines += 1
+            errors += errors_of(finding, json.loads(line))
+        if errors:
+            failed += 1
+            print(f"FAIL {capture}\n" + "\n".join(errors[:20]))
+    print(f"{len(captures) - failed} of {len(captures)} captures give valid json and jsonl ({lines} jsonl lines)")
+    return 1 if failed or lines == 0 else 0
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    source_dir, mode = argv[1], argv[2]
+    if mode == "goldens":
+        return goldens(source_dir)
+    if mode == "mutations":
+        return mutations(source_dir)
+    if mode == "rule-ids" and len(argv) == 4:
+        return rule_ids(source_dir, argv[3])
+    if mode == "live" and len(argv) > 4:
+        return live(source_dir, argv[3], argv[4:])
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
