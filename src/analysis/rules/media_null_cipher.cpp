@@ -1,7 +1,7 @@
 // media.null-cipher: SRTP agreed with encryption switched off (SDP side).
 #include "rules.hpp"
 #include "sdp_facts.hpp"
-#include "zaudit/sdp/crypto_attribute.hpp"
+#include "zaudit/srtp/crypto_suite.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
@@ -11,7 +11,8 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         for_each_agreed_key(call, [&](const AgreedKey& agreed) {
             const session::SdesKey& key = agreed.key;
             const session::SdpMedia& media = agreed.answer.media[agreed.m_line];
-            const bool null_suite = sdp::suite_info(key.suite).null_cipher;
+            const auto suite = srtp::crypto_suite_info(key.suite);
+            const bool null_suite = suite && !suite->encrypts();
             if (!null_suite && !key.unencrypted_srtp) {
                 return;
             }

@@ -85,12 +85,9 @@ std::vector<const session::MediaStream*> streams_of(const session::Model& model,
                                                     std::size_t m_line) {
     std::vector<const session::MediaStream*> streams;
     for (const std::uint32_t id : call.media) {
-        if (id == 0 || id > model.media.size()) {
-            continue;
-        }
-        const session::MediaStream& stream = model.media[id - 1];
-        if (stream.sdp_media == m_line) {
-            streams.push_back(&stream);
+        const session::MediaStream* stream = model.stream(id);
+        if (stream != nullptr && stream->sdp_media == m_line) {
+            streams.push_back(stream);
         }
     }
     return streams;

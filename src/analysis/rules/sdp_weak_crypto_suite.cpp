@@ -1,44 +1,44 @@
 // sdp.weak-crypto-suite: the answer picked a weaker SRTP suite than the offer allowed.
 #include "rules.hpp"
 #include "sdp_facts.hpp"
-#include "zaudit/sdp/crypto_attribute.hpp"
+#include "zaudit/srtp/crypto_suite.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-/// The cipher part of a suite name: "AES_CM_128" for AES_CM_128_HMAC_SHA1_32 (RFC 4568 6.2,
-/// RFC 6188); the whole name for suites without an HMAC-SHA1 part (AEAD_*).
-std::string cipher_of(const std::string& suite) {
-    const auto at = suite.find("_HMAC_SHA1_");
-    return at == std::string::npos ? suite : suite.substr(0, at);
-}
-
+/// False for a NULL suite or UNENCRYPTED_SRTP; an unknown suite is given the benefit of the doubt.
 bool encrypts(const session::SdesKey& key) {
-    return !sdp::suite_info(key.suite).null_cipher && !key.unencrypted_srtp;
+    const auto info = srtp::crypto_suite_info(key.suite);
+    return (!info || info->encrypts()) && !key.unencrypted_srtp;
 }
 
 bool real_protection(const session::SdesKey& key) {
-    return sdp::suite_info(key.suite).known && encrypts(key) && !key.unauthenticated_srtp;
+    return srtp::crypto_suite_info(key.suite) && encrypts(key) && !key.unauthenticated_srtp;
+}
+
+/// The same cipher and key size (AES_CM_128 in AES_CM_128_HMAC_SHA1_32 and _80), whatever the spelling.
+bool same_cipher(const srtp::SuiteInfo& x, const srtp::SuiteInfo& y) {
+    return x.cipher == y.cipher && x.key_size == y.key_size;
 }
 
 /// Why the chosen key is weaker than something the offer held, or empty.
 std::string weakness(const session::SdesKey& chosen, const std::vector<session::SdesKey>& offered,
                      std::vector<std::string>& better) {
-    const sdp::SuiteInfo info = sdp::suite_info(chosen.suite);
+    const auto info = srtp::crypto_suite_info(chosen.suite);
     std::string reason;
     if (!encrypts(chosen) || chosen.unauthenticated_srtp) {
-        reason = info.null_cipher ? "null-cipher" : chosen.unencrypted_srtp ? "unencrypted-srtp" : "unauthenticated-srtp";
+        const bool null_suite = info && !info->encrypts();
+        reason = null_suite ? "null-cipher" : chosen.unencrypted_srtp ? "unencrypted-srtp" : "unauthenticated-srtp";
         for (const auto& key : offered) {
             if (real_protection(key)) {
                 better.push_back(key.suite);
             }
         }
-    } else if (info.known && !info.aead && info.auth_tag_bits == 32) {
+    } else if (info && !info->aead() && info->rtp_tag_size == 4) {
         reason = "32-bit-auth-tag";
         for (const auto& key : offered) {
-            const sdp::SuiteInfo other = sdp::suite_info(key.suite);
-            if (other.known && other.auth_tag_bits == 80 && cipher_of(key.suite) == cipher_of(chosen.suite) &&
-                real_protection(key)) {
+            const auto other = srtp::crypto_suite_info(key.suite);
+            if (other && other->rtp_tag_size == 10 && same_cipher(*other, *info) && real_protection(key)) {
                 better.push_back(key.suite);
             }
         }
