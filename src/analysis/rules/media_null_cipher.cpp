@@ -16,24 +16,14 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             if (!null_suite && !key.unencrypted_srtp) {
                 return;
             }
-            Finding& f = sink.add(fmt::format("{} was agreed with {}{} (answer in frame {}): SRTP runs without encryption",
-                                              media.media, key.suite, key.unencrypted_srtp ? " UNENCRYPTED_SRTP" : "",
-                                              agreed.answer.frame));
-            f.call = call.id;
-            f.confidence = Confidence::verified;  // read from the answer; packets not examined
-            f.frames = {agreed.offer.frame, agreed.answer.frame};
-            const auto streams = streams_evidence(model, call, agreed.m_line, f.frames);
-            f.evidence = {{"suite", key.suite},
-                          {"tag", key.tag},
-                          {"null_cipher_suite", null_suite},
-                          {"unencrypted_srtp", key.unencrypted_srtp},
-                          {"unencrypted_srtcp", key.unencrypted_srtcp},
-                          {"media", media.media},
-                          {"m_line", agreed.m_line + 1},
-                          {"offer", snapshot_json(agreed.offer)},
-                          {"answer", snapshot_json(agreed.answer)},
-                          {"streams", streams},
-                          {"checked", "sdp"}};
+            add_agreed_key_finding(model, call, agreed, sink,
+                                   fmt::format("{} was agreed with {}{} (answer in frame {}): SRTP runs without "
+                                               "encryption",
+                                               media.media, key.suite, key.unencrypted_srtp ? " UNENCRYPTED_SRTP" : "",
+                                               agreed.answer.frame),
+                                   {{"null_cipher_suite", null_suite},
+                                    {"unencrypted_srtp", key.unencrypted_srtp},
+                                    {"unencrypted_srtcp", key.unencrypted_srtcp}});
         });
     }
 }

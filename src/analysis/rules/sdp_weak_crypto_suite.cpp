@@ -46,45 +46,44 @@ std::string weakness(const session::SdesKey& chosen, const std::vector<session::
     return better.empty() ? std::string{} : reason;
 }
 
+/// One finding per key the answer chose on the line that is weaker than one the offer held.
+void check_line(const session::Call& call, const ExchangedLine& line, FindingSink& sink) {
+    const session::SdpSnapshot& offer = line.offer;
+    const session::SdpSnapshot& answer = line.answer;
+    const std::size_t m = line.m_line;
+    if (!accepted(answer.media[m])) {
+        return;
+    }
+    for (const session::SdesKey& chosen : answer.media[m].cryptos) {
+        std::vector<std::string> better;
+        const std::string reason = weakness(chosen, offer.media[m].cryptos, better);
+        if (reason.empty()) {
+            continue;
+        }
+        Finding& f = sink.add(fmt::format("the answer (frame {}) chose {} ({}) for {} although the offer (frame {}) "
+                                          "allowed {}",
+                                          answer.frame, chosen.suite, reason, answer.media[m].media, offer.frame,
+                                          fmt::join(better, ", ")));
+        f.call = call.id;
+        f.confidence = Confidence::verified;
+        f.frames = {offer.frame, answer.frame};
+        f.evidence = {{"reason", reason},
+                      {"chosen_suite", chosen.suite},
+                      {"chosen_tag", chosen.tag},
+                      {"unencrypted_srtp", chosen.unencrypted_srtp},
+                      {"unauthenticated_srtp", chosen.unauthenticated_srtp},
+                      {"stronger_offered", better},
+                      {"offered_suites", suites_of(offer.media[m])},
+                      {"media", answer.media[m].media},
+                      {"m_line", m + 1},
+                      {"offer", snapshot_json(offer)},
+                      {"answer", snapshot_json(answer)}};
+    }
+}
+
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
-        for (const session::OfferAnswer& exchange : call.exchanges) {
-            if (!exchange.answer || exchange.rejected) {
-                continue;
-            }
-            const session::SdpSnapshot& offer = call.sdps[exchange.offer];
-            const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
-            for (std::size_t m = 0; m < std::min(offer.media.size(), answer.media.size()); ++m) {
-                if (!accepted(answer.media[m])) {
-                    continue;
-                }
-                for (const session::SdesKey& chosen : answer.media[m].cryptos) {
-                    std::vector<std::string> better;
-                    const std::string reason = weakness(chosen, offer.media[m].cryptos, better);
-                    if (reason.empty()) {
-                        continue;
-                    }
-                    Finding& f = sink.add(fmt::format("the answer (frame {}) chose {} ({}) for {} although the offer "
-                                                      "(frame {}) allowed {}",
-                                                      answer.frame, chosen.suite, reason, answer.media[m].media,
-                                                      offer.frame, fmt::join(better, ", ")));
-                    f.call = call.id;
-                    f.confidence = Confidence::verified;
-                    f.frames = {offer.frame, answer.frame};
-                    f.evidence = {{"reason", reason},
-                                  {"chosen_suite", chosen.suite},
-                                  {"chosen_tag", chosen.tag},
-                                  {"unencrypted_srtp", chosen.unencrypted_srtp},
-                                  {"unauthenticated_srtp", chosen.unauthenticated_srtp},
-                                  {"stronger_offered", better},
-                                  {"offered_suites", suites_of(offer.media[m])},
-                                  {"media", answer.media[m].media},
-                                  {"m_line", m + 1},
-                                  {"offer", snapshot_json(offer)},
-                                  {"answer", snapshot_json(answer)}};
-                }
-            }
-        }
+        for_each_exchanged_line(call, [&](const ExchangedLine& line) { check_line(call, line, sink); });
     }
 }
 
