@@ -28,8 +28,8 @@ void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endp
     }
     const auto& hello = *record->message.hello();
     out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame, hello.version,
-                       util::trim_padding(hello.client_id), util::to_hex(hello.zid), hello.signature_capable ? " S" : "",
-                       hello.mitm ? " M" : "", hello.passive ? " P" : "");
+                       util::trim_padding(hello.client_id), util::to_hex(hello.zid),
+                       hello.signature_capable ? " S" : "", hello.mitm ? " M" : "", hello.passive ? " P" : "");
     out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
                        joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
                        joined(hello.sas_types));
