@@ -5,7 +5,6 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -194,13 +193,18 @@ private:
     bool m_shown = false;
 };
 
-std::optional<session::Model> build_model(const Options& o, std::ostream& err) {
+/// The model of the captures, judged against `ledger` when one was loaded.
+std::optional<session::Model> build_model(const Options& o, std::optional<std::vector<session::LedgerEntry>> ledger,
+                                          std::ostream& err) {
     auto reader = capture::Reader::open(sources_of(o));
     if (!reader) {
         err << "zaudit: " << reader.error().message << '\n';
         return std::nullopt;
     }
     session::Tracker tracker;
+    if (ledger) {
+        tracker.use_ledger(std::move(*ledger));
+    }
     {
         Progress progress{!o.quiet && ::isatty(STDERR_FILENO) == 1, err};
         std::uint64_t frames = 0;
@@ -239,7 +243,7 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         report::render_rules(o.rules_format, out);
         return k_exit_clean;
     }
-    std::vector<session::LedgerEntry> ledger;
+    std::optional<std::vector<session::LedgerEntry>> ledger;
     if (!o.ledger.empty()) {
         auto loaded = session::load_ledger(o.ledger);
         if (!loaded) {
@@ -248,12 +252,10 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         }
         ledger = std::move(*loaded);
     }
-    auto model = build_model(o, err);
+    auto model = build_model(o, std::move(ledger), err);
     if (!model) {
         return k_exit_usage;
     }
-    model->ledger = ledger;
-    model->ledger_used = !o.ledger.empty();
     analysis::Policy policy;
     policy.reveal_keys = o.reveal_keys;
     report::AuditResult result{{ZAUDIT_VERSION, {}}, std::move(*model), {}};
@@ -261,16 +263,8 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     result.tool.command_line.insert(result.tool.command_line.end(), args.begin(), args.end());
     result.findings = analysis::run_rules(result.model, policy);
     if (!o.ledger.empty()) {
-        // Learn what this capture showed, after judging it against what was known before.
-        for (auto& entry : session::observed_zids(result.model)) {
-            const bool known = std::any_of(ledger.begin(), ledger.end(), [&](const session::LedgerEntry& e) {
-                return e.zid == entry.zid && e.identity == entry.identity;
-            });
-            if (!known) {
-                ledger.push_back(std::move(entry));
-            }
-        }
-        if (auto saved = session::save_ledger(o.ledger, ledger); !saved) {
+        // What this capture showed is learnt after judging it against what was known before.
+        if (auto saved = session::save_ledger(o.ledger, session::updated_ledger(result.model)); !saved) {
             err << "zaudit: " << saved.error().message << '\n';
             return k_exit_usage;
         }

@@ -2,13 +2,14 @@
 #include <numbers>
 
 #include "zaudit/gen/scenario.hpp"
+#include "zaudit/util/mix.hpp"
 
 namespace zaudit::gen {
 
 SeededBytes SeededBytes::for_scenario(std::uint64_t seed, std::string_view scenario) {
-    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    std::uint64_t hash = util::k_fnv1a_offset;
     for (const char c : scenario) {
-        hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+        hash = (hash ^ static_cast<unsigned char>(c)) * util::k_fnv1a_prime;
     }
     return SeededBytes{seed ^ hash};
 }

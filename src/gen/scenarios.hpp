@@ -2,7 +2,6 @@
 // The generator's scenario functions, one group per file; listed in scenarios.cpp.
 
 #include "zaudit/gen/scenario.hpp"
-#include "zaudit/gen/zrtp_handshake.hpp"
 
 namespace zaudit::gen::scenario_builders {
 
@@ -43,6 +42,4 @@ CaptureBuilder zrtp_retransmit_changed(std::uint64_t seed);
 CaptureBuilder zrtp_fragmented(std::uint64_t seed);
 CaptureBuilder zrtp_dh2k(std::uint64_t seed);
 CaptureBuilder zrtp_no_sip(std::uint64_t seed);
-/// The handshake behind a ZRTP scenario (its secrets and SRTP keys included), for the tests.
-util::Expected<ZrtpHandshake> zrtp_scenario_handshake(std::string_view name, std::uint64_t seed);
 }  // namespace zaudit::gen::scenario_builders

@@ -525,16 +525,6 @@ CaptureBuilder build_named(std::string_view name, std::uint64_t seed) {
 
 }  // namespace
 
-util::Expected<ZrtpHandshake> zrtp_scenario_handshake(std::string_view name, std::uint64_t seed) {
-    const auto all = plans();
-    const auto it = std::find_if(all.begin(), all.end(), [&](const Plan& p) { return p.name == name; });
-    if (it == all.end()) {
-        return util::Error{fmt::format("no ZRTP scenario {}", name)};
-    }
-    SeededBytes random = SeededBytes::for_scenario(seed, it->name);
-    return prepare(random, *it).handshake;
-}
-
 CaptureBuilder zrtp_clean_call(std::uint64_t seed) { return build_named("zrtp-clean-call", seed); }
 CaptureBuilder zrtp_clear_before_secure(std::uint64_t seed) { return build_named("zrtp-clear-before-secure", seed); }
 CaptureBuilder zrtp_hello_tampered(std::uint64_t seed) { return build_named("zrtp-hello-tampered", seed); }
@@ -554,3 +544,17 @@ CaptureBuilder zrtp_dh2k(std::uint64_t seed) { return build_named("zrtp-dh2k", s
 CaptureBuilder zrtp_no_sip(std::uint64_t seed) { return build_named("zrtp-no-sip", seed); }
 
 }  // namespace zaudit::gen::scenario_builders
+
+namespace zaudit::gen {
+
+util::Expected<ZrtpHandshake> zrtp_scenario_handshake(std::string_view name, std::uint64_t seed) {
+    const auto all = scenario_builders::plans();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const auto& p) { return p.name == name; });
+    if (it == all.end()) {
+        return util::Error{fmt::format("no ZRTP scenario {}", name)};
+    }
+    SeededBytes random = SeededBytes::for_scenario(seed, it->name);
+    return scenario_builders::prepare(random, *it).handshake;
+}
+
+}  // namespace zaudit::gen

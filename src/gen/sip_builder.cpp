@@ -3,7 +3,6 @@
 
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <stdexcept>
 
@@ -11,6 +10,7 @@
 
 #include "zaudit/srtp/crypto_suite.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::gen {
 namespace {
@@ -43,12 +43,6 @@ std::string name_addr(const SipParty& party, bool with_tag) {
     if (with_tag && !party.tag.empty()) {
         out += fmt::format(";tag={}", party.tag);
     }
-    return out;
-}
-
-std::string lower(std::string_view text) {
-    std::string out{text};
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -123,7 +117,7 @@ std::string SipParty::contact(std::string_view transport) const {
     if (transport == "UDP") {
         return fmt::format("<sip:{}@{}>", user, host_port(signaling));
     }
-    return fmt::format("<sip:{}@{};transport={}>", user, host_port(signaling), lower(transport));
+    return fmt::format("<sip:{}@{};transport={}>", user, host_port(signaling), util::to_lower(transport));
 }
 
 std::string_view to_string(SipTransport transport) {

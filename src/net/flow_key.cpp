@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "zaudit/util/mix.hpp"
+
 namespace zaudit::net {
 namespace {
 
@@ -9,16 +11,6 @@ std::uint64_t load64(const std::uint8_t* p) {
     std::uint64_t v = 0;
     std::memcpy(&v, p, sizeof v);
     return v;
-}
-
-/// The finaliser of MurmurHash3 / splitmix64: good avalanche for a few multiplications.
-std::uint64_t mix(std::uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
-    return h;
 }
 
 }  // namespace
@@ -32,7 +24,7 @@ std::uint64_t hash_value(const FlowKey& key) {
     h = (h ^ load64(b.data() + 8)) * 0x9e3779b97f4a7c15ULL;
     h ^= (std::uint64_t{key.low.port} << 24) | (std::uint64_t{key.high.port} << 8) |
          static_cast<std::uint64_t>(key.transport);
-    return mix(h);
+    return util::fmix64(h);  // good avalanche for a few multiplications
 }
 
 }  // namespace zaudit::net

@@ -102,8 +102,8 @@ ordered_json media_to_json(const session::MediaStream& m) {
 ordered_json call_to_json(const session::Call& call, const session::Model& model) {
     ordered_json media = ordered_json::array();
     for (const std::uint32_t id : call.media) {
-        if (id >= 1 && id <= model.media.size()) {
-            media.push_back(media_to_json(model.media[id - 1]));
+        if (const session::MediaStream* stream = model.stream(id)) {
+            media.push_back(media_to_json(*stream));
         }
     }
     return {{"id", call.id},

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/report/report.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::report {
 namespace {
@@ -14,14 +15,6 @@ const char* severity_color(analysis::Severity s) {
         case analysis::Severity::info: return "\x1b[2m";
     }
     return "";
-}
-
-std::string upper(std::string_view s) {
-    std::string out{s};
-    for (char& c : out) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    return out;
 }
 
 std::string frames_text(const std::vector<std::uint64_t>& frames) {
@@ -68,7 +61,7 @@ void render_findings(const AuditResult& result, std::ostream& out, const RenderO
     }
     out << fmt::format("\nFindings ({})\n", result.findings.size());
     for (const auto& f : result.findings) {
-        const std::string label = fmt::format("{:<8}", upper(analysis::to_string(f.severity)));
+        const std::string label = fmt::format("{:<8}", util::to_upper(analysis::to_string(f.severity)));
         out << "  " << (options.color ? severity_color(f.severity) : "") << label << (options.color ? "\x1b[0m" : "")
             << ' ' << f.rule << "  " << f.message;
         const std::string frames = frames_text(f.frames);
@@ -77,22 +70,6 @@ void render_findings(const AuditResult& result, std::ostream& out, const RenderO
         }
         out << fmt::format(" [{}]\n", analysis::to_string(f.confidence));
         out << "           fix: " << f.remediation << '\n';
-    }
-}
-
-void render_calls(const session::Model& model, std::ostream& out) {
-    out << fmt::format("\nCalls ({})\n", model.calls.size());
-    for (const auto& call : model.calls) {
-        out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  Call-ID {}\n", call.id, call.from, call.to,
-                           call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
-                           duration_seconds(call.start, call.end), call.call_id);
-        for (const std::uint32_t id : call.media) {
-            if (id >= 1 && id <= model.media.size()) {
-                const auto& m = model.media[id - 1];
-                out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}\n", m.src, m.dst,
-                                   m.ssrc, m.packets, session::to_string(m.protection));
-            }
-        }
     }
 }
 
@@ -110,6 +87,22 @@ void render_flows(const session::Model& model, std::ostream& out) {
 
 }  // namespace
 
+void render_calls(const AuditResult& result, std::ostream& out) {
+    const session::Model& model = result.model;
+    out << fmt::format("Calls ({})\n", model.calls.size());
+    for (const auto& call : model.calls) {
+        out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  Call-ID {}\n", call.id, call.from, call.to,
+                           call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
+                           duration_seconds(call.start, call.end), call.call_id);
+        for (const std::uint32_t id : call.media) {
+            if (const session::MediaStream* m = model.stream(id)) {
+                out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}\n", m->src, m->dst,
+                                   m->ssrc, m->packets, session::to_string(m->protection));
+            }
+        }
+    }
+}
+
 void render_text(const AuditResult& result, std::ostream& out, const RenderOptions& options) {
     const session::Model& model = result.model;
     out << fmt::format("zaudit {}: {} input{}, {} frames, {} flows, {} calls, {} media streams, {} ZRTP handshakes\n",
@@ -120,7 +113,8 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
         out << "  warning: " << warning << '\n';
     }
     render_findings(result, out, options);
-    render_calls(model, out);
+    out << '\n';
+    render_calls(result, out);
     render_flows(model, out);
 }
 

@@ -1,18 +1,12 @@
-// `zaudit zrtp`: every ZRTP handshake in detail, and `zaudit calls`: one line per call.
+// `zaudit zrtp`: every ZRTP handshake in detail.
 #include <fmt/format.h>
 
 #include "zaudit/report/report.hpp"
+#include "zaudit/util/hex.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::report {
 namespace {
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    for (const auto b : bytes) {
-        out += fmt::format("{:02x}", b);
-    }
-    return out;
-}
 
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
@@ -20,11 +14,6 @@ std::string joined(const std::vector<std::string>& names) {
         out += fmt::format("{}{}", out.empty() ? "" : " ", name);
     }
     return out.empty() ? "-" : out;
-}
-
-std::string trimmed_client(const std::string& client) {
-    const auto end = client.find_last_not_of(std::string_view{"\0 ", 2});
-    return end == std::string::npos ? "" : client.substr(0, end + 1);
 }
 
 void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endpoint, std::ostream& out) {
@@ -39,8 +28,8 @@ void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endp
     }
     const auto& hello = *record->message.hello();
     out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame, hello.version,
-                       trimmed_client(hello.client_id), hex(hello.zid), hello.signature_capable ? " S" : "",
-                       hello.mitm ? " M" : "", hello.passive ? " P" : "");
+                       util::trim_padding(hello.client_id), util::to_hex(hello.zid),
+                       hello.signature_capable ? " S" : "", hello.mitm ? " M" : "", hello.passive ? " P" : "");
     out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
                        joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
                        joined(hello.sas_types));
@@ -86,23 +75,6 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
                                zrtp::message_type_name(c.type), c.sender, c.first_frame, c.other_frame,
                                c.first_difference);
         }
-    }
-}
-
-void render_calls(const AuditResult& result, std::ostream& out) {
-    const auto& model = result.model;
-    for (const auto& call : model.calls) {
-        out << fmt::format("call {}  {} -> {}  {}{}  start {}  {:.1f} s  Call-ID {}\n", call.id, call.from, call.to,
-                           call.transport, call.tls ? "+tls" : "", util::to_rfc3339(call.start),
-                           static_cast<double>(call.end.micros - call.start.micros) / 1e6, call.call_id);
-        for (const auto id : call.media) {
-            const auto& m = model.media.at(id - 1);
-            out << fmt::format("  media {} -> {}  ssrc 0x{:08x}  {} packets  {}\n", m.src, m.dst, m.ssrc, m.packets,
-                               session::to_string(m.protection));
-        }
-    }
-    if (model.calls.empty()) {
-        out << "no calls\n";
     }
 }
 

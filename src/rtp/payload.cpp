@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "zaudit/util/mix.hpp"
+
 namespace zaudit::rtp {
 
 namespace {
@@ -36,28 +38,15 @@ constexpr std::array<StaticPayloadType, 24> k_static_types{{
     {34, "H263", 90000, 0, MediaKind::video},
 }};
 
-constexpr std::uint64_t k_fnv_offset = 0xcbf29ce484222325ULL;
-constexpr std::uint64_t k_fnv_prime = 0x100000001b3ULL;
-
 // FNV-1a over big-endian 64-bit words, then single bytes for the tail.
 std::uint64_t fnv_words(std::uint64_t h, util::Bytes data) {
     util::ByteReader reader{data};
     while (reader.remaining() >= 8) {
-        h = (h ^ reader.u64be()) * k_fnv_prime;
+        h = (h ^ reader.u64be()) * util::k_fnv1a_prime;
     }
     while (!reader.empty()) {
-        h = (h ^ reader.u8()) * k_fnv_prime;
+        h = (h ^ reader.u8()) * util::k_fnv1a_prime;
     }
-    return h;
-}
-
-// MurmurHash3's fmix64: spreads the word-wise FNV state over all 64 bits.
-std::uint64_t final_mix(std::uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
     return h;
 }
 
@@ -90,13 +79,13 @@ std::optional<StaticPayloadType> static_payload_type(std::uint8_t payload_type) 
 std::uint64_t payload_hash(util::Bytes payload) {
     constexpr std::size_t k_head = 32;
     constexpr std::size_t k_tail = 8;
-    std::uint64_t h = (k_fnv_offset ^ payload.size()) * k_fnv_prime;
+    std::uint64_t h = (util::k_fnv1a_offset ^ payload.size()) * util::k_fnv1a_prime;
     h = fnv_words(h, payload.first(std::min(payload.size(), k_head)));
     if (payload.size() > k_head) {
         const std::size_t tail = std::min(payload.size() - k_head, k_tail);
         h = fnv_words(h, payload.last(tail));
     }
-    return final_mix(h);
+    return util::fmix64(h);  // spreads the word-wise FNV state over all 64 bits
 }
 
 double shannon_entropy(util::Bytes data) {

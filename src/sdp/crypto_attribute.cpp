@@ -8,48 +8,26 @@
 ///   session-param = "KDR=" n / "UNENCRYPTED_SRTP" / "UNENCRYPTED_SRTCP" /
 ///                   "UNAUTHENTICATED_SRTP" / "FEC_ORDER=" type / "FEC_KEY=" key-params / "WSH=" n
 
-#include <array>
-
 #include <fmt/format.h>
 
-#include "text.hpp"
 #include "zaudit/sdp/crypto_attribute.hpp"
+#include "zaudit/srtp/crypto_suite.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::sdp {
 namespace {
 
-struct SuiteRow {
-    std::string_view name;
-    SuiteInfo info;
-};
-
-// RFC 4568 section 6.2, RFC 6188 section 7, RFC 7714 section 14.2. The NULL suites are not
-// registered for SDES but are sent by stacks built on libsrtp, which sizes them like AES-128.
-constexpr std::array<SuiteRow, 11> k_suites{{
-    {"AES_CM_128_HMAC_SHA1_80", {true, 16, 14, 80, false, false}},
-    {"AES_CM_128_HMAC_SHA1_32", {true, 16, 14, 32, false, false}},
-    {"F8_128_HMAC_SHA1_80", {true, 16, 14, 80, false, false}},
-    {"AES_192_CM_HMAC_SHA1_80", {true, 24, 14, 80, false, false}},
-    {"AES_192_CM_HMAC_SHA1_32", {true, 24, 14, 32, false, false}},
-    {"AES_256_CM_HMAC_SHA1_80", {true, 32, 14, 80, false, false}},
-    {"AES_256_CM_HMAC_SHA1_32", {true, 32, 14, 32, false, false}},
-    {"AEAD_AES_128_GCM", {true, 16, 12, 128, false, true}},
-    {"AEAD_AES_256_GCM", {true, 32, 12, 128, false, true}},
-    {"NULL_HMAC_SHA1_80", {true, 16, 14, 80, true, false}},
-    {"NULL_HMAC_SHA1_32", {true, 16, 14, 32, true, false}},
-}};
-
 /// "2^n" or a decimal count of packets.
 std::optional<std::uint64_t> parse_lifetime(std::string_view text) {
     if (text.substr(0, 2) == "2^") {
-        const auto n = detail::parse_unsigned<unsigned>(text.substr(2));
+        const auto n = util::parse_unsigned<unsigned>(text.substr(2));
         if (!n || *n > 63) {
             return std::nullopt;
         }
         return std::uint64_t{1} << *n;
     }
-    return detail::parse_unsigned<std::uint64_t>(text);
+    return util::parse_unsigned<std::uint64_t>(text);
 }
 
 /// One key-param; an error text when malformed.
@@ -77,8 +55,8 @@ std::optional<std::string> parse_key_param(std::string_view text, KeyParam& key)
         const std::string_view part = info.substr(0, next);
         info = next == std::string_view::npos ? std::string_view{} : info.substr(next + 1);
         if (const auto mki_colon = part.find(':'); mki_colon != std::string_view::npos) {
-            key.mki_value = detail::parse_unsigned<std::uint64_t>(part.substr(0, mki_colon));
-            key.mki_length = detail::parse_unsigned<std::uint32_t>(part.substr(mki_colon + 1));
+            key.mki_value = util::parse_unsigned<std::uint64_t>(part.substr(0, mki_colon));
+            key.mki_length = util::parse_unsigned<std::uint32_t>(part.substr(mki_colon + 1));
             if (!key.mki_value || !key.mki_length || *key.mki_length < 1 || *key.mki_length > 128) {
                 return fmt::format("malformed MKI '{}'", part);
             }
@@ -107,7 +85,7 @@ std::optional<std::string> apply_session_param(std::string_view p, CryptoAttribu
     } else if (p == "UNAUTHENTICATED_SRTP") {
         c.unauthenticated_srtp = true;
     } else if (p.substr(0, 4) == "KDR=") {
-        c.kdr = detail::parse_unsigned<unsigned>(p.substr(4));
+        c.kdr = util::parse_unsigned<unsigned>(p.substr(4));
         if (!c.kdr || *c.kdr > 24) {
             c.kdr.reset();
             return fmt::format("malformed session parameter '{}'", p);
@@ -115,7 +93,7 @@ std::optional<std::string> apply_session_param(std::string_view p, CryptoAttribu
     } else if (p.substr(0, 10) == "FEC_ORDER=") {
         c.fec_order = std::string{p.substr(10)};
     } else if (p.substr(0, 4) == "WSH=") {
-        c.wsh = detail::parse_unsigned<std::uint32_t>(p.substr(4));
+        c.wsh = util::parse_unsigned<std::uint32_t>(p.substr(4));
         if (!c.wsh) {
             return fmt::format("malformed session parameter '{}'", p);
         }
@@ -127,24 +105,15 @@ std::optional<std::string> apply_session_param(std::string_view p, CryptoAttribu
 
 }  // namespace
 
-SuiteInfo suite_info(std::string_view suite) {
-    for (const SuiteRow& row : k_suites) {
-        if (row.name == suite) {
-            return row.info;
-        }
-    }
-    return SuiteInfo{};
-}
-
 CryptoParse parse_crypto(std::string_view value) {
     CryptoParse out;
-    const auto fields = detail::split_ws(value);
+    const auto fields = util::split_ws(value);
     if (fields.size() < 3) {
         out.error = "a=crypto needs a tag, a crypto-suite and key-params";
         return out;
     }
     CryptoAttribute c;
-    const auto tag = detail::parse_unsigned<std::uint32_t>(fields[0]);
+    const auto tag = util::parse_unsigned<std::uint32_t>(fields[0]);
     if (!tag || fields[0].size() > 9) {
         out.error = fmt::format("tag '{}' is not 1-9 digits", fields[0]);
         return out;
@@ -168,11 +137,13 @@ CryptoParse parse_crypto(std::string_view value) {
             out.warnings.push_back(std::move(*warning));
         }
     }
-    const SuiteInfo info = suite_info(c.suite);
-    for (const KeyParam& key : c.keys) {
-        const std::size_t expected = info.master_key_bytes + info.master_salt_bytes;
-        if (info.known && key.key_salt.size() != expected) {
-            out.warnings.push_back(fmt::format("key||salt is {} bytes, {} needs {}", key.key_salt.size(), c.suite, expected));
+    if (const auto info = srtp::crypto_suite_info(c.suite)) {
+        for (const KeyParam& key : c.keys) {
+            const std::size_t expected = info->key_salt_size();
+            if (key.key_salt.size() != expected) {
+                out.warnings.push_back(
+                    fmt::format("key||salt is {} bytes, {} needs {}", key.key_salt.size(), c.suite, expected));
+            }
         }
     }
     out.crypto = std::move(c);

@@ -13,14 +13,14 @@
 
 #include <fmt/format.h>
 
-#include "text.hpp"
 #include "zaudit/sdp/session.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::sdp {
 namespace {
 
-using detail::split_ws;
-using detail::trim;
+using util::split_ws;
+using util::trim;
 
 /// Parser state: the session being built and where a= lines currently go.
 struct Parser {
@@ -33,7 +33,7 @@ struct Parser {
 };
 
 void set_profile_flags(MediaDescription& m) {
-    const std::string p = detail::to_lower(m.profile);
+    const std::string p = util::to_lower(m.profile);
     const auto last_slash = p.rfind('/');
     const std::string_view last = std::string_view{p}.substr(last_slash == std::string::npos ? 0 : last_slash + 1);
     m.profile_secure = last == "savp" || last == "savpf";
@@ -78,9 +78,9 @@ void on_media(Parser& p, std::string_view value) {
     m.media = std::string{f[0]};
     const std::string_view port_field = f[1];
     const auto slash = port_field.find('/');
-    const auto port = detail::parse_unsigned<std::uint16_t>(port_field.substr(0, slash));
+    const auto port = util::parse_unsigned<std::uint16_t>(port_field.substr(0, slash));
     const auto count = slash == std::string_view::npos ? std::optional<unsigned>{1}
-                                                       : detail::parse_unsigned<unsigned>(port_field.substr(slash + 1));
+                                                       : util::parse_unsigned<unsigned>(port_field.substr(slash + 1));
     if (!port || !count || *count == 0) {
         p.warn(fmt::format("m= port '{}' is not a number; media section skipped", port_field));
         return;
@@ -98,7 +98,7 @@ void on_media(Parser& p, std::string_view value) {
 
 void on_rtpmap(Parser& p, MediaDescription& m, std::string_view value) {
     const auto f = split_ws(value);
-    const auto pt = f.empty() ? std::nullopt : detail::parse_unsigned<unsigned>(f[0]);
+    const auto pt = f.empty() ? std::nullopt : util::parse_unsigned<unsigned>(f[0]);
     if (f.size() != 2 || !pt || *pt > 127) {
         p.warn(fmt::format("a=rtpmap '{}' is not <payload type> <encoding>/<clock rate>", value));
         return;
@@ -110,7 +110,7 @@ void on_rtpmap(Parser& p, MediaDescription& m, std::string_view value) {
     const auto s2 = s1 == std::string_view::npos ? s1 : enc.find('/', s1 + 1);
     const auto rate = s1 == std::string_view::npos
                           ? std::nullopt
-                          : detail::parse_unsigned<std::uint32_t>(enc.substr(s1 + 1, s2 == std::string_view::npos ? s2 : s2 - s1 - 1));
+                          : util::parse_unsigned<std::uint32_t>(enc.substr(s1 + 1, s2 == std::string_view::npos ? s2 : s2 - s1 - 1));
     if (!rate || s1 == 0) {
         p.warn(fmt::format("a=rtpmap '{}' has no clock rate", value));
         return;
@@ -125,7 +125,7 @@ void on_rtpmap(Parser& p, MediaDescription& m, std::string_view value) {
 
 void on_rtcp(Parser& p, MediaDescription& m, std::string_view value) {
     const auto f = split_ws(value);
-    const auto port = f.empty() ? std::nullopt : detail::parse_unsigned<std::uint16_t>(f[0]);
+    const auto port = f.empty() ? std::nullopt : util::parse_unsigned<std::uint16_t>(f[0]);
     if (!port || (f.size() != 1 && f.size() != 4)) {
         p.warn(fmt::format("a=rtcp '{}' is not <port> [<nettype> <addrtype> <address>]", value));
         return;
@@ -195,7 +195,7 @@ bool on_shared_attribute(Parser& p, const Attribute& a, std::vector<ZrtpHash>& z
         }
     } else if (a.name == "fingerprint") {
         if (auto f = two_fields(p, a.name, a.value)) {
-            fps.push_back({detail::to_lower(f->first), std::move(f->second)});
+            fps.push_back({util::to_lower(f->first), std::move(f->second)});
         }
     } else if (a.name == "setup") {
         setup = std::string{trim(a.value)};

@@ -5,20 +5,29 @@
 #include <fmt/format.h>
 
 #include "zaudit/crypto/hash.hpp"
+#include "zaudit/rtp/payload.hpp"
 #include "zaudit/sdp/session.hpp"
 #include "zaudit/sip/multipart.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::session {
 namespace {
 
-/// Codec names of the static payload types of RFC 3551 table 4, for m= lines without rtpmap.
-std::string static_codec(const std::string& format) {
-    static const std::map<std::string, std::string, std::less<>> k_static{
-        {"0", "PCMU/8000"}, {"3", "GSM/8000"}, {"4", "G723/8000"}, {"8", "PCMA/8000"},
-        {"9", "G722/8000"}, {"13", "CN/8000"}, {"18", "G729/8000"}};
-    const auto it = k_static.find(format);
-    return it != k_static.end() ? it->second : "PT " + format;
+/// "PCMU/8000": the m= line's a=rtpmap for a format, else RFC 3551's static payload type, else "PT <format>".
+std::string codec_name(const sdp::MediaDescription& m, const std::string& format) {
+    const auto payload_type = format.size() < 4 ? util::parse_unsigned<unsigned>(format) : std::nullopt;
+    if (payload_type) {
+        if (const sdp::RtpMap* map = m.rtpmap(*payload_type)) {
+            return fmt::format("{}/{}", map->encoding, map->clock_rate);
+        }
+        if (*payload_type <= 127) {
+            if (const auto known = rtp::static_payload_type(static_cast<std::uint8_t>(*payload_type))) {
+                return fmt::format("{}/{}", known->encoding, known->clock_rate);
+            }
+        }
+    }
+    return "PT " + format;
 }
 
 std::string summary_of(const sip::SipMessage& m) {
@@ -51,19 +60,6 @@ SdesKey to_sdes_key(const sdp::CryptoAttribute& crypto) {
 
 }  // namespace
 
-Protection SdpMedia::advertised() const {
-    if (!zrtp_hashes.empty()) {
-        return Protection::zrtp;
-    }
-    if (profile_dtls || !fingerprints.empty()) {
-        return Protection::dtls_srtp;
-    }
-    if (!cryptos.empty()) {
-        return Protection::sdes_srtp;
-    }
-    return profile_secure ? Protection::unknown : Protection::none;
-}
-
 std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<std::string>& warnings) {
     const sdp::SdpSession session = sdp::parse(sdp_text);
     for (const auto& w : session.warnings) {
@@ -89,13 +85,7 @@ std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<std::s
         media.profile_secure = m.profile_secure;
         media.profile_dtls = m.profile_dtls;
         for (const auto& format : m.formats) {
-            const sdp::RtpMap* map = nullptr;
-            if (!format.empty() && std::all_of(format.begin(), format.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                format.size() < 4) {
-                map = m.rtpmap(static_cast<unsigned>(std::stoul(format)));
-            }
-            media.codecs.push_back(map != nullptr ? fmt::format("{}/{}", map->encoding, map->clock_rate)
-                                                  : static_codec(format));
+            media.codecs.push_back(codec_name(m, format));
         }
         for (const auto& crypto : m.cryptos) {
             media.cryptos.push_back(to_sdes_key(crypto));

@@ -77,13 +77,14 @@ bool keep_sample(std::uint64_t packet_index, std::size_t kept) {
 }
 
 void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples) {
-    for (MediaStream& stream : model.media) {
-        if (!stream.call || stream.id == 0 || stream.id > samples.size()) {
+    for (std::size_t i = 0; i < model.media.size() && i < samples.size(); ++i) {
+        MediaStream& stream = model.media[i];
+        const Call* call = stream.call ? model.call(*stream.call) : nullptr;
+        if (call == nullptr) {
             continue;
         }
-        const Call& call = model.calls.at(*stream.call - 1);
-        for (const SdesKey* key : keys_announced_by_sender(call, stream)) {
-            stream.srtp_checks.push_back(try_key(*key, samples[stream.id - 1]));
+        for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
+            stream.srtp_checks.push_back(try_key(*key, samples[i]));
         }
     }
 }

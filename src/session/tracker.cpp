@@ -62,30 +62,6 @@ struct Tracker::TcpSink {
     }
 };
 
-std::vector<demux::PayloadKind> FlowRecord::kinds() const {
-    std::vector<demux::PayloadKind> kinds;
-    for (std::size_t i = 0; i < packets_by_kind.size(); ++i) {
-        if (packets_by_kind[i] > 0) {
-            kinds.push_back(static_cast<demux::PayloadKind>(i));
-        }
-    }
-    std::stable_sort(kinds.begin(), kinds.end(), [&](auto x, auto y) {
-        return packets_by_kind[static_cast<std::size_t>(x)] > packets_by_kind[static_cast<std::size_t>(y)];
-    });
-    return kinds;
-}
-
-const char* to_string(Protection protection) {
-    switch (protection) {
-        case Protection::none: return "none";
-        case Protection::sdes_srtp: return "sdes-srtp";
-        case Protection::dtls_srtp: return "dtls-srtp";
-        case Protection::zrtp: return "zrtp";
-        case Protection::unknown: return "unknown";
-    }
-    return "unknown";
-}
-
 Tracker::Tracker(Limits limits)
     : m_limits{limits}, m_decoder{limits.defrag}, m_calls{std::make_unique<CallTracker>()} {
     m_handlers.fill(&Tracker::on_ignored);
@@ -324,6 +300,11 @@ void Tracker::summarise_stream(const rtp::RtpStreamStats& stats, MediaStream& st
     }
 }
 
+void Tracker::use_ledger(std::vector<LedgerEntry> known) {
+    m_model.ledger = std::move(known);
+    m_model.ledger_used = true;
+}
+
 Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), false); });
     std::sort(m_model.flows.begin(), m_model.flows.end(),
@@ -389,9 +370,9 @@ void Tracker::bind_to_calls() {
     for (ZrtpHandshake& handshake : m_model.handshakes) {
         if (const auto* found = announcement_for(handshake.b, handshake.a, handshake.first_time)) {
             handshake.call = found->call;
-            m_model.calls[found->call - 1].handshakes.push_back(handshake.id);
+            m_model.call(found->call)->handshakes.push_back(handshake.id);
         }
-        finish_handshake(handshake, m_model.calls);
+        finish_handshake(handshake, handshake.call ? m_model.call(*handshake.call) : nullptr);
     }
     std::map<std::uint32_t, const ZrtpHandshake*> handshake_of_flow;
     for (const auto& handshake : m_model.handshakes) {
@@ -399,7 +380,7 @@ void Tracker::bind_to_calls() {
     }
     for (MediaStream& stream : m_model.media) {
         if (const auto* best = announcement_for(stream.dst, stream.src, stream.first_time)) {
-            Call& call = m_model.calls[best->call - 1];
+            Call& call = *m_model.call(best->call);
             stream.call = call.id;
             stream.sdp = best->sdp;
             stream.sdp_media = best->media;

@@ -11,19 +11,15 @@
 
 #include "zaudit/session/model.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::session {
 namespace {
 
-std::string trimmed(const std::string& client) {
-    const auto end = client.find_last_not_of(std::string_view{"\0 ", 2});
-    return end == std::string::npos ? "" : client.substr(0, end + 1);
-}
-
 /// The SIP identity of the side of `call` that announced `endpoint` in its SDP.
 std::string identity_of(const Model& model, const ZrtpHandshake& handshake, const util::Endpoint& endpoint) {
-    if (handshake.call && *handshake.call >= 1 && *handshake.call <= model.calls.size()) {
-        const Call& call = model.calls[*handshake.call - 1];
+    if (const Call* bound = handshake.call ? model.call(*handshake.call) : nullptr) {
+        const Call& call = *bound;
         for (const auto& sdp : call.sdps) {
             const bool announced = std::any_of(sdp.media.begin(), sdp.media.end(),
                                                [&](const SdpMedia& m) { return m.rtp == endpoint; });
@@ -35,6 +31,16 @@ std::string identity_of(const Model& model, const ZrtpHandshake& handshake, cons
         }
     }
     return "ip:" + endpoint.address.to_string();
+}
+
+/// Adds the entry unless one with its (ZID, identity) is there: the first sighting is kept.
+void add_unless_held(std::vector<LedgerEntry>& entries, LedgerEntry entry) {
+    const bool held = std::any_of(entries.begin(), entries.end(), [&](const LedgerEntry& e) {
+        return e.zid == entry.zid && e.identity == entry.identity;
+    });
+    if (!held) {
+        entries.push_back(std::move(entry));
+    }
 }
 
 }  // namespace
@@ -88,6 +94,14 @@ util::Status save_ledger(const std::string& path, std::vector<LedgerEntry> entri
     return {};
 }
 
+std::vector<LedgerEntry> updated_ledger(const Model& model) {
+    std::vector<LedgerEntry> ledger = model.ledger;
+    for (auto& entry : observed_zids(model)) {
+        add_unless_held(ledger, std::move(entry));
+    }
+    return ledger;
+}
+
 std::vector<LedgerEntry> observed_zids(const Model& model) {
     std::vector<LedgerEntry> seen;
     for (const auto& handshake : model.handshakes) {
@@ -96,14 +110,9 @@ std::vector<LedgerEntry> observed_zids(const Model& model) {
             if (hello == nullptr) {
                 continue;
             }
-            LedgerEntry entry{util::to_hex(hello->zid), identity_of(model, handshake, record.src),
-                              trimmed(hello->client_id), util::to_rfc3339(record.time)};
-            const bool repeated = std::any_of(seen.begin(), seen.end(), [&](const LedgerEntry& e) {
-                return e.zid == entry.zid && e.identity == entry.identity;
-            });
-            if (!repeated) {
-                seen.push_back(std::move(entry));
-            }
+            add_unless_held(seen, LedgerEntry{util::to_hex(hello->zid), identity_of(model, handshake, record.src),
+                                              std::string{util::trim_padding(hello->client_id)},
+                                              util::to_rfc3339(record.time)});
         }
     }
     return seen;

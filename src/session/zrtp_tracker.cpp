@@ -52,15 +52,6 @@ void note_event(ZrtpHandshake& handshake, const net::Packet& packet, const zrtp:
 
 }  // namespace
 
-const ZrtpMessageRecord* ZrtpHandshake::find(zrtp::MessageType type, const util::Endpoint* sender) const {
-    for (const auto& record : messages) {
-        if (record.message.type == type && (sender == nullptr || record.src == *sender)) {
-            return &record;
-        }
-    }
-    return nullptr;
-}
-
 bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments, const net::Packet& packet) {
     zrtp::Packet parsed = zrtp::parse_packet(packet.payload);
     if (parsed.crc_valid && parsed.message && parsed.message->type == MessageType::hello &&
@@ -171,7 +162,7 @@ const ZrtpMessageRecord* record_or_null(const ZrtpHandshake& h, MessageType type
 
 }  // namespace
 
-void finish_handshake(ZrtpHandshake& handshake, const std::vector<Call>& calls) {
+void finish_handshake(ZrtpHandshake& handshake, const Call* call) {
     // Roles (RFC 6189 section 4.2): with Commit contention both sides send a Commit, and the
     // one that goes on to send DHPart2 is the initiator.
     if (const auto* dhpart2 = handshake.find(MessageType::dhpart2)) {
@@ -202,16 +193,15 @@ void finish_handshake(ZrtpHandshake& handshake, const std::vector<Call>& calls) 
         }
     }
     // a=zrtp-hash (RFC 6189 section 8.1): each endpoint's SDP binds the Hello it will send.
-    if (!handshake.call || *handshake.call == 0 || *handshake.call > calls.size()) {
+    if (call == nullptr) {
         return;
     }
-    const Call& call = calls[*handshake.call - 1];
     for (const auto* endpoint : {&handshake.a, &handshake.b}) {
         const auto* hello = handshake.hello_of(*endpoint);
         if (hello == nullptr) {
             continue;
         }
-        for (const auto& sdp : call.sdps) {
+        for (const auto& sdp : call->sdps) {
             for (const auto& media : sdp.media) {
                 if (media.rtp != *endpoint || media.zrtp_hashes.empty()) {
                     continue;

@@ -15,7 +15,7 @@ namespace zaudit::session {
 bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments, const net::Packet& packet);
 
 /// Roles, completion and every recomputable check (hash chain, MACs, hvi, negotiation, public
-/// values, SDP a=zrtp-hash of the bound call).
-void finish_handshake(ZrtpHandshake& handshake, const std::vector<Call>& calls);
+/// values, SDP a=zrtp-hash of `call`, the call the handshake is bound to or nullptr).
+void finish_handshake(ZrtpHandshake& handshake, const Call* call);
 
 }  // namespace zaudit::session

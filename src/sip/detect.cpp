@@ -20,7 +20,7 @@ bool is_upper(std::uint8_t c) { return c >= 'A' && c <= 'Z'; }
 /// "SIP/2.0" (case-insensitive, RFC 3261 section 7.1) at the reader's position.
 bool read_version(util::ByteReader& r) {
     const std::string_view v = r.text(7);
-    return r.ok() && iequals(v, "SIP/2.0");
+    return r.ok() && util::iequals(v, "SIP/2.0");
 }
 
 /// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF

@@ -13,7 +13,7 @@
 namespace zaudit::sip {
 namespace {
 
-using detail::trim;
+using util::trim;
 
 /// RFC 3261 section 7.3.3 and the IANA "Header Fields" registry's compact forms.
 constexpr std::array<std::pair<char, std::string_view>, 20> k_compact_forms{{
@@ -113,7 +113,7 @@ bool parse_sent_by(std::string_view text, Via& via) {
         return false;
     }
     if (port_text) {
-        via.port = detail::parse_unsigned<std::uint16_t>(*port_text);
+        via.port = util::parse_unsigned<std::uint16_t>(*port_text);
         return via.port.has_value();
     }
     return true;
@@ -125,7 +125,7 @@ std::size_t parse_sent_protocol(std::string_view text, Via& via) {
     std::array<std::string_view, 3> parts{};
     std::size_t i = 0;
     for (std::size_t n = 0; n < parts.size(); ++n) {
-        while (i < text.size() && detail::is_space(text[i])) {
+        while (i < text.size() && util::is_wsp(text[i])) {
             ++i;
         }
         const std::size_t start = i;
@@ -136,7 +136,7 @@ std::size_t parse_sent_protocol(std::string_view text, Via& via) {
         if (parts[n].empty()) {
             return 0;
         }
-        while (i < text.size() && detail::is_space(text[i])) {
+        while (i < text.size() && util::is_wsp(text[i])) {
             ++i;
         }
         if (n < 2) {
@@ -147,27 +147,15 @@ std::size_t parse_sent_protocol(std::string_view text, Via& via) {
         }
     }
     via.protocol = std::string{parts[0]} + "/" + std::string{parts[1]};
-    via.transport = detail::to_upper(parts[2]);
+    via.transport = util::to_upper(parts[2]);
     return i;
 }
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (detail::lower(a[i]) != detail::lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::string normalise_header_name(std::string_view name) {
     if (name.size() == 1) {
-        const char c = detail::lower(name.front());
+        const char c = util::ascii_lower(name.front());
         for (const auto& [compact, full] : k_compact_forms) {
             if (compact == c) {
                 return std::string{full};
@@ -175,7 +163,7 @@ std::string normalise_header_name(std::string_view name) {
         }
     }
     for (const std::string_view canonical : k_canonical_names) {
-        if (iequals(canonical, name)) {
+        if (util::iequals(canonical, name)) {
             return std::string{canonical};
         }
     }
@@ -220,7 +208,7 @@ std::vector<std::string> split_header_list(std::string_view value) {
 
 std::optional<std::string> NameAddr::param(std::string_view name) const {
     for (const Param& p : params) {
-        if (iequals(p.name, name)) {
+        if (util::iequals(p.name, name)) {
             return p.value;
         }
     }
@@ -289,13 +277,13 @@ std::optional<Via> parse_via(std::string_view value) {
         via.params = split_params(rest.substr(semi));
     }
     for (const Param& p : via.params) {
-        if (iequals(p.name, "branch")) {
+        if (util::iequals(p.name, "branch")) {
             via.branch = p.value;
-        } else if (iequals(p.name, "received")) {
+        } else if (util::iequals(p.name, "received")) {
             via.received = p.value;
-        } else if (iequals(p.name, "rport")) {
+        } else if (util::iequals(p.name, "rport")) {
             via.has_rport = true;
-            via.rport = detail::parse_unsigned<std::uint16_t>(p.value);
+            via.rport = util::parse_unsigned<std::uint16_t>(p.value);
         }
     }
     return via;

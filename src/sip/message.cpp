@@ -21,7 +21,7 @@
 namespace zaudit::sip {
 namespace {
 
-using detail::trim;
+using util::trim;
 
 /// One line of text and where the next one starts.
 struct Line {
@@ -48,7 +48,7 @@ Line read_line(std::string_view text, std::size_t pos) {
 }
 
 bool starts_with_sip_version(std::string_view s) {
-    return s.size() >= 4 && iequals(s.substr(0, 4), "SIP/");
+    return s.size() >= 4 && util::iequals(s.substr(0, 4), "SIP/");
 }
 
 /// Fills the start-line fields; an error message when it is neither form.
@@ -61,7 +61,7 @@ std::optional<std::string> parse_start_line(std::string_view line, SipMessage& m
         m.version = std::string{line.substr(0, sp)};
         const std::string_view rest = line.substr(sp + 1);
         const std::string_view code = rest.substr(0, 3);
-        const auto number = detail::parse_unsigned<int>(code);
+        const auto number = util::parse_unsigned<int>(code);
         if (code.size() != 3 || !number || (rest.size() > 3 && rest[3] != ' ')) {
             return "status code is not three digits";
         }
@@ -105,7 +105,7 @@ std::size_t parse_header_lines(std::string_view text, std::size_t pos, SipMessag
         if (line.text.empty()) {
             return line.terminated ? pos : text.size();
         }
-        if (detail::is_space(line.text.front())) {
+        if (util::is_wsp(line.text.front())) {
             if (last_valid) {
                 std::string& value = m.headers.back().value;
                 const std::string_view piece = trim(line.text);
@@ -168,7 +168,7 @@ void decode_list(SipMessage& m, const Header& h, std::size_t line, std::vector<N
 void decode_cseq(SipMessage& m, const Header& h, std::size_t line) {
     const std::string_view v = h.value;
     const auto sp = v.find_first_of(" \t");
-    const auto number = detail::parse_unsigned<std::uint32_t>(v.substr(0, sp));
+    const auto number = util::parse_unsigned<std::uint32_t>(v.substr(0, sp));
     const std::string_view method = sp == std::string_view::npos ? std::string_view{} : trim(v.substr(sp));
     if (!number || method.empty()) {
         warn(m, line, h.name, fmt::format("'{}'", v));
@@ -188,7 +188,7 @@ void decode_via(SipMessage& m, const Header& h, std::size_t line) {
 }
 
 void decode_content_length(SipMessage& m, const Header& h, std::size_t line) {
-    const auto n = detail::parse_unsigned<std::size_t>(h.value);
+    const auto n = util::parse_unsigned<std::size_t>(h.value);
     if (!n) {
         warn(m, line, h.name, fmt::format("'{}'", h.value));
     } else if (m.content_length && *m.content_length != *n) {
@@ -256,7 +256,7 @@ ParseResult parse_message(std::string_view text) {
     if (auto error = parse_start_line(start.text, m)) {
         return ParseError{pos, std::move(*error)};
     }
-    if (!iequals(m.version, "SIP/2.0")) {
+    if (!util::iequals(m.version, "SIP/2.0")) {
         m.warnings.push_back({1, fmt::format("unexpected version '{}'", m.version)});
     }
     std::vector<std::size_t> line_numbers;
@@ -276,7 +276,7 @@ ParseResult parse_message(std::string_view text) {
 const Header* SipMessage::header(std::string_view name) const {
     const std::string wanted = normalise_header_name(name);
     for (const Header& h : headers) {
-        if (iequals(h.name, wanted)) {
+        if (util::iequals(h.name, wanted)) {
             return &h;
         }
     }
@@ -287,7 +287,7 @@ std::vector<std::string> SipMessage::header_values(std::string_view name) const 
     const std::string wanted = normalise_header_name(name);
     std::vector<std::string> out;
     for (const Header& h : headers) {
-        if (iequals(h.name, wanted)) {
+        if (util::iequals(h.name, wanted)) {
             for (std::string& v : split_header_list(h.value)) {
                 out.push_back(std::move(v));
             }
@@ -297,7 +297,7 @@ std::vector<std::string> SipMessage::header_values(std::string_view name) const 
 }
 
 std::string SipMessage::media_type() const {
-    return detail::to_lower(trim(std::string_view{content_type}.substr(0, content_type.find(';'))));
+    return util::to_lower(trim(std::string_view{content_type}.substr(0, content_type.find(';'))));
 }
 
 const std::string& SipMessage::transaction_method() const {

@@ -10,13 +10,13 @@
 
 #include <string_view>
 
-#include "text.hpp"
 #include "zaudit/sip/multipart.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::sip {
 namespace {
 
-using detail::trim;
+using util::trim;
 
 constexpr int k_max_depth = 4;
 
@@ -52,7 +52,7 @@ BodyPart parse_part(std::string_view text) {
             ended = true;
             break;
         }
-        if (detail::is_space(line.front()) && !part.headers.empty()) {
+        if (util::is_wsp(line.front()) && !part.headers.empty()) {
             part.headers.back().value += " ";
             part.headers.back().value += trim(line);
             continue;
@@ -95,7 +95,7 @@ std::optional<std::string> find_sdp(std::string_view content_type, std::string_v
 }  // namespace
 
 std::string media_type_of(std::string_view content_type) {
-    return detail::to_lower(trim(content_type.substr(0, content_type.find(';'))));
+    return util::to_lower(trim(content_type.substr(0, content_type.find(';'))));
 }
 
 std::optional<std::string> boundary_of(std::string_view content_type) {
@@ -111,7 +111,7 @@ std::optional<std::string> boundary_of(std::string_view content_type) {
         }
         const std::string_view param = content_type.substr(start, end - start);
         const auto eq = param.find('=');
-        if (eq != std::string_view::npos && iequals(trim(param.substr(0, eq)), "boundary")) {
+        if (eq != std::string_view::npos && util::iequals(trim(param.substr(0, eq)), "boundary")) {
             std::string_view value = trim(param.substr(eq + 1));
             if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
                 value = value.substr(1, value.size() - 2);

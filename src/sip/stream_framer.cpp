@@ -13,9 +13,9 @@
 
 #include <fmt/format.h>
 
-#include "text.hpp"
 #include "zaudit/sip/message.hpp"
 #include "zaudit/sip/stream_framer.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::sip {
 namespace {
@@ -39,14 +39,14 @@ LengthScan scan_content_length(std::string_view headers) {
         pos = headers.find('\n', start);
         const std::string_view line = headers.substr(start, pos == std::string_view::npos ? pos : pos - start);
         const auto colon = line.find(':');
-        if (colon == std::string_view::npos || detail::is_space(line.front())) {
+        if (colon == std::string_view::npos || util::is_wsp(line.front())) {
             continue;
         }
-        if (normalise_header_name(detail::trim(line.substr(0, colon))) != "Content-Length") {
+        if (normalise_header_name(util::trim(line.substr(0, colon))) != "Content-Length") {
             continue;
         }
-        const std::string_view value = detail::trim(line.substr(colon + 1));
-        const auto n = detail::parse_unsigned<std::size_t>(value);
+        const std::string_view value = util::trim(line.substr(colon + 1));
+        const auto n = util::parse_unsigned<std::size_t>(value);
         if (!n) {
             out.error = fmt::format("invalid Content-Length '{}'", value.substr(0, 32));
             return out;

@@ -4,6 +4,7 @@
 #include <srtp2/srtp.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstring>
 
@@ -31,51 +32,52 @@ void clear_service(srtp_crypto_policy_t& policy, srtp_sec_serv_t service) {
     policy.sec_serv = static_cast<srtp_sec_serv_t>(policy.sec_serv & ~service);
 }
 
-// RFC 4568 section 6.2.1: the _32 suites keep an 80-bit tag on SRTCP.
-void set_suite(CryptoSuite suite, srtp_crypto_policy_t& rtp, srtp_crypto_policy_t& rtcp) {
-    switch (suite) {
-    case CryptoSuite::aes_cm_128_hmac_sha1_80:
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&rtp);
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::aes_cm_128_hmac_sha1_32:
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&rtp);
-        srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::aes_192_cm_hmac_sha1_80:
-        srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(&rtp);
-        srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::aes_192_cm_hmac_sha1_32:
-        srtp_crypto_policy_set_aes_cm_192_hmac_sha1_32(&rtp);
-        srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::aes_256_cm_hmac_sha1_80:
-        srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&rtp);
-        srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::aes_256_cm_hmac_sha1_32:
-        srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32(&rtp);
-        srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::aead_aes_128_gcm:
-        srtp_crypto_policy_set_aes_gcm_128_16_auth(&rtp);
-        srtp_crypto_policy_set_aes_gcm_128_16_auth(&rtcp);
-        return;
-    case CryptoSuite::aead_aes_256_gcm:
-        srtp_crypto_policy_set_aes_gcm_256_16_auth(&rtp);
-        srtp_crypto_policy_set_aes_gcm_256_16_auth(&rtcp);
-        return;
-    case CryptoSuite::null_hmac_sha1_80:
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtp);
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtcp);
-        return;
-    case CryptoSuite::null_hmac_sha1_32:
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtp);
-        rtp.auth_tag_len = 4;  // libsrtp2 has no setter for it; same cipher and MAC, shorter tag
-        srtp_crypto_policy_set_null_cipher_hmac_sha1_80(&rtcp);
-        return;
+using PolicySetter = void (*)(srtp_crypto_policy_t*);
+
+/// libsrtp2's policy for each suite it implements, SRTP and SRTCP.
+struct Policies {
+    CryptoSuite suite;
+    PolicySetter rtp;
+    PolicySetter rtcp;
+};
+
+// RFC 4568 section 6.2.1: the _32 suites keep an 80-bit tag on SRTCP. libsrtp2 has no setter for
+// NULL with a 32-bit tag: it is NULL_HMAC_SHA1_80 with the tag cut, which set_suite does from the
+// suite table's tag size. No f8: libsrtp2 does not implement it. AES_CM_128_HMAC_SHA1_80 is
+// libsrtp2's default policy (its setter of that name is a macro for set_rtp_default).
+constexpr std::array<Policies, 10> k_policies{{
+    {CryptoSuite::aes_cm_128_hmac_sha1_80, srtp_crypto_policy_set_rtp_default, srtp_crypto_policy_set_rtp_default},
+    {CryptoSuite::aes_cm_128_hmac_sha1_32, srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32,
+     srtp_crypto_policy_set_rtp_default},
+    {CryptoSuite::aes_192_cm_hmac_sha1_80, srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80,
+     srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80},
+    {CryptoSuite::aes_192_cm_hmac_sha1_32, srtp_crypto_policy_set_aes_cm_192_hmac_sha1_32,
+     srtp_crypto_policy_set_aes_cm_192_hmac_sha1_80},
+    {CryptoSuite::aes_256_cm_hmac_sha1_80, srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80,
+     srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80},
+    {CryptoSuite::aes_256_cm_hmac_sha1_32, srtp_crypto_policy_set_aes_cm_256_hmac_sha1_32,
+     srtp_crypto_policy_set_aes_cm_256_hmac_sha1_80},
+    {CryptoSuite::aead_aes_128_gcm, srtp_crypto_policy_set_aes_gcm_128_16_auth,
+     srtp_crypto_policy_set_aes_gcm_128_16_auth},
+    {CryptoSuite::aead_aes_256_gcm, srtp_crypto_policy_set_aes_gcm_256_16_auth,
+     srtp_crypto_policy_set_aes_gcm_256_16_auth},
+    {CryptoSuite::null_hmac_sha1_80, srtp_crypto_policy_set_null_cipher_hmac_sha1_80,
+     srtp_crypto_policy_set_null_cipher_hmac_sha1_80},
+    {CryptoSuite::null_hmac_sha1_32, srtp_crypto_policy_set_null_cipher_hmac_sha1_80,
+     srtp_crypto_policy_set_null_cipher_hmac_sha1_80},
+}};
+
+/// False when libsrtp2 does not implement the suite.
+bool set_suite(CryptoSuite suite, srtp_crypto_policy_t& rtp, srtp_crypto_policy_t& rtcp) {
+    const auto* it = std::find_if(k_policies.begin(), k_policies.end(),
+                                  [&](const Policies& p) { return p.suite == suite; });
+    if (it == k_policies.end()) {
+        return false;
     }
+    it->rtp(&rtp);
+    it->rtcp(&rtcp);
+    rtp.auth_tag_len = static_cast<int>(suite_info(suite).rtp_tag_size);
+    return true;
 }
 
 void apply_params(const SessionParams& params, srtp_policy_t& policy) {
@@ -107,7 +109,9 @@ util::Expected<detail::SessionHandle> make_session(CryptoSuite suite, util::Byte
     std::vector<unsigned char> key(key_salt.begin(), key_salt.end());
     srtp_policy_t policy;
     std::memset(&policy, 0, sizeof policy);
-    set_suite(suite, policy.rtp, policy.rtcp);
+    if (!set_suite(suite, policy.rtp, policy.rtcp)) {
+        return util::Error{fmt::format("libsrtp2 does not implement {}", to_string(suite))};
+    }
     apply_params(params, policy);
     policy.ssrc.type = direction;
     policy.key = key.data();

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <optional>
 #include <span>
 
@@ -11,6 +10,7 @@
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/crypto/public_value.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/text.hpp"
 #include "zaudit/zrtp/algorithms.hpp"
 
 namespace zaudit::zrtp {
@@ -178,13 +178,6 @@ std::optional<HashAlgorithm> negotiated_hash(std::string_view name) {
     return std::nullopt;
 }
 
-std::string lower(std::string_view s) {
-    std::string out{s};
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
-    return out;
-}
-
 }  // namespace
 
 std::string_view check_outcome_name(CheckOutcome outcome) {
@@ -295,17 +288,13 @@ Check check_zrtp_hash(const Message& hello, std::string_view sdp_value) {
     }
     std::string_view value = sdp_value;
     std::string_view version;
-    const auto trim = [](std::string_view s) {
-        const auto b = s.find_first_not_of(" \t");
-        return b == std::string_view::npos ? std::string_view{} : s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-    };
-    value = trim(value);
+    value = util::trim(value);
     if (const auto space = value.find_first_of(" \t"); space != std::string_view::npos) {
         version = value.substr(0, space);
-        value = trim(value.substr(space));
+        value = util::trim(value.substr(space));
     }
     const std::string expected = hello_hash_hex(hello);
-    const std::string observed = lower(value);
+    const std::string observed = util::to_lower(value);
     if (!version.empty() && version != h->version) {
         return make("zrtp_hash", CheckOutcome::failed, fmt::format("{} {}", h->version, expected),
                     fmt::format("{} {}", version, observed), "a=zrtp-hash version differs from the Hello's");

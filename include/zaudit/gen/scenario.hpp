@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zaudit/gen/capture_writer.hpp"
+#include "zaudit/gen/zrtp_handshake.hpp"
 
 namespace zaudit::gen {
 
@@ -40,6 +41,10 @@ struct Scenario {
 
 /// Every scenario the generator knows, in a fixed order.
 std::span<const Scenario> scenarios();
+
+/// The ZRTP handshake behind a ZRTP scenario ("zrtp-goclear"...) as the scenario draws it from
+/// `seed`, its secrets and SRTP keys included: for tests that hold a capture against what was sent.
+util::Expected<ZrtpHandshake> zrtp_scenario_handshake(std::string_view name, std::uint64_t seed);
 
 /// An RTP packet (RFC 3550 section 5.1) with no CSRC and no extension.
 ByteVector build_rtp(std::uint8_t payload_type, std::uint16_t sequence, std::uint32_t timestamp, std::uint32_t ssrc,

@@ -43,7 +43,7 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
 void render_sarif(const AuditResult& result, std::ostream& out);
 /// `zaudit zrtp`: each handshake's endpoints, ZIDs, offers, choices, checks and timings.
 void render_zrtp(const AuditResult& result, std::ostream& out);
-/// `zaudit calls`: one line per call, then its media streams.
+/// `zaudit calls`, and the calls section of the text report: one line per call, then its media streams.
 void render_calls(const AuditResult& result, std::ostream& out);
 
 }  // namespace zaudit::report

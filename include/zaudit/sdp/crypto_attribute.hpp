@@ -1,5 +1,5 @@
 #pragma once
-/// \file SDES a=crypto (RFC 4568 section 9.1) and the SRTP crypto-suite table.
+/// \file SDES a=crypto (RFC 4568 section 9.1). The crypto-suite names and sizes are srtp/crypto_suite.hpp's.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +24,7 @@ struct KeyParam {
 /// One a=crypto line.
 struct CryptoAttribute {
     std::uint32_t tag = 0;
-    std::string suite;  ///< crypto-suite as written, known or not
+    std::string suite;  ///< crypto-suite as written, known or not (srtp::parse_crypto_suite)
     std::vector<KeyParam> keys;
     std::vector<std::string> session_params;  ///< as written, in order
     // Session parameters of RFC 4568 section 6.3, decoded.
@@ -46,18 +46,5 @@ struct CryptoParse {
 
 /// Parses the value of an a=crypto attribute (the text after "a=crypto:").
 CryptoParse parse_crypto(std::string_view value);
-
-/// Key sizes of an SRTP crypto-suite (RFC 4568 6.2, RFC 6188, RFC 7714).
-struct SuiteInfo {
-    bool known = false;
-    std::size_t master_key_bytes = 0;
-    std::size_t master_salt_bytes = 0;
-    unsigned auth_tag_bits = 0;  ///< SRTP authentication tag; the GCM tag for AEAD suites; 0 for none
-    bool null_cipher = false;    ///< the suite does not encrypt
-    bool aead = false;           ///< AEAD (GCM): authentication is part of the cipher
-};
-
-/// Looks up a suite name (exact, as suites are case-sensitive tokens); `known` false otherwise.
-SuiteInfo suite_info(std::string_view suite);
 
 }  // namespace zaudit::sdp

@@ -63,6 +63,16 @@ struct Model {
     /// The ZID ledger as it was before this run (--ledger), empty without one.
     std::vector<LedgerEntry> ledger;
     bool ledger_used = false;
+
+    // Calls, streams and handshakes are numbered from 1 in the order they were created, so the
+    // object with id N sits at index N - 1. These accessors are the one place that knows it.
+    /// The call with this id, or nullptr when there is none.
+    [[nodiscard]] const Call* call(std::uint32_t id) const;
+    [[nodiscard]] Call* call(std::uint32_t id);
+    /// The media stream with this id, or nullptr when there is none.
+    [[nodiscard]] const MediaStream* stream(std::uint32_t id) const;
+    /// The ZRTP handshake with this id, or nullptr when there is none.
+    [[nodiscard]] const ZrtpHandshake* handshake(std::uint32_t id) const;
 };
 
 }  // namespace zaudit::session

@@ -35,7 +35,10 @@ public:
     Tracker& operator=(const Tracker&) = delete;
 
     void on_frame(const capture::Frame& frame);
-    /// Closes every flow and returns the model; the tracker is spent.
+    /// The ZID ledger as loaded (--ledger): the model carries it so that rules judge this capture
+    /// against what was known before it (zrtp.zid-conflict). Without a call, no ledger is in use.
+    void use_ledger(std::vector<LedgerEntry> known);
+    /// Closes every flow and returns the model, complete; the tracker is spent.
     Model finish(std::vector<capture::InputInfo> inputs, bool partial) &&;
 
     [[nodiscard]] std::size_t live_flows() const { return m_flows.size(); }

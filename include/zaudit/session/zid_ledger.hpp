@@ -28,5 +28,9 @@ util::Expected<std::vector<LedgerEntry>> load_ledger(const std::string& path);
 util::Status save_ledger(const std::string& path, std::vector<LedgerEntry> entries);
 /// The (ZID, identity) pairs the model's Hellos show, in the model's order, without repeats.
 std::vector<LedgerEntry> observed_zids(const Model& model);
+/// The ledger to save after this run: the model's ledger (as loaded) and the (ZID, identity)
+/// pairs this capture showed that it did not hold. Learnt after judging: a run reports a
+/// changed ZID once, and the next run knows it.
+std::vector<LedgerEntry> updated_ledger(const Model& model);
 
 }  // namespace zaudit::session

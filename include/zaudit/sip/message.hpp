@@ -162,7 +162,4 @@ std::optional<NameAddr> parse_name_addr(std::string_view value);
 /// Parses one via-parm; nullopt when the sent-protocol or sent-by is missing.
 std::optional<Via> parse_via(std::string_view value);
 
-/// Case-insensitive ASCII comparison, as SIP header names and tokens need.
-bool iequals(std::string_view a, std::string_view b);
-
 }  // namespace zaudit::sip

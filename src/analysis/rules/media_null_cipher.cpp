@@ -1,7 +1,7 @@
 // media.null-cipher: SRTP agreed with encryption switched off (SDP side).
 #include "rules.hpp"
 #include "sdp_facts.hpp"
-#include "zaudit/sdp/crypto_attribute.hpp"
+#include "zaudit/srtp/crypto_suite.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
@@ -11,28 +11,19 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         for_each_agreed_key(call, [&](const AgreedKey& agreed) {
             const session::SdesKey& key = agreed.key;
             const session::SdpMedia& media = agreed.answer.media[agreed.m_line];
-            const bool null_suite = sdp::suite_info(key.suite).null_cipher;
+            const auto suite = srtp::crypto_suite_info(key.suite);
+            const bool null_suite = suite && !suite->encrypts();
             if (!null_suite && !key.unencrypted_srtp) {
                 return;
             }
-            Finding& f = sink.add(fmt::format("{} was agreed with {}{} (answer in frame {}): SRTP runs without encryption",
-                                              media.media, key.suite, key.unencrypted_srtp ? " UNENCRYPTED_SRTP" : "",
-                                              agreed.answer.frame));
-            f.call = call.id;
-            f.confidence = Confidence::verified;  // read from the answer; packets not examined
-            f.frames = {agreed.offer.frame, agreed.answer.frame};
-            const auto streams = streams_evidence(model, call, agreed.m_line, f.frames);
-            f.evidence = {{"suite", key.suite},
-                          {"tag", key.tag},
-                          {"null_cipher_suite", null_suite},
-                          {"unencrypted_srtp", key.unencrypted_srtp},
-                          {"unencrypted_srtcp", key.unencrypted_srtcp},
-                          {"media", media.media},
-                          {"m_line", agreed.m_line + 1},
-                          {"offer", snapshot_json(agreed.offer)},
-                          {"answer", snapshot_json(agreed.answer)},
-                          {"streams", streams},
-                          {"checked", "sdp"}};
+            add_agreed_key_finding(model, call, agreed, sink,
+                                   fmt::format("{} was agreed with {}{} (answer in frame {}): SRTP runs without "
+                                               "encryption",
+                                               media.media, key.suite, key.unencrypted_srtp ? " UNENCRYPTED_SRTP" : "",
+                                               agreed.answer.frame),
+                                   {{"null_cipher_suite", null_suite},
+                                    {"unencrypted_srtp", key.unencrypted_srtp},
+                                    {"unencrypted_srtcp", key.unencrypted_srtcp}});
         });
     }
 }

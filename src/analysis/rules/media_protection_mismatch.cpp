@@ -1,5 +1,6 @@
 // media.protection-mismatch: the signalling and the packets disagree about protection.
 #include "rules.hpp"
+#include "zaudit/srtp/crypto_suite.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
@@ -15,7 +16,8 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         for (const auto& key_check : stream.srtp_checks) {
             checked += key_check.checked;
             authenticated += key_check.authenticated;
-            null_cipher = null_cipher || key_check.suite.starts_with("NULL_");
+            const auto suite = srtp::crypto_suite_info(key_check.suite);
+            null_cipher = null_cipher || (suite && !suite->encrypts());
         }
         const bool keys_fail = checked > 0 && authenticated == 0;
         // NULL-cipher SRTP is plaintext by design (media.null-cipher says so).

@@ -13,21 +13,10 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             if (!key.unauthenticated_srtp) {
                 return;
             }
-            Finding& f = sink.add(fmt::format("{} was agreed with {} UNAUTHENTICATED_SRTP (answer in frame {}): SRTP "
-                                              "packets carry no authentication tag",
-                                              media.media, key.suite, agreed.answer.frame));
-            f.call = call.id;
-            f.confidence = Confidence::verified;  // read from the answer; packets not examined
-            f.frames = {agreed.offer.frame, agreed.answer.frame};
-            const auto streams = streams_evidence(model, call, agreed.m_line, f.frames);
-            f.evidence = {{"suite", key.suite},
-                          {"tag", key.tag},
-                          {"media", media.media},
-                          {"m_line", agreed.m_line + 1},
-                          {"offer", snapshot_json(agreed.offer)},
-                          {"answer", snapshot_json(agreed.answer)},
-                          {"streams", streams},
-                          {"checked", "sdp"}};
+            add_agreed_key_finding(model, call, agreed, sink,
+                                   fmt::format("{} was agreed with {} UNAUTHENTICATED_SRTP (answer in frame {}): SRTP "
+                                               "packets carry no authentication tag",
+                                               media.media, key.suite, agreed.answer.frame));
         });
     }
 }

@@ -55,10 +55,11 @@ std::vector<Anchor> anchors_of(const session::Model& model, const session::Call&
         }
     }
     for (const std::uint32_t id : call.media) {
-        if (id == 0 || id > model.media.size()) {
+        const session::MediaStream* bound = model.stream(id);
+        if (bound == nullptr) {
             continue;
         }
-        const session::MediaStream& stream = model.media[id - 1];
+        const session::MediaStream& stream = *bound;
         for (const util::Endpoint& end : {stream.src, stream.dst}) {
             if (!signals(end.address)) {
                 add(anchors, end.address,

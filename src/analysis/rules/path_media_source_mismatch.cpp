@@ -16,10 +16,11 @@ bool announced(const session::Call& call, const util::Endpoint& endpoint) {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::MediaStream& stream : model.media) {
-        if (!stream.call || stream.packets == 0) {
+        const session::Call* bound = stream.call ? model.call(*stream.call) : nullptr;
+        if (bound == nullptr || stream.packets == 0) {
             continue;
         }
-        const session::Call& call = model.calls.at(*stream.call - 1);
+        const session::Call& call = *bound;
         // Bound through its destination (announced by the receiver), sent from an address that
         // no SDP of the call names: NAT, a media relay that did not rewrite SDP, or a third party.
         if (announced(call, stream.src)) {

@@ -68,7 +68,11 @@ void add_srtp_proof(const session::Model& model, const session::Call& call, cons
     std::string outcome = "no-packets";
     nlohmann::ordered_json streams = nlohmann::ordered_json::array();
     for (const std::uint32_t id : call.media) {
-        const session::MediaStream& stream = model.media.at(id - 1);
+        const session::MediaStream* bound = model.stream(id);
+        if (bound == nullptr) {
+            continue;
+        }
+        const session::MediaStream& stream = *bound;
         for (const auto& check : stream.srtp_checks) {
             if (check.key_fingerprint != fingerprint || check.checked == 0) {
                 continue;

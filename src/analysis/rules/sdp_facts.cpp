@@ -60,22 +60,15 @@ bool is_private(const util::IpAddress& address) {
 
 std::vector<ProtectionStep> protection_timeline(const session::Model& /*model*/, const session::Call& call) {
     std::vector<ProtectionStep> steps;
-    for (const session::OfferAnswer& exchange : call.exchanges) {
-        if (exchange.rejected || !exchange.answer) {
-            continue;
+    for_each_exchanged_line(call, [&](const ExchangedLine& line) {
+        const session::SdpMedia& offered = line.offer.media[line.m_line];
+        const session::SdpMedia& answered = line.answer.media[line.m_line];
+        if (accepted(answered) && accepted(offered)) {
+            steps.push_back(ProtectionStep{line.answer.frame, line.m_line, answered.media,
+                                           std::min(offered.advertised(), answered.advertised()), "sdp",
+                                           {line.offer.frame, line.answer.frame}});
         }
-        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
-        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
-        const std::size_t lines = std::min(offer.media.size(), answer.media.size());
-        for (std::size_t m = 0; m < lines; ++m) {
-            if (!accepted(answer.media[m]) || !accepted(offer.media[m])) {
-                continue;
-            }
-            steps.push_back(ProtectionStep{answer.frame, m, answer.media[m].media,
-                                           std::min(offer.media[m].advertised(), answer.media[m].advertised()),
-                                           "sdp", {offer.frame, answer.frame}});
-        }
-    }
+    });
     std::stable_sort(steps.begin(), steps.end(),
                      [](const ProtectionStep& x, const ProtectionStep& y) { return x.frame < y.frame; });
     return steps;
@@ -85,15 +78,32 @@ std::vector<const session::MediaStream*> streams_of(const session::Model& model,
                                                     std::size_t m_line) {
     std::vector<const session::MediaStream*> streams;
     for (const std::uint32_t id : call.media) {
-        if (id == 0 || id > model.media.size()) {
-            continue;
-        }
-        const session::MediaStream& stream = model.media[id - 1];
-        if (stream.sdp_media == m_line) {
-            streams.push_back(&stream);
+        const session::MediaStream* stream = model.stream(id);
+        if (stream != nullptr && stream->sdp_media == m_line) {
+            streams.push_back(stream);
         }
     }
     return streams;
+}
+
+Finding& add_agreed_key_finding(const session::Model& model, const session::Call& call, const AgreedKey& agreed,
+                                FindingSink& sink, std::string message, const nlohmann::ordered_json& extra) {
+    Finding& f = sink.add(std::move(message));
+    f.call = call.id;
+    f.confidence = Confidence::verified;  // read from the answer; packets not examined
+    f.frames = {agreed.offer.frame, agreed.answer.frame};
+    const auto streams = streams_evidence(model, call, agreed.m_line, f.frames);
+    f.evidence = {{"suite", agreed.key.suite}, {"tag", agreed.key.tag}};
+    for (const auto& [name, value] : extra.items()) {
+        f.evidence[name] = value;
+    }
+    f.evidence["media"] = agreed.answer.media[agreed.m_line].media;
+    f.evidence["m_line"] = agreed.m_line + 1;
+    f.evidence["offer"] = snapshot_json(agreed.offer);
+    f.evidence["answer"] = snapshot_json(agreed.answer);
+    f.evidence["streams"] = streams;
+    f.evidence["checked"] = "sdp";
+    return f;
 }
 
 nlohmann::ordered_json streams_evidence(const session::Model& model, const session::Call& call, std::size_t m_line,

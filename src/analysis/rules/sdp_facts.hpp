@@ -2,6 +2,7 @@
 // Facts about a call's SDP that several rules share: what an m= line asks for, how to name it
 // in evidence, and the call's protection level after each offer/answer exchange.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zaudit/analysis/registry.hpp"
 #include "zaudit/session/call.hpp"
 #include "zaudit/session/model.hpp"
 
@@ -25,6 +27,30 @@ bool carries_security(const session::SdpMedia& media);
 
 /// Accepted: the m= line is not disabled with port 0 (RFC 3264 section 6).
 inline bool accepted(const session::SdpMedia& media) { return media.rtp.port != 0; }
+
+/// One m= line as the offer and the answer of one exchange wrote it.
+struct ExchangedLine {
+    const session::SdpSnapshot& offer;
+    const session::SdpSnapshot& answer;
+    std::size_t m_line;
+};
+
+/// Calls `fn(ExchangedLine)` for every m= line that both the offer and the answer of an
+/// answered, not rejected, exchange hold (RFC 3264 section 6: the answer has the offer's lines),
+/// exchange by exchange, in m= line order. Disabled lines are included: `accepted` tells.
+template <typename Fn>
+void for_each_exchanged_line(const session::Call& call, Fn&& fn) {
+    for (const session::OfferAnswer& exchange : call.exchanges) {
+        if (!exchange.answer || exchange.rejected) {
+            continue;
+        }
+        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
+        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
+        for (std::size_t m = 0; m < std::min(offer.media.size(), answer.media.size()); ++m) {
+            fn(ExchangedLine{offer, answer, m});
+        }
+    }
+}
 
 /// Where an answer agreed on an SDES key: the exchange, the m= line and the key.
 struct AgreedKey {
@@ -53,6 +79,13 @@ void for_each_agreed_key(const session::Call& call, Fn&& fn) {
         }
     }
 }
+
+/// A finding about one agreed key, read from the SDP (confidence verified, packets not examined):
+/// call, frames (offer, answer, then the m= line's streams), and the evidence suite, tag, then
+/// `extra` in its order, then media, m_line, offer, answer, streams and checked "sdp".
+Finding& add_agreed_key_finding(const session::Model& model, const session::Call& call, const AgreedKey& agreed,
+                                FindingSink& sink, std::string message,
+                                const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
 
 /// The streams of an m= line as evidence, adding their first frames to `frames`.
 nlohmann::ordered_json streams_evidence(const session::Model& model, const session::Call& call, std::size_t m_line,

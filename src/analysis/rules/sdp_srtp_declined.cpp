@@ -27,28 +27,24 @@ bool answered_plain(const session::SdpMedia& answer) {
 }
 
 void declined_answers(const session::Call& call, FindingSink& sink) {
-    for (const session::OfferAnswer& exchange : call.exchanges) {
-        if (!exchange.answer || exchange.rejected) {
-            continue;
+    for_each_exchanged_line(call, [&](const ExchangedLine& line) {
+        const session::SdpSnapshot& offer = line.offer;
+        const session::SdpSnapshot& answer = line.answer;
+        const std::size_t m = line.m_line;
+        if (!accepted(offer.media[m]) || !asks_for_srtp(offer.media[m]) || !answered_plain(answer.media[m])) {
+            return;
         }
-        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
-        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
-        for (std::size_t m = 0; m < std::min(offer.media.size(), answer.media.size()); ++m) {
-            if (!accepted(offer.media[m]) || !asks_for_srtp(offer.media[m]) || !answered_plain(answer.media[m])) {
-                continue;
-            }
-            Finding& f = sink.add(fmt::format("{} asked for {} for {} (frame {}) and {} answered plain {} (frame {})",
-                                              offer.sender, requested(offer.media[m]), offer.media[m].media,
-                                              offer.frame, answer.sender, answer.media[m].profile, answer.frame));
-            f.call = call.id;
-            f.confidence = Confidence::verified;  // both SDPs were read from the capture
-            f.frames = {offer.frame, answer.frame};
-            f.evidence = {{"media", offer.media[m].media}, {"m_line", m + 1}, {"how", "answer"},
-                          {"requested", requested(offer.media[m])},
-                          {"offer", snapshot_json(offer)},  {"answer", snapshot_json(answer)},
-                          {"offered", media_json(offer.media[m])}, {"answered", media_json(answer.media[m])}};
-        }
-    }
+        Finding& f = sink.add(fmt::format("{} asked for {} for {} (frame {}) and {} answered plain {} (frame {})",
+                                          offer.sender, requested(offer.media[m]), offer.media[m].media, offer.frame,
+                                          answer.sender, answer.media[m].profile, answer.frame));
+        f.call = call.id;
+        f.confidence = Confidence::verified;  // both SDPs were read from the capture
+        f.frames = {offer.frame, answer.frame};
+        f.evidence = {{"media", offer.media[m].media}, {"m_line", m + 1}, {"how", "answer"},
+                      {"requested", requested(offer.media[m])},
+                      {"offer", snapshot_json(offer)},  {"answer", snapshot_json(answer)},
+                      {"offered", media_json(offer.media[m])}, {"answered", media_json(answer.media[m])}};
+    });
 }
 
 /// A re-offer that no longer asks for any protection on an m= line whose previous exchange

@@ -1,44 +1,44 @@
 // sdp.weak-crypto-suite: the answer picked a weaker SRTP suite than the offer allowed.
 #include "rules.hpp"
 #include "sdp_facts.hpp"
-#include "zaudit/sdp/crypto_attribute.hpp"
+#include "zaudit/srtp/crypto_suite.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-/// The cipher part of a suite name: "AES_CM_128" for AES_CM_128_HMAC_SHA1_32 (RFC 4568 6.2,
-/// RFC 6188); the whole name for suites without an HMAC-SHA1 part (AEAD_*).
-std::string cipher_of(const std::string& suite) {
-    const auto at = suite.find("_HMAC_SHA1_");
-    return at == std::string::npos ? suite : suite.substr(0, at);
-}
-
+/// False for a NULL suite or UNENCRYPTED_SRTP; an unknown suite is given the benefit of the doubt.
 bool encrypts(const session::SdesKey& key) {
-    return !sdp::suite_info(key.suite).null_cipher && !key.unencrypted_srtp;
+    const auto info = srtp::crypto_suite_info(key.suite);
+    return (!info || info->encrypts()) && !key.unencrypted_srtp;
 }
 
 bool real_protection(const session::SdesKey& key) {
-    return sdp::suite_info(key.suite).known && encrypts(key) && !key.unauthenticated_srtp;
+    return srtp::crypto_suite_info(key.suite) && encrypts(key) && !key.unauthenticated_srtp;
+}
+
+/// The same cipher and key size (AES_CM_128 in AES_CM_128_HMAC_SHA1_32 and _80), whatever the spelling.
+bool same_cipher(const srtp::SuiteInfo& x, const srtp::SuiteInfo& y) {
+    return x.cipher == y.cipher && x.key_size == y.key_size;
 }
 
 /// Why the chosen key is weaker than something the offer held, or empty.
 std::string weakness(const session::SdesKey& chosen, const std::vector<session::SdesKey>& offered,
                      std::vector<std::string>& better) {
-    const sdp::SuiteInfo info = sdp::suite_info(chosen.suite);
+    const auto info = srtp::crypto_suite_info(chosen.suite);
     std::string reason;
     if (!encrypts(chosen) || chosen.unauthenticated_srtp) {
-        reason = info.null_cipher ? "null-cipher" : chosen.unencrypted_srtp ? "unencrypted-srtp" : "unauthenticated-srtp";
+        const bool null_suite = info && !info->encrypts();
+        reason = null_suite ? "null-cipher" : chosen.unencrypted_srtp ? "unencrypted-srtp" : "unauthenticated-srtp";
         for (const auto& key : offered) {
             if (real_protection(key)) {
                 better.push_back(key.suite);
             }
         }
-    } else if (info.known && !info.aead && info.auth_tag_bits == 32) {
+    } else if (info && !info->aead() && info->rtp_tag_size == 4) {
         reason = "32-bit-auth-tag";
         for (const auto& key : offered) {
-            const sdp::SuiteInfo other = sdp::suite_info(key.suite);
-            if (other.known && other.auth_tag_bits == 80 && cipher_of(key.suite) == cipher_of(chosen.suite) &&
-                real_protection(key)) {
+            const auto other = srtp::crypto_suite_info(key.suite);
+            if (other && other->rtp_tag_size == 10 && same_cipher(*other, *info) && real_protection(key)) {
                 better.push_back(key.suite);
             }
         }
@@ -46,45 +46,44 @@ std::string weakness(const session::SdesKey& chosen, const std::vector<session::
     return better.empty() ? std::string{} : reason;
 }
 
+/// One finding per key the answer chose on the line that is weaker than one the offer held.
+void check_line(const session::Call& call, const ExchangedLine& line, FindingSink& sink) {
+    const session::SdpSnapshot& offer = line.offer;
+    const session::SdpSnapshot& answer = line.answer;
+    const std::size_t m = line.m_line;
+    if (!accepted(answer.media[m])) {
+        return;
+    }
+    for (const session::SdesKey& chosen : answer.media[m].cryptos) {
+        std::vector<std::string> better;
+        const std::string reason = weakness(chosen, offer.media[m].cryptos, better);
+        if (reason.empty()) {
+            continue;
+        }
+        Finding& f = sink.add(fmt::format("the answer (frame {}) chose {} ({}) for {} although the offer (frame {}) "
+                                          "allowed {}",
+                                          answer.frame, chosen.suite, reason, answer.media[m].media, offer.frame,
+                                          fmt::join(better, ", ")));
+        f.call = call.id;
+        f.confidence = Confidence::verified;
+        f.frames = {offer.frame, answer.frame};
+        f.evidence = {{"reason", reason},
+                      {"chosen_suite", chosen.suite},
+                      {"chosen_tag", chosen.tag},
+                      {"unencrypted_srtp", chosen.unencrypted_srtp},
+                      {"unauthenticated_srtp", chosen.unauthenticated_srtp},
+                      {"stronger_offered", better},
+                      {"offered_suites", suites_of(offer.media[m])},
+                      {"media", answer.media[m].media},
+                      {"m_line", m + 1},
+                      {"offer", snapshot_json(offer)},
+                      {"answer", snapshot_json(answer)}};
+    }
+}
+
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
-        for (const session::OfferAnswer& exchange : call.exchanges) {
-            if (!exchange.answer || exchange.rejected) {
-                continue;
-            }
-            const session::SdpSnapshot& offer = call.sdps[exchange.offer];
-            const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
-            for (std::size_t m = 0; m < std::min(offer.media.size(), answer.media.size()); ++m) {
-                if (!accepted(answer.media[m])) {
-                    continue;
-                }
-                for (const session::SdesKey& chosen : answer.media[m].cryptos) {
-                    std::vector<std::string> better;
-                    const std::string reason = weakness(chosen, offer.media[m].cryptos, better);
-                    if (reason.empty()) {
-                        continue;
-                    }
-                    Finding& f = sink.add(fmt::format("the answer (frame {}) chose {} ({}) for {} although the offer "
-                                                      "(frame {}) allowed {}",
-                                                      answer.frame, chosen.suite, reason, answer.media[m].media,
-                                                      offer.frame, fmt::join(better, ", ")));
-                    f.call = call.id;
-                    f.confidence = Confidence::verified;
-                    f.frames = {offer.frame, answer.frame};
-                    f.evidence = {{"reason", reason},
-                                  {"chosen_suite", chosen.suite},
-                                  {"chosen_tag", chosen.tag},
-                                  {"unencrypted_srtp", chosen.unencrypted_srtp},
-                                  {"unauthenticated_srtp", chosen.unauthenticated_srtp},
-                                  {"stronger_offered", better},
-                                  {"offered_suites", suites_of(offer.media[m])},
-                                  {"media", answer.media[m].media},
-                                  {"m_line", m + 1},
-                                  {"offer", snapshot_json(offer)},
-                                  {"answer", snapshot_json(answer)}};
-                }
-            }
-        }
+        for_each_exchanged_line(call, [&](const ExchangedLine& line) { check_line(call, line, sink); });
     }
 }
 

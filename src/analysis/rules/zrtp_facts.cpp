@@ -10,15 +10,7 @@
 namespace zaudit::analysis::rules {
 
 const session::Call* find_call(const session::Model& model, std::optional<std::uint32_t> id) {
-    if (!id) {
-        return nullptr;
-    }
-    for (const session::Call& call : model.calls) {
-        if (call.id == *id) {
-            return &call;
-        }
-    }
-    return nullptr;
+    return id ? model.call(*id) : nullptr;
 }
 
 const session::Call* call_of(const session::Model& model, const session::ZrtpHandshake& handshake) {

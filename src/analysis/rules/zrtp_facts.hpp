@@ -60,8 +60,4 @@ const session::ZrtpMessageRecord* last_message_of(const session::ZrtpHandshake& 
 /// True when another handshake on the same flow completed (a failed attempt was retried).
 bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHandshake& handshake);
 
-/// call.security-downgraded, ZRTP side: a GoClear in a call, or a handshake that did not
-/// complete followed by media with weaker protection (zrtp_downgrade.cpp).
-void check_zrtp_downgrades(const session::Model& model, FindingSink& sink);
-
 }  // namespace zaudit::analysis::rules

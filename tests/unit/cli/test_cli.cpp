@@ -241,3 +241,13 @@ TEST_CASE("a malformed ledger is a usage error") {
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK_THAT(r.err, Catch::Contains("not a ledger line"));
 }
+
+TEST_CASE("calls lists each call and its media as the text report's calls section does") {
+    const std::string sample = test::source_path("samples/sdes-call-udp.pcap");
+    const auto listing = run({"calls", sample});
+    CHECK(listing.exit_code == cli::k_exit_clean);
+    CHECK_THAT(listing.out, Catch::StartsWith("Calls (1)\n  #1 "));
+    CHECK_THAT(listing.out, Catch::Contains("     media "));
+    const auto report = run({"--fail-on", "none", sample});
+    CHECK_THAT(report.out, Catch::Contains("\n" + listing.out + "\nFlows ("));
+}

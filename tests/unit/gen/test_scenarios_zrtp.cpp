@@ -22,9 +22,9 @@
 
 #include <map>
 
-#include "../../../src/gen/scenarios.hpp"
 #include "zaudit/capture/frame.hpp"
 #include "zaudit/crypto/hash.hpp"
+#include "zaudit/gen/scenario.hpp"
 #include "zaudit/net/decoder.hpp"
 #include "zaudit/sdp/session.hpp"
 #include "zaudit/sip/message.hpp"
@@ -272,7 +272,7 @@ struct Built {
 
 Built load(std::string_view name) {
     Built b{decode(build(name)), {}, {}};
-    auto hs = gen::scenario_builders::zrtp_scenario_handshake(name, k_seed);
+    auto hs = gen::zrtp_scenario_handshake(name, k_seed);
     REQUIRE(hs.has_value());
     b.secrets = std::move(*hs);
     b.checks = verify(b.decoded, k_caller_audio, k_callee_audio);

@@ -1,9 +1,14 @@
 // The session tracker over small generated captures.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <optional>
+
 #include "zaudit/capture/frame.hpp"
 #include "zaudit/gen/capture_writer.hpp"
+#include "zaudit/gen/scenario.hpp"
 #include "zaudit/session/tracker.hpp"
+#include "zaudit/session/zid_ledger.hpp"
 
 using namespace zaudit;
 
@@ -20,14 +25,25 @@ std::string sip_request(const std::string& method, int cseq) {
                     "Content-Length: 0\r\n\r\n";
 }
 
-session::Model track(const gen::CaptureBuilder& capture) {
+session::Model track(const gen::CaptureBuilder& capture,
+                     std::optional<std::vector<session::LedgerEntry>> ledger = std::nullopt) {
     session::Tracker tracker;
+    if (ledger) {
+        tracker.use_ledger(std::move(*ledger));
+    }
     std::uint64_t number = 0;
     for (const auto& g : capture.frames()) {
         tracker.on_frame(capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
                                         g.link_type, 0});
     }
     return std::move(tracker).finish({}, false);
+}
+
+gen::CaptureBuilder scenario(std::string_view name) {
+    const auto all = gen::scenarios();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const gen::Scenario& s) { return s.name == name; });
+    REQUIRE(it != all.end());
+    return it->build(1);
 }
 
 }  // namespace
@@ -73,4 +89,74 @@ TEST_CASE("a message cut by a hole does not swallow the next one") {
     REQUIRE(messages.size() == 2);  // the cut OPTIONS is dropped, the BYE is read whole
     CHECK(messages[1].summary == "BYE");
     CHECK(model.flows.at(0).tcp_gap_bytes == options.size() - 40);
+}
+
+TEST_CASE("model accessors: ids count from 1, anything else is nullptr") {
+    const session::Model model = track(scenario("zrtp-clean-call"));
+    REQUIRE(model.calls.size() == 1);
+    REQUIRE(model.media.size() >= 2);
+    REQUIRE(model.handshakes.size() == 1);
+    CHECK(model.call(0) == nullptr);
+    CHECK(model.call(1) == &model.calls[0]);
+    CHECK(model.call(2) == nullptr);
+    for (const session::MediaStream& stream : model.media) {
+        CHECK(model.stream(stream.id) == &stream);
+    }
+    CHECK(model.stream(0) == nullptr);
+    CHECK(model.stream(static_cast<std::uint32_t>(model.media.size() + 1)) == nullptr);
+    CHECK(model.handshake(1) == &model.handshakes[0]);
+    CHECK(model.handshake(2) == nullptr);
+    for (const std::uint32_t id : model.calls[0].media) {  // what the call holds are stream ids
+        REQUIRE(model.stream(id) != nullptr);
+        CHECK(model.stream(id)->call == std::optional<std::uint32_t>{1});
+    }
+}
+
+TEST_CASE("the ledger given to the tracker is in the model finish() returns") {
+    const session::LedgerEntry known{"a1a2a3a4a5a6a7a8a9aaabac", "sip:carol@example.com", "x", "2024-01-01T00:00:00Z"};
+    const session::Model with = track(scenario("zrtp-clean-call"), std::vector{known});
+    CHECK(with.ledger_used);
+    REQUIRE(with.ledger.size() == 1);
+    CHECK(with.ledger[0].identity == "sip:carol@example.com");
+    const session::Model without = track(scenario("zrtp-clean-call"));
+    CHECK_FALSE(without.ledger_used);
+    CHECK(without.ledger.empty());
+}
+
+TEST_CASE("updated_ledger keeps what was loaded and adds each new (ZID, identity) once") {
+    const session::Model first = track(scenario("zrtp-clean-call"));
+    const auto seen = session::observed_zids(first);
+    REQUIRE(seen.size() == 2);  // caller and callee
+    // Loaded: the caller as seen earlier by another client, and someone this capture does not show.
+    session::LedgerEntry earlier = seen[0];
+    earlier.client_id = "older client";
+    earlier.first_seen = "2020-01-01T00:00:00Z";
+    const session::LedgerEntry other{"0102030405060708090a0b0c", "ip:192.0.2.99", "", "2021-01-01T00:00:00Z"};
+    const session::Model model = track(scenario("zrtp-clean-call"), std::vector{earlier, other});
+    const auto updated = session::updated_ledger(model);
+    REQUIRE(updated.size() == 3);
+    CHECK(updated[0].first_seen == "2020-01-01T00:00:00Z");  // the loaded entry wins over the new sighting
+    CHECK(updated[0].client_id == "older client");
+    CHECK(updated[1].zid == other.zid);
+    CHECK(updated[2].zid == seen[1].zid);
+    CHECK(updated[2].identity == seen[1].identity);
+    CHECK(session::updated_ledger(first).size() == 2);  // no ledger loaded: what the capture showed
+}
+
+TEST_CASE("codecs of an m= line: its a=rtpmap, else the RFC 3551 static type, else the number") {
+    const std::string sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.30\r\ns=-\r\nc=IN IP4 192.0.2.30\r\nt=0 0\r\n"
+                            "m=audio 4000 RTP/AVP 0 10 34 96 77\r\na=rtpmap:96 opus/48000/2\r\n";
+    const std::string invite = "INVITE sip:bob@192.0.2.40 SIP/2.0\r\n"
+                               "Via: SIP/2.0/UDP 192.0.2.30:45000;branch=z9hG4bK1\r\n"
+                               "From: <sip:alice@192.0.2.30>;tag=a1\r\nTo: <sip:bob@192.0.2.40>\r\n"
+                               "Call-ID: codecs\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
+                               "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{1}, k_client, k_server, util::as_bytes(invite));
+    const session::Model model = track(capture);
+    REQUIRE(model.calls.size() == 1);
+    REQUIRE(model.calls[0].sdps.size() == 1);
+    REQUIRE(model.calls[0].sdps[0].media.size() == 1);
+    CHECK(model.calls[0].sdps[0].media[0].codecs ==
+          std::vector<std::string>{"PCMU/8000", "L16/44100", "H263/90000", "opus/48000", "PT 77"});
 }

@@ -1,0 +1,80 @@
+// The model's own methods: lookups by id and what a model value says about itself.
+#include "zaudit/session/model.hpp"
+
+#include <algorithm>
+
+namespace zaudit::session {
+namespace {
+
+/// The element with 1-based `id` of a vector numbered by position, or nullptr (const or not,
+/// as the vector is).
+template <typename Items>
+auto* by_id(Items& items, std::uint32_t id) {
+    return id >= 1 && id <= items.size() ? &items[id - 1] : nullptr;
+}
+
+}  // namespace
+
+const Call* Model::call(std::uint32_t id) const {
+    return by_id(calls, id);
+}
+
+Call* Model::call(std::uint32_t id) {
+    return by_id(calls, id);
+}
+
+const MediaStream* Model::stream(std::uint32_t id) const {
+    return by_id(media, id);
+}
+
+const ZrtpHandshake* Model::handshake(std::uint32_t id) const {
+    return by_id(handshakes, id);
+}
+
+std::vector<demux::PayloadKind> FlowRecord::kinds() const {
+    std::vector<demux::PayloadKind> kinds;
+    for (std::size_t i = 0; i < packets_by_kind.size(); ++i) {
+        if (packets_by_kind[i] > 0) {
+            kinds.push_back(static_cast<demux::PayloadKind>(i));
+        }
+    }
+    std::stable_sort(kinds.begin(), kinds.end(), [&](auto x, auto y) {
+        return packets_by_kind[static_cast<std::size_t>(x)] > packets_by_kind[static_cast<std::size_t>(y)];
+    });
+    return kinds;
+}
+
+const char* to_string(Protection protection) {
+    switch (protection) {
+        case Protection::none: return "none";
+        case Protection::sdes_srtp: return "sdes-srtp";
+        case Protection::dtls_srtp: return "dtls-srtp";
+        case Protection::zrtp: return "zrtp";
+        case Protection::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
+Protection SdpMedia::advertised() const {
+    if (!zrtp_hashes.empty()) {
+        return Protection::zrtp;
+    }
+    if (profile_dtls || !fingerprints.empty()) {
+        return Protection::dtls_srtp;
+    }
+    if (!cryptos.empty()) {
+        return Protection::sdes_srtp;
+    }
+    return profile_secure ? Protection::unknown : Protection::none;
+}
+
+const ZrtpMessageRecord* ZrtpHandshake::find(zrtp::MessageType type, const util::Endpoint* sender) const {
+    for (const auto& record : messages) {
+        if (record.message.type == type && (sender == nullptr || record.src == *sender)) {
+            return &record;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace zaudit::session
