@@ -1,7 +1,9 @@
 // `zaudit zrtp`: every ZRTP handshake in detail, and `zaudit calls`: one line per call.
 #include <fmt/format.h>
 
+#include "sections.hpp"
 #include "zaudit/report/report.hpp"
+#include "zaudit/util/escape.hpp"
 
 namespace zaudit::report {
 namespace {
@@ -17,7 +19,7 @@ std::string hex(std::span<const std::uint8_t> bytes) {
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) {
-        out += fmt::format("{}{}", out.empty() ? "" : " ", name);
+        out += fmt::format("{}{}", out.empty() ? "" : " ", util::printable(name));
     }
     return out.empty() ? "-" : out;
 }
@@ -38,18 +40,16 @@ void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endp
         return;
     }
     const auto& hello = *record->message.hello();
-    out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame, hello.version,
-                       trimmed_client(hello.client_id), hex(hello.zid), hello.signature_capable ? " S" : "",
+    out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame,
+                       util::printable(hello.version), util::printable(trimmed_client(hello.client_id)), hex(hello.zid), hello.signature_capable ? " S" : "",
                        hello.mitm ? " M" : "", hello.passive ? " P" : "");
     out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
                        joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
                        joined(hello.sas_types));
 }
 
-}  // namespace
-
-void render_zrtp(const AuditResult& result, std::ostream& out) {
-    const auto& handshakes = result.model.handshakes;
+void render_zrtp(const session::Model& model, std::ostream& out) {
+    const auto& handshakes = model.handshakes;
     out << fmt::format("{} ZRTP handshake{}\n", handshakes.size(), handshakes.size() == 1 ? "" : "s");
     for (const auto& h : handshakes) {
         out << fmt::format("\nHandshake {}  {} <-> {}  frames {}..{}  {}{}\n", h.id, h.a, h.b, h.first_frame,
@@ -60,7 +60,8 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
         if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
             const auto& c = *commit->message.commit();
             out << fmt::format("  chosen (Commit frame {}): hash {} cipher {} auth {} key agreement {} SAS {}\n",
-                               commit->frame, c.hash, c.cipher, c.auth_tag, c.key_agreement, c.sas);
+                               commit->frame, util::printable(c.hash), util::printable(c.cipher),
+                               util::printable(c.auth_tag), util::printable(c.key_agreement), util::printable(c.sas));
         }
         out << "  messages:";
         for (const auto& m : h.messages) {
@@ -79,7 +80,7 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
                                c.check.reason);
         }
         for (const auto& e : h.events) {
-            out << fmt::format("  event frame {}: {} {}\n", e.frame, e.what, e.detail);
+            out << fmt::format("  event frame {}: {} {}\n", e.frame, e.what, util::printable(e.detail));
         }
         for (const auto& c : h.conflicts) {
             out << fmt::format("  conflict: two different {} from {} (frames {} and {}, first difference at byte {})\n",
@@ -89,12 +90,13 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
     }
 }
 
-void render_calls(const AuditResult& result, std::ostream& out) {
-    const auto& model = result.model;
+void render_calls(const session::Model& model, std::ostream& out) {
     for (const auto& call : model.calls) {
-        out << fmt::format("call {}  {} -> {}  {}{}  start {}  {:.1f} s  Call-ID {}\n", call.id, call.from, call.to,
+        out << fmt::format("call {}  {} -> {}  {}{}  start {}  {:.1f} s  Call-ID {}\n", call.id,
+                           util::printable(call.from), util::printable(call.to),
                            call.transport, call.tls ? "+tls" : "", util::to_rfc3339(call.start),
-                           static_cast<double>(call.end.micros - call.start.micros) / 1e6, call.call_id);
+                           static_cast<double>(call.end.micros - call.start.micros) / 1e6,
+                           util::printable(call.call_id));
         for (const auto id : call.media) {
             const auto& m = model.media.at(id - 1);
             out << fmt::format("  media {} -> {}  ssrc 0x{:08x}  {} packets  {}\n", m.src, m.dst, m.ssrc, m.packets,
@@ -104,6 +106,16 @@ void render_calls(const AuditResult& result, std::ostream& out) {
     if (model.calls.empty()) {
         out << "no calls\n";
     }
+}
+
+}  // namespace
+
+void render_zrtp(const AuditResult& result, std::ostream& out) {
+    each_audit(result, out, [&](const InputAudit& audit) { render_zrtp(audit.model, out); });
+}
+
+void render_calls(const AuditResult& result, std::ostream& out) {
+    each_audit(result, out, [&](const InputAudit& audit) { render_calls(audit.model, out); });
 }
 
 }  // namespace zaudit::report

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/session/model.hpp"
+#include "zaudit/util/escape.hpp"
 #include "zaudit/util/hex.hpp"
 
 namespace zaudit::session {
@@ -59,8 +60,13 @@ util::Expected<std::vector<LedgerEntry>> load_ledger(const std::string& path) {
         std::getline(fields, entry.identity, '\t');
         std::getline(fields, entry.client_id, '\t');
         std::getline(fields, entry.first_seen, '\t');
-        if (entry.zid.size() != 24 || !util::from_hex(entry.zid) || entry.identity.empty()) {
-            return util::Error{fmt::format("{}:{}: not a ledger line (ZID<TAB>IDENTITY<TAB>CLIENT<TAB>TIME)", path, number)};
+        std::string status;
+        std::getline(fields, status, '\t');
+        entry.pending = status == "pending";
+        if (entry.zid.size() != 24 || !util::from_hex(entry.zid) || entry.identity.empty() ||
+            !(status.empty() || status == "known" || status == "pending")) {
+            return util::Error{fmt::format(
+                "{}:{}: not a ledger line (ZID<TAB>IDENTITY<TAB>CLIENT<TAB>TIME[<TAB>known|pending])", path, number)};
         }
         entries.push_back(std::move(entry));
     }
@@ -74,9 +80,10 @@ util::Status save_ledger(const std::string& path, std::vector<LedgerEntry> entri
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary, std::ios::trunc);
-        out << "# zaudit ZID ledger: ZID, identity, ZRTP client, first seen (capture time)\n";
+        out << "# zaudit ZID ledger: ZID, identity, ZRTP client, first seen (capture time), known|pending\n";
         for (const auto& e : entries) {
-            out << e.zid << '\t' << e.identity << '\t' << e.client_id << '\t' << e.first_seen << '\n';
+            out << e.zid << '\t' << e.identity << '\t' << e.client_id << '\t' << e.first_seen << '\t'
+                << (e.pending ? "pending" : "known") << '\n';
         }
         if (!out) {
             return util::Error{fmt::format("{}: cannot write", temporary)};
@@ -96,8 +103,8 @@ std::vector<LedgerEntry> observed_zids(const Model& model) {
             if (hello == nullptr) {
                 continue;
             }
-            LedgerEntry entry{util::to_hex(hello->zid), identity_of(model, handshake, record.src),
-                              trimmed(hello->client_id), util::to_rfc3339(record.time)};
+            LedgerEntry entry{util::to_hex(hello->zid), util::printable(identity_of(model, handshake, record.src)),
+                              util::printable(trimmed(hello->client_id)), util::to_rfc3339(record.time)};
             const bool repeated = std::any_of(seen.begin(), seen.end(), [&](const LedgerEntry& e) {
                 return e.zid == entry.zid && e.identity == entry.identity;
             });
@@ -107,6 +114,61 @@ std::vector<LedgerEntry> observed_zids(const Model& model) {
         }
     }
     return seen;
+}
+
+namespace {
+
+bool conflicts(const LedgerEntry& a, const LedgerEntry& b) {
+    return (a.identity == b.identity) != (a.zid == b.zid);
+}
+
+bool same_pair(const LedgerEntry& a, const LedgerEntry& b) {
+    return a.identity == b.identity && a.zid == b.zid;
+}
+
+}  // namespace
+
+std::vector<LedgerEntry> learn(std::vector<LedgerEntry> ledger, const std::vector<LedgerEntry>& observed) {
+    for (LedgerEntry entry : observed) {
+        const bool recorded = std::any_of(ledger.begin(), ledger.end(),
+                                          [&](const LedgerEntry& e) { return same_pair(e, entry); });
+        if (recorded) {
+            continue;  // known, or already pending
+        }
+        entry.pending = std::any_of(ledger.begin(), ledger.end(),
+                                    [&](const LedgerEntry& e) { return !e.pending && conflicts(e, entry); });
+        ledger.push_back(std::move(entry));
+    }
+    return ledger;
+}
+
+util::Expected<std::vector<LedgerEntry>> accept(std::vector<LedgerEntry> ledger, const std::string& key) {
+    std::vector<LedgerEntry> accepted;
+    for (const auto& e : ledger) {
+        if (e.pending && (e.zid == key || e.identity == key)) {
+            accepted.push_back(e);
+        }
+    }
+    if (accepted.empty()) {
+        return util::Error{fmt::format("nothing pending in the ledger for '{}'", key)};
+    }
+    std::erase_if(ledger, [&](const LedgerEntry& e) {
+        return std::any_of(accepted.begin(), accepted.end(), [&](const LedgerEntry& a) {
+            return same_pair(e, a) || (!e.pending && conflicts(e, a));
+        });
+    });
+    for (auto& a : accepted) {
+        a.pending = false;
+        ledger.push_back(std::move(a));
+    }
+    return ledger;
+}
+
+util::Expected<std::vector<LedgerEntry>> forget(std::vector<LedgerEntry> ledger, const std::string& key) {
+    if (std::erase_if(ledger, [&](const LedgerEntry& e) { return e.zid == key || e.identity == key; }) == 0) {
+        return util::Error{fmt::format("no ledger entry for '{}'", key)};
+    }
+    return ledger;
 }
 
 }  // namespace zaudit::session
