@@ -1,8 +1,10 @@
 #include "zaudit/capture/reader.hpp"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -76,14 +78,36 @@ util::Expected<std::pair<FilePtr, std::string>> spool_stdin() {
     return std::pair{std::move(spool), util::to_hex(hasher.finish())};
 }
 
+/// A compiled BPF program, freed with pcap_freecode.
+class BpfProgram {
+public:
+    BpfProgram() = default;
+    ~BpfProgram() { pcap_freecode(&m_program); }
+    BpfProgram(const BpfProgram&) = delete;
+    BpfProgram& operator=(const BpfProgram&) = delete;
+    BpfProgram(BpfProgram&&) = delete;
+    BpfProgram& operator=(BpfProgram&&) = delete;
+    bpf_program* get() { return &m_program; }
+
+private:
+    bpf_program m_program{};
+};
+
 }  // namespace
 
 struct Reader::Handle {
     PcapPtr pcap;
+    std::unique_ptr<BpfProgram> offline_filter;  ///< files only: tested per record after numbering
     std::uint64_t file_size = 0;
     bool live = false;
     std::chrono::steady_clock::time_point deadline{};
     std::uint64_t max_packets = 0;
+    // The record read ahead for merging; its bytes stay valid until the next pcap_next_ex.
+    pcap_pkthdr* header = nullptr;
+    const u_char* data = nullptr;
+    bool pending = false;
+    bool done = false;
+    std::uint64_t records = 0;  ///< records read, filtered or not: the input's own frame numbers
 };
 
 const char* link_type_name(int dlt) {
@@ -107,19 +131,23 @@ bool is_supported_link_type(int dlt) {
 
 namespace {
 
-util::Status apply_filter(pcap_t* pcap, const std::string& name, const std::string& filter) {
+/// Compiles the filter for this input's link type. A live capture filters in the kernel; a file
+/// keeps the program and tests each record after numbering it, because a filter set on the
+/// handle would hide the skipped records and renumber every frame after them.
+util::Expected<std::unique_ptr<BpfProgram>> compile_filter(pcap_t* pcap, bool live, const std::string& name,
+                                                           const std::string& filter) {
     if (filter.empty()) {
-        return {};
+        return std::unique_ptr<BpfProgram>{};
     }
-    bpf_program program{};
-    if (pcap_compile(pcap, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
-        pcap_setfilter(pcap, &program) != 0) {
-        std::string message = fmt::format("{}: bad filter '{}': {}", name, filter, pcap_geterr(pcap));
-        pcap_freecode(&program);
-        return util::Error{std::move(message)};
+    auto program = std::make_unique<BpfProgram>();
+    if (pcap_compile(pcap, program->get(), filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        (live && pcap_setfilter(pcap, program->get()) != 0)) {
+        return util::Error{fmt::format("{}: bad filter '{}': {}", name, filter, pcap_geterr(pcap))};
     }
-    pcap_freecode(&program);
-    return {};
+    if (live) {
+        return std::unique_ptr<BpfProgram>{};  // the kernel has it now
+    }
+    return program;
 }
 
 util::Expected<PcapPtr> open_live(const Source& source) {
@@ -135,13 +163,19 @@ util::Expected<PcapPtr> open_live(const Source& source) {
     if (pcap_activate(pcap.get()) < 0) {
         return util::Error{fmt::format("{}: {}", source.interface, pcap_geterr(pcap.get()))};
     }
+    // Non-blocking, with our own poll(): on Linux (TPACKET_V3) a blocking read on a quiet
+    // interface never returns, read timeout or not, so --duration could never end.
+    if (pcap_setnonblock(pcap.get(), 1, error.data()) != 0) {
+        return util::Error{fmt::format("{}: {}", source.interface, error.data())};
+    }
     return pcap;
 }
 
 }  // namespace
 
-util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
+util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOptions options) {
     Reader reader;
+    reader.m_stop = options.stop;
     for (const Source& source : sources) {
         auto handle = std::make_unique<Handle>();
         InputInfo info;
@@ -179,7 +213,9 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
                 if (!file) {
                     return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
                 }
-                pending_hash = std::async(std::launch::async, crypto::sha256_file, source.path);
+                if (options.hash) {
+                    pending_hash = std::async(std::launch::async, crypto::sha256_file, source.path);
+                }
                 handle->file_size = static_cast<std::uint64_t>(status.st_size);
             }
             info.path = source.path;
@@ -199,9 +235,11 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources) {
                                            name != nullptr ? name : "unknown")};
         }
         info.link_type = link_type_name(dlt);
-        if (auto filtered = apply_filter(handle->pcap.get(), info.path, source.bpf_filter); !filtered) {
-            return filtered.error();
+        auto filter = compile_filter(handle->pcap.get(), handle->live, info.path, source.bpf_filter);
+        if (!filter) {
+            return filter.error();
         }
+        handle->offline_filter = std::move(*filter);
         reader.m_handles.push_back(std::move(handle));
         reader.m_inputs.push_back(std::move(info));
         reader.m_pending_hashes.push_back(std::move(pending_hash));
@@ -237,62 +275,149 @@ bool Reader::partial() const {
 }
 
 std::pair<std::uint64_t, std::uint64_t> Reader::progress() const {
-    if (m_current >= m_handles.size() || m_handles[m_current]->live) {
-        return {0, 0};
+    std::uint64_t done = 0;
+    std::uint64_t total = 0;
+    for (const auto& handle : m_handles) {
+        if (handle->live) {
+            return {0, 0};
+        }
+        total += handle->file_size;
+        if (handle->done || !handle->pcap) {
+            done += handle->file_size;
+            continue;
+        }
+        std::FILE* file = pcap_file(handle->pcap.get());
+        const long position = file != nullptr ? std::ftell(file) : -1;
+        done += position > 0 ? static_cast<std::uint64_t>(position) : 0;
     }
-    std::FILE* file = pcap_file(m_handles[m_current]->pcap.get());
-    const long position = file != nullptr ? std::ftell(file) : -1;
-    return {position > 0 ? static_cast<std::uint64_t>(position) : 0, m_handles[m_current]->file_size};
+    return {done, total};
 }
 
-bool Reader::advance_input() {
-    m_handles[m_current]->pcap.reset();  // release the file as soon as it is read
-    ++m_current;
-    return m_current < m_handles.size();
+void Reader::close_input(std::size_t index) {
+    Handle& handle = *m_handles[index];
+    handle.done = true;
+    handle.pending = false;
+    handle.pcap.reset();  // release the file as soon as it is read
 }
 
-std::optional<Frame> Reader::next() {
-    while (m_current < m_handles.size()) {
-        Handle& handle = *m_handles[m_current];
-        InputInfo& info = m_inputs[m_current];
+/// Makes sure input `index` has its next record read ahead; false when it has no more.
+bool Reader::fill(std::size_t index) {
+    Handle& handle = *m_handles[index];
+    InputInfo& info = m_inputs[index];
+    while (!handle.done && !handle.pending) {
+        if (m_stop != nullptr && *m_stop != 0) {
+            info.truncated = true;
+            info.warnings.push_back(fmt::format("interrupted after {} packets", handle.records));
+            close_input(index);
+            break;
+        }
         if (handle.live && ((handle.max_packets > 0 && info.packets >= handle.max_packets) ||
                             (handle.deadline != std::chrono::steady_clock::time_point{} &&
                              std::chrono::steady_clock::now() >= handle.deadline))) {
-            advance_input();
-            continue;
+            close_input(index);
+            break;
         }
-        pcap_pkthdr* header = nullptr;
-        const u_char* data = nullptr;
-        const int status = pcap_next_ex(handle.pcap.get(), &header, &data);
+        const int status = pcap_next_ex(handle.pcap.get(), &handle.header, &handle.data);
         if (status == 1) {
-            Frame frame;
-            frame.number = m_next_number++;
-            frame.time = util::Timestamp{std::int64_t{header->ts.tv_sec} * 1'000'000 + header->ts.tv_usec};
-            frame.data = util::Bytes{data, header->caplen};
-            frame.original_length = header->len;
-            frame.link_type = pcap_datalink(handle.pcap.get());
-            frame.input_index = m_current;
-            if (info.packets == 0) {
-                info.first_frame = frame.number;
-                info.first_time = frame.time;
-            }
-            ++info.packets;
-            info.bytes += header->len;
-            info.last_time = frame.time;
-            return frame;
+            handle.pending = true;
+            ++handle.records;
+            break;
         }
-        if (status == 0) {  // live: read timeout with nothing captured
+        if (status == 0) {  // live, non-blocking: nothing yet; wait a little, then look at the clock
+            pollfd ready{pcap_get_selectable_fd(handle.pcap.get()), POLLIN, 0};
+            (void)::poll(&ready, 1, 100);
             continue;
         }
         if (status == PCAP_ERROR) {
             // A record cut short or with an impossible length: keep what was read, say so.
             info.truncated = true;
-            info.warnings.push_back(fmt::format("stopped after {} packets: {}", info.packets,
+            info.warnings.push_back(fmt::format("stopped after {} packets: {}", handle.records,
                                                 pcap_geterr(handle.pcap.get())));
         }
-        advance_input();
+        close_input(index);
     }
-    return std::nullopt;
+    return handle.pending;
+}
+
+std::optional<Frame> Reader::next() {
+    for (;;) {
+        // Only the input whose record was handed out last needs reading ahead again: every other
+        // input still holds its pending record, untouched since the previous call.
+        std::optional<std::size_t> earliest;
+        for (std::size_t i = 0; i < m_handles.size(); ++i) {
+            if (!fill(i)) {
+                continue;
+            }
+            const pcap_pkthdr& h = *m_handles[i]->header;
+            if (!earliest) {
+                earliest = i;
+                continue;
+            }
+            const pcap_pkthdr& best = *m_handles[*earliest]->header;
+            if (h.ts.tv_sec < best.ts.tv_sec || (h.ts.tv_sec == best.ts.tv_sec && h.ts.tv_usec < best.ts.tv_usec)) {
+                earliest = i;  // strictly earlier: on a tie the input named first stays first
+            }
+        }
+        if (!earliest) {
+            return std::nullopt;
+        }
+        Handle& handle = *m_handles[*earliest];
+        InputInfo& info = m_inputs[*earliest];
+        handle.pending = false;
+        const pcap_pkthdr& header = *handle.header;
+        const std::uint64_t number = m_next_number++;
+        if (info.first_frame == 0) {
+            info.first_frame = number;
+        }
+        ++info.packets;
+        if (handle.offline_filter &&
+            pcap_offline_filter(handle.offline_filter->get(), handle.header, handle.data) == 0) {
+            ++info.filtered_out;
+            continue;  // counted and numbered, not audited
+        }
+        Frame frame;
+        frame.number = number;
+        frame.input_frame = handle.records;
+        frame.time = util::Timestamp{std::int64_t{header.ts.tv_sec} * 1'000'000 + header.ts.tv_usec};
+        frame.data = util::Bytes{handle.data, header.caplen};
+        frame.original_length = header.len;
+        frame.link_type = pcap_datalink(handle.pcap.get());
+        frame.input_index = *earliest;
+        if (!info.first_time) {
+            info.first_time = frame.time;
+        }
+        info.bytes += header.len;
+        info.last_time = frame.time;
+        return frame;
+    }
+}
+
+util::Expected<std::vector<std::pair<std::uint64_t, FrameOrigin>>> locate_merged_frames(
+    const std::vector<Source>& sources, std::vector<std::uint64_t> merged_frames) {
+    std::sort(merged_frames.begin(), merged_frames.end());
+    merged_frames.erase(std::unique(merged_frames.begin(), merged_frames.end()), merged_frames.end());
+    std::vector<Source> unfiltered = sources;  // numbering does not depend on the filter
+    for (Source& source : unfiltered) {
+        source.bpf_filter.clear();
+    }
+    auto reader = Reader::open(unfiltered, ReaderOptions{.hash = false});
+    if (!reader) {
+        return reader.error();
+    }
+    std::vector<std::pair<std::uint64_t, FrameOrigin>> found;
+    found.reserve(merged_frames.size());
+    auto wanted = merged_frames.begin();
+    while (wanted != merged_frames.end()) {
+        const auto frame = reader->next();
+        if (!frame) {
+            break;
+        }
+        if (frame->number == *wanted) {
+            found.emplace_back(frame->number, FrameOrigin{frame->input_index, frame->input_frame});
+            ++wanted;
+        }
+    }
+    return found;
 }
 
 }  // namespace zaudit::capture

@@ -5,10 +5,13 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
+#include "audit.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
@@ -21,7 +24,7 @@ namespace {
 
 namespace po = boost::program_options;
 
-enum class Command { audit, calls, zrtp, rules };
+enum class Command { audit, calls, zrtp, rules, ledger };
 
 struct Options {
     Command command = Command::audit;
@@ -38,12 +41,16 @@ struct Options {
     std::string color = "auto";
     bool quiet = false;
     std::string ledger;
+    bool merge = false;
+    std::size_t jobs = 0;  ///< 0: one per core
 };
 
 constexpr std::string_view k_usage = R"(usage: zaudit [OPTIONS] CAPTURE...     audit captures (pcap, pcapng, '-' for stdin)
        zaudit calls CAPTURE...          one line per call: parties, media, protection
        zaudit zrtp CAPTURE...           every ZRTP handshake in detail
        zaudit rules                     the finding catalogue, with explanations (text|json|markdown)
+       zaudit ledger list|accept|forget [ZID|IDENTITY] --ledger FILE
+                                        the ZID ledger: list it, accept a changed ZID, forget one
 )";
 
 struct UsageError {
@@ -72,6 +79,11 @@ po::options_description option_descriptions() {
         ("ledger", po::value<std::string>()->value_name("FILE"),
          "ZID ledger kept across runs, like ssh's known_hosts: a known identity with a new ZID, or a known ZID "
          "under another identity, is reported as zrtp.zid-conflict; then the ZIDs seen are recorded")
+        ("merge", po::bool_switch(),
+         "audit the inputs as one capture merged by time, as mergecap does (two taps of one call, or rotated "
+         "files); without it each input is audited on its own")
+        ("jobs,j", po::value<std::size_t>()->value_name("N"),
+         "audit up to N inputs at once (default: one per core); the report is the same for any N")
         ("color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
          "auto|always|never: colour severities in the text report; auto colours them on a terminal only")
         ("quiet,q", po::bool_switch(), "no progress and no warnings on standard error")
@@ -85,7 +97,7 @@ namespace {
 Command parse_command(std::vector<std::string>& positional) {
     static const std::vector<std::pair<std::string_view, Command>> k_commands{
         {"audit", Command::audit}, {"calls", Command::calls}, {"zrtp", Command::zrtp},
-        {"rules", Command::rules}};
+        {"rules", Command::rules}, {"ledger", Command::ledger}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -132,6 +144,13 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     if (vm.count("filter") != 0) o.filter = vm["filter"].as<std::string>();
     if (vm.count("duration") != 0) o.duration = vm["duration"].as<double>();
     if (vm.count("count") != 0) o.count = vm["count"].as<std::uint64_t>();
+    o.merge = vm["merge"].as<bool>();
+    if (vm.count("jobs") != 0) {
+        o.jobs = vm["jobs"].as<std::size_t>();
+        if (o.jobs == 0) {
+            throw UsageError{"--jobs needs a number of at least 1"};
+        }
+    }
     o.reveal_keys = vm["reveal-keys"].as<bool>();
     o.quiet = vm["quiet"].as<bool>();
     o.color = vm["color"].as<std::string>();
@@ -141,8 +160,26 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     if ((vm.count("duration") != 0 || vm.count("count") != 0) && o.interface.empty()) {
         throw UsageError{"--duration and --count stop a live capture: they need --interface"};
     }
+    if (o.command == Command::ledger) {
+        const bool keyed = !o.captures.empty() && (o.captures.front() == "accept" || o.captures.front() == "forget");
+        const bool listing = o.captures.size() == 1 && o.captures.front() == "list";
+        if (!(listing || (keyed && o.captures.size() == 2))) {
+            throw UsageError{"usage: zaudit ledger list | accept ZID|IDENTITY | forget ZID|IDENTITY, with --ledger FILE"};
+        }
+        if (o.ledger.empty()) {
+            throw UsageError{"zaudit ledger needs --ledger FILE"};
+        }
+        return o;
+    }
     if (o.captures.empty() && o.interface.empty()) {
         throw UsageError{"no capture given"};
+    }
+    if (!o.interface.empty() && !o.captures.empty()) {
+        throw UsageError{"--interface reads a live interface: it cannot be combined with capture files"};
+    }
+    if (o.merge && std::find(o.captures.begin(), o.captures.end(), "-") != o.captures.end()) {
+        // Merged frames are mapped back to their inputs by reading the inputs a second time.
+        throw UsageError{"--merge reads its inputs twice, so standard input ('-') cannot be one of them"};
     }
     return o;
 }
@@ -165,85 +202,67 @@ std::vector<capture::Source> sources_of(const Options& o) {
     return sources;
 }
 
-/// Progress for long reads, on a terminal only (never in pipes or CI logs).
-class Progress {
-public:
-    Progress(bool enabled, std::ostream& err) : m_enabled{enabled}, m_err{err} {}
-    void update(const capture::Reader& reader, std::uint64_t frames) {
-        if (!m_enabled || (frames & 0x3ffff) != 0) {
-            return;
-        }
-        const auto [done, total] = reader.progress();
-        if (total > 0) {
-            m_err << fmt::format("\rzaudit: {} frames, {:.0f}%", frames, 100.0 * static_cast<double>(done) / static_cast<double>(total));
-            m_shown = true;
-        }
-    }
-    ~Progress() {
-        if (m_shown) {
-            m_err << "\r\x1b[K";
-        }
-    }
-    Progress(const Progress&) = delete;
-    Progress& operator=(const Progress&) = delete;
-
-private:
-    bool m_enabled;
-    std::ostream& m_err;
-    bool m_shown = false;
-};
-
-/// The model of the captures, judged against `ledger` when one was loaded.
-std::optional<session::Model> build_model(const Options& o, std::optional<std::vector<session::LedgerEntry>> ledger,
-                                          std::ostream& err) {
-    auto reader = capture::Reader::open(sources_of(o));
-    if (!reader) {
-        err << "zaudit: " << reader.error().message << '\n';
-        return std::nullopt;
-    }
-    session::Tracker tracker;
-    if (ledger) {
-        tracker.use_ledger(std::move(*ledger));
-    }
-    {
-        Progress progress{!o.quiet && ::isatty(STDERR_FILENO) == 1, err};
-        std::uint64_t frames = 0;
-        while (auto frame = reader->next()) {
-            tracker.on_frame(*frame);
-            progress.update(*reader, ++frames);
-        }
-    }
-    if (!o.quiet) {
-        for (const auto& input : reader->inputs()) {
-            for (const auto& warning : input.warnings) {
-                err << fmt::format("zaudit: warning: {}: {}\n", input.path, warning);
-            }
-        }
-        if (reader->partial()) {
-            err << "zaudit: warning: results are partial (an input stopped early)\n";
-        }
-    }
-    return std::move(tracker).finish(reader->inputs(), reader->partial());
-}
-
-int exit_code_for(const std::vector<analysis::Finding>& findings, std::optional<analysis::Severity> fail_on) {
+int exit_code_for(const report::AuditResult& result, std::optional<analysis::Severity> fail_on) {
     if (!fail_on) {
         return k_exit_clean;
     }
-    for (const auto& f : findings) {
-        if (f.severity >= *fail_on) {
-            return k_exit_findings;
+    for (const auto& audit : result.audits) {
+        for (const auto& f : audit.findings) {
+            if (f.severity >= *fail_on) {
+                return k_exit_findings;
+            }
         }
     }
     return k_exit_clean;
 }
 
-int run_options(const Options& o, const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+/// Learns what the captures showed, after judging them against what was known before.
+util::Status update_ledger(const std::string& path, std::vector<session::LedgerEntry> ledger,
+                           const report::AuditResult& result) {
+    for (const auto& audit : result.audits) {
+        ledger = session::learn(std::move(ledger), session::observed_zids(audit.model));
+    }
+    return session::save_ledger(path, std::move(ledger));
+}
+
+/// `zaudit ledger list|accept|forget`: the ledger is the user's to curate, like known_hosts.
+int run_ledger(const Options& o, std::ostream& out, std::ostream& err) {
+    auto ledger = session::load_ledger(o.ledger);
+    if (!ledger) {
+        err << "zaudit: " << ledger.error().message << '\n';
+        return k_exit_usage;
+    }
+    const std::string& action = o.captures.front();
+    if (action == "list") {
+        for (const auto& e : *ledger) {
+            out << fmt::format("{}  {:<7}  {}  {}  since {}\n", e.zid, e.pending ? "pending" : "known", e.identity,
+                               e.client_id.empty() ? "-" : e.client_id, e.first_seen);
+        }
+        return k_exit_clean;
+    }
+    auto changed = action == "accept" ? session::accept(std::move(*ledger), o.captures[1])
+                                      : session::forget(std::move(*ledger), o.captures[1]);
+    if (!changed) {
+        err << "zaudit: " << o.ledger << ": " << changed.error().message << '\n';
+        return k_exit_usage;
+    }
+    if (auto saved = session::save_ledger(o.ledger, std::move(*changed)); !saved) {
+        err << "zaudit: " << saved.error().message << '\n';
+        return k_exit_usage;
+    }
+    return k_exit_clean;
+}
+
+int run_options(const Options& o, const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                const volatile std::sig_atomic_t* stop) {
     if (o.command == Command::rules) {
         report::render_rules(o.rules_format, out);
         return k_exit_clean;
     }
-    std::optional<std::vector<session::LedgerEntry>> ledger;
+    if (o.command == Command::ledger) {
+        return run_ledger(o, out, err);
+    }
+    std::vector<session::LedgerEntry> ledger;
     if (!o.ledger.empty()) {
         auto loaded = session::load_ledger(o.ledger);
         if (!loaded) {
@@ -252,34 +271,44 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         }
         ledger = std::move(*loaded);
     }
-    auto model = build_model(o, std::move(ledger), err);
-    if (!model) {
-        return k_exit_usage;
-    }
-    analysis::Policy policy;
-    policy.reveal_keys = o.reveal_keys;
-    report::AuditResult result{{ZAUDIT_VERSION, {}}, std::move(*model), {}};
-    result.tool.command_line.emplace_back("zaudit");
-    result.tool.command_line.insert(result.tool.command_line.end(), args.begin(), args.end());
-    result.findings = analysis::run_rules(result.model, policy);
-    if (!o.ledger.empty()) {
-        // What this capture showed is learnt after judging it against what was known before.
-        if (auto saved = session::save_ledger(o.ledger, session::updated_ledger(result.model)); !saved) {
-            err << "zaudit: " << saved.error().message << '\n';
-            return k_exit_usage;
-        }
-    }
-
     std::ofstream file;
-    if (!o.output.empty()) {
-        file.open(o.output);
+    const bool to_stdout = o.output.empty() || o.output == "-";
+    if (!to_stdout) {
+        file.open(o.output);  // before the audit: a report that cannot be written fails fast
         if (!file) {
             err << fmt::format("zaudit: {}: cannot write\n", o.output);
             return k_exit_usage;
         }
     }
-    std::ostream& sink = o.output.empty() ? out : file;
-    const bool to_terminal = o.output.empty() && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+
+    AuditPlan plan;
+    plan.sources = sources_of(o);
+    plan.merge = o.merge;
+    plan.jobs = o.jobs != 0 ? o.jobs : std::max(1U, std::thread::hardware_concurrency());
+    plan.progress = !o.quiet && ::isatty(STDERR_FILENO) == 1;
+    plan.quiet = o.quiet;
+    plan.policy.reveal_keys = o.reveal_keys;
+    plan.ledger = o.ledger.empty() ? nullptr : &ledger;
+    plan.stop = stop;
+    report::ToolInfo tool{ZAUDIT_VERSION, {"zaudit"}};
+    tool.command_line.insert(tool.command_line.end(), args.begin(), args.end());
+    AuditRun run = run_audit(plan, std::move(tool), err);
+    const report::AuditResult& result = run.result;
+    if (!o.ledger.empty()) {
+        if (auto saved = update_ledger(o.ledger, std::move(ledger), result); !saved) {
+            err << "zaudit: " << saved.error().message << '\n';
+            return k_exit_usage;
+        }
+    }
+    const bool nothing_read = std::all_of(result.audits.begin(), result.audits.end(), [](const report::InputAudit& a) {
+        return std::all_of(a.model.inputs.begin(), a.model.inputs.end(),
+                           [](const capture::InputInfo& input) { return input.error.has_value(); });
+    });
+    if (nothing_read) {
+        return k_exit_usage;  // each input's reason is on stderr already; a report would be empty
+    }
+    std::ostream& sink = to_stdout ? out : file;
+    const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
     const report::RenderOptions render_options{o.color == "always" || (o.color == "auto" && to_terminal)};
     if (o.command == Command::zrtp && o.format == report::Format::text) {
         report::render_zrtp(result, sink);
@@ -288,15 +317,19 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     } else {
         report::render(o.format, result, sink, render_options);
     }
+    if (run.input_failed) {
+        return k_exit_usage;  // the report covers the inputs that could be read
+    }
     if (o.command == Command::zrtp || o.command == Command::calls) {
         return k_exit_clean;  // listings, not audits
     }
-    return exit_code_for(result.findings, o.fail_on);
+    return exit_code_for(result, o.fail_on);
 }
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        const volatile std::sig_atomic_t* stop) {
     const po::options_description options = option_descriptions();
     po::options_description hidden;
     hidden.add_options()("positional", po::value<std::vector<std::string>>(), "");
@@ -322,7 +355,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (vm.count("positional") != 0) {
             words = vm["positional"].as<std::vector<std::string>>();
         }
-        return run_options(to_options(vm, std::move(words)), args, out, err);
+        return run_options(to_options(vm, std::move(words)), args, out, err, stop);
     } catch (const po::error& e) {
         err << "zaudit: " << e.what() << " (try --help)\n";
     } catch (const UsageError& e) {

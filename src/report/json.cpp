@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/report/report.hpp"
+#include "zaudit/util/escape.hpp"
 
 namespace zaudit::report {
 namespace {
@@ -24,7 +25,9 @@ ordered_json input_to_json(const capture::InputInfo& input) {
             {"first_time", optional_time(input.first_time)},
             {"last_time", optional_time(input.last_time)},
             {"truncated", input.truncated},
-            {"warnings", input.warnings}};
+            {"filtered_out", input.filtered_out},
+            {"warnings", input.warnings},
+            {"error", input.error ? ordered_json(*input.error) : ordered_json(nullptr)}};
 }
 
 ordered_json flow_to_json(const session::FlowRecord& flow) {
@@ -215,68 +218,160 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
               {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}}};
 }
 
-}  // namespace
-
-ordered_json finding_to_json(const analysis::Finding& f) {
+/// The finding as JSON, its strings still as captured.
+ordered_json finding_fields(const analysis::Finding& f, std::optional<std::uint32_t> input) {
     ordered_json j{{"rule", f.rule},
                    {"severity", analysis::to_string(f.severity)},
                    {"confidence", analysis::to_string(f.confidence)},
                    {"title", f.title},
-                   {"message", f.message},
-                   {"call", f.call ? ordered_json(*f.call) : ordered_json(nullptr)},
-                   {"stream", f.stream ? ordered_json(*f.stream) : ordered_json(nullptr)},
-                   {"frames", f.frames},
-                   {"evidence", f.evidence},
-                   {"explanation", f.explanation},
-                   {"remediation", f.remediation}};
+                   {"message", f.message}};
+    if (input) {
+        j["input"] = *input;
+    }
+    j["call"] = f.call ? ordered_json(*f.call) : ordered_json(nullptr);
+    j["stream"] = f.stream ? ordered_json(*f.stream) : ordered_json(nullptr);
+    j["frames"] = f.frames;
+    if (!input) {  // merged: the frames above are the merged capture's; here each one's own input
+        ordered_json located = ordered_json::array();
+        for (const auto& where : f.frames_by_input) {
+            located.push_back({{"input", where.input}, {"frame", where.frame}});
+        }
+        j["frames_by_input"] = located;
+    }
+    j["evidence"] = f.evidence;
+    j["explanation"] = f.explanation;
+    j["remediation"] = f.remediation;
     return j;
 }
 
+}  // namespace
+
+void make_printable(ordered_json& value) {
+    if (value.is_string()) {
+        const auto& text = value.get_ref<const std::string&>();
+        if (!util::is_printable(text)) {
+            value = util::printable(text);
+        }
+        return;
+    }
+    if (value.is_array()) {
+        for (auto& item : value) {
+            make_printable(item);
+        }
+        return;
+    }
+    if (!value.is_object()) {
+        return;
+    }
+    bool keys_printable = true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        keys_printable = keys_printable && util::is_printable(it.key());
+        make_printable(it.value());
+    }
+    if (!keys_printable) {  // keys cannot be renamed in place: rebuild the object in order
+        ordered_json renamed = ordered_json::object();
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            renamed[util::printable(it.key())] = std::move(it.value());
+        }
+        value = std::move(renamed);
+    }
+}
+
+ordered_json finding_to_json(const analysis::Finding& f, std::optional<std::uint32_t> input) {
+    ordered_json j = finding_fields(f, input);
+    make_printable(j);
+    return j;
+}
+
+namespace {
+
+/// `item` with "input": N right after its "id", when the audit stands for one input.
+ordered_json with_input(ordered_json item, std::optional<std::uint32_t> input) {
+    if (!input) {
+        return item;
+    }
+    ordered_json out;
+    for (auto it = item.begin(); it != item.end(); ++it) {
+        out[it.key()] = std::move(it.value());
+        if (it.key() == "id") {
+            out["input"] = *input;
+        }
+    }
+    return out;
+}
+
+/// Adds every count of `from` into `into` (same shape): the decode counters of several inputs.
+void add_counts(ordered_json& into, const ordered_json& from) {
+    for (auto it = from.begin(); it != from.end(); ++it) {
+        if (it.value().is_object()) {
+            if (!into.contains(it.key())) {
+                into[it.key()] = ordered_json::object();
+            }
+            add_counts(into[it.key()], it.value());
+        } else if (it.value().is_number_unsigned()) {
+            const std::uint64_t before = into.contains(it.key()) ? into[it.key()].get<std::uint64_t>() : 0;
+            into[it.key()] = before + it.value().get<std::uint64_t>();
+        }
+    }
+}
+
+}  // namespace
+
 ordered_json to_json(const AuditResult& result) {
-    const session::Model& model = result.model;
     ordered_json counts = ordered_json::object();
     for (const char* name : {"critical", "high", "medium", "low", "info"}) {
         counts[name] = 0;
-    }
-    for (const auto& f : result.findings) {
-        counts[analysis::to_string(f.severity)] = counts[analysis::to_string(f.severity)].get<int>() + 1;
     }
     ordered_json doc;
     doc["schema"] = "zaudit/1";
     doc["tool"] = {{"name", "zaudit"}, {"version", result.tool.version}, {"command_line", result.tool.command_line}};
     doc["inputs"] = ordered_json::array();
-    for (const auto& input : model.inputs) {
-        doc["inputs"].push_back(input_to_json(input));
+    doc["partial"] = false;
+    doc["merged"] = result.merged;
+    doc["summary"] = nullptr;  // filled below, kept in this place
+    for (const char* list : {"calls", "media", "zrtp", "flows"}) {
+        doc[list] = ordered_json::array();
     }
-    doc["partial"] = model.partial;
-    doc["summary"] = {{"frames", model.frames},
-                      {"flows", model.flows.size()},
-                      {"calls", model.calls.size()},
-                      {"media_streams", model.media.size()},
-                      {"zrtp_handshakes", model.handshakes.size()},
-                      {"findings", counts}};
-    doc["calls"] = ordered_json::array();
-    for (const auto& call : model.calls) {
-        doc["calls"].push_back(call_to_json(call, model));
-    }
-    doc["media"] = ordered_json::array();
-    for (const auto& m : model.media) {
-        doc["media"].push_back(media_to_json(m));
-    }
-    doc["zrtp"] = ordered_json::array();
-    for (const auto& h : model.handshakes) {
-        doc["zrtp"].push_back(handshake_to_json(h));
-    }
-    doc["flows"] = ordered_json::array();
-    for (const auto& flow : model.flows) {
-        doc["flows"].push_back(flow_to_json(flow));
-    }
-    doc["decode"] = decode_to_json(model.decode);
-    doc["warnings"] = model.warnings;
+    doc["decode"] = ordered_json::object();
+    doc["warnings"] = ordered_json::array();
     doc["findings"] = ordered_json::array();
-    for (const auto& f : result.findings) {
-        doc["findings"].push_back(finding_to_json(f));
+    std::uint64_t frames = 0;
+    for (std::size_t i = 0; i < result.audits.size(); ++i) {
+        const session::Model& model = result.audits[i].model;
+        const auto input = result.input_of(i);
+        for (const auto& in : model.inputs) {
+            doc["inputs"].push_back(input_to_json(in));
+        }
+        doc["partial"] = doc["partial"].get<bool>() || model.partial;
+        frames += model.frames;
+        for (const auto& call : model.calls) {
+            doc["calls"].push_back(with_input(call_to_json(call, model), input));
+        }
+        for (const auto& m : model.media) {
+            doc["media"].push_back(with_input(media_to_json(m), input));
+        }
+        for (const auto& h : model.handshakes) {
+            doc["zrtp"].push_back(with_input(handshake_to_json(h), input));
+        }
+        for (const auto& flow : model.flows) {
+            doc["flows"].push_back(with_input(flow_to_json(flow), input));
+        }
+        add_counts(doc["decode"], decode_to_json(model.decode));
+        for (const auto& warning : model.warnings) {
+            doc["warnings"].push_back(result.audits.size() > 1 ? fmt::format("input {}: {}", i + 1, warning) : warning);
+        }
+        for (const auto& f : result.audits[i].findings) {
+            counts[analysis::to_string(f.severity)] = counts[analysis::to_string(f.severity)].get<int>() + 1;
+            doc["findings"].push_back(finding_fields(f, input));
+        }
     }
+    doc["summary"] = {{"frames", frames},
+                      {"flows", doc["flows"].size()},
+                      {"calls", doc["calls"].size()},
+                      {"media_streams", doc["media"].size()},
+                      {"zrtp_handshakes", doc["zrtp"].size()},
+                      {"findings", counts}};
+    make_printable(doc);  // every string from a capture is bytes until escaped
     return doc;
 }
 

@@ -19,6 +19,22 @@ const char* sarif_level(analysis::Severity s) {
     return "note";
 }
 
+ordered_json sarif_result(const analysis::Finding& f, const std::string& uri) {
+    ordered_json locations = ordered_json::array();
+    locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}},
+                         {"logicalLocations", {{{"name", f.call ? "call " + std::to_string(*f.call) : "capture"},
+                                                {"kind", "object"}}}}});
+    return {{"ruleId", f.rule},
+            {"level", sarif_level(f.severity)},
+            {"message", {{"text", f.message}}},
+            {"locations", locations},
+            {"properties",
+             {{"severity", analysis::to_string(f.severity)},
+              {"confidence", analysis::to_string(f.confidence)},
+              {"frames", f.frames},
+              {"evidence", f.evidence}}}};
+}
+
 }  // namespace
 
 void render_sarif(const AuditResult& result, std::ostream& out) {
@@ -33,33 +49,26 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
                          {"properties", {{"severity", analysis::to_string(rule.severity)}, {"reference", rule.reference}}}});
     }
     ordered_json results = ordered_json::array();
-    const std::string uri = result.model.inputs.empty() ? "" : result.model.inputs.front().path;
-    for (const auto& f : result.findings) {
-        ordered_json locations = ordered_json::array();
-        locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}},
-                             {"logicalLocations", {{{"name", f.call ? "call " + std::to_string(*f.call) : "capture"},
-                                                    {"kind", "object"}}}}});
-        results.push_back({{"ruleId", f.rule},
-                           {"level", sarif_level(f.severity)},
-                           {"message", {{"text", f.message}}},
-                           {"locations", locations},
-                           {"properties",
-                            {{"severity", analysis::to_string(f.severity)},
-                             {"confidence", analysis::to_string(f.confidence)},
-                             {"frames", f.frames},
-                             {"evidence", f.evidence}}}});
-    }
     ordered_json artifacts = ordered_json::array();
-    for (const auto& input : result.model.inputs) {
-        artifacts.push_back({{"location", {{"uri", input.path}}}, {"hashes", {{"sha-256", input.sha256}}}});
+    for (const auto& audit : result.audits) {
+        const auto& inputs = audit.model.inputs;
+        for (const auto& input : inputs) {
+            artifacts.push_back({{"location", {{"uri", input.path}}}, {"hashes", {{"sha-256", input.sha256}}}});
+        }
+        for (const auto& f : audit.findings) {
+            // The capture that shows it: the audit's input, or under --merge its first frame's input.
+            const std::size_t shown_in = f.frames_by_input.empty() ? 0 : f.frames_by_input.front().input - 1;
+            results.push_back(sarif_result(f, shown_in < inputs.size() ? inputs[shown_in].path : ""));
+        }
     }
-    const ordered_json doc{
+    ordered_json doc{
         {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
         {"version", "2.1.0"},
         {"runs",
          {{{"tool", {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", rules}}}}},
            {"artifacts", artifacts},
            {"results", results}}}}};
+    make_printable(doc);
     out << doc.dump(2) << '\n';
 }
 

@@ -1,10 +1,19 @@
 #include <fmt/format.h>
 
+#include <array>
+
+#include "sections.hpp"
 #include "zaudit/report/report.hpp"
+#include "zaudit/util/escape.hpp"
 #include "zaudit/util/text.hpp"
 
 namespace zaudit::report {
 namespace {
+
+/// Capture text for a terminal: control bytes and invalid UTF-8 escaped (util::printable).
+std::string safe(std::string_view captured) {
+    return util::printable(captured);
+}
 
 const char* severity_color(analysis::Severity s) {
     switch (s) {
@@ -37,7 +46,11 @@ double duration_seconds(util::Timestamp a, util::Timestamp b) {
 
 void render_inputs(const session::Model& model, std::ostream& out) {
     for (const auto& input : model.inputs) {
-        out << fmt::format("  {}  {} {}  {} packets", input.path, input.format, input.link_type, input.packets);
+        if (input.error) {
+            out << fmt::format("  {}  NOT READ: {}\n", safe(input.path), safe(*input.error));
+            continue;
+        }
+        out << fmt::format("  {}  {} {}  {} packets", safe(input.path), input.format, input.link_type, input.packets);
         if (input.first_time && input.last_time) {
             out << fmt::format("  {} .. {}", util::to_rfc3339(*input.first_time), util::to_rfc3339(*input.last_time));
         }
@@ -46,7 +59,7 @@ void render_inputs(const session::Model& model, std::ostream& out) {
             out << fmt::format("    sha256 {}\n", input.sha256);
         }
         for (const auto& warning : input.warnings) {
-            out << fmt::format("    warning: {}\n", warning);
+            out << fmt::format("    warning: {}\n", safe(warning));
         }
     }
     if (model.partial) {
@@ -54,22 +67,37 @@ void render_inputs(const session::Model& model, std::ostream& out) {
     }
 }
 
-void render_findings(const AuditResult& result, std::ostream& out, const RenderOptions& options) {
-    if (result.findings.empty()) {
+void render_findings(const InputAudit& audit, std::ostream& out, const RenderOptions& options) {
+    if (audit.findings.empty()) {
         out << "\nFindings: none\n";
         return;
     }
-    out << fmt::format("\nFindings ({})\n", result.findings.size());
-    for (const auto& f : result.findings) {
+    out << fmt::format("\nFindings ({})\n", audit.findings.size());
+    for (const auto& f : audit.findings) {
         const std::string label = fmt::format("{:<8}", util::to_upper(analysis::to_string(f.severity)));
         out << "  " << (options.color ? severity_color(f.severity) : "") << label << (options.color ? "\x1b[0m" : "")
-            << ' ' << f.rule << "  " << f.message;
+            << ' ' << f.rule << "  " << safe(f.message);
         const std::string frames = frames_text(f.frames);
         if (!frames.empty()) {
             out << " (" << frames << ")";
         }
         out << fmt::format(" [{}]\n", analysis::to_string(f.confidence));
         out << "           fix: " << f.remediation << '\n';
+    }
+}
+
+void render_calls_of(const session::Model& model, std::ostream& out) {
+    out << fmt::format("Calls ({})\n", model.calls.size());
+    for (const auto& call : model.calls) {
+        out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  Call-ID {}\n", call.id, safe(call.from), safe(call.to),
+                           call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
+                           duration_seconds(call.start, call.end), safe(call.call_id));
+        for (const std::uint32_t id : call.media) {
+            if (const session::MediaStream* m = model.stream(id)) {
+                out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}\n", m->src, m->dst,
+                                   m->ssrc, m->packets, session::to_string(m->protection));
+            }
+        }
     }
 }
 
@@ -85,37 +113,67 @@ void render_flows(const session::Model& model, std::ostream& out) {
     }
 }
 
+void render_summary(const AuditResult& result, std::ostream& out) {
+    std::array<std::size_t, 5> by_severity{};
+    for (const auto& audit : result.audits) {
+        for (const auto& f : audit.findings) {
+            ++by_severity.at(static_cast<std::size_t>(f.severity));
+        }
+    }
+    std::string counts;
+    for (std::size_t s = by_severity.size(); s-- > 0;) {
+        if (by_severity.at(s) > 0) {
+            counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", by_severity.at(s),
+                                  analysis::to_string(static_cast<analysis::Severity>(s)));
+        }
+    }
+    out << fmt::format("\nSummary: {} inputs audited on their own, {} findings{}{}\n", result.audits.size(),
+                       result.finding_count(), counts.empty() ? "" : ": ", counts);
+}
+
 }  // namespace
 
 void render_calls(const AuditResult& result, std::ostream& out) {
-    const session::Model& model = result.model;
-    out << fmt::format("Calls ({})\n", model.calls.size());
-    for (const auto& call : model.calls) {
-        out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  Call-ID {}\n", call.id, call.from, call.to,
-                           call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
-                           duration_seconds(call.start, call.end), call.call_id);
-        for (const std::uint32_t id : call.media) {
-            if (const session::MediaStream* m = model.stream(id)) {
-                out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}\n", m->src, m->dst,
-                                   m->ssrc, m->packets, session::to_string(m->protection));
-            }
-        }
-    }
+    each_audit(result, out, [&](const InputAudit& audit) { render_calls_of(audit.model, out); });
 }
 
 void render_text(const AuditResult& result, std::ostream& out, const RenderOptions& options) {
-    const session::Model& model = result.model;
-    out << fmt::format("zaudit {}: {} input{}, {} frames, {} flows, {} calls, {} media streams, {} ZRTP handshakes\n",
-                       result.tool.version, model.inputs.size(), model.inputs.size() == 1 ? "" : "s", model.frames,
-                       model.flows.size(), model.calls.size(), model.media.size(), model.handshakes.size());
-    render_inputs(model, out);
-    for (const auto& warning : model.warnings) {
-        out << "  warning: " << warning << '\n';
+    std::size_t inputs = 0;
+    std::uint64_t frames = 0;
+    std::size_t flows = 0;
+    std::size_t calls = 0;
+    std::size_t media = 0;
+    std::size_t handshakes = 0;
+    for (const auto& audit : result.audits) {
+        const session::Model& model = audit.model;
+        inputs += model.inputs.size();
+        frames += model.frames;
+        flows += model.flows.size();
+        calls += model.calls.size();
+        media += model.media.size();
+        handshakes += model.handshakes.size();
     }
-    render_findings(result, out, options);
-    out << '\n';
-    render_calls(result, out);
-    render_flows(model, out);
+    out << fmt::format("zaudit {}: {} input{}{}, {} frames, {} flows, {} calls, {} media streams, {} ZRTP handshakes\n",
+                       result.tool.version, inputs, inputs == 1 ? "" : "s", result.merged ? " merged by time" : "",
+                       frames, flows, calls, media, handshakes);
+    for (const auto& audit : result.audits) {
+        render_inputs(audit.model, out);
+    }
+    if (result.audits.size() > 1) {
+        out << '\n';
+    }
+    each_audit(result, out, [&](const InputAudit& audit) {
+        for (const auto& warning : audit.model.warnings) {
+            out << "  warning: " << safe(warning) << '\n';
+        }
+        render_findings(audit, out, options);
+        out << '\n';
+        render_calls_of(audit.model, out);
+        render_flows(audit.model, out);
+    });
+    if (result.audits.size() > 1) {
+        render_summary(result, out);
+    }
 }
 
 std::optional<Format> parse_format(std::string_view text) {
@@ -135,8 +193,10 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
             out << to_json(result).dump(2) << '\n';
             return;
         case Format::jsonl:
-            for (const auto& f : result.findings) {
-                out << finding_to_json(f).dump() << '\n';
+            for (std::size_t i = 0; i < result.audits.size(); ++i) {
+                for (const auto& f : result.audits[i].findings) {
+                    out << finding_to_json(f, result.input_of(i)).dump() << '\n';
+                }
             }
             return;
         case Format::sarif:

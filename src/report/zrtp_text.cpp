@@ -1,7 +1,9 @@
 // `zaudit zrtp`: every ZRTP handshake in detail.
 #include <fmt/format.h>
 
+#include "sections.hpp"
 #include "zaudit/report/report.hpp"
+#include "zaudit/util/escape.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
 
@@ -11,7 +13,7 @@ namespace {
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) {
-        out += fmt::format("{}{}", out.empty() ? "" : " ", name);
+        out += fmt::format("{}{}", out.empty() ? "" : " ", util::printable(name));
     }
     return out.empty() ? "-" : out;
 }
@@ -27,18 +29,16 @@ void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endp
         return;
     }
     const auto& hello = *record->message.hello();
-    out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame, hello.version,
-                       util::trim_padding(hello.client_id), util::to_hex(hello.zid),
+    out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame,
+                       util::printable(hello.version), util::printable(util::trim_padding(hello.client_id)), util::to_hex(hello.zid),
                        hello.signature_capable ? " S" : "", hello.mitm ? " M" : "", hello.passive ? " P" : "");
     out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
                        joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
                        joined(hello.sas_types));
 }
 
-}  // namespace
-
-void render_zrtp(const AuditResult& result, std::ostream& out) {
-    const auto& handshakes = result.model.handshakes;
+void render_zrtp_of(const session::Model& model, std::ostream& out) {
+    const auto& handshakes = model.handshakes;
     out << fmt::format("{} ZRTP handshake{}\n", handshakes.size(), handshakes.size() == 1 ? "" : "s");
     for (const auto& h : handshakes) {
         out << fmt::format("\nHandshake {}  {} <-> {}  frames {}..{}  {}{}\n", h.id, h.a, h.b, h.first_frame,
@@ -49,7 +49,8 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
         if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
             const auto& c = *commit->message.commit();
             out << fmt::format("  chosen (Commit frame {}): hash {} cipher {} auth {} key agreement {} SAS {}\n",
-                               commit->frame, c.hash, c.cipher, c.auth_tag, c.key_agreement, c.sas);
+                               commit->frame, util::printable(c.hash), util::printable(c.cipher),
+                               util::printable(c.auth_tag), util::printable(c.key_agreement), util::printable(c.sas));
         }
         out << "  messages:";
         for (const auto& m : h.messages) {
@@ -68,7 +69,7 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
                                c.check.reason);
         }
         for (const auto& e : h.events) {
-            out << fmt::format("  event frame {}: {} {}\n", e.frame, e.what, e.detail);
+            out << fmt::format("  event frame {}: {} {}\n", e.frame, e.what, util::printable(e.detail));
         }
         for (const auto& c : h.conflicts) {
             out << fmt::format("  conflict: two different {} from {} (frames {} and {}, first difference at byte {})\n",
@@ -76,6 +77,12 @@ void render_zrtp(const AuditResult& result, std::ostream& out) {
                                c.first_difference);
         }
     }
+}
+
+}  // namespace
+
+void render_zrtp(const AuditResult& result, std::ostream& out) {
+    each_audit(result, out, [&](const InputAudit& audit) { render_zrtp_of(audit.model, out); });
 }
 
 }  // namespace zaudit::report

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/session/model.hpp"
+#include "zaudit/util/escape.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
 
@@ -65,8 +66,13 @@ util::Expected<std::vector<LedgerEntry>> load_ledger(const std::string& path) {
         std::getline(fields, entry.identity, '\t');
         std::getline(fields, entry.client_id, '\t');
         std::getline(fields, entry.first_seen, '\t');
-        if (entry.zid.size() != 24 || !util::from_hex(entry.zid) || entry.identity.empty()) {
-            return util::Error{fmt::format("{}:{}: not a ledger line (ZID<TAB>IDENTITY<TAB>CLIENT<TAB>TIME)", path, number)};
+        std::string status;
+        std::getline(fields, status, '\t');
+        entry.pending = status == "pending";
+        if (entry.zid.size() != 24 || !util::from_hex(entry.zid) || entry.identity.empty() ||
+            !(status.empty() || status == "known" || status == "pending")) {
+            return util::Error{fmt::format(
+                "{}:{}: not a ledger line (ZID<TAB>IDENTITY<TAB>CLIENT<TAB>TIME[<TAB>known|pending])", path, number)};
         }
         entries.push_back(std::move(entry));
     }
@@ -80,9 +86,10 @@ util::Status save_ledger(const std::string& path, std::vector<LedgerEntry> entri
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary, std::ios::trunc);
-        out << "# zaudit ZID ledger: ZID, identity, ZRTP client, first seen (capture time)\n";
+        out << "# zaudit ZID ledger: ZID, identity, ZRTP client, first seen (capture time), known|pending\n";
         for (const auto& e : entries) {
-            out << e.zid << '\t' << e.identity << '\t' << e.client_id << '\t' << e.first_seen << '\n';
+            out << e.zid << '\t' << e.identity << '\t' << e.client_id << '\t' << e.first_seen << '\t'
+                << (e.pending ? "pending" : "known") << '\n';
         }
         if (!out) {
             return util::Error{fmt::format("{}: cannot write", temporary)};
@@ -95,11 +102,7 @@ util::Status save_ledger(const std::string& path, std::vector<LedgerEntry> entri
 }
 
 std::vector<LedgerEntry> updated_ledger(const Model& model) {
-    std::vector<LedgerEntry> ledger = model.ledger;
-    for (auto& entry : observed_zids(model)) {
-        add_unless_held(ledger, std::move(entry));
-    }
-    return ledger;
+    return learn(model.ledger, observed_zids(model));
 }
 
 std::vector<LedgerEntry> observed_zids(const Model& model) {
@@ -110,12 +113,68 @@ std::vector<LedgerEntry> observed_zids(const Model& model) {
             if (hello == nullptr) {
                 continue;
             }
-            add_unless_held(seen, LedgerEntry{util::to_hex(hello->zid), identity_of(model, handshake, record.src),
-                                              std::string{util::trim_padding(hello->client_id)},
+            add_unless_held(seen, LedgerEntry{util::to_hex(hello->zid),
+                                              util::printable(identity_of(model, handshake, record.src)),
+                                              util::printable(util::trim_padding(hello->client_id)),
                                               util::to_rfc3339(record.time)});
         }
     }
     return seen;
+}
+
+namespace {
+
+bool conflicts(const LedgerEntry& a, const LedgerEntry& b) {
+    return (a.identity == b.identity) != (a.zid == b.zid);
+}
+
+bool same_pair(const LedgerEntry& a, const LedgerEntry& b) {
+    return a.identity == b.identity && a.zid == b.zid;
+}
+
+}  // namespace
+
+std::vector<LedgerEntry> learn(std::vector<LedgerEntry> ledger, const std::vector<LedgerEntry>& observed) {
+    for (LedgerEntry entry : observed) {
+        const bool recorded = std::any_of(ledger.begin(), ledger.end(),
+                                          [&](const LedgerEntry& e) { return same_pair(e, entry); });
+        if (recorded) {
+            continue;  // known, or already pending
+        }
+        entry.pending = std::any_of(ledger.begin(), ledger.end(),
+                                    [&](const LedgerEntry& e) { return !e.pending && conflicts(e, entry); });
+        ledger.push_back(std::move(entry));
+    }
+    return ledger;
+}
+
+util::Expected<std::vector<LedgerEntry>> accept(std::vector<LedgerEntry> ledger, const std::string& key) {
+    std::vector<LedgerEntry> accepted;
+    for (const auto& e : ledger) {
+        if (e.pending && (e.zid == key || e.identity == key)) {
+            accepted.push_back(e);
+        }
+    }
+    if (accepted.empty()) {
+        return util::Error{fmt::format("nothing pending in the ledger for '{}'", key)};
+    }
+    std::erase_if(ledger, [&](const LedgerEntry& e) {
+        return std::any_of(accepted.begin(), accepted.end(), [&](const LedgerEntry& a) {
+            return same_pair(e, a) || (!e.pending && conflicts(e, a));
+        });
+    });
+    for (auto& a : accepted) {
+        a.pending = false;
+        ledger.push_back(std::move(a));
+    }
+    return ledger;
+}
+
+util::Expected<std::vector<LedgerEntry>> forget(std::vector<LedgerEntry> ledger, const std::string& key) {
+    if (std::erase_if(ledger, [&](const LedgerEntry& e) { return e.zid == key || e.identity == key; }) == 0) {
+        return util::Error{fmt::format("no ledger entry for '{}'", key)};
+    }
+    return ledger;
 }
 
 }  // namespace zaudit::session

@@ -21,6 +21,12 @@ std::optional<Severity> parse_severity(std::string_view text);
 enum class Confidence : std::uint8_t { verified, inferred, not_verifiable };
 const char* to_string(Confidence confidence);
 
+/// A frame named by its input (1-based) and the number Wireshark shows in that input.
+struct InputFrame {
+    std::uint32_t input = 0;
+    std::uint64_t frame = 0;
+};
+
 struct Finding {
     std::string rule;
     Severity severity = Severity::info;
@@ -30,6 +36,8 @@ struct Finding {
     std::optional<std::uint32_t> call;
     std::optional<std::uint32_t> stream;
     std::vector<std::uint64_t> frames;
+    /// Under --merge only: where each of `frames` (merged numbering) is in its own input.
+    std::vector<InputFrame> frames_by_input;
     nlohmann::ordered_json evidence = nlohmann::ordered_json::object();
     std::string explanation;
     std::string remediation;

@@ -29,12 +29,16 @@ bool is_supported_link_type(int dlt);
 
 /// One captured frame. `data` is a view into the reader's buffer, valid until the next read.
 struct Frame {
-    std::uint64_t number = 0;  ///< 1-based, Wireshark's frame.number (continuing across inputs)
+    /// 1-based, Wireshark's frame.number: of the file it came from, or, when several inputs are
+    /// merged by time, of the merged capture (as mergecap would write it). Records a BPF filter
+    /// skips still count, so numbers match the file under any filter.
+    std::uint64_t number = 0;
     util::Timestamp time;
     util::Bytes data;                 ///< captured bytes (may be shorter than original_length)
     std::uint32_t original_length = 0;
     int link_type = 0;                ///< DLT_ value
-    std::size_t input_index = 0;      ///< which input file it came from
+    std::size_t input_index = 0;      ///< which input it came from (0-based)
+    std::uint64_t input_frame = 0;    ///< the same frame's number within its own input
 };
 
 }  // namespace zaudit::capture

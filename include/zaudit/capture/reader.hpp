@@ -1,6 +1,7 @@
 #pragma once
 /// \file Reading frames from pcap / pcapng files, stdin and live interfaces through libpcap.
 
+#include <csignal>
 #include <cstdint>
 #include <future>
 #include <memory>
@@ -20,20 +21,25 @@ struct InputInfo {
     std::string sha256;             ///< of the file's bytes; empty for live capture
     std::string format;             ///< "pcap", "pcap-ns", "pcapng" or "live"
     std::string link_type;          ///< name of the (first) link type
-    std::uint64_t packets = 0;
+    std::uint64_t packets = 0;      ///< records read (under a BPF filter too)
+    std::uint64_t filtered_out = 0; ///< records a BPF filter skipped (numbered, not audited)
     std::uint64_t bytes = 0;        ///< sum of original lengths
-    std::uint64_t first_frame = 0;  ///< frame number of its first packet (0 if none)
+    std::uint64_t first_frame = 0;  ///< frame number of its first packet read (0 if none)
     std::optional<util::Timestamp> first_time;
     std::optional<util::Timestamp> last_time;
     bool truncated = false;         ///< reading stopped early: a cut-off or corrupt record
     std::vector<std::string> warnings;
+    /// Set when the input could not be opened at all: the rest is empty, other inputs go on.
+    std::optional<std::string> error;
 };
 
 /// Where frames come from.
 struct Source {
     std::string path;        ///< file path, "-" for stdin; empty when interface is set
     std::string interface;   ///< live capture device
-    std::string bpf_filter;  ///< optional BPF filter (live or offline)
+    /// Optional BPF filter. Files are filtered record by record after numbering (so frame numbers
+    /// stay the file's); live captures filter in the kernel.
+    std::string bpf_filter;
     double duration_seconds = 0;  ///< live: stop after this long (0 = no limit)
     std::uint64_t max_packets = 0;  ///< live: stop after this many (0 = no limit)
 
@@ -44,12 +50,20 @@ struct Source {
     }
 };
 
-/// Reads the sources one after another. Frame numbers continue across inputs, as if the files
-/// had been concatenated (mergecap -a); each InputInfo says where its frames start.
+struct ReaderOptions {
+    bool hash = true;  ///< compute each file's SHA-256 on a second thread while reading
+    /// When it becomes non-zero (a signal handler sets it), reading stops as if every input had
+    /// ended there; the inputs are marked truncated so that the report says it is partial.
+    const volatile std::sig_atomic_t* stop = nullptr;
+};
+
+/// Reads one source, or several merged by timestamp as mergecap does: the earliest next record
+/// of any input comes first, ties go to the input named first, and each input keeps its own
+/// order. Frame numbers are those of the merged capture; Frame::input_frame is the input's own.
 class Reader {
 public:
-    /// Opens every source up front, so that an unreadable one fails the run before any output.
-    static util::Expected<Reader> open(const std::vector<Source>& sources);
+    /// Opens every source up front, so that an unreadable one fails before any frame is read.
+    static util::Expected<Reader> open(const std::vector<Source>& sources, ReaderOptions options = {});
 
     Reader(Reader&&) noexcept;
     Reader& operator=(Reader&&) noexcept;
@@ -70,13 +84,24 @@ public:
 private:
     struct Handle;
     Reader() = default;
-    bool advance_input();
+    bool fill(std::size_t index);
+    void close_input(std::size_t index);
 
     std::vector<std::unique_ptr<Handle>> m_handles;
     std::vector<InputInfo> m_inputs;
     std::vector<std::future<util::Expected<std::string>>> m_pending_hashes;  ///< one per input, or invalid
-    std::size_t m_current = 0;
+    const volatile std::sig_atomic_t* m_stop = nullptr;
     std::uint64_t m_next_number = 1;
 };
+
+/// Where frames of a merged capture came from: (input, frame in that input) for each merged frame
+/// number asked for, by reading the inputs' record headers once more in merge order. Used only
+/// for the few frames findings cite, so that merging keeps no per-frame table in memory.
+struct FrameOrigin {
+    std::size_t input_index = 0;
+    std::uint64_t frame = 0;
+};
+util::Expected<std::vector<std::pair<std::uint64_t, FrameOrigin>>> locate_merged_frames(
+    const std::vector<Source>& sources, std::vector<std::uint64_t> merged_frames);
 
 }  // namespace zaudit::capture

@@ -19,10 +19,30 @@ struct ToolInfo {
     std::vector<std::string> command_line;
 };
 
-struct AuditResult {
-    ToolInfo tool;
+/// One audit: one input on its own, or (under --merge) every input as one capture.
+struct InputAudit {
     session::Model model;
     std::vector<analysis::Finding> findings;
+};
+
+/// What a run found. Inputs are audited independently unless merged: each keeps its own flows,
+/// calls and frame numbers, and `audits[i]` is input i + 1.
+struct AuditResult {
+    ToolInfo tool;
+    bool merged = false;  ///< one audit over every input, merged by time (--merge)
+    std::vector<InputAudit> audits;
+
+    /// The 1-based input an audit stands for, or nullopt when merged (it stands for all).
+    [[nodiscard]] std::optional<std::uint32_t> input_of(std::size_t audit) const {
+        return merged ? std::nullopt : std::optional<std::uint32_t>(static_cast<std::uint32_t>(audit + 1));
+    }
+    [[nodiscard]] std::size_t finding_count() const {
+        std::size_t n = 0;
+        for (const auto& audit : audits) {
+            n += audit.findings.size();
+        }
+        return n;
+    }
 };
 
 /// The audit's formats; markdown and html (DESIGN.md section 6) come when they have renderers.
@@ -37,7 +57,10 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
 
 /// The DESIGN.md section 5 document (schema zaudit/1); also the source of jsonl and sarif.
 nlohmann::ordered_json to_json(const AuditResult& result);
-nlohmann::ordered_json finding_to_json(const analysis::Finding& finding);
+/// Escapes every string (and key) of `value` with util::printable: valid UTF-8, no control bytes.
+void make_printable(nlohmann::ordered_json& value);
+/// One finding; `input` (1-based) names the input it was found in, unless inputs were merged.
+nlohmann::ordered_json finding_to_json(const analysis::Finding& finding, std::optional<std::uint32_t> input);
 
 void render_text(const AuditResult& result, std::ostream& out, const RenderOptions& options);
 void render_sarif(const AuditResult& result, std::ostream& out);

@@ -122,6 +122,9 @@ void against_ledger(const session::Model& model, FindingSink& sink) {
         std::vector<const session::LedgerEntry*> other_identity;
         bool known = false;
         for (const session::LedgerEntry& entry : model.ledger) {
+            if (entry.pending) {
+                continue;  // seen before in conflict, never accepted: not trusted
+            }
             known = known || (entry.zid == seen.zid && entry.identity == seen.identity);
             if (entry.identity == seen.identity && entry.zid != seen.zid) {
                 other_zid.push_back(&entry);

@@ -310,7 +310,7 @@ TEST_CASE("zrtp.goclear: GoClear with ClearACK is verified, a lone GoClear infer
     CHECK(findings[0].evidence["clear_ack_frame"] == 31);
 }
 
-TEST_CASE("zrtp.error: one finding per distinct code; attack codes are high; never verified") {
+TEST_CASE("zrtp.error: one finding per distinct code, attack codes are high, never verified") {
     ZrtpHandshake h = handshake(1, false);
     CHECK(test::run_rule("zrtp.error", model_with({h})).empty());
     h.events.push_back(event(7, "error", 0x61));
@@ -411,7 +411,7 @@ TEST_CASE("zrtp.zid-conflict: a Commit whose ZID is not its sender's Hello ZID")
     CHECK(findings[0].frames == std::vector<std::uint64_t>{2, 6});
 }
 
-TEST_CASE("zrtp.handshake-incomplete: Hellos without Conf2ACK; evidence per side and its SDP") {
+TEST_CASE("zrtp.handshake-incomplete: Hellos without Conf2ACK, evidence per side and its SDP") {
     ZrtpHandshake h = handshake(1, false);
     h.messages.pop_back();  // only alice's Hello: bob never answered
     h.call = 1;

@@ -268,7 +268,7 @@ TEST_CASE("zrtp e2e: Error ends the handshake: zrtp.error (high for 0x61, medium
     CHECK(only(audit(second), "zrtp.error").severity == analysis::Severity::medium);
 }
 
-TEST_CASE("zrtp e2e: DH2k completes but is below the floor; equal ZIDs conflict") {
+TEST_CASE("zrtp e2e: DH2k completes but is below the floor, equal ZIDs conflict") {
     auto i = alice();
     auto r = bob();
     i.key_agreements = {"DH2k"};

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -76,10 +77,81 @@ TEST_CASE("a capture written by tcpdump is read with tshark's packet count") {
     CHECK(reader->inputs()[0].link_type == "EN10MB");
     CHECK(reader->inputs()[1].packets == 6);
     CHECK(reader->inputs()[1].link_type == "LINUX_SLL2");
-    // frame numbers continue across inputs, as after mergecap -a
-    CHECK(reader->inputs()[1].first_frame == 10);
-    CHECK(frames.back().number == 15);
-    CHECK(frames.back().input_index == 1);
+    // Both were captured at the same time: merged by timestamp, as mergecap does.
+    for (std::size_t i = 1; i < frames.size(); ++i) {
+        CHECK(frames[i - 1].time.micros <= frames[i].time.micros);
+        CHECK(frames[i].number == i + 1);
+    }
+    std::array<std::uint64_t, 2> own{};
+    for (const auto& frame : frames) {
+        CHECK(frame.input_frame == ++own.at(frame.input_index));  // each input keeps its own numbers
+    }
+}
+
+TEST_CASE("several inputs are merged by timestamp, and a tie goes to the input named first") {
+    test::TempDir dir;
+    const util::Endpoint a{*util::IpAddress::parse("192.0.2.1"), 5060};
+    const util::Endpoint b{*util::IpAddress::parse("192.0.2.2"), 5060};
+    auto write = [&](const std::string& name, const std::vector<std::int64_t>& times) {
+        gen::CaptureBuilder capture{gen::Framing{}};
+        for (const auto t : times) {
+            const std::string payload = name + std::to_string(t);
+            capture.add_udp(util::Timestamp{1'700'000'000'000'000 + t}, a, b, util::as_bytes(payload));
+        }
+        const auto path = dir.file(name + ".pcap");
+        REQUIRE(capture.write_pcap(path).ok());
+        return path;
+    };
+    const auto first = write("first", {10, 30, 30, 50});
+    const auto second = write("second", {20, 30, 40});
+    auto reader = capture::Reader::open({capture::Source::file(first), capture::Source::file(second)});
+    REQUIRE(reader.has_value());
+    const auto frames = read_all(*reader);
+    REQUIRE(frames.size() == 7);
+    // (input, own frame) in merged order: 10 20 30 30 | 30 40 50 with the first input's 30s first.
+    const std::vector<std::pair<std::size_t, std::uint64_t>> expected{{0, 1}, {1, 1}, {0, 2}, {0, 3},
+                                                                      {1, 2}, {1, 3}, {0, 4}};
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        CHECK(frames[i].number == i + 1);
+        CHECK(std::pair{frames[i].input_index, frames[i].input_frame} == expected[i]);
+    }
+    CHECK(reader->inputs()[1].first_frame == 2);
+
+    const auto located = capture::locate_merged_frames(
+        {capture::Source::file(first), capture::Source::file(second)}, {7, 2, 5});
+    REQUIRE(located.has_value());
+    REQUIRE(located->size() == 3);
+    CHECK((*located)[0].first == 2);
+    CHECK((*located)[0].second.input_index == 1);
+    CHECK((*located)[0].second.frame == 1);
+    CHECK((*located)[1].first == 5);
+    CHECK((*located)[1].second.frame == 2);
+    CHECK((*located)[2].first == 7);
+    CHECK((*located)[2].second.input_index == 0);
+    CHECK((*located)[2].second.frame == 4);
+}
+
+TEST_CASE("a BPF filter skips records without renumbering the ones after them") {
+    test::TempDir dir;
+    gen::CaptureBuilder capture{gen::Framing{}};
+    const util::Endpoint a{*util::IpAddress::parse("192.0.2.1"), 5060};
+    const util::Endpoint b{*util::IpAddress::parse("192.0.2.2"), 5060};
+    const util::Endpoint c{*util::IpAddress::parse("192.0.2.3"), 5060};
+    for (int i = 0; i < 6; ++i) {
+        capture.add_udp(util::Timestamp{1'700'000'000'000'000 + i}, i % 3 == 2 ? c : a, b, util::as_bytes("x"));
+    }
+    const auto path = dir.file("filtered.pcap");
+    REQUIRE(capture.write_pcap(path).ok());
+    auto source = capture::Source::file(path);
+    source.bpf_filter = "src host 192.0.2.3";
+    auto reader = capture::Reader::open({source});
+    REQUIRE(reader.has_value());
+    const auto frames = read_all(*reader);
+    REQUIRE(frames.size() == 2);
+    CHECK(frames[0].number == 3);  // the file's numbers, as Wireshark shows them
+    CHECK(frames[1].number == 6);
+    CHECK(reader->inputs()[0].packets == 6);
+    CHECK(reader->inputs()[0].filtered_out == 4);
 }
 
 TEST_CASE("pcapng with several interfaces is read in order") {

@@ -369,7 +369,7 @@ TEST_CASE("weak-suite: the answer takes the 32-bit tag offered beside the 80-bit
 }
 
 // tshark: 107 frames; sip,stat: 7 SIP messages.
-TEST_CASE("null-cipher: NULL_HMAC_SHA1_80 answered; the payload travels clear with a tag") {
+TEST_CASE("null-cipher: NULL_HMAC_SHA1_80 answered, the payload travels clear with a tag") {
     const Decoded d = decode(build("null-cipher"));
     const auto answer = media_of(d.sip[3]);
     REQUIRE(answer.cryptos.size() == 1);

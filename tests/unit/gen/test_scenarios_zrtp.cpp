@@ -386,7 +386,7 @@ TEST_CASE("zrtp-clear-before-secure: Hello sent three times, five clear RTP pack
     check_secure_stream(d, b.secrets.main, k_caller_audio, k_callee_audio, 5);
 }
 
-TEST_CASE("zrtp-hello-tampered: only the Hello MAC fails; the SDP hashes the Hello as sent") {
+TEST_CASE("zrtp-hello-tampered: only the Hello MAC fails, the SDP hashes the Hello as sent") {
     const Built b = load("zrtp-hello-tampered");
     const Decoded& d = b.decoded;
     CHECK(failed(b.checks) == names({"hello_mac"}));
@@ -405,7 +405,7 @@ TEST_CASE("zrtp-hello-forged-h3: H3 and the MAC fail, the SDP names the genuine 
     check_secure_stream(d, b.secrets.main, k_caller_audio, k_callee_audio, 0);
 }
 
-TEST_CASE("zrtp-mitm-dhpart2: only hvi fails; the SRTP is keyed by the attacker's leg") {
+TEST_CASE("zrtp-mitm-dhpart2: only hvi fails, the SRTP is keyed by the attacker's leg") {
     const Built b = load("zrtp-mitm-dhpart2");
     CHECK(failed(b.checks) == names({"hvi"}));
     check_passed(b.checks, {"hello_mac", "responder_hello_mac", "commit_h2", "commit_mac"});

@@ -91,7 +91,7 @@ TEST_CASE("an INVITE parses with zaudit's SIP parser, with every header a stack 
     CHECK_FALSE(m.body_truncated);
 }
 
-TEST_CASE("responses copy Via, From, Call-ID and CSeq; the UAS tags To in all but 100 Trying") {
+TEST_CASE("responses copy Via, From, Call-ID and CSeq, the UAS tags To in all but 100 Trying") {
     const DialogSpec d = dialog();
     const auto trying = sip::parse_message(build_response(d, invite(), 100, "Trying"));
     const auto ok = sip::parse_message(build_response(d, invite(), 200, "OK", "v=0\r\n"));

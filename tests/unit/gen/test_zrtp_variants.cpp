@@ -76,7 +76,7 @@ TEST_CASE("GoClear carries HMAC(mackeyi, \"GoClear \") and the Confirms the A fl
     CHECK(zrtp_aes_cfb(plain_run.main.keys.zrtpkey_i, cut(c2b, 20, 16), Bytes(c2b).subspan(36), false)[35] == 0);
 }
 
-TEST_CASE("Error after the Commit, then ErrorACK; the handshake does not complete") {
+TEST_CASE("Error after the Commit, then ErrorACK, the handshake does not complete") {
     const auto h = run(with([](ZrtpHandshakeOptions& o) { o.error_code = 0x61; }));
     CHECK(types(h.main.packets) == std::vector<std::string>{"I:Hello", "R:HelloACK", "R:Hello", "I:HelloACK",
                                                             "I:Commit", "R:Error", "I:ErrorACK"});

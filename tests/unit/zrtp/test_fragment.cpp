@@ -83,7 +83,7 @@ TEST_CASE("fragments of different SSRCs or ids do not mix") {
     CHECK(assembler.pending() == 3);
 }
 
-TEST_CASE("overlapping fragment with other bytes is an anomaly; the first bytes are kept") {
+TEST_CASE("overlapping fragment with other bytes is an anomaly, the first bytes are kept") {
     const Blob msg = big_message();
     const std::size_t words = msg.size() / 4;
     FragmentAssembler assembler;

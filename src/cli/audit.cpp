@@ -1,0 +1,194 @@
+#include "audit.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "zaudit/analysis/registry.hpp"
+#include "zaudit/session/tracker.hpp"
+
+namespace zaudit::cli {
+namespace {
+
+/// Progress for long reads, on a terminal only (never in pipes or CI logs).
+class Progress {
+public:
+    Progress(bool enabled, std::ostream& err) : m_enabled{enabled}, m_err{err} {}
+    void update(const capture::Reader& reader, std::uint64_t frames) {
+        if (!m_enabled || (frames & 0x3ffff) != 0) {
+            return;
+        }
+        const auto [done, total] = reader.progress();
+        if (total > 0) {
+            m_err << fmt::format("\rzaudit: {} frames, {:.0f}%", frames,
+                                 100.0 * static_cast<double>(done) / static_cast<double>(total));
+            m_shown = true;
+        }
+    }
+    ~Progress() {
+        if (m_shown) {
+            m_err << "\r\x1b[K";
+        }
+    }
+    Progress(const Progress&) = delete;
+    Progress& operator=(const Progress&) = delete;
+    Progress(Progress&&) = delete;
+    Progress& operator=(Progress&&) = delete;
+
+private:
+    bool m_enabled;
+    std::ostream& m_err;
+    bool m_shown = false;
+};
+
+std::string display_name(const capture::Source& source) {
+    return source.interface.empty() ? source.path : "if:" + source.interface;
+}
+
+/// The audit of an input that could not be read: it is still listed, with the reason.
+report::InputAudit unreadable(const capture::Source& source, std::string message) {
+    capture::InputInfo info;
+    info.path = display_name(source);
+    info.error = std::move(message);
+    report::InputAudit audit;
+    audit.model.inputs.push_back(std::move(info));
+    return audit;
+}
+
+/// Under --merge, findings cite frames of the merged capture; name each one's input and the frame
+/// number Wireshark shows there too.
+void locate_frames(const std::vector<capture::Source>& sources, std::vector<analysis::Finding>& findings,
+                   std::string& messages) {
+    std::vector<std::uint64_t> cited;
+    for (const auto& finding : findings) {
+        cited.insert(cited.end(), finding.frames.begin(), finding.frames.end());
+    }
+    if (cited.empty()) {
+        return;
+    }
+    auto located = capture::locate_merged_frames(sources, std::move(cited));
+    if (!located) {
+        messages += fmt::format("zaudit: warning: frames not mapped to their inputs: {}\n", located.error().message);
+        return;
+    }
+    const std::map<std::uint64_t, capture::FrameOrigin> origin(located->begin(), located->end());
+    for (auto& finding : findings) {
+        for (const std::uint64_t frame : finding.frames) {
+            if (const auto it = origin.find(frame); it != origin.end()) {
+                finding.frames_by_input.push_back(
+                    {static_cast<std::uint32_t>(it->second.input_index + 1), it->second.frame});
+            }
+        }
+    }
+}
+
+struct GroupOutcome {
+    report::InputAudit audit;
+    std::string messages;  ///< for stderr, printed in input order
+    bool failed = false;
+};
+
+/// Audits one group of sources (one input, or every input merged): read, track, judge.
+GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, bool show_progress,
+                         std::ostream& err) {
+    GroupOutcome outcome;
+    auto reader = capture::Reader::open(sources, capture::ReaderOptions{.hash = true, .stop = plan.stop});
+    if (!reader) {
+        outcome.messages = fmt::format("zaudit: {}\n", reader.error().message);
+        outcome.failed = true;
+        outcome.audit = unreadable(sources.front(), reader.error().message);
+        return outcome;
+    }
+    session::Tracker tracker;
+    if (plan.ledger != nullptr) {
+        tracker.use_ledger(*plan.ledger);
+    }
+    {
+        Progress progress{show_progress, err};
+        std::uint64_t frames = 0;
+        while (auto frame = reader->next()) {
+            tracker.on_frame(*frame);
+            progress.update(*reader, ++frames);
+        }
+    }
+    std::vector<capture::InputInfo> inputs = reader->inputs();
+    for (auto& input : inputs) {
+        // A file with no complete record showed nothing: an error, not a clean audit.
+        if (input.format != "live" && input.packets == 0) {
+            input.error = fmt::format("{}: no complete packet could be read", input.path);
+            outcome.messages += fmt::format("zaudit: {}\n", *input.error);
+            outcome.failed = true;
+        }
+        if (!plan.quiet) {
+            for (const auto& warning : input.warnings) {
+                outcome.messages += fmt::format("zaudit: warning: {}: {}\n", input.path, warning);
+            }
+        }
+    }
+    const bool partial = reader->partial();
+    if (!plan.quiet && partial) {
+        outcome.messages += "zaudit: warning: results are partial (an input stopped early)\n";
+    }
+    outcome.audit.model = std::move(tracker).finish(std::move(inputs), partial);
+    outcome.audit.findings = analysis::run_rules(outcome.audit.model, plan.policy);
+    if (sources.size() > 1) {
+        locate_frames(sources, outcome.audit.findings, outcome.messages);
+    }
+    return outcome;
+}
+
+}  // namespace
+
+AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& err) {
+    AuditRun run;
+    run.result.tool = std::move(tool);
+    run.result.merged = plan.merge && plan.sources.size() > 1;
+    std::vector<std::vector<capture::Source>> groups;
+    if (plan.merge) {
+        groups.push_back(plan.sources);
+    } else {
+        for (const auto& source : plan.sources) {
+            groups.push_back({source});
+        }
+    }
+    std::vector<GroupOutcome> outcomes(groups.size());
+    const std::size_t workers = std::clamp<std::size_t>(plan.jobs, 1, groups.size());
+    std::atomic<std::size_t> next{0};
+    std::vector<std::exception_ptr> errors(workers);
+    // Each worker takes the next input; results land in input order, so output does not depend
+    // on the number of jobs or on which input finished first.
+    auto work = [&](std::size_t worker) {
+        try {
+            for (std::size_t i = next++; i < groups.size(); i = next++) {
+                outcomes[i] = audit_group(plan, groups[i], plan.progress && workers == 1, err);
+            }
+        } catch (...) {
+            errors[worker] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t worker = 1; worker < workers; ++worker) {
+        threads.emplace_back(work, worker);
+    }
+    work(0);
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    for (const auto& error : errors) {
+        if (error) {
+            std::rethrow_exception(error);
+        }
+    }
+    for (auto& outcome : outcomes) {
+        err << outcome.messages;
+        run.input_failed = run.input_failed || outcome.failed;
+        run.result.audits.push_back(std::move(outcome.audit));
+    }
+    return run;
+}
+
+}  // namespace zaudit::cli

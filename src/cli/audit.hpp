@@ -1,0 +1,37 @@
+#pragma once
+// The audit run behind the commands: each input on its own (the default) or all inputs merged
+// by time (--merge), in parallel when --jobs allows, into one AuditResult.
+
+#include <csignal>
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "zaudit/analysis/finding.hpp"
+#include "zaudit/capture/reader.hpp"
+#include "zaudit/report/report.hpp"
+#include "zaudit/session/zid_ledger.hpp"
+
+namespace zaudit::cli {
+
+struct AuditPlan {
+    std::vector<capture::Source> sources;
+    bool merge = false;       ///< one audit over every source, merged by timestamp
+    std::size_t jobs = 1;     ///< inputs audited at once (independent mode)
+    bool progress = false;    ///< progress line on stderr (a terminal, one job)
+    bool quiet = false;
+    analysis::Policy policy;
+    const std::vector<session::LedgerEntry>* ledger = nullptr;  ///< --ledger, loaded
+    const volatile std::sig_atomic_t* stop = nullptr;          ///< set by SIGINT/SIGTERM
+};
+
+struct AuditRun {
+    report::AuditResult result;
+    bool input_failed = false;  ///< some input could not be read at all: exit 2 after the report
+};
+
+/// Audits as planned. Warnings and errors go to `err` in input order, whatever the job count.
+AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& err);
+
+}  // namespace zaudit::cli

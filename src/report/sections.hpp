@@ -1,0 +1,37 @@
+#pragma once
+// Human formats show each independently audited input in its own section.
+
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "zaudit/report/report.hpp"
+
+namespace zaudit::report {
+
+/// The input an audit covers, as a heading: its path, or every path when merged.
+inline std::string audit_heading(const AuditResult& result, std::size_t index) {
+    const auto& inputs = result.audits[index].model.inputs;
+    if (const auto input = result.input_of(index)) {
+        return fmt::format("input {}: {}", *input, inputs.empty() ? "" : inputs.front().path);
+    }
+    std::string paths;
+    for (const auto& in : inputs) {
+        paths += fmt::format("{}{}", paths.empty() ? "" : " + ", in.path);
+    }
+    return "merged: " + paths;
+}
+
+/// Calls `render(audit)` for each audit; when there are several, each starts with a heading.
+template <typename Render>
+void each_audit(const AuditResult& result, std::ostream& out, Render render) {
+    const bool headings = result.audits.size() > 1;
+    for (std::size_t i = 0; i < result.audits.size(); ++i) {
+        if (headings) {
+            out << fmt::format("{}== {} ==\n", i > 0 ? "\n" : "", audit_heading(result, i));
+        }
+        render(result.audits[i]);
+    }
+}
+
+}  // namespace zaudit::report

@@ -1,0 +1,200 @@
+// Several inputs: audited on their own by default (own flows, calls and frame numbers), merged by
+// time with --merge; frame numbers are always the ones Wireshark shows, under --filter too.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "support/temp_dir.hpp"
+#include "zaudit/cli/cli.hpp"
+
+using namespace zaudit;
+using nlohmann::json;
+
+namespace {
+
+struct Result {
+    int exit_code = 0;
+    std::string out;
+    std::string err;
+};
+
+Result zaudit_run(const std::vector<std::string>& args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = cli::run(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+json audit_json(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--format", "json"});
+    return json::parse(zaudit_run(args).out);
+}
+
+const std::string k_plain = test::source_path("samples/sip-plain-call.pcap");
+const std::string k_zrtp = test::source_path("samples/zrtp-clean-call.pcap");
+const std::string k_sdes = test::source_path("samples/sdes-call-udp.pcap");
+
+std::size_t count_rule(const json& doc, const std::string& rule, const std::string& severity) {
+    return static_cast<std::size_t>(std::count_if(doc["findings"].begin(), doc["findings"].end(), [&](const json& f) {
+        return f["rule"] == rule && f["severity"] == severity;
+    }));
+}
+
+/// The findings of one input, without the "input" key: what a run on that file alone says.
+json findings_of_input(const json& doc, int input) {
+    json out = json::array();
+    for (auto f : doc["findings"]) {
+        if (f["input"] == input) {
+            f.erase("input");
+            out.push_back(f);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("two inputs do not contaminate each other: the plain call keeps its HIGH findings") {
+    // Regression: the first file's plain RTP was credited to the second file's ZRTP handshake.
+    const auto alone = zaudit_run({k_plain});
+    REQUIRE(alone.exit_code == cli::k_exit_findings);
+    const auto both = zaudit_run({k_plain, k_zrtp});
+    CHECK(both.exit_code == cli::k_exit_findings);
+    const json doc = audit_json({k_plain, k_zrtp});
+    CHECK(doc["merged"] == false);
+    CHECK(count_rule(doc, "media.unencrypted", "high") == 2);
+    for (const auto& f : doc["findings"]) {
+        if (f["rule"] == "media.unencrypted") {
+            CHECK(f["input"] == 1);
+        }
+    }
+    REQUIRE(doc["inputs"].size() == 2);
+    CHECK(doc["inputs"][1]["first_frame"] == 1);  // each input has its own frame numbers
+    CHECK(doc["calls"].size() == 2);
+    CHECK(doc["calls"][0]["input"] == 1);
+    CHECK(doc["calls"][1]["input"] == 2);
+    CHECK(doc["calls"][1]["id"] == 1);
+}
+
+TEST_CASE("each input's findings are exactly those of auditing it alone") {
+    const json both = audit_json({k_sdes, k_zrtp});
+    const json first = audit_json({k_sdes});
+    const json second = audit_json({k_zrtp});
+    json first_alone = findings_of_input(first, 1);
+    json second_alone = findings_of_input(second, 1);
+    CHECK(findings_of_input(both, 1) == first_alone);
+    CHECK(findings_of_input(both, 2) == second_alone);
+    CHECK_FALSE(first_alone.empty());
+}
+
+TEST_CASE("the text report has a section per input and a summary") {
+    const auto r = zaudit_run({"--color", "never", k_plain, k_zrtp});
+    CHECK_THAT(r.out, Catch::Contains("== input 1: " + k_plain + " =="));
+    CHECK_THAT(r.out, Catch::Contains("== input 2: " + k_zrtp + " =="));
+    CHECK_THAT(r.out, Catch::Contains("Summary: 2 inputs audited on their own"));
+}
+
+TEST_CASE("option --jobs gives the same report as one job") {
+    const std::vector<std::string> inputs{k_plain, k_zrtp, k_sdes};
+    auto with_jobs = [&](const std::string& jobs) {
+        std::vector<std::string> args{"--format", "json", "--jobs", jobs};
+        args.insert(args.end(), inputs.begin(), inputs.end());
+        auto doc = json::parse(zaudit_run(args).out);
+        doc["tool"].erase("command_line");
+        return doc;
+    };
+    CHECK(with_jobs("1") == with_jobs("3"));
+    CHECK(zaudit_run({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
+}
+
+TEST_CASE("an unreadable input is listed and exits 2, and the others are still reported") {
+    const auto r = zaudit_run({"--format", "json", k_plain, "/nonexistent.pcap"});
+    CHECK(r.exit_code == cli::k_exit_usage);
+    CHECK_THAT(r.err, Catch::Contains("/nonexistent.pcap"));
+    const json doc = json::parse(r.out);
+    REQUIRE(doc["inputs"].size() == 2);
+    CHECK(doc["inputs"][0]["error"].is_null());
+    CHECK(doc["inputs"][1]["error"].is_string());
+    CHECK(count_rule(doc, "media.unencrypted", "high") == 2);
+}
+
+TEST_CASE("a capture without one complete packet could not be read: exit 2") {
+    test::TempDir dir;
+    std::ifstream whole(k_plain, std::ios::binary);
+    std::vector<char> header(24);
+    whole.read(header.data(), 24);  // the pcap file header alone
+    const auto path = dir.write("header-only.pcap", util::Bytes{reinterpret_cast<const std::uint8_t*>(header.data()), 24});
+    const auto r = zaudit_run({path});
+    CHECK(r.exit_code == cli::k_exit_usage);
+    CHECK_THAT(r.err, Catch::Contains("no complete packet"));
+}
+
+TEST_CASE("option --merge audits the inputs as one capture and maps frames back to each input") {
+    // The plain call merged with the TCP sample (all of it at the same second): the merged
+    // capture interleaves them, and every finding says where its frames are in its own file.
+    const std::string tcp = test::source_path("samples/net-tcp-reordered.pcapng");
+    const json doc = audit_json({"--merge", k_plain, tcp});
+    CHECK(doc["merged"] == true);
+    CHECK(doc["inputs"].size() == 2);
+    CHECK(doc["summary"]["frames"] == 207 + 6);
+    CHECK(count_rule(doc, "media.unencrypted", "high") == 2);
+    for (const auto& f : doc["findings"]) {
+        CHECK_FALSE(f.contains("input"));
+        REQUIRE(f["frames_by_input"].size() == f["frames"].size());
+        for (const auto& where : f["frames_by_input"]) {
+            CHECK(where["input"] == 1);  // every finding is about the plain call
+            CHECK(where["frame"].get<int>() <= 207);
+        }
+    }
+    // The same findings, frame for frame, as the plain call alone.
+    const json alone = audit_json({k_plain});
+    for (std::size_t i = 0; i < alone["findings"].size(); ++i) {
+        const auto& merged_finding = doc["findings"][i];
+        std::vector<int> own;
+        for (const auto& where : merged_finding["frames_by_input"]) {
+            own.push_back(where["frame"]);
+        }
+        CHECK(own == alone["findings"][i]["frames"].get<std::vector<int>>());
+    }
+    CHECK(zaudit_run({"--merge", k_plain, "-"}).exit_code == cli::k_exit_usage);
+}
+
+TEST_CASE("option --filter keeps the file's frame numbers (tshark's)") {
+    // tshark -r samples/sip-plain-call.pcap -Y 'ip.src==198.51.100.20' -T fields -e frame.number:
+    // 2 3 4 7 9 ... 207 (every odd frame from 7); the first RTP packet of ssrc 0x0eeb9467 is frame 7.
+    std::set<int> tshark_frames{2, 3, 4};
+    for (int frame = 7; frame <= 207; frame += 2) {
+        tshark_frames.insert(frame);
+    }
+    const json doc = audit_json({"--filter", "src host 198.51.100.20", k_plain});
+    REQUIRE(doc["media"].size() == 1);
+    CHECK(doc["media"][0]["first_frame"] == 7);
+    CHECK(doc["inputs"][0]["packets"] == 207);
+    CHECK(doc["inputs"][0]["filtered_out"] == 207 - static_cast<int>(tshark_frames.size()));
+    bool cited = false;
+    for (const auto& f : doc["findings"]) {
+        for (const auto& frame : f["frames"]) {
+            CHECK(tshark_frames.count(frame.get<int>()) == 1);
+            cited = true;
+        }
+    }
+    CHECK(cited);
+}
+
+TEST_CASE("usage errors for live-capture options") {
+    CHECK(zaudit_run({"-i", "lo", k_plain}).exit_code == cli::k_exit_usage);
+    CHECK(zaudit_run({"--count", "3", k_plain}).exit_code == cli::k_exit_usage);
+    CHECK(zaudit_run({"--duration", "1", k_plain}).exit_code == cli::k_exit_usage);
+}
+
+TEST_CASE("option -o - writes the report to standard output") {
+    const auto r = zaudit_run({"-o", "-", "--format", "json", k_plain});
+    CHECK(json::parse(r.out)["schema"] == "zaudit/1");
+    CHECK_FALSE(std::filesystem::exists("-"));
+}
