@@ -175,14 +175,15 @@ ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
     }
     ordered_json checks = ordered_json::array();
     for (const auto& c : h.checks) {
-        checks.push_back({{"name", c.check.name},
+        checks.push_back({{"name", zrtp::to_string(c.check.id)},
                           {"outcome", zrtp::check_outcome_name(c.check.outcome)},
                           {"frames", c.frames},
                           {"reason", c.check.reason}});
     }
     ordered_json events = ordered_json::array();
     for (const auto& e : h.events) {
-        events.push_back({{"frame", e.frame}, {"from", e.src.to_string()}, {"what", e.what}, {"detail", e.detail}});
+        events.push_back(
+            {{"frame", e.frame}, {"from", e.src.to_string()}, {"what", session::event_label(e)}, {"detail", e.detail}});
     }
     return {{"id", h.id},
             {"flow", h.flow},
@@ -206,13 +207,18 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
     for (std::size_t i = 0; i < d.decode.by_status.size(); ++i) {
         frames[net::to_string(static_cast<net::DecodeStatus>(i))] = d.decode.by_status[i];
     }
+    ordered_json anomalies = ordered_json::object();
+    for (const auto& [code, count] : anomaly_counts(d)) {
+        anomalies[std::string{code}] = count;
+    }
     return {{"frames", frames},
             {"ip_fragments",
              {{"fragments", d.defrag.fragments},
               {"reassembled", d.defrag.reassembled},
               {"timed_out", d.defrag.timed_out},
               {"overlaps", d.defrag.overlaps},
-              {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}}};
+              {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}},
+            {"anomalies", anomalies}};
 }
 
 }  // namespace
@@ -272,7 +278,6 @@ ordered_json to_json(const AuditResult& result) {
         doc["flows"].push_back(flow_to_json(flow));
     }
     doc["decode"] = decode_to_json(model.decode);
-    doc["warnings"] = model.warnings;
     doc["findings"] = ordered_json::array();
     for (const auto& f : result.findings) {
         doc["findings"].push_back(finding_to_json(f));

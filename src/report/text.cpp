@@ -61,6 +61,17 @@ void render_inputs(const session::Model& model, std::ostream& out) {
     }
 }
 
+/// The decode summary's anomaly counts, when there are any.
+void render_anomalies(const session::Model& model, std::ostream& out) {
+    std::string counts;
+    for (const auto& [code, count] : anomaly_counts(model.decode)) {
+        counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", code, count);
+    }
+    if (!counts.empty()) {
+        out << fmt::format("  decode anomalies: {}\n", counts);
+    }
+}
+
 void render_findings(const AuditResult& result, std::ostream& out, const RenderOptions& options) {
     if (result.findings.empty()) {
         out << "\nFindings: none\n";
@@ -116,12 +127,20 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
                        result.tool.version, model.inputs.size(), model.inputs.size() == 1 ? "" : "s", model.frames,
                        model.flows.size(), model.calls.size(), model.media.size(), model.handshakes.size());
     render_inputs(model, out);
-    for (const auto& warning : model.warnings) {
-        out << "  warning: " << warning << '\n';
-    }
+    render_anomalies(model, out);
     render_findings(result, out, options);
     render_calls(model, out);
     render_flows(model, out);
+}
+
+std::map<std::string_view, std::uint64_t> anomaly_counts(const session::DecodeSummary& decode) {
+    std::map<std::string_view, std::uint64_t> counts;
+    for (std::size_t i = 0; i < decode.anomalies.size(); ++i) {
+        if (decode.anomalies[i] > 0) {
+            counts[util::to_string(static_cast<util::AnomalyCode>(i))] = decode.anomalies[i];
+        }
+    }
+    return counts;
 }
 
 std::optional<Format> parse_format(std::string_view text) {
