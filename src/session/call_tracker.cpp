@@ -253,8 +253,7 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         call.exchanges.push_back(OfferAnswer{index, std::nullopt, false, message.status_code});
     }
     if (!snapshot.is_offer && !snapshot.media.empty()) {
-        call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(),
-                                              fmt::format("answer in {}", carried_by)});
+        call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(), index});
     }
     call.sdps.push_back(std::move(snapshot));
 }

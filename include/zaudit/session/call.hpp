@@ -83,12 +83,12 @@ struct SipEvent {
     bool has_sdp = false;
 };
 
-/// A change of a call's protection, for the timeline (offers, answers, ZRTP events).
+/// A change of a call's protection, for the timeline: an SDP answer.
 struct TimelineEvent {
     std::uint64_t frame = 0;
     util::Timestamp time;
     Protection protection = Protection::none;
-    std::string what;
+    std::size_t sdp = 0;  ///< the answer that set it (index in Call::sdps)
 };
 
 struct Call {
