@@ -178,14 +178,15 @@ ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
     }
     ordered_json checks = ordered_json::array();
     for (const auto& c : h.checks) {
-        checks.push_back({{"name", c.check.name},
+        checks.push_back({{"name", zrtp::to_string(c.check.id)},
                           {"outcome", zrtp::check_outcome_name(c.check.outcome)},
                           {"frames", c.frames},
                           {"reason", c.check.reason}});
     }
     ordered_json events = ordered_json::array();
     for (const auto& e : h.events) {
-        events.push_back({{"frame", e.frame}, {"from", e.src.to_string()}, {"what", e.what}, {"detail", e.detail}});
+        events.push_back(
+            {{"frame", e.frame}, {"from", e.src.to_string()}, {"what", session::event_label(e)}, {"detail", e.detail}});
     }
     return {{"id", h.id},
             {"flow", h.flow},
@@ -209,13 +210,18 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
     for (std::size_t i = 0; i < d.decode.by_status.size(); ++i) {
         frames[net::to_string(static_cast<net::DecodeStatus>(i))] = d.decode.by_status[i];
     }
+    ordered_json anomalies = ordered_json::object();
+    for (const auto& [code, count] : anomaly_counts(d)) {
+        anomalies[std::string{code}] = count;
+    }
     return {{"frames", frames},
             {"ip_fragments",
              {{"fragments", d.defrag.fragments},
               {"reassembled", d.defrag.reassembled},
               {"timed_out", d.defrag.timed_out},
               {"overlaps", d.defrag.overlaps},
-              {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}}};
+              {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}},
+            {"anomalies", anomalies}};
 }
 
 /// The finding as JSON, its strings still as captured.
@@ -333,7 +339,6 @@ ordered_json to_json(const AuditResult& result) {
         doc[list] = ordered_json::array();
     }
     doc["decode"] = ordered_json::object();
-    doc["warnings"] = ordered_json::array();
     doc["findings"] = ordered_json::array();
     std::uint64_t frames = 0;
     for (std::size_t i = 0; i < result.audits.size(); ++i) {
@@ -357,9 +362,6 @@ ordered_json to_json(const AuditResult& result) {
             doc["flows"].push_back(with_input(flow_to_json(flow), input));
         }
         add_counts(doc["decode"], decode_to_json(model.decode));
-        for (const auto& warning : model.warnings) {
-            doc["warnings"].push_back(result.audits.size() > 1 ? fmt::format("input {}: {}", i + 1, warning) : warning);
-        }
         for (const auto& f : result.audits[i].findings) {
             counts[analysis::to_string(f.severity)] = counts[analysis::to_string(f.severity)].get<int>() + 1;
             doc["findings"].push_back(finding_fields(f, input));

@@ -67,6 +67,17 @@ void render_inputs(const session::Model& model, std::ostream& out) {
     }
 }
 
+/// The decode summary's anomaly counts, when there are any.
+void render_anomalies(const session::Model& model, std::ostream& out) {
+    std::string counts;
+    for (const auto& [code, count] : anomaly_counts(model.decode)) {
+        counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", code, count);
+    }
+    if (!counts.empty()) {
+        out << fmt::format("  decode anomalies: {}\n", counts);
+    }
+}
+
 void render_findings(const InputAudit& audit, std::ostream& out, const RenderOptions& options) {
     if (audit.findings.empty()) {
         out << "\nFindings: none\n";
@@ -163,9 +174,7 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
         out << '\n';
     }
     each_audit(result, out, [&](const InputAudit& audit) {
-        for (const auto& warning : audit.model.warnings) {
-            out << "  warning: " << safe(warning) << '\n';
-        }
+        render_anomalies(audit.model, out);
         render_findings(audit, out, options);
         out << '\n';
         render_calls_of(audit.model, out);
@@ -174,6 +183,16 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
     if (result.audits.size() > 1) {
         render_summary(result, out);
     }
+}
+
+std::map<std::string_view, std::uint64_t> anomaly_counts(const session::DecodeSummary& decode) {
+    std::map<std::string_view, std::uint64_t> counts;
+    for (std::size_t i = 0; i < decode.anomalies.size(); ++i) {
+        if (decode.anomalies[i] > 0) {
+            counts[util::to_string(static_cast<util::AnomalyCode>(i))] = decode.anomalies[i];
+        }
+    }
+    return counts;
 }
 
 std::optional<Format> parse_format(std::string_view text) {

@@ -65,11 +65,11 @@ void render_zrtp_of(const session::Model& model, std::ostream& out) {
         }
         out << "  checks:\n";
         for (const auto& c : h.checks) {
-            out << fmt::format("    {:<15} {:<26} {}\n", zrtp::check_outcome_name(c.check.outcome), c.check.name,
-                               c.check.reason);
+            out << fmt::format("    {:<15} {:<26} {}\n", zrtp::check_outcome_name(c.check.outcome),
+                               zrtp::to_string(c.check.id), c.check.reason);
         }
         for (const auto& e : h.events) {
-            out << fmt::format("  event frame {}: {} {}\n", e.frame, e.what, util::printable(e.detail));
+            out << fmt::format("  event frame {}: {} {}\n", e.frame, session::event_label(e), util::printable(e.detail));
         }
         for (const auto& c : h.conflicts) {
             out << fmt::format("  conflict: two different {} from {} (frames {} and {}, first difference at byte {})\n",

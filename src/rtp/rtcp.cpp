@@ -6,16 +6,11 @@ namespace zaudit::rtp {
 
 namespace {
 
+using util::AnomalyCode;
+
 constexpr std::size_t k_min_rtcp_size = 8;  // common header + SSRC (an RR with no blocks)
 
 }  // namespace
-
-std::string_view to_string(RtcpAnomaly anomaly) {
-    static constexpr std::array<std::string_view, 5> k_names{
-        "none", "truncated_header", "bad_version", "length_overrun", "trailing_garbage"};
-    const auto index = static_cast<std::size_t>(anomaly);
-    return index < k_names.size() ? k_names[index] : std::string_view{"unknown"};
-}
 
 bool is_rtcp(util::Bytes packet) {
     util::ByteReader reader{packet};
@@ -25,7 +20,7 @@ bool is_rtcp(util::Bytes packet) {
 }
 
 bool RtcpCompound::srtcp_indicated() const {
-    return anomaly == RtcpAnomaly::trailing_garbage;
+    return anomaly && anomaly->code == util::AnomalyCode::rtcp_trailing_bytes;
 }
 
 bool RtcpCompound::has_type(std::uint8_t type) const {
@@ -42,8 +37,7 @@ RtcpCompound parse_rtcp_compound(util::Bytes packet) {
     RtcpCompound out;
     util::ByteReader reader{packet};
     if (packet.size() < k_min_rtcp_size) {
-        out.anomaly = RtcpAnomaly::truncated_header;
-        out.anomaly_offset = packet.size();
+        out.anomaly = util::Anomaly{AnomalyCode::rtcp_truncated_header, 0, packet.size(), {}};
         return out;
     }
     while (!reader.empty()) {
@@ -52,17 +46,16 @@ RtcpCompound parse_rtcp_compound(util::Bytes packet) {
         const std::uint8_t b0 = reader.u8();
         const std::uint8_t type = reader.u8();
         const std::size_t length = (std::size_t{reader.u16be()} + 1) * 4;
-        RtcpAnomaly problem = RtcpAnomaly::none;
+        std::optional<AnomalyCode> problem;
         if (!reader.ok()) {
-            problem = RtcpAnomaly::truncated_header;
+            problem = AnomalyCode::rtcp_truncated_header;
         } else if ((b0 >> 6) != 2) {
-            problem = RtcpAnomaly::bad_version;
+            problem = AnomalyCode::rtcp_bad_version;
         } else if (length > packet.size() - start) {
-            problem = RtcpAnomaly::length_overrun;
+            problem = AnomalyCode::rtcp_length_overrun;
         }
-        if (problem != RtcpAnomaly::none) {
-            out.anomaly = first ? problem : RtcpAnomaly::trailing_garbage;
-            out.anomaly_offset = start;
+        if (problem) {
+            out.anomaly = util::Anomaly{first ? *problem : AnomalyCode::rtcp_trailing_bytes, 0, start, {}};
             out.trailing_bytes = packet.size() - start;
             return out;
         }

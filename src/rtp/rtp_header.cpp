@@ -1,19 +1,19 @@
 #include "zaudit/rtp/rtp_header.hpp"
 
-#include <array>
-
 namespace zaudit::rtp {
 
 namespace {
 
 constexpr std::size_t k_fixed_header_size = 12;
 
+using util::AnomalyCode;
+
 struct Failure {
-    RtpAnomaly reason = RtpAnomaly::none;
+    std::optional<AnomalyCode> reason;  ///< empty when the header parsed
     std::size_t offset = 0;
 };
 
-Failure failure(RtpAnomaly reason, std::size_t offset) {
+Failure failure(AnomalyCode reason, std::size_t offset) {
     return Failure{reason, offset};
 }
 
@@ -42,17 +42,17 @@ Failure failure(RtpAnomaly reason, std::size_t offset) {
 // struct and copying it out cost more than the parse itself (a store-forwarding stall).
 Failure parse_into(util::Bytes packet, RtpHeader& h) {
     if (packet.size() < k_fixed_header_size) {
-        return failure(RtpAnomaly::truncated_header, packet.size());
+        return failure(AnomalyCode::rtp_truncated_header, packet.size());
     }
     if (packet.size() > 0xffff) {  // no UDP datagram is larger; keeps the offsets in 16 bits
-        return failure(RtpAnomaly::truncated_header, 0xffff);
+        return failure(AnomalyCode::rtp_truncated_header, 0xffff);
     }
     util::ByteReader reader{packet};
     const std::uint8_t b0 = reader.u8();
     const std::uint8_t b1 = reader.u8();
     h.version = static_cast<std::uint8_t>(b0 >> 6);
     if (h.version != 2) {
-        return failure(RtpAnomaly::bad_version, 0);
+        return failure(AnomalyCode::rtp_bad_version, 0);
     }
     h.padding = (b0 & 0x20) != 0;
     h.extension = (b0 & 0x10) != 0;
@@ -65,7 +65,7 @@ Failure parse_into(util::Bytes packet, RtpHeader& h) {
 
     reader.skip(std::size_t{4} * h.csrc_count);
     if (!reader.ok()) {
-        return failure(RtpAnomaly::truncated_csrc, reader.failed_at());
+        return failure(AnomalyCode::rtp_truncated_csrc, reader.failed_at());
     }
     if (h.extension) {
         h.extension_profile = reader.u16be();
@@ -73,7 +73,7 @@ Failure parse_into(util::Bytes packet, RtpHeader& h) {
         h.extension_offset = static_cast<std::uint16_t>(reader.offset());
         reader.skip(std::size_t{4} * h.extension_words);
         if (!reader.ok()) {
-            return failure(RtpAnomaly::truncated_extension, reader.failed_at());
+            return failure(AnomalyCode::rtp_truncated_extension, reader.failed_at());
         }
     }
     h.payload_offset = static_cast<std::uint16_t>(reader.offset());
@@ -83,7 +83,7 @@ Failure parse_into(util::Bytes packet, RtpHeader& h) {
         util::ByteReader tail{packet.subspan(packet.size() - 1)};
         const std::uint8_t count = tail.u8();
         if (count == 0 || count > payload_size) {
-            h.anomaly = RtpAnomaly::bad_padding;
+            h.anomaly = AnomalyCode::rtp_bad_padding;
         } else {
             h.padding_size = count;
             payload_size -= count;
@@ -99,18 +99,17 @@ RtpParseResult parse_rtp_detailed(util::Bytes packet) {
     RtpParseResult result;
     RtpHeader h;
     const Failure failed = parse_into(packet, h);
-    if (failed.reason == RtpAnomaly::none) {
+    if (!failed.reason) {
         result.header = h;
     } else {
-        result.error = failed.reason;
-        result.error_offset = failed.offset;
+        result.error = util::Anomaly{*failed.reason, 0, failed.offset, {}};
     }
     return result;
 }
 
 std::optional<RtpHeader> parse_rtp(util::Bytes packet) {
     std::optional<RtpHeader> header{std::in_place};
-    if (parse_into(packet, *header).reason != RtpAnomaly::none) {
+    if (parse_into(packet, *header).reason) {
         header.reset();
     }
     return header;
@@ -118,17 +117,10 @@ std::optional<RtpHeader> parse_rtp(util::Bytes packet) {
 
 bool looks_like_rtp(util::Bytes packet) {
     const std::optional<RtpHeader> h = parse_rtp(packet);
-    if (!h || h->anomaly != RtpAnomaly::none) {
+    if (!h || h->anomaly) {
         return false;
     }
     return h->payload_type <= 34 || h->payload_type >= 96;
-}
-
-std::string_view to_string(RtpAnomaly anomaly) {
-    static constexpr std::array<std::string_view, 6> k_names{
-        "none", "truncated_header", "bad_version", "truncated_csrc", "truncated_extension", "bad_padding"};
-    const auto index = static_cast<std::size_t>(anomaly);
-    return index < k_names.size() ? k_names[index] : std::string_view{"unknown"};
 }
 
 std::uint32_t RtpHeader::csrc(util::Bytes packet, std::size_t i) const {

@@ -76,7 +76,7 @@ std::optional<std::string> parse_key_param(std::string_view text, KeyParam& key)
     return std::nullopt;
 }
 
-/// Decodes one session parameter into the attribute; a warning text when it is not understood.
+/// Decodes one session parameter into the attribute; why not when it is not understood.
 std::optional<std::string> apply_session_param(std::string_view p, CryptoAttribute& c) {
     if (p == "UNENCRYPTED_SRTP") {
         c.unencrypted_srtp = true;
@@ -108,14 +108,19 @@ std::optional<std::string> apply_session_param(std::string_view p, CryptoAttribu
 CryptoParse parse_crypto(std::string_view value) {
     CryptoParse out;
     const auto fields = util::split_ws(value);
+    // Where a field starts in the value (the fields are views into it).
+    const auto at = [&](std::string_view field) { return static_cast<std::size_t>(field.data() - value.data()); };
+    const auto note = [&](util::AnomalyCode code, std::size_t offset, std::string detail) {
+        out.anomalies.push_back({code, 0, offset, std::move(detail)});
+    };
     if (fields.size() < 3) {
-        out.error = "a=crypto needs a tag, a crypto-suite and key-params";
+        note(util::AnomalyCode::sdp_bad_crypto, 0, "a=crypto needs a tag, a crypto-suite and key-params");
         return out;
     }
     CryptoAttribute c;
     const auto tag = util::parse_unsigned<std::uint32_t>(fields[0]);
     if (!tag || fields[0].size() > 9) {
-        out.error = fmt::format("tag '{}' is not 1-9 digits", fields[0]);
+        note(util::AnomalyCode::sdp_bad_crypto, 0, fmt::format("tag '{}' is not 1-9 digits", fields[0]));
         return out;
     }
     c.tag = *tag;
@@ -125,7 +130,7 @@ CryptoParse parse_crypto(std::string_view value) {
         const auto semi = keys.find(';');
         KeyParam key;
         if (auto error = parse_key_param(keys.substr(0, semi), key)) {
-            out.error = std::move(*error);
+            note(util::AnomalyCode::sdp_bad_crypto_key, at(keys), std::move(*error));
             return out;
         }
         c.keys.push_back(std::move(key));
@@ -134,15 +139,15 @@ CryptoParse parse_crypto(std::string_view value) {
     for (std::size_t i = 3; i < fields.size(); ++i) {
         c.session_params.emplace_back(fields[i]);
         if (auto warning = apply_session_param(fields[i], c)) {
-            out.warnings.push_back(std::move(*warning));
+            note(util::AnomalyCode::sdp_bad_crypto_param, at(fields[i]), std::move(*warning));
         }
     }
     if (const auto info = srtp::crypto_suite_info(c.suite)) {
         for (const KeyParam& key : c.keys) {
             const std::size_t expected = info->key_salt_size();
             if (key.key_salt.size() != expected) {
-                out.warnings.push_back(
-                    fmt::format("key||salt is {} bytes, {} needs {}", key.key_salt.size(), c.suite, expected));
+                note(util::AnomalyCode::sdp_crypto_key_size, at(fields[2]),
+                     fmt::format("key||salt is {} bytes, {} needs {}", key.key_salt.size(), c.suite, expected));
             }
         }
     }

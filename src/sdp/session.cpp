@@ -19,6 +19,7 @@
 namespace zaudit::sdp {
 namespace {
 
+using util::AnomalyCode;
 using util::split_ws;
 using util::trim;
 
@@ -26,10 +27,13 @@ using util::trim;
 struct Parser {
     SdpSession s;
     std::size_t line = 0;
+    std::size_t line_offset = 0;  ///< where the current line starts in the text
     bool skipping_media = false;  ///< inside a media section whose m= line was rejected
 
     MediaDescription* media() { return s.media.empty() ? nullptr : &s.media.back(); }
-    void warn(std::string reason) { s.warnings.push_back({line, std::move(reason)}); }
+    void warn(AnomalyCode code, std::string_view reason, std::size_t offset_in_line = 0) {
+        s.anomalies.push_back({code, 0, line_offset + offset_in_line, fmt::format("line {}: {}", line, reason)});
+    }
 };
 
 void set_profile_flags(MediaDescription& m) {
@@ -44,7 +48,7 @@ void set_profile_flags(MediaDescription& m) {
 void on_origin(Parser& p, std::string_view value) {
     const auto f = split_ws(value);
     if (f.size() != 6) {
-        p.warn(fmt::format("o= needs 6 fields, has {}", f.size()));
+        p.warn(AnomalyCode::sdp_bad_origin, fmt::format("o= needs 6 fields, has {}", f.size()));
         return;
     }
     p.s.origin = Origin{std::string{f[0]}, std::string{f[1]}, std::string{f[2]},
@@ -54,7 +58,7 @@ void on_origin(Parser& p, std::string_view value) {
 void on_connection(Parser& p, std::string_view value) {
     auto c = parse_connection(value);
     if (!c) {
-        p.warn(fmt::format("c= '{}' is not <nettype> <addrtype> <address>", value));
+        p.warn(AnomalyCode::sdp_bad_connection, fmt::format("c= '{}' is not <nettype> <addrtype> <address>", value));
         return;
     }
     if (MediaDescription* m = p.media()) {
@@ -70,7 +74,7 @@ void on_media(Parser& p, std::string_view value) {
     const auto f = split_ws(value);
     p.skipping_media = true;
     if (f.size() < 3) {
-        p.warn("m= needs <media> <port> <proto> [<fmt> ...]; media section skipped");
+        p.warn(AnomalyCode::sdp_bad_media, "m= needs <media> <port> <proto> [<fmt> ...]; media section skipped");
         return;
     }
     MediaDescription m;
@@ -82,7 +86,8 @@ void on_media(Parser& p, std::string_view value) {
     const auto count = slash == std::string_view::npos ? std::optional<unsigned>{1}
                                                        : util::parse_unsigned<unsigned>(port_field.substr(slash + 1));
     if (!port || !count || *count == 0) {
-        p.warn(fmt::format("m= port '{}' is not a number; media section skipped", port_field));
+        p.warn(AnomalyCode::sdp_bad_media,
+               fmt::format("m= port '{}' is not a number; media section skipped", port_field));
         return;
     }
     m.port = *port;
@@ -100,7 +105,8 @@ void on_rtpmap(Parser& p, MediaDescription& m, std::string_view value) {
     const auto f = split_ws(value);
     const auto pt = f.empty() ? std::nullopt : util::parse_unsigned<unsigned>(f[0]);
     if (f.size() != 2 || !pt || *pt > 127) {
-        p.warn(fmt::format("a=rtpmap '{}' is not <payload type> <encoding>/<clock rate>", value));
+        p.warn(AnomalyCode::sdp_bad_rtpmap,
+               fmt::format("a=rtpmap '{}' is not <payload type> <encoding>/<clock rate>", value));
         return;
     }
     RtpMap map;
@@ -112,7 +118,7 @@ void on_rtpmap(Parser& p, MediaDescription& m, std::string_view value) {
                           ? std::nullopt
                           : util::parse_unsigned<std::uint32_t>(enc.substr(s1 + 1, s2 == std::string_view::npos ? s2 : s2 - s1 - 1));
     if (!rate || s1 == 0) {
-        p.warn(fmt::format("a=rtpmap '{}' has no clock rate", value));
+        p.warn(AnomalyCode::sdp_bad_rtpmap, fmt::format("a=rtpmap '{}' has no clock rate", value));
         return;
     }
     map.encoding = std::string{enc.substr(0, s1)};
@@ -127,7 +133,8 @@ void on_rtcp(Parser& p, MediaDescription& m, std::string_view value) {
     const auto f = split_ws(value);
     const auto port = f.empty() ? std::nullopt : util::parse_unsigned<std::uint16_t>(f[0]);
     if (!port || (f.size() != 1 && f.size() != 4)) {
-        p.warn(fmt::format("a=rtcp '{}' is not <port> [<nettype> <addrtype> <address>]", value));
+        p.warn(AnomalyCode::sdp_bad_rtcp,
+               fmt::format("a=rtcp '{}' is not <port> [<nettype> <addrtype> <address>]", value));
         return;
     }
     Rtcp rtcp;
@@ -140,10 +147,11 @@ void on_rtcp(Parser& p, MediaDescription& m, std::string_view value) {
 }
 
 /// "<word> <word>" attributes: a=zrtp-hash and a=fingerprint; nullopt when not two fields.
-std::optional<std::pair<std::string, std::string>> two_fields(Parser& p, std::string_view name, std::string_view value) {
+std::optional<std::pair<std::string, std::string>> two_fields(Parser& p, AnomalyCode code, std::string_view name,
+                                                              std::string_view value) {
     const auto f = split_ws(value);
     if (f.size() != 2) {
-        p.warn(fmt::format("a={} '{}' needs two fields", name, value));
+        p.warn(code, fmt::format("a={} '{}' needs two fields", name, value));
         return std::nullopt;
     }
     return std::pair{std::string{f[0]}, std::string{f[1]}};
@@ -169,13 +177,12 @@ void on_media_attribute(Parser& p, MediaDescription& m, const Attribute& a) {
         on_rtpmap(p, m, a.value);
     } else if (a.name == "crypto") {
         CryptoParse parsed = parse_crypto(a.value);
-        for (std::string& w : parsed.warnings) {
-            p.warn(fmt::format("a=crypto: {}", w));
+        for (const util::Anomaly& anomaly : parsed.anomalies) {
+            p.warn(anomaly.code, fmt::format("a=crypto{}: {}", parsed.crypto ? "" : " skipped", anomaly.detail),
+                   a.value_offset + anomaly.offset);
         }
         if (parsed.crypto) {
             m.cryptos.push_back(std::move(*parsed.crypto));
-        } else {
-            p.warn(fmt::format("a=crypto skipped: {}", parsed.error));
         }
     } else if (a.name == "rtcp") {
         on_rtcp(p, m, a.value);
@@ -190,11 +197,11 @@ void on_media_attribute(Parser& p, MediaDescription& m, const Attribute& a) {
 bool on_shared_attribute(Parser& p, const Attribute& a, std::vector<ZrtpHash>& zrtp, std::vector<Fingerprint>& fps,
                          std::string& setup, bool& ice_ufrag, std::optional<Direction>& direction) {
     if (a.name == "zrtp-hash") {
-        if (auto f = two_fields(p, a.name, a.value)) {
+        if (auto f = two_fields(p, AnomalyCode::sdp_bad_zrtp_hash, a.name, a.value)) {
             zrtp.push_back({std::move(f->first), std::move(f->second)});
         }
     } else if (a.name == "fingerprint") {
-        if (auto f = two_fields(p, a.name, a.value)) {
+        if (auto f = two_fields(p, AnomalyCode::sdp_bad_fingerprint, a.name, a.value)) {
             fps.push_back({util::to_lower(f->first), std::move(f->second)});
         }
     } else if (a.name == "setup") {
@@ -215,11 +222,13 @@ void on_attribute(Parser& p, std::string_view value) {
     const auto colon = value.find(':');
     a.name = std::string{trim(value.substr(0, colon))};
     if (colon != std::string_view::npos) {
-        a.value = std::string{trim(value.substr(colon + 1))};
+        const std::string_view v = trim(value.substr(colon + 1));
+        a.value = std::string{v};
+        a.value_offset = 2 + static_cast<std::size_t>(v.data() - value.data());  // after "a="
         a.has_value = true;
     }
     if (a.name.empty()) {
-        p.warn("a= line without an attribute name");
+        p.warn(AnomalyCode::sdp_bad_attribute, "a= line without an attribute name");
         return;
     }
     MediaDescription* m = p.media();
@@ -227,7 +236,8 @@ void on_attribute(Parser& p, std::string_view value) {
         std::optional<Direction> direction = p.s.direction;
         if (!on_shared_attribute(p, a, p.s.zrtp_hashes, p.s.fingerprints, p.s.setup, p.s.ice_ufrag, direction) &&
             a.name == "crypto") {
-            p.warn("a=crypto at session level (RFC 4568 allows it only in media sections)");
+            p.warn(AnomalyCode::sdp_session_crypto,
+                   "a=crypto at session level (RFC 4568 allows it only in media sections)");
         }
         p.s.direction = direction;
         p.s.attributes.push_back(std::move(a));
@@ -285,7 +295,7 @@ void on_line(Parser& p, char type, std::string_view value) {
     } else if (type == 'a') {
         on_attribute(p, value);
     } else if (std::string_view{"iuepbtrzk"}.find(type) == std::string_view::npos) {
-        p.warn(fmt::format("unknown line type '{}'", type));
+        p.warn(AnomalyCode::sdp_unknown_line_type, fmt::format("unknown line type '{}'", type));
     }
 }
 
@@ -334,6 +344,7 @@ SdpSession parse(std::string_view text) {
     while (pos < text.size()) {
         const auto lf = text.find('\n', pos);
         std::string_view line = text.substr(pos, lf == std::string_view::npos ? lf : lf - pos);
+        p.line_offset = pos;
         pos = lf == std::string_view::npos ? text.size() : lf + 1;
         ++p.line;
         if (!line.empty() && line.back() == '\r') {
@@ -343,7 +354,7 @@ SdpSession parse(std::string_view text) {
             continue;
         }
         if (line.size() < 2 || line[1] != '=' || line[0] < 'a' || line[0] > 'z') {
-            p.warn("not a <type>=<value> line");
+            p.warn(AnomalyCode::sdp_bad_line, "not a <type>=<value> line");
             continue;
         }
         on_line(p, line[0], line.substr(2));

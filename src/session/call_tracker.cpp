@@ -1,6 +1,9 @@
 #include "call_tracker.hpp"
 
+#include "anomaly_log.hpp"
+
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -60,11 +63,9 @@ SdesKey to_sdes_key(const sdp::CryptoAttribute& crypto) {
 
 }  // namespace
 
-std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<std::string>& warnings) {
-    const sdp::SdpSession session = sdp::parse(sdp_text);
-    for (const auto& w : session.warnings) {
-        warnings.push_back(fmt::format("SDP line {}: {}", w.line, w.reason));
-    }
+std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::Anomaly>& anomalies) {
+    sdp::SdpSession session = sdp::parse(sdp_text);
+    std::move(session.anomalies.begin(), session.anomalies.end(), std::back_inserter(anomalies));
     std::vector<SdpMedia> out;
     for (const auto& m : session.media) {
         SdpMedia media;
@@ -143,7 +144,7 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
             add_unique(call.user_agents, agent);
         }
     }
-    if (message.is_request && message.method == "INVITE" && call.via_path.empty()) {
+    if (message.is_request && message.method_kind == sip::Method::invite && call.via_path.empty()) {
         for (const auto& via : message.vias) {
             call.via_path.push_back(via.port ? fmt::format("{}/{}:{}", via.transport, via.host, *via.port)
                                              : fmt::format("{}/{}", via.transport, via.host));
@@ -154,16 +155,18 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
     }
     const std::optional<std::string> body = sip::find_sdp_body(message);
     call.messages.push_back(SipEvent{context.frame, context.time, context.src, context.dst, summary_of(message),
+                                     message.transaction_method_kind(), message.is_request ? 0 : message.status_code,
                                      body.has_value()});
     if (body) {
         on_sdp(state, message, context, *body);
     } else if (!message.is_request && message.status_code >= 300) {
         on_failure(state, message);
     }
-    if (message.is_request && (message.method == "BYE" || message.method == "CANCEL") && call.ended_by.empty()) {
+    const bool ends = message.method_kind == sip::Method::bye || message.method_kind == sip::Method::cancel;
+    if (message.is_request && ends && call.ended_by.empty()) {
         call.ended_by = message.method;
     }
-    if (!message.is_request && message.status_code >= 300 && message.transaction_method() == "INVITE" &&
+    if (!message.is_request && message.status_code >= 300 && message.transaction_method_kind() == sip::Method::invite &&
         call.exchanges.size() <= 1 && call.ended_by.empty()) {
         call.ended_by = fmt::format("error {}", message.status_code);
     }
@@ -188,7 +191,8 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     const std::uint32_t cseq = message.cseq ? message.cseq->number : 0;
     const std::string method = message.transaction_method();
     const std::string carried_by = message.is_request ? message.method : fmt::format("{} {}", message.status_code, method);
-    // A retransmission (same message, same hop, same body) adds nothing.
+    // A retransmission (same message, same hop, same body) adds nothing (and its SDP anomalies
+    // were noted with the first copy).
     const std::string key = fmt::format("{}|{}|{}|{}", cseq, carried_by, context.src, util::to_hex(crypto::sha256(util::as_bytes(body))));
     if (std::find(state.seen_bodies.begin(), state.seen_bodies.end(), key) != state.seen_bodies.end()) {
         return;
@@ -201,12 +205,19 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     snapshot.sender = context.src;
     snapshot.receiver = context.dst;
     snapshot.carried_by = carried_by;
+    snapshot.method = message.transaction_method_kind();
+    snapshot.status = message.is_request ? 0 : message.status_code;
     snapshot.cseq = cseq;
-    snapshot.media = to_sdp_media(body, snapshot.warnings);
+    std::vector<util::Anomaly> anomalies;
+    snapshot.media = to_sdp_media(body, anomalies);
+    // Offsets count from the SIP message's start: the SDP is the body or one of its parts.
+    const std::size_t sdp_at = message.body.find(body);
+    const std::size_t base = context.offset + message.body_offset + (sdp_at == std::string::npos ? 0 : sdp_at);
+    m_anomalies.add_all(anomalies, context.frame, base);
     const std::size_t index = call.sdps.size();
 
     const auto transaction = std::pair{cseq, method};
-    if (message.is_request && message.method == "ACK") {
+    if (message.is_request && message.method_kind == sip::Method::ack) {
         if (state.offer_awaiting_ack) {  // RFC 3261 13.2.1: an offer in a 2xx is answered in the ACK
             call.exchanges[*state.offer_awaiting_ack].answer = index;
             state.offer_awaiting_ack.reset();
@@ -225,14 +236,14 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         if (message.status_code >= 200) {
             exchange.final_status = message.status_code;
         }
-    } else if (message.status_code >= 200 && message.status_code < 300 && method == "INVITE") {
+    } else if (message.status_code >= 200 && message.status_code < 300 &&
+               message.transaction_method_kind() == sip::Method::invite) {
         snapshot.is_offer = true;  // the INVITE had no SDP: the 2xx offers, the ACK answers
         state.offer_awaiting_ack = call.exchanges.size();
         call.exchanges.push_back(OfferAnswer{index, std::nullopt, false, message.status_code});
     }
     if (!snapshot.is_offer && !snapshot.media.empty()) {
-        call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(),
-                                              fmt::format("answer in {}", carried_by)});
+        call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(), index});
     }
     call.sdps.push_back(std::move(snapshot));
 }
@@ -243,8 +254,9 @@ std::vector<Call> CallTracker::finish() && {
     std::vector<Call> calls;
     for (auto& state : m_calls) {
         const auto& messages = state.call.messages;
-        const bool invited = std::any_of(messages.begin(), messages.end(),
-                                         [](const SipEvent& e) { return e.summary == "INVITE"; });
+        const bool invited = std::any_of(messages.begin(), messages.end(), [](const SipEvent& e) {
+            return e.status == 0 && e.method == sip::Method::invite;
+        });
         if (invited) {
             state.call.id = static_cast<std::uint32_t>(calls.size() + 1);
             calls.push_back(std::move(state.call));

@@ -10,6 +10,7 @@
 
 #include "zaudit/session/call.hpp"
 #include "zaudit/sip/message.hpp"
+#include "zaudit/util/anomaly.hpp"
 
 namespace zaudit::session {
 
@@ -20,10 +21,15 @@ struct MessageContext {
     util::Endpoint src;
     util::Endpoint dst;
     const char* transport = "udp";
+    std::size_t offset = 0;  ///< where the message starts in what anomaly offsets count from
 };
+
+class AnomalyLog;
 
 class CallTracker {
 public:
+    /// SDP anomalies go to `anomalies`, which must outlive the tracker.
+    explicit CallTracker(AnomalyLog& anomalies) : m_anomalies{anomalies} {}
     void on_message(const sip::SipMessage& message, const MessageContext& context);
     /// Calls in order of their first message.
     std::vector<Call> finish() &&;
@@ -43,13 +49,14 @@ private:
                 const std::string& body);
     void on_failure(CallState& state, const sip::SipMessage& message);
 
+    AnomalyLog& m_anomalies;
     std::vector<CallState> m_calls;
     std::unordered_map<std::string, std::size_t> m_by_call_id;
     std::uint64_t m_messages = 0;
     std::uint64_t m_without_call_id = 0;
 };
 
-/// The m= lines of an SDP body, reduced for the model.
-std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<std::string>& warnings);
+/// The m= lines of an SDP body, reduced for the model; what was malformed goes to `anomalies`.
+std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::Anomaly>& anomalies);
 
 }  // namespace zaudit::session

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "anomaly_log.hpp"
 #include "call_tracker.hpp"
 #include "srtp_check.hpp"
 #include "zrtp_tracker.hpp"
@@ -63,7 +64,10 @@ struct Tracker::TcpSink {
 };
 
 Tracker::Tracker(Limits limits)
-    : m_limits{limits}, m_decoder{limits.defrag}, m_calls{std::make_unique<CallTracker>()} {
+    : m_limits{limits},
+      m_decoder{limits.defrag},
+      m_anomalies{std::make_unique<AnomalyLog>(limits.max_anomalies)},
+      m_calls{std::make_unique<CallTracker>(*m_anomalies)} {
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
@@ -137,31 +141,32 @@ void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& packet, bool f
     if (!direction.framer) {
         return;
     }
+    // Offsets of SIP over TCP count bytes of the direction's stream (the message was cut from it).
     const sip::FeedResult fed = direction.framer->feed(bytes);
     for (const auto& framed : fed.messages) {
         const auto parsed = sip::parse_message(std::string_view{framed.text});
         if (parsed) {
-            on_sip_message(*parsed, packet, from_a);
+            on_sip_message(*parsed, packet, framed.stream_offset);
+        } else {
+            m_anomalies->add(parsed.error(), packet.frame, framed.stream_offset);
         }
     }
-    for (const auto& error : fed.errors) {
-        m_model.warnings.push_back(fmt::format("frame {}: SIP over TCP {} -> {}: {}", packet.frame, packet.src,
-                                               packet.dst, error.reason));
-    }
+    m_anomalies->add_all(fed.errors, packet.frame);
 }
 
-void Tracker::on_sip_datagram(FlowState& /*flow*/, const net::Packet& packet, bool from_a) {
+void Tracker::on_sip_datagram(FlowState& /*flow*/, const net::Packet& packet, bool /*from_a*/) {
     const auto parsed = sip::parse_message(packet.payload);
     if (!parsed) {
-        m_model.warnings.push_back(fmt::format("frame {}: unparsable SIP: {}", packet.frame, parsed.error().reason));
+        m_anomalies->add(parsed.error(), packet.frame);
         return;
     }
-    on_sip_message(*parsed, packet, from_a);
+    on_sip_message(*parsed, packet, 0);
 }
 
-void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& packet, bool /*from_a*/) {
+void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& packet, std::size_t offset) {
+    m_anomalies->add_all(message.anomalies, packet.frame, offset);
     const MessageContext context{packet.frame, packet.time, packet.src, packet.dst,
-                                 packet.transport == net::Transport::udp ? "udp" : "tcp"};
+                                 packet.transport == net::Transport::udp ? "udp" : "tcp", offset};
     m_calls->on_message(message, context);
 }
 
@@ -192,9 +197,9 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
     if (!flow.handshake) {
         start_handshake();
     }
-    if (!add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet)) {
+    if (!add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet, *m_anomalies)) {
         start_handshake();
-        add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet);
+        add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet, *m_anomalies);
     }
     ZrtpHandshake& handshake = m_model.handshakes[*flow.handshake];
     if (!flow.zrtp_secure && handshake.find(zrtp::MessageType::conf2_ack) != nullptr) {
@@ -205,6 +210,11 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
 void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     const auto header = rtp::parse_rtp(packet.payload);
     if (!header) {
+        // A packet classified as RTP whose header does not parse: data, not a silent drop.
+        if (auto failed = rtp::parse_rtp_detailed(packet.payload).error) {
+            failed->detail = fmt::format("{}-byte packet", packet.payload.size());
+            m_anomalies->add(std::move(*failed), packet.frame);
+        }
         return;
     }
     ++flow.rtp_packets;
@@ -320,7 +330,9 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_model.inputs = std::move(inputs);
     m_model.frames = m_frames;
     m_model.partial = partial;
-    m_model.decode = {m_decoder.stats(), m_decoder.defrag_stats()};
+    m_model.decode.decode = m_decoder.stats();
+    m_model.decode.defrag = m_decoder.defrag_stats();
+    std::move(*m_anomalies).finish(m_model);
     return std::move(m_model);
 }
 
@@ -406,7 +418,7 @@ void Tracker::bind_to_calls() {
             stream.protection = Protection::zrtp;
             // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear.
             for (const auto& event : it->second->events) {
-                if (event.what == "clear_ack" && stream.last_frame > event.frame) {
+                if (event.kind == ZrtpEventKind::clear_ack && stream.last_frame > event.frame) {
                     stream.protection = Protection::none;
                     stream.cleared_at_frame = event.frame;
                 }

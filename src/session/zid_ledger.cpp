@@ -26,7 +26,8 @@ std::string identity_of(const Model& model, const ZrtpHandshake& handshake, cons
                                                [&](const SdpMedia& m) { return m.rtp == endpoint; });
             if (announced) {
                 // The offerer of an INVITE is the caller (From); the answerer the callee (To).
-                const bool caller = sdp.carried_by == "INVITE" || sdp.carried_by == "ACK";
+                const bool caller =
+                    sdp.status == 0 && (sdp.method == sip::Method::invite || sdp.method == sip::Method::ack);
                 return caller ? call.from : call.to;
             }
         }

@@ -4,12 +4,24 @@
 
 #include <fmt/format.h>
 
+#include "anomaly_log.hpp"
+#include "zaudit/util/name_table.hpp"
 #include "zaudit/zrtp/algorithms.hpp"
 
 namespace zaudit::session {
 namespace {
 
 using zrtp::MessageType;
+
+constexpr util::NameTable<ZrtpEventKind, static_cast<std::size_t>(ZrtpEventKind::count_)> k_event_names{{{
+    {ZrtpEventKind::crc_invalid, "crc_invalid"},
+    {ZrtpEventKind::anomaly, "anomaly"},
+    {ZrtpEventKind::error, "error"},
+    {ZrtpEventKind::go_clear, "go_clear"},
+    {ZrtpEventKind::clear_ack, "clear_ack"},
+    {ZrtpEventKind::sas_relay, "sas_relay"},
+}}};
+static_assert(k_event_names.complete(), "every ZrtpEventKind has one distinct name, in declaration order");
 
 /// Messages whose content is fixed for one handshake: a second copy that differs means a
 /// second party is speaking (RFC 6189 section 6: retransmissions repeat the same message).
@@ -34,25 +46,67 @@ std::size_t first_difference(const std::vector<std::uint8_t>& x, const std::vect
 }
 
 void note_event(ZrtpHandshake& handshake, const net::Packet& packet, const zrtp::Message& message) {
-    const auto add = [&](const char* what, std::string detail, std::uint32_t code = 0) {
-        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, what, std::move(detail), code});
+    const auto add = [&](ZrtpEventKind kind, std::string detail, std::uint32_t code = 0) {
+        handshake.events.push_back(
+            ZrtpEvent{packet.frame, packet.time, packet.src, kind, std::move(detail), code, std::nullopt});
     };
     switch (message.type) {
         case MessageType::error:
             if (const auto* error = message.error()) {
-                add("error", std::string{zrtp::error_code_name(error->code).value_or("unknown code")}, error->code);
+                add(ZrtpEventKind::error, std::string{zrtp::error_code_name(error->code).value_or("unknown code")},
+                    error->code);
             }
             break;
-        case MessageType::go_clear: add("go_clear", ""); break;
-        case MessageType::clear_ack: add("clear_ack", ""); break;
-        case MessageType::sas_relay: add("sas_relay", ""); break;
+        case MessageType::go_clear: add(ZrtpEventKind::go_clear, ""); break;
+        case MessageType::clear_ack: add(ZrtpEventKind::clear_ack, ""); break;
+        case MessageType::sas_relay: add(ZrtpEventKind::sas_relay, ""); break;
         default: break;
     }
 }
 
+/// Each anomaly as a handshake event too, so that the handshake's evidence lists it.
+void note_anomalies(ZrtpHandshake& handshake, const net::Packet& packet, const std::vector<util::Anomaly>& anomalies) {
+    for (const auto& anomaly : anomalies) {
+        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, ZrtpEventKind::anomaly,
+                                             anomaly.detail, 0, anomaly.code});
+    }
+}
+
+/// Feeds a bzrtp fragment to the assembler: the whole message once its last piece is in. What
+/// the reassembly, and the message it gave, found malformed is noted against this packet.
+std::optional<zrtp::Message> reassemble(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments,
+                                        const net::Packet& packet, const zrtp::Packet& parsed, AnomalyLog& anomalies) {
+    auto assembled = fragments.add(parsed.header.ssrc, *parsed.fragment);
+    anomalies.add_all(assembled.anomalies, packet.frame);
+    note_anomalies(handshake, packet, assembled.anomalies);
+    if (assembled.message) {
+        // The message's offsets count from its own start, not from this packet: the detail says where.
+        std::vector<util::Anomaly> in_message = assembled.message->anomalies;
+        for (auto& anomaly : in_message) {
+            anomaly.detail = fmt::format("reassembled message, offset {}: {}", anomaly.offset, anomaly.detail);
+            anomaly.offset = zrtp::k_fragment_header_size;
+        }
+        anomalies.add_all(in_message, packet.frame);
+        note_anomalies(handshake, packet, in_message);
+    }
+    return std::move(assembled.message);
+}
+
 }  // namespace
 
-bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments, const net::Packet& packet) {
+std::string_view to_string(ZrtpEventKind kind) { return k_event_names.name(kind); }
+
+std::optional<ZrtpEventKind> zrtp_event_kind_from_string(std::string_view name) { return k_event_names.find(name); }
+
+std::string event_label(const ZrtpEvent& event) {
+    if (event.kind == ZrtpEventKind::anomaly && event.anomaly) {
+        return fmt::format("{}:{}", to_string(event.kind), util::to_string(*event.anomaly));
+    }
+    return std::string{to_string(event.kind)};
+}
+
+bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments, const net::Packet& packet,
+                     AnomalyLog& anomalies) {
     zrtp::Packet parsed = zrtp::parse_packet(packet.payload);
     if (parsed.crc_valid && parsed.message && parsed.message->type == MessageType::hello &&
         handshake.find(MessageType::conf2_ack) != nullptr) {
@@ -70,28 +124,22 @@ bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragment
     handshake.last_frame = packet.frame;
     handshake.last_time = packet.time;
 
-    for (const auto& anomaly : parsed.anomalies) {
-        handshake.events.push_back(
-            ZrtpEvent{packet.frame, packet.time, packet.src, "anomaly:" + anomaly.name, anomaly.reason, 0});
-    }
+    anomalies.add_all(parsed.anomalies, packet.frame);
     if (!parsed.crc_valid) {
         // An endpoint drops a packet whose CRC fails (RFC 6189 section 5), so its content
-        // takes no part in the handshake; the event is evidence of damage or forgery.
-        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, "crc_invalid",
+        // takes no part in the handshake: this one event stands for the packet, evidence of
+        // damage or forgery (its anomalies, zrtp.crc_mismatch among them, are in the model's).
+        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, ZrtpEventKind::crc_invalid,
                                              fmt::format("stored {:08x}, computed {:08x}", parsed.crc_stored,
                                                          parsed.crc_computed),
-                                             0});
+                                             0, std::nullopt});
         return true;
     }
+    note_anomalies(handshake, packet, parsed.anomalies);
     std::optional<zrtp::Message> message = std::move(parsed.message);
     bool reassembled = false;
     if (parsed.fragment) {
-        auto assembled = fragments.add(parsed.header.ssrc, *parsed.fragment);
-        for (const auto& anomaly : assembled.anomalies) {
-            handshake.events.push_back(
-                ZrtpEvent{packet.frame, packet.time, packet.src, "anomaly:" + anomaly.name, anomaly.reason, 0});
-        }
-        message = std::move(assembled.message);
+        message = reassemble(handshake, fragments, packet, parsed, anomalies);
         reassembled = message.has_value();
     }
     if (!message) {
@@ -119,37 +167,13 @@ bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragment
 
 namespace {
 
-/// The frames a check compared, by the check's name (names from zrtp/verify.hpp).
-std::vector<std::uint64_t> frames_for(const std::string& name, const zrtp::HandshakeMessages& hs,
-                                      const ZrtpHandshake& handshake) {
-    const auto frame_of = [&](const zrtp::Message* m) -> std::optional<std::uint64_t> {
-        for (const auto& record : handshake.messages) {
-            if (&record.message == m) {
-                return record.frame;
-            }
-        }
-        return std::nullopt;
-    };
-    std::vector<const zrtp::Message*> used;
-    if (name.starts_with("responder_hello")) {
-        used = {hs.responder_hello, hs.dhpart1};
-    } else if (name.starts_with("hello")) {
-        used = {hs.initiator_hello, hs.commit};
-    } else if (name.starts_with("commit")) {
-        used = {hs.commit, hs.dhpart2};
-    } else if (name == "hvi") {
-        used = {hs.commit, hs.dhpart2, hs.responder_hello};
-    } else if (name.starts_with("negotiation") || name == "key_agreement_choice") {
-        used = {hs.initiator_hello, hs.responder_hello, hs.commit};
-    } else if (name.starts_with("dhpart1")) {
-        used = {hs.dhpart1};
-    } else if (name.starts_with("dhpart2")) {
-        used = {hs.dhpart2};
-    }
+/// The frames of the messages a check compared, in order.
+std::vector<std::uint64_t> frames_of(const std::vector<const zrtp::Message*>& compared,
+                                     const ZrtpHandshake& handshake) {
     std::vector<std::uint64_t> frames;
-    for (const auto* m : used) {
-        if (const auto frame = frame_of(m)) {
-            frames.push_back(*frame);
+    for (const auto& record : handshake.messages) {
+        if (std::find(compared.begin(), compared.end(), &record.message) != compared.end()) {
+            frames.push_back(record.frame);
         }
     }
     std::sort(frames.begin(), frames.end());
@@ -187,9 +211,9 @@ void finish_handshake(ZrtpHandshake& handshake, const Call* call) {
     const zrtp::HandshakeMessages hs{message_of(ih), message_of(rh), message_of(commit), message_of(dh1),
                                      message_of(dh2)};
     if (handshake.initiator) {
-        for (auto& check : zrtp::verify_handshake(hs)) {
-            auto frames = frames_for(check.name, hs, handshake);
-            handshake.checks.push_back(ZrtpCheck{std::move(check), std::move(frames)});
+        for (auto& verified : zrtp::verify_handshake(hs)) {
+            auto frames = frames_of(verified.compared, handshake);
+            handshake.checks.push_back(ZrtpCheck{std::move(verified.check), std::move(frames)});
         }
     }
     // a=zrtp-hash (RFC 6189 section 8.1): each endpoint's SDP binds the Hello it will send.
@@ -209,7 +233,7 @@ void finish_handshake(ZrtpHandshake& handshake, const Call* call) {
                 for (const auto& value : media.zrtp_hashes) {
                     auto check = zrtp::check_zrtp_hash(hello->message, value);
                     const bool repeated = std::any_of(handshake.checks.begin(), handshake.checks.end(), [&](const ZrtpCheck& c) {
-                        return c.check.name == check.name && c.check.observed == check.observed &&
+                        return c.check.id == check.id && c.check.observed == check.observed &&
                                c.check.expected == check.expected;
                     });
                     if (!repeated) {

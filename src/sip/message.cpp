@@ -22,6 +22,17 @@ namespace zaudit::sip {
 namespace {
 
 using util::trim;
+using util::AnomalyCode;
+
+/// Where a line is: its number (the start line is 1) and the offset of its first byte.
+struct Place {
+    std::size_t line = 0;
+    std::size_t offset = 0;
+};
+
+void note(SipMessage& m, AnomalyCode code, Place place, std::string_view what) {
+    m.anomalies.push_back({code, 0, place.offset, fmt::format("line {}: {}", place.line, what)});
+}
 
 /// One line of text and where the next one starts.
 struct Line {
@@ -93,15 +104,14 @@ std::optional<std::string> parse_start_line(std::string_view line, SipMessage& m
     return std::nullopt;
 }
 
-/// Header lines (folded ones joined) with their line numbers; returns where the body starts.
-std::size_t parse_header_lines(std::string_view text, std::size_t pos, SipMessage& m,
-                               std::vector<std::size_t>& line_numbers) {
+/// Header lines (folded ones joined) with where each is; returns where the body starts.
+std::size_t parse_header_lines(std::string_view text, std::size_t pos, SipMessage& m, std::vector<Place>& places) {
     std::size_t line_no = 1;
     bool last_valid = false;  // a continuation joins only a header that was kept
     while (pos < text.size()) {
         const Line line = read_line(text, pos);
+        const Place place{++line_no, pos};
         pos = line.next;
-        ++line_no;
         if (line.text.empty()) {
             return line.terminated ? pos : text.size();
         }
@@ -114,36 +124,40 @@ std::size_t parse_header_lines(std::string_view text, std::size_t pos, SipMessag
                     value += piece;
                 }
             } else {
-                m.warnings.push_back({line_no, "continuation line without a header to continue"});
+                note(m, AnomalyCode::sip_orphan_continuation, place, "continuation line without a header to continue");
             }
             continue;
         }
         last_valid = false;
         const auto colon = line.text.find(':');
         if (colon == std::string_view::npos) {
-            m.warnings.push_back({line_no, "header line without a colon"});
+            note(m, AnomalyCode::sip_bad_header_line, place, "header line without a colon");
             continue;
         }
         const std::string_view name = trim(line.text.substr(0, colon));
         if (name.empty() || !std::all_of(name.begin(), name.end(), detail::is_token_char)) {
-            m.warnings.push_back({line_no, fmt::format("invalid header name '{}'", name)});
+            note(m, AnomalyCode::sip_bad_header_line, place, fmt::format("invalid header name '{}'", name));
             continue;
         }
         m.headers.push_back({normalise_header_name(name), std::string{trim(line.text.substr(colon + 1))}});
-        line_numbers.push_back(line_no);
+        places.push_back(place);
         last_valid = true;
     }
-    m.warnings.push_back({line_no, "header section not ended by an empty line"});
+    note(m, AnomalyCode::sip_unterminated_headers, {line_no, text.size()}, "header section not ended by an empty line");
     return text.size();
 }
 
-void warn(SipMessage& m, std::size_t line, std::string_view header, std::string_view what) {
-    m.warnings.push_back({line, fmt::format("malformed {} header: {}", header, what)});
+void warn(SipMessage& m, Place place, std::string_view header, std::string_view what) {
+    note(m, AnomalyCode::sip_bad_header_value, place, fmt::format("malformed {} header: {}", header, what));
 }
 
-void decode_name_addr(SipMessage& m, const Header& h, std::size_t line, std::optional<NameAddr>& into) {
+void repeated(SipMessage& m, Place place, std::string_view header, std::string_view what) {
+    note(m, AnomalyCode::sip_repeated_header, place, fmt::format("{} header {}", header, what));
+}
+
+void decode_name_addr(SipMessage& m, const Header& h, Place line, std::optional<NameAddr>& into) {
     if (into) {
-        warn(m, line, h.name, "repeated, first one kept");
+        repeated(m, line, h.name, "repeated, first one kept");
         return;
     }
     into = parse_name_addr(h.value);
@@ -152,7 +166,7 @@ void decode_name_addr(SipMessage& m, const Header& h, std::size_t line, std::opt
     }
 }
 
-void decode_list(SipMessage& m, const Header& h, std::size_t line, std::vector<NameAddr>& into) {
+void decode_list(SipMessage& m, const Header& h, Place line, std::vector<NameAddr>& into) {
     for (const std::string& item : split_header_list(h.value)) {
         if (item == "*" && h.name == "Contact") {
             continue;  // Contact: * (REGISTER removing all bindings)
@@ -165,7 +179,7 @@ void decode_list(SipMessage& m, const Header& h, std::size_t line, std::vector<N
     }
 }
 
-void decode_cseq(SipMessage& m, const Header& h, std::size_t line) {
+void decode_cseq(SipMessage& m, const Header& h, Place line) {
     const std::string_view v = h.value;
     const auto sp = v.find_first_of(" \t");
     const auto number = util::parse_unsigned<std::uint32_t>(v.substr(0, sp));
@@ -174,10 +188,10 @@ void decode_cseq(SipMessage& m, const Header& h, std::size_t line) {
         warn(m, line, h.name, fmt::format("'{}'", v));
         return;
     }
-    m.cseq = CSeq{*number, std::string{method}};
+    m.cseq = CSeq{*number, std::string{method}, method_from_text(method)};
 }
 
-void decode_via(SipMessage& m, const Header& h, std::size_t line) {
+void decode_via(SipMessage& m, const Header& h, Place line) {
     for (const std::string& item : split_header_list(h.value)) {
         if (auto via = parse_via(item)) {
             m.vias.push_back(std::move(*via));
@@ -187,12 +201,12 @@ void decode_via(SipMessage& m, const Header& h, std::size_t line) {
     }
 }
 
-void decode_content_length(SipMessage& m, const Header& h, std::size_t line) {
+void decode_content_length(SipMessage& m, const Header& h, Place line) {
     const auto n = util::parse_unsigned<std::size_t>(h.value);
     if (!n) {
         warn(m, line, h.name, fmt::format("'{}'", h.value));
     } else if (m.content_length && *m.content_length != *n) {
-        warn(m, line, h.name, "repeated with a different value, first one kept");
+        repeated(m, line, h.name, "repeated with a different value, first one kept");
     } else {
         m.content_length = n;
     }
@@ -204,26 +218,26 @@ void set_text(std::string& into, const Header& h) {
     }
 }
 
-using Decoder = void (*)(SipMessage&, const Header&, std::size_t);
+using Decoder = void (*)(SipMessage&, const Header&, Place);
 
 /// The headers decoded into fields; others stay in `headers` only.
 constexpr std::array<std::pair<std::string_view, Decoder>, 12> k_decoders{{
-    {"Call-ID", [](SipMessage& m, const Header& h, std::size_t) { set_text(m.call_id, h); }},
-    {"From", [](SipMessage& m, const Header& h, std::size_t l) { decode_name_addr(m, h, l, m.from); }},
-    {"To", [](SipMessage& m, const Header& h, std::size_t l) { decode_name_addr(m, h, l, m.to); }},
+    {"Call-ID", [](SipMessage& m, const Header& h, Place) { set_text(m.call_id, h); }},
+    {"From", [](SipMessage& m, const Header& h, Place l) { decode_name_addr(m, h, l, m.from); }},
+    {"To", [](SipMessage& m, const Header& h, Place l) { decode_name_addr(m, h, l, m.to); }},
     {"CSeq", decode_cseq},
     {"Via", decode_via},
-    {"Record-Route", [](SipMessage& m, const Header& h, std::size_t l) { decode_list(m, h, l, m.record_routes); }},
-    {"Route", [](SipMessage& m, const Header& h, std::size_t l) { decode_list(m, h, l, m.routes); }},
-    {"Contact", [](SipMessage& m, const Header& h, std::size_t l) { decode_list(m, h, l, m.contacts); }},
-    {"User-Agent", [](SipMessage& m, const Header& h, std::size_t) { set_text(m.user_agent, h); }},
-    {"Server", [](SipMessage& m, const Header& h, std::size_t) { set_text(m.server, h); }},
-    {"Content-Type", [](SipMessage& m, const Header& h, std::size_t) { set_text(m.content_type, h); }},
+    {"Record-Route", [](SipMessage& m, const Header& h, Place l) { decode_list(m, h, l, m.record_routes); }},
+    {"Route", [](SipMessage& m, const Header& h, Place l) { decode_list(m, h, l, m.routes); }},
+    {"Contact", [](SipMessage& m, const Header& h, Place l) { decode_list(m, h, l, m.contacts); }},
+    {"User-Agent", [](SipMessage& m, const Header& h, Place) { set_text(m.user_agent, h); }},
+    {"Server", [](SipMessage& m, const Header& h, Place) { set_text(m.server, h); }},
+    {"Content-Type", [](SipMessage& m, const Header& h, Place) { set_text(m.content_type, h); }},
     {"Content-Length", decode_content_length},
 }};
 
 /// Section 18.3: the body is Content-Length bytes; for a datagram extra bytes are dropped.
-void cut_body(SipMessage& m, std::string_view body, std::size_t body_line) {
+void cut_body(SipMessage& m, std::string_view body, Place body_line) {
     if (!m.content_length) {
         m.body = std::string{body};
         return;
@@ -231,12 +245,14 @@ void cut_body(SipMessage& m, std::string_view body, std::size_t body_line) {
     const std::size_t length = *m.content_length;
     if (length < body.size()) {
         if (!trim(body.substr(length)).empty()) {
-            m.warnings.push_back({body_line, fmt::format("{} bytes after Content-Length dropped", body.size() - length)});
+            note(m, AnomalyCode::sip_trailing_bytes, {body_line.line, body_line.offset + length},
+                 fmt::format("{} bytes after Content-Length dropped", body.size() - length));
         }
         body = body.substr(0, length);
     } else if (length > body.size()) {
         m.body_truncated = true;
-        m.warnings.push_back({body_line, fmt::format("Content-Length {} but only {} body bytes", length, body.size())});
+        note(m, AnomalyCode::sip_body_truncated, {body_line.line, body_line.offset + body.size()},
+             fmt::format("Content-Length {} but only {} body bytes", length, body.size()));
     }
     m.body = std::string{body};
 }
@@ -249,27 +265,29 @@ ParseResult parse_message(std::string_view text) {
         ++pos;
     }
     if (pos == text.size()) {
-        return ParseError{pos, "no start line"};
+        return util::Anomaly{AnomalyCode::sip_no_start_line, 0, pos, "no start line"};
     }
     SipMessage m;
     const Line start = read_line(text, pos);
     if (auto error = parse_start_line(start.text, m)) {
-        return ParseError{pos, std::move(*error)};
+        return util::Anomaly{AnomalyCode::sip_bad_start_line, 0, pos, std::move(*error)};
     }
+    m.method_kind = m.is_request ? method_from_text(m.method) : Method::other;
     if (!util::iequals(m.version, "SIP/2.0")) {
-        m.warnings.push_back({1, fmt::format("unexpected version '{}'", m.version)});
+        note(m, AnomalyCode::sip_bad_version, {1, pos}, fmt::format("unexpected version '{}'", m.version));
     }
-    std::vector<std::size_t> line_numbers;
-    const std::size_t body_start = parse_header_lines(text, start.next, m, line_numbers);
+    std::vector<Place> places;
+    const std::size_t body_start = parse_header_lines(text, start.next, m, places);
     for (std::size_t i = 0; i < m.headers.size(); ++i) {
         for (const auto& [name, decode] : k_decoders) {
             if (m.headers[i].name == name) {
-                decode(m, m.headers[i], line_numbers[i]);
+                decode(m, m.headers[i], places[i]);
             }
         }
     }
-    const std::size_t body_line = line_numbers.empty() ? 2 : line_numbers.back() + 2;
-    cut_body(m, text.substr(body_start), body_line);
+    const std::size_t body_line = places.empty() ? 2 : places.back().line + 2;
+    m.body_offset = body_start;
+    cut_body(m, text.substr(body_start), {body_line, body_start});
     return m;
 }
 
@@ -302,6 +320,10 @@ std::string SipMessage::media_type() const {
 
 const std::string& SipMessage::transaction_method() const {
     return cseq ? cseq->method : method;
+}
+
+Method SipMessage::transaction_method_kind() const {
+    return cseq ? cseq->method_kind : method_kind;
 }
 
 }  // namespace zaudit::sip

@@ -124,7 +124,7 @@ StreamFramer::Step StreamFramer::frame_message(FeedResult& out) {
         const auto first_lf = m_buffer.find('\n', m_scan_from);  // earlier bytes were searched
         if (!m_start_checked && first_lf != std::string::npos) {
             if (!looks_like_sip(util::as_bytes(std::string_view{m_buffer}.substr(0, first_lf + 1)))) {
-                fail(out, "bytes do not begin with a SIP start line");
+                fail(out, util::AnomalyCode::sip_stream_not_sip, "bytes do not begin with a SIP start line");
                 return Step::progressed;
             }
             m_start_checked = true;
@@ -132,18 +132,20 @@ StreamFramer::Step StreamFramer::frame_message(FeedResult& out) {
         m_header_end = find_header_end(m_buffer, m_scan_from);
         if (m_header_end == 0 || m_header_end > m_limits.max_header_bytes) {
             if (m_header_end > m_limits.max_header_bytes || m_buffer.size() > m_limits.max_header_bytes) {
-                fail(out, fmt::format("header section larger than {} bytes", m_limits.max_header_bytes));
+                fail(out, util::AnomalyCode::sip_headers_too_large,
+                     fmt::format("header section larger than {} bytes", m_limits.max_header_bytes));
                 return Step::progressed;
             }
             return Step::need_more;
         }
         const LengthScan scan = scan_content_length(std::string_view{m_buffer}.substr(0, m_header_end));
         if (!scan.error.empty()) {
-            fail(out, scan.error);
+            fail(out, util::AnomalyCode::sip_bad_content_length, scan.error);
             return Step::progressed;
         }
         if (scan.length.value_or(0) > m_limits.max_body_bytes) {
-            fail(out, fmt::format("Content-Length {} larger than {} bytes", *scan.length, m_limits.max_body_bytes));
+            fail(out, util::AnomalyCode::sip_body_too_large,
+                 fmt::format("Content-Length {} larger than {} bytes", *scan.length, m_limits.max_body_bytes));
             return Step::progressed;
         }
         m_body_length = scan.length.value_or(0);
@@ -177,8 +179,8 @@ StreamFramer::Step StreamFramer::resynchronise() {
     return Step::progressed;
 }
 
-void StreamFramer::fail(FeedResult& out, std::string reason) {
-    out.errors.push_back({m_buffer_offset, std::move(reason)});
+void StreamFramer::fail(FeedResult& out, util::AnomalyCode code, std::string reason) {
+    out.errors.push_back({code, 0, m_buffer_offset, std::move(reason)});
     m_resync = true;
     // Drop the start line that led here so the search begins at the next line.
     const auto lf = m_buffer.find('\n');

@@ -13,6 +13,7 @@
 namespace zaudit::zrtp {
 namespace {
 
+using util::AnomalyCode;
 using util::ByteReader;
 using util::Bytes;
 
@@ -43,6 +44,11 @@ std::vector<std::uint8_t> take_vector(ByteReader& r, std::size_t n) {
 
 std::string take_text(ByteReader& r, std::size_t n) { return std::string{r.text(n)}; }
 
+/// Records an anomaly at `offset` of the message or packet whose list `into` is.
+void note(std::vector<util::Anomaly>& into, AnomalyCode code, std::size_t offset, std::string detail) {
+    into.push_back({code, 0, offset, std::move(detail)});
+}
+
 /// The parse context of one message body: a reader over the fields and, for the message types
 /// that end in a hash-image MAC, the MAC (always the last 8 bytes, whatever the counts say).
 struct BodyContext {
@@ -50,14 +56,14 @@ struct BodyContext {
     std::size_t base = 0;    ///< message offset of fields' first byte
     Message& message;
 
-    void anomaly(std::string name, std::string reason) {
-        message.anomalies.push_back({std::move(name), base + fields.offset(), std::move(reason)});
+    void anomaly(AnomalyCode code, std::string reason) {
+        note(message.anomalies, code, base + fields.offset(), std::move(reason));
     }
     /// Records a field run that ended early (the reader is sticky, so one check per body).
     void check_complete(std::string_view what) {
         if (!fields.ok()) {
-            message.anomalies.push_back({"body_truncated", base + fields.failed_at(),
-                                         fmt::format("{} body ends before its fields", what)});
+            note(message.anomalies, AnomalyCode::zrtp_body_truncated, base + fields.failed_at(),
+                 fmt::format("{} body ends before its fields", what));
         }
     }
 };
@@ -66,7 +72,7 @@ struct BodyContext {
 bool split_mac(BodyContext& ctx, Mac& mac) {
     const std::size_t size = ctx.fields.remaining();
     if (size < k_mac_size) {
-        ctx.anomaly("body_truncated", "no room for the 8-byte MAC");
+        ctx.anomaly(AnomalyCode::zrtp_body_truncated, "no room for the 8-byte MAC");
         return false;
     }
     ByteReader fields = ctx.fields.sub(size - k_mac_size);
@@ -112,11 +118,12 @@ void parse_hello(BodyContext& ctx) {
         return;
     }
     if (std::max({hc, cc, ac, kc, sc}) > 7) {
-        ctx.anomaly("hello_count_above_7", fmt::format("algorithm counts {}/{}/{}/{}/{} exceed 7", hc, cc, ac, kc, sc));
+        ctx.anomaly(AnomalyCode::zrtp_hello_count_above_7,
+                    fmt::format("algorithm counts {}/{}/{}/{}/{} exceed 7", hc, cc, ac, kc, sc));
     }
     const std::size_t listed = 4u * (hc + cc + ac + kc + sc);
     if (listed != r.remaining()) {
-        ctx.anomaly("hello_length_mismatch",
+        ctx.anomaly(AnomalyCode::zrtp_hello_length_mismatch,
                     fmt::format("counts announce {} bytes of algorithms, {} present", listed, r.remaining()));
     }
     hello.hashes = algorithm_list(r, hc);
@@ -161,7 +168,7 @@ void parse_commit(BodyContext& ctx) {
     const bool extra_allowed = key_agreement_info(commit.key_agreement).kind == KeyAgreementKind::kem ||
                                key_agreement_info(commit.key_agreement).kind == KeyAgreementKind::unknown;
     if (r.ok() && (!r.empty() || (!extra_allowed && !commit.kem_public_key.empty()))) {
-        ctx.anomaly("commit_unexpected_length",
+        ctx.anomaly(AnomalyCode::zrtp_commit_unexpected_length,
                     fmt::format("{} bytes after the {} fields", r.remaining() + commit.kem_public_key.size(),
                                 commit.key_agreement));
     }
@@ -315,34 +322,34 @@ Message parse_message(Bytes message_bytes) {
     message.type_block = std::string{r.text(8)};
     if (!r.ok()) {
         message.bytes.assign(message_bytes.begin(), message_bytes.end());
-        message.anomalies.push_back({"message_truncated", r.failed_at(),
-                                     fmt::format("{} bytes, shorter than the 12-byte message header",
-                                                 message_bytes.size())});
+        note(message.anomalies, AnomalyCode::zrtp_message_truncated, r.failed_at(),
+             fmt::format("{} bytes, shorter than the 12-byte message header", message_bytes.size()));
         return message;
     }
     if (preamble != k_preamble) {
-        message.anomalies.push_back({"bad_preamble", 0, fmt::format("preamble 0x{:04x}, expected 0x505a", preamble)});
+        note(message.anomalies, AnomalyCode::zrtp_bad_preamble, 0,
+             fmt::format("preamble 0x{:04x}, expected 0x505a", preamble));
     }
     const std::size_t declared = std::size_t{message.length_words} * 4;
     std::size_t extent = message_bytes.size();
     if (declared < k_message_header_size) {
-        message.anomalies.push_back({"bad_length", 2, fmt::format("length {} words is below the header's 3",
-                                                                  message.length_words)});
+        note(message.anomalies, AnomalyCode::zrtp_bad_length, 2,
+             fmt::format("length {} words is below the header's 3", message.length_words));
     } else if (declared > message_bytes.size()) {
-        message.anomalies.push_back({"message_truncated", message_bytes.size(),
-                                     fmt::format("length says {} bytes, {} present", declared, message_bytes.size())});
+        note(message.anomalies, AnomalyCode::zrtp_message_truncated, message_bytes.size(),
+             fmt::format("length says {} bytes, {} present", declared, message_bytes.size()));
     } else {
         if (declared < message_bytes.size()) {
-            message.anomalies.push_back({"trailing_bytes", declared,
-                                         fmt::format("{} bytes after the declared length",
-                                                     message_bytes.size() - declared)});
+            note(message.anomalies, AnomalyCode::zrtp_trailing_bytes, declared,
+                 fmt::format("{} bytes after the declared length", message_bytes.size() - declared));
         }
         extent = declared;
     }
     message.bytes.assign(message_bytes.begin(), message_bytes.begin() + static_cast<std::ptrdiff_t>(extent));
     message.type = message_type_from_block(message.type_block);
     if (message.type == MessageType::unknown) {
-        message.anomalies.push_back({"unknown_type", 4, fmt::format("unknown type block \"{}\"", message.type_block)});
+        note(message.anomalies, AnomalyCode::zrtp_unknown_type, 4,
+             fmt::format("unknown type block \"{}\"", message.type_block));
         return message;
     }
     const auto entry = std::find_if(k_parsers.begin(), k_parsers.end(),
@@ -350,8 +357,9 @@ Message parse_message(Bytes message_bytes) {
     BodyContext ctx{ByteReader{Bytes{message.bytes}.subspan(k_message_header_size)}, k_message_header_size, message};
     const std::size_t body_size = ctx.fields.remaining();
     if ((entry->fixed_body != 0 && body_size != entry->fixed_body) || (is_ack(message.type) && body_size != 0)) {
-        ctx.anomaly("unexpected_length", fmt::format("{} body is {} bytes, expected {}",
-                                                     message_type_name(message.type), body_size, entry->fixed_body));
+        ctx.anomaly(AnomalyCode::zrtp_unexpected_length,
+                    fmt::format("{} body is {} bytes, expected {}", message_type_name(message.type), body_size,
+                                entry->fixed_body));
     }
     entry->parse(ctx);
     return message;
@@ -410,19 +418,19 @@ Packet parse_packet(Bytes udp_payload) {
     const bool fragmented = packet.header.first_byte == 0x11;
     const std::size_t header = fragmented ? k_fragment_header_size : k_header_size;
     if (!r.ok() || udp_payload.size() < header + k_crc_size) {
-        packet.anomalies.push_back({"packet_truncated", udp_payload.size(),
-                                    fmt::format("{} bytes, too short for a {}-byte header and the CRC",
-                                                udp_payload.size(), header)});
+        note(packet.anomalies, AnomalyCode::zrtp_packet_truncated, udp_payload.size(),
+             fmt::format("{} bytes, too short for a {}-byte header and the CRC", udp_payload.size(), header));
         return packet;
     }
     if (packet.header.first_byte != 0x10 && !fragmented) {
-        packet.anomalies.push_back({"bad_first_byte", 0, fmt::format("first byte 0x{:02x}", packet.header.first_byte)});
+        note(packet.anomalies, AnomalyCode::zrtp_bad_first_byte, 0,
+             fmt::format("first byte 0x{:02x}", packet.header.first_byte));
     }
     if (packet.header.second_byte != 0) {
-        packet.anomalies.push_back({"nonzero_reserved", 1, "second byte is not zero"});
+        note(packet.anomalies, AnomalyCode::zrtp_nonzero_reserved, 1, "second byte is not zero");
     }
     if (packet.header.magic != k_magic_cookie) {
-        packet.anomalies.push_back({"bad_magic", 4, fmt::format("magic 0x{:08x}", packet.header.magic)});
+        note(packet.anomalies, AnomalyCode::zrtp_bad_magic, 4, fmt::format("magic 0x{:08x}", packet.header.magic));
     }
     const Bytes covered = udp_payload.first(udp_payload.size() - k_crc_size);
     ByteReader crc_reader{udp_payload.last(k_crc_size)};
@@ -430,9 +438,8 @@ Packet parse_packet(Bytes udp_payload) {
     packet.crc_computed = crc32c(covered);
     packet.crc_valid = packet.crc_stored == packet.crc_computed;
     if (!packet.crc_valid) {
-        packet.anomalies.push_back({"crc_mismatch", covered.size(),
-                                    fmt::format("CRC 0x{:08x} on the wire, 0x{:08x} computed", packet.crc_stored,
-                                                packet.crc_computed)});
+        note(packet.anomalies, AnomalyCode::zrtp_crc_mismatch, covered.size(),
+             fmt::format("CRC 0x{:08x} on the wire, 0x{:08x} computed", packet.crc_stored, packet.crc_computed));
     }
     if (fragmented) {
         FragmentInfo fragment;
@@ -443,16 +450,15 @@ Packet parse_packet(Bytes udp_payload) {
         const Bytes data = covered.subspan(k_fragment_header_size);
         fragment.data.assign(data.begin(), data.end());
         if (data.size() != std::size_t{fragment.length_words} * 4) {
-            packet.anomalies.push_back({"fragment_length_mismatch", 18,
-                                        fmt::format("fragment length says {} words, {} bytes present",
-                                                    fragment.length_words, data.size())});
+            note(packet.anomalies, AnomalyCode::zrtp_fragment_length_mismatch, 18,
+                 fmt::format("fragment length says {} words, {} bytes present", fragment.length_words, data.size()));
         }
         packet.fragment = std::move(fragment);
         return packet;
     }
     Message message = parse_message(covered.subspan(k_header_size));
-    for (const Anomaly& a : message.anomalies) {
-        packet.anomalies.push_back({a.name, a.offset + k_header_size, a.reason});
+    for (const util::Anomaly& a : message.anomalies) {
+        note(packet.anomalies, a.code, a.offset + k_header_size, a.detail);
     }
     packet.message = std::move(message);
     return packet;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <span>
 
@@ -10,6 +12,7 @@
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/crypto/public_value.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/name_table.hpp"
 #include "zaudit/util/text.hpp"
 #include "zaudit/zrtp/algorithms.hpp"
 
@@ -22,17 +25,40 @@ using util::to_hex;
 
 constexpr std::size_t k_mac_size = 8;
 
-Check make(std::string name, CheckOutcome outcome, std::string expected, std::string observed, std::string reason) {
-    return Check{std::move(name), outcome, std::move(expected), std::move(observed), std::move(reason)};
+constexpr util::NameTable<CheckId, static_cast<std::size_t>(CheckId::count_)> k_check_names{{{
+    {CheckId::hello_h3, "hello_h3"},
+    {CheckId::hello_mac, "hello_mac"},
+    {CheckId::responder_hello_h3, "responder_hello_h3"},
+    {CheckId::responder_hello_mac, "responder_hello_mac"},
+    {CheckId::commit_h2, "commit_h2"},
+    {CheckId::commit_mac, "commit_mac"},
+    {CheckId::hvi, "hvi"},
+    {CheckId::negotiation, "negotiation"},
+    {CheckId::negotiation_hash, "negotiation_hash"},
+    {CheckId::negotiation_cipher, "negotiation_cipher"},
+    {CheckId::negotiation_auth_tag, "negotiation_auth_tag"},
+    {CheckId::negotiation_key_agreement, "negotiation_key_agreement"},
+    {CheckId::negotiation_sas, "negotiation_sas"},
+    {CheckId::key_agreement_choice, "key_agreement_choice"},
+    {CheckId::dhpart1_public_value, "dhpart1_public_value"},
+    {CheckId::dhpart2_public_value, "dhpart2_public_value"},
+    {CheckId::dhpart1_mac, "dhpart1_mac"},
+    {CheckId::dhpart2_mac, "dhpart2_mac"},
+    {CheckId::zrtp_hash, "zrtp_hash"},
+}}};
+static_assert(k_check_names.complete(), "every CheckId has one distinct name, in declaration order");
+
+Check make(CheckId id, CheckOutcome outcome, std::string expected, std::string observed, std::string reason) {
+    return Check{id, outcome, std::move(expected), std::move(observed), std::move(reason)};
 }
 
-Check not_verifiable(std::string name, std::string reason) {
-    return make(std::move(name), CheckOutcome::not_verifiable, {}, {}, std::move(reason));
+Check not_verifiable(CheckId id, std::string reason) {
+    return make(id, CheckOutcome::not_verifiable, {}, {}, std::move(reason));
 }
 
-Check compare(std::string name, Bytes expected, Bytes observed, std::string_view what) {
+Check compare(CheckId id, Bytes expected, Bytes observed, std::string_view what) {
     const bool same = std::equal(expected.begin(), expected.end(), observed.begin(), observed.end());
-    return make(std::move(name), same ? CheckOutcome::passed : CheckOutcome::failed, to_hex(expected), to_hex(observed),
+    return make(id, same ? CheckOutcome::passed : CheckOutcome::failed, to_hex(expected), to_hex(observed),
                 same ? fmt::format("{} matches", what) : fmt::format("{} differs", what));
 }
 
@@ -59,8 +85,8 @@ std::optional<Mac> message_mac(const Message& message) {
 }
 
 bool incomplete(const Message& message) {
-    return std::any_of(message.anomalies.begin(), message.anomalies.end(), [](const Anomaly& a) {
-        return a.name == "message_truncated" || a.name == "body_truncated";
+    return std::any_of(message.anomalies.begin(), message.anomalies.end(), [](const util::Anomaly& a) {
+        return a.code == util::AnomalyCode::zrtp_message_truncated || a.code == util::AnomalyCode::zrtp_body_truncated;
     });
 }
 
@@ -89,7 +115,7 @@ std::vector<std::string> effective_list(const Hello& hello, AlgorithmFamily fami
 
 std::string joined(const std::vector<std::string>& names) { return fmt::format("{}", fmt::join(names, ",")); }
 
-Check offered_by_both(std::string name, AlgorithmFamily family, const Hello& a, const Hello& b,
+Check offered_by_both(CheckId id, AlgorithmFamily family, const Hello& a, const Hello& b,
                       const std::string& chosen) {
     const auto la = effective_list(a, family);
     const auto lb = effective_list(b, family);
@@ -100,7 +126,7 @@ Check offered_by_both(std::string name, AlgorithmFamily family, const Hello& a, 
         }
     }
     const bool ok = std::find(common.begin(), common.end(), chosen) != common.end();
-    return make(std::move(name), ok ? CheckOutcome::passed : CheckOutcome::failed, joined(common), chosen,
+    return make(id, ok ? CheckOutcome::passed : CheckOutcome::failed, joined(common), chosen,
                 ok ? "chosen algorithm is offered by both Hellos"
                    : "chosen algorithm is not in both Hellos' lists (mandatory ones included)");
 }
@@ -132,7 +158,7 @@ bool disputed_pair(std::string_view a, std::string_view b) {
 }
 
 Check key_agreement_choice(const Hello& initiator, const Hello& responder, const std::string& chosen) {
-    const std::string name = "key_agreement_choice";
+    constexpr CheckId name = CheckId::key_agreement_choice;
     const auto chosen_kind = key_agreement_info(chosen).kind;
     if (chosen_kind == KeyAgreementKind::multistream || chosen_kind == KeyAgreementKind::preshared) {
         return make(name, CheckOutcome::passed, {}, chosen, "the ranking rule of section 4.1.2 binds DH mode only");
@@ -189,94 +215,98 @@ std::string_view check_outcome_name(CheckOutcome outcome) {
     return "not_verifiable";
 }
 
-Check check_hash_image_mac(const Message& message, Bytes key, std::string name) {
+std::string_view to_string(CheckId id) { return k_check_names.name(id); }
+
+std::optional<CheckId> check_id_from_string(std::string_view name) { return k_check_names.find(name); }
+
+Check check_hash_image_mac(const Message& message, Bytes key, CheckId id) {
     const auto mac = message_mac(message);
     if (!mac || incomplete(message)) {
-        return not_verifiable(std::move(name), "message has no complete MAC field");
+        return not_verifiable(id, "message has no complete MAC field");
     }
     const auto expected = hash_image_mac(message, key);
-    return compare(std::move(name), expected, *mac, "MAC");
+    return compare(id, expected, *mac, "MAC");
 }
 
 Check check_hello_h3(const Message& hello, const Message& commit) {
     const Hello* h = hello.hello();
     const Commit* c = commit.commit();
     if (h == nullptr || c == nullptr || incomplete(hello) || incomplete(commit)) {
-        return not_verifiable("hello_h3", "Hello or Commit incomplete");
+        return not_verifiable(CheckId::hello_h3, "Hello or Commit incomplete");
     }
-    return compare("hello_h3", crypto::sha256(c->h2), h->h3, "SHA-256(H2) against H3");
+    return compare(CheckId::hello_h3, crypto::sha256(c->h2), h->h3, "SHA-256(H2) against H3");
 }
 
 Check check_hello_mac(const Message& hello, const Message& commit) {
     const Commit* c = commit.commit();
     if (hello.hello() == nullptr || c == nullptr || incomplete(commit)) {
-        return not_verifiable("hello_mac", "Hello or Commit incomplete");
+        return not_verifiable(CheckId::hello_mac, "Hello or Commit incomplete");
     }
-    return check_hash_image_mac(hello, c->h2, "hello_mac");
+    return check_hash_image_mac(hello, c->h2, CheckId::hello_mac);
 }
 
 Check check_responder_hello_h3(const Message& hello, const Message& dhpart1) {
     const Hello* h = hello.hello();
     const DhPart* d = dhpart1.dhpart();
     if (h == nullptr || d == nullptr || incomplete(hello) || incomplete(dhpart1)) {
-        return not_verifiable("responder_hello_h3", "Hello or DHPart1 incomplete");
+        return not_verifiable(CheckId::responder_hello_h3, "Hello or DHPart1 incomplete");
     }
     const auto h2 = crypto::sha256(d->h1);
-    return compare("responder_hello_h3", crypto::sha256(h2), h->h3, "SHA-256(SHA-256(H1)) against H3");
+    return compare(CheckId::responder_hello_h3, crypto::sha256(h2), h->h3, "SHA-256(SHA-256(H1)) against H3");
 }
 
 Check check_responder_hello_mac(const Message& hello, const Message& dhpart1) {
     const DhPart* d = dhpart1.dhpart();
     if (hello.hello() == nullptr || d == nullptr || incomplete(dhpart1)) {
-        return not_verifiable("responder_hello_mac", "Hello or DHPart1 incomplete");
+        return not_verifiable(CheckId::responder_hello_mac, "Hello or DHPart1 incomplete");
     }
     const auto h2 = crypto::sha256(d->h1);
-    return check_hash_image_mac(hello, h2, "responder_hello_mac");
+    return check_hash_image_mac(hello, h2, CheckId::responder_hello_mac);
 }
 
 Check check_commit_h2(const Message& commit, const Message& dhpart2) {
     const Commit* c = commit.commit();
     const DhPart* d = dhpart2.dhpart();
     if (c == nullptr || d == nullptr || incomplete(commit) || incomplete(dhpart2)) {
-        return not_verifiable("commit_h2", "Commit or DHPart2 incomplete");
+        return not_verifiable(CheckId::commit_h2, "Commit or DHPart2 incomplete");
     }
-    return compare("commit_h2", crypto::sha256(d->h1), c->h2, "SHA-256(H1) against H2");
+    return compare(CheckId::commit_h2, crypto::sha256(d->h1), c->h2, "SHA-256(H1) against H2");
 }
 
 Check check_commit_mac(const Message& commit, const Message& dhpart2) {
     const DhPart* d = dhpart2.dhpart();
     if (commit.commit() == nullptr || d == nullptr || incomplete(dhpart2)) {
-        return not_verifiable("commit_mac", "Commit or DHPart2 incomplete");
+        return not_verifiable(CheckId::commit_mac, "Commit or DHPart2 incomplete");
     }
-    return check_hash_image_mac(commit, d->h1, "commit_mac");
+    return check_hash_image_mac(commit, d->h1, CheckId::commit_mac);
 }
 
 Check check_dhpart_mac(const Message& dhpart) {
-    const std::string name = dhpart.type == MessageType::dhpart1 ? "dhpart1_mac" : "dhpart2_mac";
+    const CheckId name = dhpart.type == MessageType::dhpart1 ? CheckId::dhpart1_mac : CheckId::dhpart2_mac;
     return not_verifiable(name, "keyed by H0, which is only sent inside the encrypted Confirm");
 }
 
 Check check_hvi(const Message& commit, const Message& dhpart2, const Message& responder_hello) {
     const Commit* c = commit.commit();
     if (c == nullptr || incomplete(commit)) {
-        return not_verifiable("hvi", "Commit incomplete");
+        return not_verifiable(CheckId::hvi, "Commit incomplete");
     }
     if (c->mode != CommitMode::dh) {
-        return not_verifiable("hvi", fmt::format("{} Commit carries no hvi", c->key_agreement));
+        return not_verifiable(CheckId::hvi, fmt::format("{} Commit carries no hvi", c->key_agreement));
     }
     if (dhpart2.dhpart() == nullptr || responder_hello.hello() == nullptr || incomplete(dhpart2) ||
         incomplete(responder_hello)) {
-        return not_verifiable("hvi", "DHPart2 or responder's Hello incomplete");
+        return not_verifiable(CheckId::hvi, "DHPart2 or responder's Hello incomplete");
     }
     const auto algorithm = negotiated_hash(c->hash);
     if (!algorithm) {
-        return not_verifiable("hvi", fmt::format("hash type \"{}\" is not computed by zaudit", c->hash));
+        return not_verifiable(CheckId::hvi, fmt::format("hash type \"{}\" is not computed by zaudit", c->hash));
     }
     crypto::Hasher hasher{*algorithm};
     hasher.update(dhpart2.bytes).update(responder_hello.bytes);
     auto expected = hasher.finish();
     expected.resize(32);  // section 4.4.1.1: truncated to 256 bits
-    return compare("hvi", expected, c->hvi, fmt::format("{}(DHPart2 ‖ responder Hello) against hvi", c->hash));
+    return compare(CheckId::hvi, expected, c->hvi, fmt::format("{}(DHPart2 ‖ responder Hello) against hvi", c->hash));
 }
 
 std::string hello_hash_hex(const Message& hello) { return to_hex(crypto::sha256(hello.bytes)); }
@@ -284,7 +314,7 @@ std::string hello_hash_hex(const Message& hello) { return to_hex(crypto::sha256(
 Check check_zrtp_hash(const Message& hello, std::string_view sdp_value) {
     const Hello* h = hello.hello();
     if (h == nullptr) {
-        return not_verifiable("zrtp_hash", "not a Hello");
+        return not_verifiable(CheckId::zrtp_hash, "not a Hello");
     }
     std::string_view value = sdp_value;
     std::string_view version;
@@ -296,11 +326,11 @@ Check check_zrtp_hash(const Message& hello, std::string_view sdp_value) {
     const std::string expected = hello_hash_hex(hello);
     const std::string observed = util::to_lower(value);
     if (!version.empty() && version != h->version) {
-        return make("zrtp_hash", CheckOutcome::failed, fmt::format("{} {}", h->version, expected),
+        return make(CheckId::zrtp_hash, CheckOutcome::failed, fmt::format("{} {}", h->version, expected),
                     fmt::format("{} {}", version, observed), "a=zrtp-hash version differs from the Hello's");
     }
     const bool ok = observed == expected;
-    return make("zrtp_hash", ok ? CheckOutcome::passed : CheckOutcome::failed, expected, observed,
+    return make(CheckId::zrtp_hash, ok ? CheckOutcome::passed : CheckOutcome::failed, expected, observed,
                 ok ? "SHA-256 of the Hello matches a=zrtp-hash" : "SHA-256 of the Hello differs from a=zrtp-hash");
 }
 
@@ -309,27 +339,29 @@ std::vector<Check> check_negotiation(const Message& initiator_hello, const Messa
     const Hello* hi = initiator_hello.hello();
     const Hello* hr = responder_hello.hello();
     const Commit* c = commit.commit();
-    constexpr std::array k_names = {"negotiation_hash", "negotiation_cipher", "negotiation_auth_tag",
-                                    "negotiation_key_agreement", "negotiation_sas", "key_agreement_choice"};
+    constexpr std::array k_ids = {CheckId::negotiation_hash,          CheckId::negotiation_cipher,
+                                  CheckId::negotiation_auth_tag,      CheckId::negotiation_key_agreement,
+                                  CheckId::negotiation_sas,           CheckId::key_agreement_choice};
     std::vector<Check> checks;
     if (hi == nullptr || hr == nullptr || c == nullptr || incomplete(initiator_hello) || incomplete(responder_hello) ||
         incomplete(commit)) {
-        for (const char* n : k_names) {
-            checks.push_back(not_verifiable(n, "both Hellos and the Commit are needed"));
+        for (const CheckId id : k_ids) {
+            checks.push_back(not_verifiable(id, "both Hellos and the Commit are needed"));
         }
         return checks;
     }
-    checks.push_back(offered_by_both(k_names[0], AlgorithmFamily::hash, *hi, *hr, c->hash));
-    checks.push_back(offered_by_both(k_names[1], AlgorithmFamily::cipher, *hi, *hr, c->cipher));
-    checks.push_back(offered_by_both(k_names[2], AlgorithmFamily::auth_tag, *hi, *hr, c->auth_tag));
-    checks.push_back(offered_by_both(k_names[3], AlgorithmFamily::key_agreement, *hi, *hr, c->key_agreement));
-    checks.push_back(offered_by_both(k_names[4], AlgorithmFamily::sas, *hi, *hr, c->sas));
+    checks.push_back(offered_by_both(k_ids[0], AlgorithmFamily::hash, *hi, *hr, c->hash));
+    checks.push_back(offered_by_both(k_ids[1], AlgorithmFamily::cipher, *hi, *hr, c->cipher));
+    checks.push_back(offered_by_both(k_ids[2], AlgorithmFamily::auth_tag, *hi, *hr, c->auth_tag));
+    checks.push_back(offered_by_both(k_ids[3], AlgorithmFamily::key_agreement, *hi, *hr, c->key_agreement));
+    checks.push_back(offered_by_both(k_ids[4], AlgorithmFamily::sas, *hi, *hr, c->sas));
     checks.push_back(key_agreement_choice(*hi, *hr, c->key_agreement));
     return checks;
 }
 
 Check check_dhpart_public_value(const Message& dhpart, std::string_view key_agreement) {
-    const std::string name = dhpart.type == MessageType::dhpart1 ? "dhpart1_public_value" : "dhpart2_public_value";
+    const CheckId name =
+        dhpart.type == MessageType::dhpart1 ? CheckId::dhpart1_public_value : CheckId::dhpart2_public_value;
     const DhPart* d = dhpart.dhpart();
     if (d == nullptr || incomplete(dhpart)) {
         return not_verifiable(name, "DHPart incomplete");
@@ -346,50 +378,60 @@ Check check_dhpart_public_value(const Message& dhpart, std::string_view key_agre
     return not_verifiable(name, result.reason);
 }
 
-std::vector<Check> verify_handshake(const HandshakeMessages& hs) {
-    std::vector<Check> checks;
-    const auto need = [&](std::string name, std::string_view missing) {
-        checks.push_back(not_verifiable(std::move(name), fmt::format("no {} captured", missing)));
+std::vector<HandshakeCheck> verify_handshake(const HandshakeMessages& hs) {
+    std::vector<HandshakeCheck> checks;
+    // Each check names the messages it reads; those captured are what it compared.
+    const auto add = [&](Check check, std::initializer_list<const Message*> reads) {
+        std::vector<const Message*> compared;
+        std::copy_if(reads.begin(), reads.end(), std::back_inserter(compared),
+                     [](const Message* m) { return m != nullptr; });
+        checks.push_back(HandshakeCheck{std::move(check), std::move(compared)});
     };
-    if (hs.initiator_hello != nullptr && hs.commit != nullptr) {
-        checks.push_back(check_hello_h3(*hs.initiator_hello, *hs.commit));
-        checks.push_back(check_hello_mac(*hs.initiator_hello, *hs.commit));
+    const auto need = [&](CheckId id, std::string_view missing, std::initializer_list<const Message*> reads) {
+        add(not_verifiable(id, fmt::format("no {} captured", missing)), reads);
+    };
+    const auto* ih = hs.initiator_hello;
+    const auto* rh = hs.responder_hello;
+    if (ih != nullptr && hs.commit != nullptr) {
+        add(check_hello_h3(*ih, *hs.commit), {ih, hs.commit});
+        add(check_hello_mac(*ih, *hs.commit), {ih, hs.commit});
     } else {
-        need("hello_h3", "initiator Hello and Commit");
-        need("hello_mac", "initiator Hello and Commit");
+        need(CheckId::hello_h3, "initiator Hello and Commit", {ih, hs.commit});
+        need(CheckId::hello_mac, "initiator Hello and Commit", {ih, hs.commit});
     }
-    if (hs.responder_hello != nullptr && hs.dhpart1 != nullptr) {
-        checks.push_back(check_responder_hello_h3(*hs.responder_hello, *hs.dhpart1));
-        checks.push_back(check_responder_hello_mac(*hs.responder_hello, *hs.dhpart1));
+    if (rh != nullptr && hs.dhpart1 != nullptr) {
+        add(check_responder_hello_h3(*rh, *hs.dhpart1), {rh, hs.dhpart1});
+        add(check_responder_hello_mac(*rh, *hs.dhpart1), {rh, hs.dhpart1});
     } else {
-        need("responder_hello_h3", "responder Hello and DHPart1");
-        need("responder_hello_mac", "responder Hello and DHPart1");
+        need(CheckId::responder_hello_h3, "responder Hello and DHPart1", {rh, hs.dhpart1});
+        need(CheckId::responder_hello_mac, "responder Hello and DHPart1", {rh, hs.dhpart1});
     }
     if (hs.commit != nullptr && hs.dhpart2 != nullptr) {
-        checks.push_back(check_commit_h2(*hs.commit, *hs.dhpart2));
-        checks.push_back(check_commit_mac(*hs.commit, *hs.dhpart2));
+        add(check_commit_h2(*hs.commit, *hs.dhpart2), {hs.commit, hs.dhpart2});
+        add(check_commit_mac(*hs.commit, *hs.dhpart2), {hs.commit, hs.dhpart2});
     } else {
-        need("commit_h2", "Commit and DHPart2");
-        need("commit_mac", "Commit and DHPart2");
+        need(CheckId::commit_h2, "Commit and DHPart2", {hs.commit, hs.dhpart2});
+        need(CheckId::commit_mac, "Commit and DHPart2", {hs.commit, hs.dhpart2});
     }
-    if (hs.commit != nullptr && hs.dhpart2 != nullptr && hs.responder_hello != nullptr) {
-        checks.push_back(check_hvi(*hs.commit, *hs.dhpart2, *hs.responder_hello));
+    if (hs.commit != nullptr && hs.dhpart2 != nullptr && rh != nullptr) {
+        add(check_hvi(*hs.commit, *hs.dhpart2, *rh), {hs.commit, hs.dhpart2, rh});
     } else {
-        need("hvi", "Commit, DHPart2 and responder Hello");
+        need(CheckId::hvi, "Commit, DHPart2 and responder Hello", {hs.commit, hs.dhpart2, rh});
     }
-    if (hs.initiator_hello != nullptr && hs.responder_hello != nullptr && hs.commit != nullptr) {
-        const auto negotiation = check_negotiation(*hs.initiator_hello, *hs.responder_hello, *hs.commit);
-        checks.insert(checks.end(), negotiation.begin(), negotiation.end());
+    if (ih != nullptr && rh != nullptr && hs.commit != nullptr) {
+        for (auto& check : check_negotiation(*ih, *rh, *hs.commit)) {
+            add(std::move(check), {ih, rh, hs.commit});
+        }
     } else {
-        need("negotiation", "pair of Hellos and Commit");
+        need(CheckId::negotiation, "pair of Hellos and Commit", {ih, rh, hs.commit});
     }
     const Commit* commit = hs.commit != nullptr ? hs.commit->commit() : nullptr;
     for (const Message* part : {hs.dhpart1, hs.dhpart2}) {
         if (part != nullptr && commit != nullptr) {
-            checks.push_back(check_dhpart_public_value(*part, commit->key_agreement));
+            add(check_dhpart_public_value(*part, commit->key_agreement), {part});
         }
         if (part != nullptr) {
-            checks.push_back(check_dhpart_mac(*part));
+            add(check_dhpart_mac(*part), {part});
         }
     }
     return checks;

@@ -1,6 +1,8 @@
 #pragma once
 /// \file Renderers: one per format, all over the same AuditResult.
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -68,5 +70,8 @@ void render_sarif(const AuditResult& result, std::ostream& out);
 void render_zrtp(const AuditResult& result, std::ostream& out);
 /// `zaudit calls`, and the calls section of the text report: one line per call, then its media streams.
 void render_calls(const AuditResult& result, std::ostream& out);
+
+/// The anomaly counts of the decode summary that are not zero, sorted by code name.
+std::map<std::string_view, std::uint64_t> anomaly_counts(const session::DecodeSummary& decode);
 
 }  // namespace zaudit::report

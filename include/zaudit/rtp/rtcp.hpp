@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
 namespace zaudit::rtp {
@@ -29,19 +29,6 @@ constexpr std::uint8_t xr = 207;
 /// the smallest RTCP packet (an empty RR).
 bool is_rtcp(util::Bytes packet);
 
-/// Why the walk over a compound packet stopped early.
-enum class RtcpAnomaly : std::uint8_t {
-    none,
-    truncated_header,   ///< fewer than 8 bytes, or a packet header cut short
-    bad_version,        ///< the first packet is not version 2
-    length_overrun,     ///< a packet's length field runs past the datagram
-    trailing_garbage,   ///< after at least one good packet, bytes that are not an RTCP header
-                        ///< (what an encrypted SRTCP compound looks like)
-};
-
-/// Stable snake_case name of an anomaly.
-std::string_view to_string(RtcpAnomaly anomaly);
-
 /// What a walk over an RTCP compound packet found. Only the first 8 bytes of an SRTCP packet are
 /// in clear (RFC 3711 section 3.4), so for SRTCP typically only the first packet is seen.
 struct RtcpCompound {
@@ -52,8 +39,10 @@ struct RtcpCompound {
     std::uint8_t first_count = 0;   ///< RC/SC/FMT field of the first packet
     std::size_t walked_bytes = 0;   ///< bytes covered by well-formed packets
     std::size_t trailing_bytes = 0; ///< bytes after them (SRTCP: E+index, MKI, tag, or ciphertext)
-    RtcpAnomaly anomaly = RtcpAnomaly::none;
-    std::size_t anomaly_offset = 0;
+    /// Why the walk stopped early (an rtcp.* code and the offset of the packet header that did
+    /// not walk): a first packet cut short, not version 2 or overrunning the datagram; after at
+    /// least one good packet, rtcp.trailing_bytes (what an encrypted SRTCP compound looks like).
+    std::optional<util::Anomaly> anomaly;
 
     /// True when bytes that are not RTCP follow at least one well-formed packet: the layout of
     /// SRTCP, whose E+index word and tag follow the compound (they almost never read as an RTCP

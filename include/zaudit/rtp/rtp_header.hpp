@@ -8,26 +8,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
 namespace zaudit::rtp {
-
-/// Why an RTP header could not be parsed, or what is odd about one that could.
-/// Names are stable (they appear in evidence as `to_string(anomaly)`).
-enum class RtpAnomaly : std::uint8_t {
-    none,
-    truncated_header,     ///< fewer than the 12 fixed bytes
-    bad_version,          ///< V is not 2
-    truncated_csrc,       ///< CC announces more CSRC words than the packet holds
-    truncated_extension,  ///< X set, but the 4-byte extension header or its words overrun the packet
-    bad_padding,          ///< P set, but the padding count is 0 or exceeds the payload (not fatal:
-                          ///< in SRTP the last byte is the auth tag, not the padding count)
-};
-
-/// Stable snake_case name of an anomaly.
-std::string_view to_string(RtpAnomaly anomaly);
 
 /// The fields of one RTP header. Offsets and sizes are in bytes from the start of the packet.
 struct RtpHeader {
@@ -46,7 +31,9 @@ struct RtpHeader {
     std::uint16_t payload_offset = 0;
     std::uint16_t payload_size = 0;  ///< padding excluded when the padding count is sane
     std::uint8_t padding_size = 0;   ///< 0 when P is clear or the count was not sane
-    RtpAnomaly anomaly = RtpAnomaly::none;  ///< a non-fatal oddity (only bad_padding today)
+    /// A non-fatal oddity (only rtp.bad_padding today: in SRTP the last byte is the auth tag,
+    /// not the padding count, so it is no malformation there).
+    std::optional<util::AnomalyCode> anomaly;
 
     /// The payload inside `packet` (the same bytes this header was parsed from).
     [[nodiscard]] util::Bytes payload(util::Bytes packet) const {
@@ -56,11 +43,11 @@ struct RtpHeader {
     [[nodiscard]] std::uint32_t csrc(util::Bytes packet, std::size_t i) const;
 };
 
-/// The outcome of parsing: a header, or the anomaly and the offset where parsing stopped.
+/// The outcome of parsing: a header, or why not (an rtp.* code, and the byte offset of the
+/// field that did not fit).
 struct RtpParseResult {
     std::optional<RtpHeader> header;
-    RtpAnomaly error = RtpAnomaly::none;  ///< set when header is empty
-    std::size_t error_offset = 0;         ///< byte offset of the field that did not fit
+    std::optional<util::Anomaly> error;  ///< set when header is empty
 };
 
 /// Parses the RTP header of `packet`; never reads past its end.

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "zaudit/util/anomaly.hpp"
+
 namespace zaudit::sdp {
 
 /// One key-params: "inline:" key||salt [ "|" lifetime ] [ "|" MKI ":" length ] (RFC 4568 6.1).
@@ -36,12 +38,12 @@ struct CryptoAttribute {
     std::optional<std::uint32_t> wsh;   ///< WSH=n: replay window size
 };
 
-/// The result of parsing an a=crypto value: the attribute, or an error; plus notes that did not
-/// stop parsing (a key shorter than the suite needs, an unknown session parameter).
+/// The result of parsing an a=crypto value: the attribute, or none and the anomaly that stopped
+/// it (sdp.bad_crypto, sdp.bad_crypto_key); plus what did not stop parsing (sdp.crypto_key_size,
+/// sdp.bad_crypto_param). Offsets are into the value.
 struct CryptoParse {
     std::optional<CryptoAttribute> crypto;
-    std::string error;
-    std::vector<std::string> warnings;
+    std::vector<util::Anomaly> anomalies;
 };
 
 /// Parses the value of an a=crypto attribute (the text after "a=crypto:").

@@ -1,8 +1,9 @@
 #pragma once
 /// \file SDP session descriptions (RFC 8866, formerly RFC 4566) as owned values.
 ///
-/// Lenient by design: a malformed line is skipped with a warning (line number and reason) and
-/// the rest of the description still parses. No security judgement is made here.
+/// Lenient by design: a malformed line is skipped with an anomaly (an sdp.* code, the byte offset
+/// of the line, and a detail naming the line number) and the rest of the description still
+/// parses. No security judgement is made here.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,14 +14,9 @@
 
 #include "zaudit/sdp/crypto_attribute.hpp"
 #include "zaudit/util/address.hpp"
+#include "zaudit/util/anomaly.hpp"
 
 namespace zaudit::sdp {
-
-/// A line that was skipped or only partly understood.
-struct Warning {
-    std::size_t line = 0;  ///< 1-based
-    std::string reason;
-};
 
 /// o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> (RFC 8866 5.2)
 struct Origin {
@@ -47,6 +43,7 @@ struct Attribute {
     std::string value;
     bool has_value = false;
     std::size_t line = 0;
+    std::size_t value_offset = 0;  ///< where the value starts in its line
 };
 
 /// a=rtpmap:<payload type> <encoding name>/<clock rate>[/<encoding parameters>] (RFC 8866 6.6)
@@ -125,10 +122,11 @@ struct SdpSession {
     std::optional<Direction> direction;
     bool ice_ufrag = false;
     std::vector<MediaDescription> media;
-    std::vector<Warning> warnings;
+    /// Lines skipped or only partly understood; offsets into the parsed text.
+    std::vector<util::Anomaly> anomalies;
 };
 
-/// Parses an SDP body; CRLF or LF line ends. Never fails: what cannot be read becomes warnings.
+/// Parses an SDP body; CRLF or LF line ends. Never fails: what cannot be read becomes anomalies.
 SdpSession parse(std::string_view text);
 
 /// Parses a c= value ("IN IP4 192.0.2.1/127"); nullopt when it does not have three fields.

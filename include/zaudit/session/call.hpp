@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "zaudit/sip/method.hpp"
 #include "zaudit/util/address.hpp"
 #include "zaudit/util/timestamp.hpp"
 
@@ -52,11 +53,13 @@ struct SdpSnapshot {
     util::Timestamp time;
     util::Endpoint sender;    ///< the packet's source (a hop, not necessarily the endpoint)
     util::Endpoint receiver;
-    std::string carried_by;   ///< "INVITE", "200 INVITE", "ACK", "UPDATE", "183 INVITE", ...
+    std::string carried_by;   ///< for display: "INVITE", "200 INVITE", "ACK", "UPDATE", "183 INVITE", ...
+    /// The request's method, or for a response the method it answers (its CSeq method).
+    sip::Method method = sip::Method::other;
+    int status = 0;  ///< the response's status code; 0 when a request carried the SDP
     std::uint32_t cseq = 0;
     bool is_offer = false;
     std::vector<SdpMedia> media;
-    std::vector<std::string> warnings;
 };
 
 /// An offer and the answer to it (indices into Call::sdps); a re-INVITE or UPDATE adds one.
@@ -73,16 +76,19 @@ struct SipEvent {
     util::Timestamp time;
     util::Endpoint src;
     util::Endpoint dst;
-    std::string summary;  ///< "INVITE", "200 OK (INVITE)", ...
+    std::string summary;  ///< for display: "INVITE", "200 OK (INVITE)", ...
+    /// The request's method, or for a response the method it answers (its CSeq method).
+    sip::Method method = sip::Method::other;
+    int status = 0;  ///< the response's status code; 0 for a request
     bool has_sdp = false;
 };
 
-/// A change of a call's protection, for the timeline (offers, answers, ZRTP events).
+/// A change of a call's protection, for the timeline: an SDP answer.
 struct TimelineEvent {
     std::uint64_t frame = 0;
     util::Timestamp time;
     Protection protection = Protection::none;
-    std::string what;
+    std::size_t sdp = 0;  ///< the answer that set it (index in Call::sdps)
 };
 
 struct Call {

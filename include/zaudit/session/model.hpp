@@ -17,6 +17,7 @@
 #include "zaudit/session/zid_ledger.hpp"
 #include "zaudit/session/zrtp_handshake.hpp"
 #include "zaudit/util/address.hpp"
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
@@ -48,6 +49,8 @@ struct FlowRecord {
 struct DecodeSummary {
     net::DecodeStats decode;
     net::DefragStats defrag;
+    /// Every parser anomaly, counted per code (also those beyond what Model::anomalies keeps).
+    std::array<std::uint64_t, static_cast<std::size_t>(util::AnomalyCode::count_)> anomalies{};
 };
 
 struct Model {
@@ -59,7 +62,9 @@ struct Model {
     std::vector<MediaStream> media;
     std::vector<ZrtpHandshake> handshakes;
     DecodeSummary decode;
-    std::vector<std::string> warnings;
+    /// What the parsers (sip, sdp, rtp, zrtp) found malformed, in frame order, with frame and
+    /// offset (see util/anomaly.hpp); the first Limits::max_anomalies of them.
+    std::vector<util::Anomaly> anomalies;
     /// The ZID ledger as it was before this run (--ledger), empty without one.
     std::vector<LedgerEntry> ledger;
     bool ledger_used = false;

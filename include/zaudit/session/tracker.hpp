@@ -18,6 +18,7 @@ struct SipMessage;
 
 namespace zaudit::session {
 
+class AnomalyLog;
 class CallTracker;
 struct PacketSample;
 
@@ -25,6 +26,9 @@ struct Limits {
     std::int64_t flow_idle_micros = 600'000'000;  ///< a flow silent this long (capture time) is closed
     std::int64_t sweep_every_micros = 10'000'000;  ///< how often idle flows are looked for
     net::DefragLimits defrag;
+    /// Anomalies kept in Model::anomalies (all are counted): a capture full of garbage must not
+    /// grow memory without bound.
+    std::size_t max_anomalies = 100'000;
 };
 
 class Tracker {
@@ -54,7 +58,9 @@ private:
     void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
-    void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, bool forward);
+    /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
+    /// or the TCP direction's byte stream).
+    void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, std::size_t offset);
     void bind_to_calls();
     static void summarise_stream(const rtp::RtpStreamStats& stats, MediaStream& stream);
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
@@ -69,6 +75,7 @@ private:
     std::uint64_t m_frames = 0;
     std::uint32_t m_next_flow_id = 1;
     Model m_model;
+    std::unique_ptr<AnomalyLog> m_anomalies;
     std::unique_ptr<CallTracker> m_calls;
     std::vector<rtp::RtpStreamStats> m_stream_stats;  ///< parallel to m_model.media while tracking
     std::vector<std::vector<PacketSample>> m_stream_samples;  ///< packets kept for SDES key checks

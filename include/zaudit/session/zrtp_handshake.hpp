@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zaudit/util/address.hpp"
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/timestamp.hpp"
 #include "zaudit/zrtp/message.hpp"
 #include "zaudit/zrtp/verify.hpp"
@@ -37,21 +39,41 @@ struct ZrtpConflict {
     std::size_t first_difference = 0;  ///< byte offset in the message
 };
 
-/// A check tied to the frames whose values it compared.
+/// A check tied to the frames of the messages it compared (and, for zrtp_hash, the SDP).
 struct ZrtpCheck {
     zrtp::Check check;
     std::vector<std::uint64_t> frames;
 };
+
+/// What a ZrtpEvent records; to_string gives its stable name.
+enum class ZrtpEventKind : std::uint8_t {
+    crc_invalid,  ///< "crc_invalid": a packet whose CRC-32C failed, left out of the handshake
+    anomaly,      ///< "anomaly": a malformed packet or message (ZrtpEvent::anomaly says which)
+    error,        ///< "error": an Error message (ZrtpEvent::code)
+    go_clear,     ///< "go_clear": a GoClear message
+    clear_ack,    ///< "clear_ack": a ClearACK message
+    sas_relay,    ///< "sas_relay": a SASrelay message
+    count_
+};
+
+/// The stable name ("go_clear").
+std::string_view to_string(ZrtpEventKind kind);
+/// The kind with this name; nullopt for an unknown name.
+std::optional<ZrtpEventKind> zrtp_event_kind_from_string(std::string_view name);
 
 /// A fact about one frame: a bad CRC, a parse anomaly, an Error, a GoClear...
 struct ZrtpEvent {
     std::uint64_t frame = 0;
     util::Timestamp time;
     util::Endpoint src;
-    std::string what;    ///< "crc_invalid", "anomaly:<name>", "error", "go_clear", "clear_ack", "sas_relay"
-    std::string detail;  ///< reason, error code, ...
-    std::uint32_t code = 0;  ///< Error code for "error"
+    ZrtpEventKind kind = ZrtpEventKind::anomaly;
+    std::string detail;  ///< reason, error name, ...
+    std::uint32_t code = 0;  ///< the Error code, for kind error
+    std::optional<util::AnomalyCode> anomaly;  ///< for kind anomaly
 };
+
+/// How reports name an event: its kind ("go_clear"), for an anomaly "anomaly:<code>".
+std::string event_label(const ZrtpEvent& event);
 
 struct ZrtpHandshake {
     std::uint32_t id = 0;

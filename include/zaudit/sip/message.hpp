@@ -2,8 +2,8 @@
 /// \file SIP messages (RFC 3261 section 7): start line, headers, body, as owned values.
 ///
 /// The parser is lenient the way a passive observer must be: a malformed header line is skipped
-/// and recorded as a warning, never fatal. Only a message without a recognisable start line is a
-/// parse error. No security judgement is made here.
+/// and recorded as an anomaly (sip.* codes), never fatal. Only a message without a recognisable
+/// start line is a parse error. No security judgement is made here.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "zaudit/sip/method.hpp"
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
 namespace zaudit::sip {
@@ -23,12 +25,6 @@ namespace zaudit::sip {
 struct Header {
     std::string name;
     std::string value;  ///< unfolded, leading and trailing whitespace removed
-};
-
-/// A problem that did not stop parsing: the line (1-based, counted from the start line) and why.
-struct Warning {
-    std::size_t line = 0;
-    std::string reason;
 };
 
 /// A parameter `;name=value` (value empty for a flag such as `;lr` or `;rport`).
@@ -50,7 +46,8 @@ struct NameAddr {
 /// CSeq: sequence number and method (RFC 3261 section 20.16).
 struct CSeq {
     std::uint32_t number = 0;
-    std::string method;
+    std::string method;                       ///< as written
+    Method method_kind = Method::other;       ///< what zaudit knows it as
 };
 
 /// One via-parm (RFC 3261 section 20.42, RFC 3581 rport).
@@ -69,7 +66,8 @@ struct Via {
 /// A parsed SIP request or response. Owns all its text.
 struct SipMessage {
     bool is_request = false;
-    std::string method;       ///< requests only
+    std::string method;       ///< requests only, as written
+    Method method_kind = Method::other;  ///< requests only: what zaudit knows the method as
     std::string request_uri;  ///< requests only
     std::string version;      ///< "SIP/2.0"
     int status_code = 0;      ///< responses only
@@ -77,7 +75,7 @@ struct SipMessage {
 
     std::vector<Header> headers;  ///< in wire order
 
-    // Well-known headers, decoded once. Absent or malformed ones stay empty (with a warning).
+    // Well-known headers, decoded once. Absent or malformed ones stay empty (with an anomaly).
     std::string call_id;
     std::optional<NameAddr> from;
     std::optional<NameAddr> to;
@@ -92,9 +90,12 @@ struct SipMessage {
     std::optional<std::size_t> content_length;
 
     std::string body;
+    std::size_t body_offset = 0;  ///< where the body starts in the parsed text
     /// The datagram held fewer body bytes than Content-Length announced (body is what there was).
     bool body_truncated = false;
-    std::vector<Warning> warnings;
+    /// What did not stop parsing (sip.* codes); offsets into the parsed text, details name the
+    /// line (1-based, the start line is 1).
+    std::vector<util::Anomaly> anomalies;
 
     /// The first header with this name (case-insensitive; compact forms match their long form).
     [[nodiscard]] const Header* header(std::string_view name) const;
@@ -104,34 +105,31 @@ struct SipMessage {
     [[nodiscard]] std::string media_type() const;
     /// The CSeq method, or the request method; what a response answers.
     [[nodiscard]] const std::string& transaction_method() const;
+    /// transaction_method() as zaudit knows it.
+    [[nodiscard]] Method transaction_method_kind() const;
 };
 
-/// Why a message could not be parsed, and where (byte offset into the input).
-struct ParseError {
-    std::size_t offset = 0;
-    std::string reason;
-};
-
-/// A SipMessage or a ParseError.
+/// A SipMessage, or the anomaly (sip.no_start_line, sip.bad_start_line) that stopped parsing,
+/// with its byte offset into the input.
 class [[nodiscard]] ParseResult {
 public:
     ParseResult(SipMessage message) : m_state{std::move(message)} {}  // NOLINT: implicit, like Expected
-    ParseResult(ParseError error) : m_state{std::move(error)} {}      // NOLINT: implicit, like Expected
+    ParseResult(util::Anomaly error) : m_state{std::move(error)} {}   // NOLINT: implicit, like Expected
     [[nodiscard]] bool ok() const { return m_state.index() == 0; }
     explicit operator bool() const { return ok(); }
     [[nodiscard]] const SipMessage& value() const& { return std::get<0>(m_state); }
     [[nodiscard]] SipMessage&& value() && { return std::get<0>(std::move(m_state)); }
     const SipMessage& operator*() const& { return value(); }
     const SipMessage* operator->() const { return &value(); }
-    [[nodiscard]] const ParseError& error() const { return std::get<1>(m_state); }
+    [[nodiscard]] const util::Anomaly& error() const { return std::get<1>(m_state); }
 
 private:
-    std::variant<SipMessage, ParseError> m_state;
+    std::variant<SipMessage, util::Anomaly> m_state;
 };
 
 /// Parses one whole message (a UDP datagram, or one message cut by StreamFramer).
 /// Leading CRLFs are ignored (RFC 3261 section 7.5). Bytes past Content-Length are dropped
-/// (section 18.3) with a warning.
+/// (section 18.3) with an anomaly.
 ParseResult parse_message(std::string_view text);
 inline ParseResult parse_message(util::Bytes payload) { return parse_message(util::as_text(payload)); }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
 namespace zaudit::sip {
@@ -17,17 +18,13 @@ struct FramedMessage {
     bool content_length_missing = false;  ///< no Content-Length: taken as 0 (RFC 3261 18.3)
 };
 
-/// The stream could not be framed here: the bytes were dropped while the framer looked for the
-/// next start line.
-struct FramingError {
-    std::uint64_t stream_offset = 0;
-    std::string reason;
-};
-
 /// What one feed() produced.
 struct FeedResult {
     std::vector<FramedMessage> messages;
-    std::vector<FramingError> errors;
+    /// Where the stream could not be framed (sip.stream_not_sip, sip.headers_too_large,
+    /// sip.bad_content_length, sip.body_too_large; offset in the direction's byte stream): the
+    /// bytes were dropped while the framer looked for the next start line.
+    std::vector<util::Anomaly> errors;
 };
 
 /// Limits that keep a hostile stream from growing memory.
@@ -41,7 +38,7 @@ struct FramerLimits {
 /// Handles several messages per segment, one message over many segments, and CRLF keep-alives
 /// between messages (RFC 5626 section 3.5.1). When a header section grows past the limit, the
 /// Content-Length is missing a number or too large, or the bytes do not begin with a start line,
-/// it reports a FramingError and drops bytes until the next line that looks like a SIP start
+/// it reports an anomaly and drops bytes until the next line that looks like a SIP start
 /// line. It buffers at most max_header_bytes + max_body_bytes.
 class StreamFramer {
 public:
@@ -62,7 +59,7 @@ private:
     Step skip_keepalive();
     Step frame_message(FeedResult& out);
     Step resynchronise();
-    void fail(FeedResult& out, std::string reason);
+    void fail(FeedResult& out, util::AnomalyCode code, std::string reason);
     void consume(std::size_t n);
 
     FramerLimits m_limits;

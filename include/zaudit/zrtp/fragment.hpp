@@ -29,7 +29,7 @@ struct AssemblerLimits {
 /// What one fragment produced: the whole message once its last piece arrived, and anomalies.
 struct AssemblyResult {
     std::optional<Message> message;
-    std::vector<Anomaly> anomalies;  ///< offsets are word offsets * 4 within the message
+    std::vector<util::Anomaly> anomalies;  ///< offsets point at the fragment packet's header fields
 };
 
 class FragmentAssembler {
@@ -38,8 +38,8 @@ public:
 
     /// Adds one fragment sent with the given SSRC. Duplicates (same range, same bytes) are
     /// ignored; a range whose bytes differ from ones already held is an anomaly
-    /// ("fragment_overlap_conflict") and the first bytes are kept; a different total for the
-    /// same message id restarts the message ("fragment_total_mismatch").
+    /// (zrtp.fragment_overlap_conflict) and the first bytes are kept; a different total for the
+    /// same message id restarts the message (zrtp.fragment_total_mismatch).
     AssemblyResult add(std::uint32_t ssrc, const FragmentInfo& fragment);
 
     /// Messages still waiting for fragments.

@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
 namespace zaudit::zrtp {
@@ -31,13 +32,6 @@ inline constexpr std::size_t k_header_size = 12;
 inline constexpr std::size_t k_fragment_header_size = 20;
 inline constexpr std::size_t k_crc_size = 4;
 inline constexpr std::size_t k_message_header_size = 12;  ///< preamble, length, type block
-
-/// A malformation noticed while parsing: evidence, never a reason to drop the packet.
-struct Anomaly {
-    std::string name;         ///< stable snake_case id, e.g. "message_truncated"
-    std::size_t offset = 0;   ///< byte offset in the packet (or message) where it was seen
-    std::string reason;       ///< one human line
-};
 
 /// The sixteen message types of section 5.1.1, plus unknown type blocks.
 enum class MessageType {
@@ -143,7 +137,9 @@ struct Message {
     /// otherwise what was there (see anomalies).
     std::vector<std::uint8_t> bytes;
     MessageBody body;
-    std::vector<Anomaly> anomalies;  ///< offsets relative to the message start
+    /// Malformations (zrtp.* codes), evidence rather than a reason to drop the message; offsets
+    /// relative to the message start.
+    std::vector<util::Anomaly> anomalies;
 
     [[nodiscard]] const Hello* hello() const { return std::get_if<Hello>(&body); }
     [[nodiscard]] const Commit* commit() const { return std::get_if<Commit>(&body); }
@@ -186,7 +182,7 @@ struct Packet {
     bool crc_valid = false;
     std::optional<FragmentInfo> fragment;  ///< set for 0x11 packets (then no message)
     std::optional<Message> message;        ///< set for whole (0x10) packets with a message
-    std::vector<Anomaly> anomalies;        ///< offsets relative to the packet start
+    std::vector<util::Anomaly> anomalies;  ///< offsets relative to the packet start
 };
 
 /// Cheap test for the demultiplexer: first byte 0x10 or 0x11 and the magic cookie at offset 4.

@@ -11,6 +11,8 @@
 /// Commit: its Hello is checked with SHA-256(H1) of its DHPart1 (as bzrtp's initiator does,
 /// packetParser.c: H3 = SHA256(SHA256(H1)) and the Hello MAC keyed by SHA256(H1)).
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,9 +26,39 @@ enum class CheckOutcome { passed, failed, not_verifiable };
 /// "passed", "failed", "not_verifiable".
 std::string_view check_outcome_name(CheckOutcome outcome);
 
+/// What a Check recomputed. Each has one stable snake_case name (to_string), which reports and
+/// evidence show; code selects checks by these values.
+enum class CheckId : std::uint8_t {
+    hello_h3,                   ///< "hello_h3"
+    hello_mac,                  ///< "hello_mac"
+    responder_hello_h3,         ///< "responder_hello_h3"
+    responder_hello_mac,        ///< "responder_hello_mac"
+    commit_h2,                  ///< "commit_h2"
+    commit_mac,                 ///< "commit_mac"
+    hvi,                        ///< "hvi"
+    negotiation,                ///< "negotiation": all negotiation checks, when the messages are missing
+    negotiation_hash,           ///< "negotiation_hash"
+    negotiation_cipher,         ///< "negotiation_cipher"
+    negotiation_auth_tag,       ///< "negotiation_auth_tag"
+    negotiation_key_agreement,  ///< "negotiation_key_agreement"
+    negotiation_sas,            ///< "negotiation_sas"
+    key_agreement_choice,       ///< "key_agreement_choice"
+    dhpart1_public_value,       ///< "dhpart1_public_value"
+    dhpart2_public_value,       ///< "dhpart2_public_value"
+    dhpart1_mac,                ///< "dhpart1_mac"
+    dhpart2_mac,                ///< "dhpart2_mac"
+    zrtp_hash,                  ///< "zrtp_hash"
+    count_
+};
+
+/// The stable name ("hello_mac").
+std::string_view to_string(CheckId id);
+/// The check with this name; nullopt for an unknown name.
+std::optional<CheckId> check_id_from_string(std::string_view name);
+
 /// One recomputed fact. expected/observed are lower-case hex (or names for negotiation checks).
 struct Check {
-    std::string name;  ///< stable snake_case, e.g. "hello_mac"
+    CheckId id = CheckId::count_;
     CheckOutcome outcome = CheckOutcome::not_verifiable;
     std::string expected;
     std::string observed;
@@ -48,8 +80,8 @@ Check check_commit_mac(const Message& commit, const Message& dhpart2);
 /// "dhpart1_mac"/"dhpart2_mac": always not_verifiable (keyed by H0, which travels encrypted).
 Check check_dhpart_mac(const Message& dhpart);
 
-/// A hash-image MAC with a caller-supplied key (e.g. an H0 learnt some other way); name as given.
-Check check_hash_image_mac(const Message& message, util::Bytes key, std::string name);
+/// A hash-image MAC with a caller-supplied key (e.g. an H0 learnt some other way), reported as `id`.
+Check check_hash_image_mac(const Message& message, util::Bytes key, CheckId id);
 
 /// "hvi" (section 4.4.1.1): hash(initiator's DHPart2 message ‖ responder's Hello message) with
 /// the Commit's hash type, truncated to 256 bits, against the Commit's hvi. S256 and S384 are
@@ -94,8 +126,16 @@ struct HandshakeMessages {
     const Message* dhpart2 = nullptr;
 };
 
+/// One check of a handshake and the messages it compared: those of the HandshakeMessages it
+/// read that were captured (a not_verifiable check lists the ones it had), so that evidence
+/// can point at their frames.
+struct HandshakeCheck {
+    Check check;
+    std::vector<const Message*> compared;  ///< into the HandshakeMessages given; never null
+};
+
 /// Every check above that applies to the handshake, in a fixed order; checks whose messages are
 /// missing come back not_verifiable naming what is missing.
-std::vector<Check> verify_handshake(const HandshakeMessages& handshake);
+std::vector<HandshakeCheck> verify_handshake(const HandshakeMessages& handshake);
 
 }  // namespace zaudit::zrtp

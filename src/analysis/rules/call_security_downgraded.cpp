@@ -32,7 +32,7 @@ nlohmann::ordered_json timeline_json(const std::vector<ProtectionStep>& steps, s
 void go_clear_in_call(const session::Model& model, const session::ZrtpHandshake& handshake, FindingSink& sink) {
     std::vector<std::uint64_t> frames;
     for (const session::ZrtpEvent& event : handshake.events) {
-        if (event.what == "go_clear" || event.what == "clear_ack") {
+        if (event.kind == session::ZrtpEventKind::go_clear || event.kind == session::ZrtpEventKind::clear_ack) {
             frames.push_back(event.frame);
         }
     }
@@ -108,7 +108,9 @@ void failed_then_weaker(const session::Model& model, const session::Call& call,
     f.evidence["from_source"] = "zrtp_hello";
     f.evidence["to_source"] = "media";
     f.evidence["handshake_errors"] = std::count_if(handshake.events.begin(), handshake.events.end(),
-                                                   [](const session::ZrtpEvent& e) { return e.what == "error"; });
+                                                   [](const session::ZrtpEvent& e) {
+                                                       return e.kind == session::ZrtpEventKind::error;
+                                                   });
     f.evidence["media"] = media;
 }
 

@@ -15,7 +15,7 @@ struct Context {
     const session::Call* call = nullptr;
     const session::SdpSnapshot* sdp = nullptr;  ///< the first copy seen
     std::size_t m_line = 0;
-    std::string transaction;
+    Transaction transaction;
     bool offer = false;
     std::string suite;
 };

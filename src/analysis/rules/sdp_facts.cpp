@@ -35,15 +35,10 @@ nlohmann::ordered_json snapshot_json(const session::SdpSnapshot& snapshot) {
             {"receiver", snapshot.receiver.to_string()}};
 }
 
-std::string transaction_of(const session::SdpSnapshot& snapshot) {
-    // carried_by is "INVITE", "ACK", "UPDATE" for requests and "<status> <method>" for responses.
-    const std::string& by = snapshot.carried_by;
-    const auto space = by.find(' ');
-    std::string method = space == std::string::npos ? by : by.substr(space + 1);
-    if (method == "ACK") {
-        method = "INVITE";  // RFC 3261 17.1.1.3: the ACK carries the INVITE's CSeq number
-    }
-    return fmt::format("{} {}", snapshot.cseq, method);
+Transaction transaction_of(const session::SdpSnapshot& snapshot) {
+    // RFC 3261 17.1.1.3: the ACK carries the INVITE's CSeq number.
+    const bool ack = snapshot.method == sip::Method::ack;
+    return Transaction{snapshot.cseq, ack ? sip::Method::invite : snapshot.method};
 }
 
 bool is_private(const util::IpAddress& address) {

@@ -100,9 +100,17 @@ std::vector<std::string> suites_of(const session::SdpMedia& media);
 /// Evidence for one SDP snapshot: frame, what carried it, sender and receiver.
 nlohmann::ordered_json snapshot_json(const session::SdpSnapshot& snapshot);
 
-/// The transaction an SDP belongs to ("20 INVITE"): an ACK answers the INVITE with its CSeq,
-/// a "200 INVITE" or "183 INVITE" belongs to that INVITE.
-std::string transaction_of(const session::SdpSnapshot& snapshot);
+/// The offer/answer transaction an SDP belongs to: CSeq number and method.
+struct Transaction {
+    std::uint32_t cseq = 0;
+    sip::Method method = sip::Method::other;
+    bool operator==(const Transaction&) const = default;
+};
+
+/// The transaction an SDP belongs to (20, INVITE): an ACK answers the INVITE with its CSeq, a
+/// "200 INVITE" or "183 INVITE" belongs to that INVITE. SDP travels only in the methods
+/// sip::Method names (RFC 3261, 3262, 3311), so `other` never mixes two transactions up.
+Transaction transaction_of(const session::SdpSnapshot& snapshot);
 
 /// An address no one outside the site can route to: RFC 1918, RFC 6598 shared space,
 /// loopback, link-local, IPv6 unique-local (RFC 4193) and link-local.

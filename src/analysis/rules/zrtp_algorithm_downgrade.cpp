@@ -1,16 +1,18 @@
 // zrtp.algorithm-downgrade: the Commit's choice is not what the two Hellos allow.
+#include <array>
+
 #include "rules.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-bool matches(const zrtp::Check& check) {
-    return check_named(check, {"key_agreement_choice"}, {"negotiation_"});
-}
+constexpr std::array k_checks{zrtp::CheckId::negotiation_hash,          zrtp::CheckId::negotiation_cipher,
+                               zrtp::CheckId::negotiation_auth_tag,      zrtp::CheckId::negotiation_key_agreement,
+                               zrtp::CheckId::negotiation_sas,           zrtp::CheckId::key_agreement_choice};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    report_failed_checks(model, sink, &matches);
+    report_failed_checks(model, sink, k_checks);
 }
 
 }  // namespace

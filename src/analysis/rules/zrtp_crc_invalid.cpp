@@ -10,7 +10,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         std::vector<std::uint64_t> frames;
         auto details = nlohmann::ordered_json::array();
         for (const session::ZrtpEvent& event : handshake.events) {
-            if (event.what != "crc_invalid") {
+            if (event.kind != session::ZrtpEventKind::crc_invalid) {
                 continue;
             }
             frames.push_back(event.frame);

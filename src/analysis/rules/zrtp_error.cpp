@@ -18,7 +18,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         std::map<std::uint32_t, std::vector<const session::ZrtpEvent*>> by_code;
         for (const session::ZrtpEvent& event : handshake.events) {
-            if (event.what == "error") {
+            if (event.kind == session::ZrtpEventKind::error) {
                 by_code[event.code].push_back(&event);
             }
         }

@@ -61,29 +61,22 @@ Finding& add_handshake_finding(const session::Model& model, FindingSink& sink,
     return f;
 }
 
-bool check_named(const zrtp::Check& check, std::initializer_list<std::string_view> names,
-                 std::initializer_list<std::string_view> prefixes) {
-    const std::string_view name = check.name;
-    return std::find(names.begin(), names.end(), name) != names.end() ||
-           std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return name.starts_with(p); });
-}
-
-void report_failed_checks(const session::Model& model, FindingSink& sink,
-                          bool (*matches)(const zrtp::Check& check)) {
+void report_failed_checks(const session::Model& model, FindingSink& sink, std::span<const zrtp::CheckId> ids) {
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         for (const session::ZrtpCheck& entry : handshake.checks) {
             const zrtp::Check& check = entry.check;
             // not_verifiable is listed by the zrtp command, never reported as a finding.
-            if (check.outcome != zrtp::CheckOutcome::failed || !matches(check)) {
+            if (check.outcome != zrtp::CheckOutcome::failed ||
+                std::find(ids.begin(), ids.end(), check.id) == ids.end()) {
                 continue;
             }
             Finding& f = add_handshake_finding(
                 model, sink, handshake,
                 fmt::format("ZRTP handshake {} ({} <-> {}): check {} failed{}", handshake.id, handshake.a,
-                            handshake.b, check.name, check.reason.empty() ? "" : ": " + check.reason));
+                            handshake.b, zrtp::to_string(check.id), check.reason.empty() ? "" : ": " + check.reason));
             f.confidence = Confidence::verified;  // the value was recomputed from the capture
             f.frames = entry.frames;
-            f.evidence["check"] = check.name;
+            f.evidence["check"] = zrtp::to_string(check.id);
             f.evidence["expected"] = check.expected;
             f.evidence["observed"] = check.observed;
             f.evidence["reason"] = check.reason;

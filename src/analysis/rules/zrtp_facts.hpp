@@ -3,8 +3,8 @@
 // the evidence every ZRTP finding carries, and turning failed recomputed checks into findings.
 
 #include <cstdint>
-#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,15 +40,10 @@ nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshak
 Finding& add_handshake_finding(const session::Model& model, FindingSink& sink,
                                const session::ZrtpHandshake& handshake, std::string message);
 
-/// True when the check's name is one of `names`, or starts with a prefix in `prefixes`.
-bool check_named(const zrtp::Check& check, std::initializer_list<std::string_view> names,
-                 std::initializer_list<std::string_view> prefixes = {});
-
 /// One finding per failed check (outcome failed; not_verifiable never reports) of every
-/// handshake whose name `matches`: frames from ZrtpCheck::frames, expected and observed values,
+/// handshake whose id is in `ids`: frames from ZrtpCheck::frames, expected and observed values,
 /// confidence verified (the value was recomputed).
-void report_failed_checks(const session::Model& model, FindingSink& sink,
-                          bool (*matches)(const zrtp::Check& check));
+void report_failed_checks(const session::Model& model, FindingSink& sink, std::span<const zrtp::CheckId> ids);
 
 /// True when an SDP of the call announced `endpoint` with an a=zrtp-hash.
 bool sdp_offers_zrtp(const session::Call& call, const util::Endpoint& endpoint);

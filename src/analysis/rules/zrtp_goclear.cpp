@@ -11,9 +11,10 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         const session::ZrtpEvent* clear_ack = nullptr;
         std::vector<std::uint64_t> frames;
         for (const session::ZrtpEvent& event : handshake.events) {
-            if (event.what == "go_clear" || event.what == "clear_ack") {
+            const bool is_go_clear = event.kind == session::ZrtpEventKind::go_clear;
+            if (is_go_clear || event.kind == session::ZrtpEventKind::clear_ack) {
                 frames.push_back(event.frame);
-                const session::ZrtpEvent*& first = event.what == "go_clear" ? go_clear : clear_ack;
+                const session::ZrtpEvent*& first = is_go_clear ? go_clear : clear_ack;
                 if (first == nullptr) {
                     first = &event;
                 }

@@ -1,16 +1,16 @@
 // zrtp.hash-chain-broken: a Commit that the initiator's DHPart2 does not vouch for.
+#include <array>
+
 #include "rules.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-bool matches(const zrtp::Check& check) {
-    return check_named(check, {"commit_h2", "commit_mac"});
-}
+constexpr std::array k_checks{zrtp::CheckId::commit_h2, zrtp::CheckId::commit_mac};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    report_failed_checks(model, sink, &matches);
+    report_failed_checks(model, sink, k_checks);
 }
 
 }  // namespace

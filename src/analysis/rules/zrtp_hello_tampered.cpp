@@ -1,16 +1,17 @@
 // zrtp.hello-tampered: a Hello that its sender's later-revealed hash images do not vouch for.
+#include <array>
+
 #include "rules.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-bool matches(const zrtp::Check& check) {
-    return check_named(check, {"hello_mac", "hello_h3", "responder_hello_mac", "responder_hello_h3"});
-}
+constexpr std::array k_checks{zrtp::CheckId::hello_mac, zrtp::CheckId::hello_h3, zrtp::CheckId::responder_hello_mac,
+                               zrtp::CheckId::responder_hello_h3};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    report_failed_checks(model, sink, &matches);
+    report_failed_checks(model, sink, k_checks);
 }
 
 }  // namespace

@@ -1,16 +1,16 @@
 // zrtp.hvi-mismatch: the Commit's hvi does not commit to the DHPart2 that followed.
+#include <array>
+
 #include "rules.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-bool matches(const zrtp::Check& check) {
-    return check_named(check, {"hvi"});
-}
+constexpr std::array k_checks{zrtp::CheckId::hvi};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    report_failed_checks(model, sink, &matches);
+    report_failed_checks(model, sink, k_checks);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         report_mitm_hellos(model, handshake, sink);
         for (const session::ZrtpEvent& event : handshake.events) {
-            if (event.what != "sas_relay") {
+            if (event.kind != session::ZrtpEventKind::sas_relay) {
                 continue;
             }
             Finding& f = add_handshake_finding(

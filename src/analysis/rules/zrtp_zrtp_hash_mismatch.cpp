@@ -1,16 +1,16 @@
 // zrtp.zrtp-hash-mismatch: the Hello on the wire is not the one the endpoint's SDP bound.
+#include <array>
+
 #include "rules.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-bool matches(const zrtp::Check& check) {
-    return check_named(check, {"zrtp_hash"});
-}
+constexpr std::array k_checks{zrtp::CheckId::zrtp_hash};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    report_failed_checks(model, sink, &matches);
+    report_failed_checks(model, sink, k_checks);
 }
 
 }  // namespace

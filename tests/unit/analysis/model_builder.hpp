@@ -56,6 +56,10 @@ inline session::SdpSnapshot sdp(std::uint64_t frame, util::Endpoint sender, util
     snapshot.time = util::Timestamp{static_cast<std::int64_t>(frame) * 1000};
     snapshot.sender = sender;
     snapshot.receiver = receiver;
+    // carried_by as the session writes it: "INVITE", "ACK", or "<status> <method>" for a response.
+    const auto space = carried_by.find(' ');
+    snapshot.status = space == std::string::npos ? 0 : std::stoi(carried_by.substr(0, space));
+    snapshot.method = sip::method_from_text(space == std::string::npos ? carried_by : carried_by.substr(space + 1));
     snapshot.carried_by = std::move(carried_by);
     snapshot.cseq = cseq;
     snapshot.is_offer = is_offer;
@@ -72,7 +76,8 @@ inline session::Call call(std::uint32_t id = 1) {
     c.to = "sip:bob@example.com";
     c.transport = "udp";
     c.signaling_endpoints = {ep("192.0.2.10", 5060), ep("198.51.100.20", 5060)};
-    c.messages.push_back(session::SipEvent{1, {}, ep("192.0.2.10", 5060), ep("198.51.100.20", 5060), "INVITE", true});
+    c.messages.push_back(session::SipEvent{1, {}, ep("192.0.2.10", 5060), ep("198.51.100.20", 5060), "INVITE",
+                                           sip::Method::invite, 0, true});
     return c;
 }
 

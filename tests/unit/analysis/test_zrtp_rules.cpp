@@ -88,13 +88,13 @@ ZrtpHandshake handshake(std::uint32_t id = 1, bool complete = true) {
     return h;
 }
 
-session::ZrtpCheck check(std::string name, CheckOutcome outcome, std::vector<std::uint64_t> frames = {2, 6}) {
-    return {zrtp::Check{std::move(name), outcome, "00112233aabbccdd", "ffeeddcc44332211", "test"}, std::move(frames)};
+session::ZrtpCheck check(zrtp::CheckId id, CheckOutcome outcome, std::vector<std::uint64_t> frames = {2, 6}) {
+    return {zrtp::Check{id, outcome, "00112233aabbccdd", "ffeeddcc44332211", "test"}, std::move(frames)};
 }
 
-session::ZrtpEvent event(std::uint64_t frame, std::string what, std::uint32_t code = 0,
+session::ZrtpEvent event(std::uint64_t frame, session::ZrtpEventKind kind, std::uint32_t code = 0,
                          const util::Endpoint& src = k_bob) {
-    return {frame, util::Timestamp{static_cast<std::int64_t>(frame) * 10'000}, src, std::move(what), "", code};
+    return {frame, util::Timestamp{static_cast<std::int64_t>(frame) * 10'000}, src, kind, "", code, std::nullopt};
 }
 
 session::Model model_with(std::vector<ZrtpHandshake> handshakes, std::vector<session::Call> calls = {}) {
@@ -187,23 +187,34 @@ TEST_CASE("zrtp rules: an empty model and a clean completed handshake give no ZR
 }
 
 TEST_CASE("zrtp rules: a failed check becomes a verified finding of its rule, with frames and values") {
-    const std::vector<std::pair<std::string, std::string_view>> cases{
-        {"hello_mac", "zrtp.hello-tampered"},        {"hello_h3", "zrtp.hello-tampered"},
-        {"responder_hello_mac", "zrtp.hello-tampered"}, {"responder_hello_h3", "zrtp.hello-tampered"},
-        {"commit_h2", "zrtp.hash-chain-broken"},     {"commit_mac", "zrtp.hash-chain-broken"},
-        {"hvi", "zrtp.hvi-mismatch"},                {"zrtp_hash", "zrtp.zrtp-hash-mismatch"},
-        {"negotiation_cipher", "zrtp.algorithm-downgrade"}, {"negotiation_key_agreement", "zrtp.algorithm-downgrade"},
-        {"key_agreement_choice", "zrtp.algorithm-downgrade"},
-        {"dhpart1_public_value", "zrtp.public-value-invalid"}, {"dhpart2_public_value", "zrtp.public-value-invalid"},
+    using zrtp::CheckId;
+    const std::vector<std::pair<CheckId, std::string_view>> cases{
+        {CheckId::hello_mac, "zrtp.hello-tampered"},
+        {CheckId::hello_h3, "zrtp.hello-tampered"},
+        {CheckId::responder_hello_mac, "zrtp.hello-tampered"},
+        {CheckId::responder_hello_h3, "zrtp.hello-tampered"},
+        {CheckId::commit_h2, "zrtp.hash-chain-broken"},
+        {CheckId::commit_mac, "zrtp.hash-chain-broken"},
+        {CheckId::hvi, "zrtp.hvi-mismatch"},
+        {CheckId::zrtp_hash, "zrtp.zrtp-hash-mismatch"},
+        {CheckId::negotiation_hash, "zrtp.algorithm-downgrade"},
+        {CheckId::negotiation_cipher, "zrtp.algorithm-downgrade"},
+        {CheckId::negotiation_auth_tag, "zrtp.algorithm-downgrade"},
+        {CheckId::negotiation_key_agreement, "zrtp.algorithm-downgrade"},
+        {CheckId::negotiation_sas, "zrtp.algorithm-downgrade"},
+        {CheckId::key_agreement_choice, "zrtp.algorithm-downgrade"},
+        {CheckId::dhpart1_public_value, "zrtp.public-value-invalid"},
+        {CheckId::dhpart2_public_value, "zrtp.public-value-invalid"},
     };
     const std::set<std::string_view> check_rules{"zrtp.hello-tampered", "zrtp.hash-chain-broken", "zrtp.hvi-mismatch",
                                                  "zrtp.zrtp-hash-mismatch", "zrtp.algorithm-downgrade",
                                                  "zrtp.public-value-invalid"};
-    for (const auto& [name, rule] : cases) {
+    for (const auto& [id, rule] : cases) {
+        const std::string name{zrtp::to_string(id)};
         INFO(name);
         ZrtpHandshake h = handshake();
         h.call = 7;
-        h.checks.push_back(check(name, CheckOutcome::failed, {2, 6}));
+        h.checks.push_back(check(id, CheckOutcome::failed, {2, 6}));
         const auto model = model_with({h});
         for (const auto other : check_rules) {
             const auto findings = test::run_rule(other, model);
@@ -228,11 +239,9 @@ TEST_CASE("zrtp rules: a failed check becomes a verified finding of its rule, wi
 
 TEST_CASE("zrtp rules: passed and not_verifiable checks give no finding") {
     ZrtpHandshake h = handshake();
-    for (const char* name : {"hello_mac", "hello_h3", "responder_hello_mac", "responder_hello_h3", "commit_h2",
-                             "commit_mac", "hvi", "zrtp_hash", "negotiation_hash", "key_agreement_choice",
-                             "dhpart1_mac", "dhpart2_mac", "dhpart1_public_value", "dhpart2_public_value"}) {
-        h.checks.push_back(check(name, CheckOutcome::not_verifiable));
-        h.checks.push_back(check(name, CheckOutcome::passed));
+    for (std::size_t i = 0; i < static_cast<std::size_t>(zrtp::CheckId::count_); ++i) {
+        h.checks.push_back(check(static_cast<zrtp::CheckId>(i), CheckOutcome::not_verifiable));
+        h.checks.push_back(check(static_cast<zrtp::CheckId>(i), CheckOutcome::passed));
     }
     const auto model = model_with({h});
     for (const auto& rule : analysis::rule_catalogue()) {
@@ -283,11 +292,13 @@ TEST_CASE("zrtp.retransmission-mismatch: one finding per conflict, with both fra
 
 TEST_CASE("zrtp.crc-invalid: one finding per handshake with every bad frame") {
     ZrtpHandshake h = handshake();
-    h.events.push_back(event(4, "anomaly:message_truncated"));
+    session::ZrtpEvent truncated = event(4, session::ZrtpEventKind::anomaly);
+    truncated.anomaly = util::AnomalyCode::zrtp_message_truncated;
+    h.events.push_back(truncated);
     CHECK(test::run_rule("zrtp.crc-invalid", model_with({h})).empty());
-    h.events.push_back(event(5, "crc_invalid"));
-    h.events.push_back(event(8, "crc_invalid"));
-    h.events.push_back(event(11, "crc_invalid"));
+    h.events.push_back(event(5, session::ZrtpEventKind::crc_invalid));
+    h.events.push_back(event(8, session::ZrtpEventKind::crc_invalid));
+    h.events.push_back(event(11, session::ZrtpEventKind::crc_invalid));
     const auto findings = test::run_rule("zrtp.crc-invalid", model_with({h}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].frames == std::vector<std::uint64_t>{5, 8, 11});
@@ -297,11 +308,11 @@ TEST_CASE("zrtp.crc-invalid: one finding per handshake with every bad frame") {
 TEST_CASE("zrtp.goclear: GoClear with ClearACK is verified, a lone GoClear inferred") {
     ZrtpHandshake h = handshake();
     CHECK(test::run_rule("zrtp.goclear", model_with({h})).empty());
-    h.events.push_back(event(30, "go_clear", 0, k_alice));
+    h.events.push_back(event(30, session::ZrtpEventKind::go_clear, 0, k_alice));
     auto findings = test::run_rule("zrtp.goclear", model_with({h}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].confidence == analysis::Confidence::inferred);
-    h.events.push_back(event(31, "clear_ack", 0, k_bob));
+    h.events.push_back(event(31, session::ZrtpEventKind::clear_ack, 0, k_bob));
     findings = test::run_rule("zrtp.goclear", model_with({h}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].confidence == analysis::Confidence::verified);
@@ -313,9 +324,9 @@ TEST_CASE("zrtp.goclear: GoClear with ClearACK is verified, a lone GoClear infer
 TEST_CASE("zrtp.error: one finding per distinct code, attack codes are high, never verified") {
     ZrtpHandshake h = handshake(1, false);
     CHECK(test::run_rule("zrtp.error", model_with({h})).empty());
-    h.events.push_back(event(7, "error", 0x61));
-    h.events.push_back(event(9, "error", 0x61));
-    h.events.push_back(event(12, "error", 0x40));
+    h.events.push_back(event(7, session::ZrtpEventKind::error, 0x61));
+    h.events.push_back(event(9, session::ZrtpEventKind::error, 0x61));
+    h.events.push_back(event(12, session::ZrtpEventKind::error, 0x40));
     const auto findings = test::run_rule("zrtp.error", model_with({h}));
     REQUIRE(findings.size() == 2);
     const auto& dh = findings[0].evidence["code"] == "0x61" ? findings[0] : findings[1];
@@ -329,7 +340,7 @@ TEST_CASE("zrtp.error: one finding per distinct code, attack codes are high, nev
     CHECK(other.evidence["name"] == "Hello components mismatch");
     for (const std::uint32_t code : {0x62U, 0x63U, 0x70U, 0x90U}) {
         ZrtpHandshake e = handshake(1, false);
-        e.events.push_back(event(7, "error", code));
+        e.events.push_back(event(7, session::ZrtpEventKind::error, code));
         const auto f = test::run_rule("zrtp.error", model_with({e}));
         REQUIRE(f.size() == 1);
         CHECK(f[0].severity == analysis::Severity::high);
@@ -347,7 +358,7 @@ TEST_CASE("zrtp.trusted-mitm: a Hello with the M flag, or a SASrelay") {
     CHECK(findings[0].evidence["sender"] == "198.51.100.20:7078");
 
     ZrtpHandshake relay = handshake();
-    relay.events.push_back(event(25, "sas_relay"));
+    relay.events.push_back(event(25, session::ZrtpEventKind::sas_relay));
     findings = test::run_rule("zrtp.trusted-mitm", model_with({relay}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["indicator"] == "sas_relay");
@@ -429,7 +440,7 @@ TEST_CASE("zrtp.handshake-incomplete: Hellos without Conf2ACK, evidence per side
     CHECK(test::run_rule("zrtp.handshake-incomplete", model_with({handshake()})).empty());
     ZrtpHandshake no_hello = handshake(1, false);
     no_hello.messages.clear();
-    no_hello.events.push_back(event(2, "crc_invalid"));
+    no_hello.events.push_back(event(2, session::ZrtpEventKind::crc_invalid));
     CHECK(test::run_rule("zrtp.handshake-incomplete", model_with({no_hello})).empty());
 }
 
@@ -511,7 +522,7 @@ TEST_CASE("media.clear-before-secure: count, first frame and time until Conf2ACK
 
 TEST_CASE("call.security-downgraded (ZRTP side): GoClear in a call") {
     ZrtpHandshake h = handshake();
-    h.events.push_back(event(30, "go_clear", 0, k_alice));
+    h.events.push_back(event(30, session::ZrtpEventKind::go_clear, 0, k_alice));
     // Not bound to a call: zrtp.goclear says it, a downgrade "within a call" needs the call.
     CHECK(test::run_rule("call.security-downgraded", model_with({h})).empty());
     h.call = 1;

@@ -106,6 +106,17 @@ TEST_CASE("json report has the DESIGN.md shape and the input's real sha256") {
     }
     CHECK(doc["calls"].is_array());
     CHECK(doc["findings"].is_array());
+    CHECK(doc["decode"]["anomalies"] == nlohmann::json::object());  // always there, empty for a clean capture
+}
+
+TEST_CASE("decode anomalies are counted per code in the json and text reports") {
+    const std::string sample = test::source_path("samples/zrtp-crc-corrupt.pcap");
+    const auto json = run({"--format", "json", "--fail-on", "none", sample});
+    REQUIRE(json.exit_code == 0);
+    const auto doc = nlohmann::json::parse(json.out);
+    CHECK(doc["decode"]["anomalies"] == nlohmann::json{{"zrtp.crc_mismatch", 1}});
+    const auto text = run({"--fail-on", "none", sample});
+    CHECK_THAT(text.out, Catch::Contains("  decode anomalies: zrtp.crc_mismatch 1\n"));
 }
 
 TEST_CASE("the same input gives the same bytes") {

@@ -136,7 +136,7 @@ const std::vector<std::string> k_basic_call{"INVITE", "100", "180", "200", "ACK"
 sdp::MediaDescription media_of(const SipSeen& s) {
     REQUIRE(s.message.media_type() == "application/sdp");
     const auto session = sdp::parse(s.message.body);
-    REQUIRE(session.warnings.empty());
+    REQUIRE(session.anomalies.empty());
     REQUIRE(session.media.size() == 1);
     return session.media[0];
 }

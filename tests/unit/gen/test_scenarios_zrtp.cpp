@@ -158,8 +158,8 @@ std::map<std::string, zrtp::CheckOutcome> verify(const Decoded& d, const util::E
                                      message(first(d, zrtp::MessageType::dhpart1, responder)),
                                      message(first(d, zrtp::MessageType::dhpart2, initiator))};
     std::map<std::string, zrtp::CheckOutcome> out;
-    for (const auto& check : zrtp::verify_handshake(hs)) {
-        out[check.name] = check.outcome;
+    for (const auto& verified : zrtp::verify_handshake(hs)) {
+        out[std::string{zrtp::to_string(verified.check.id)}] = verified.check.outcome;
     }
     return out;
 }

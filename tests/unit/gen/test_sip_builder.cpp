@@ -62,7 +62,7 @@ TEST_CASE("an INVITE parses with zaudit's SIP parser, with every header a stack 
     const auto parsed = sip::parse_message(build_request(dialog(), invite(body)));
     REQUIRE(parsed.ok());
     const sip::SipMessage& m = parsed.value();
-    CHECK(m.warnings.empty());
+    CHECK(m.anomalies.empty());
     CHECK(m.is_request);
     CHECK(m.method == "INVITE");
     CHECK(m.request_uri == "sip:bob@198.51.100.20:5062");  // not 5060: the port is written
@@ -190,7 +190,7 @@ TEST_CASE("an SDES offer parses with zaudit's SDP parser") {
     spec.fingerprint = "sha-256 AB:CD";
     spec.setup = "actpass";
     const sdp::SdpSession s = sdp::parse(build_sdp(spec));
-    CHECK(s.warnings.empty());
+    CHECK(s.anomalies.empty());
     CHECK(s.version == "0");
     REQUIRE(s.origin.has_value());
     CHECK(s.origin->session_id == "123");
@@ -224,7 +224,7 @@ TEST_CASE("a plain IPv6 answer has RTP/AVP, IP6 and no security attributes") {
     spec.address = *util::IpAddress::parse("2001:db8::20");
     spec.port = 50000;
     const sdp::SdpSession s = sdp::parse(build_sdp(spec));
-    CHECK(s.warnings.empty());
+    CHECK(s.anomalies.empty());
     REQUIRE(s.media.size() == 1);
     CHECK(s.media[0].profile == "RTP/AVP");
     CHECK_FALSE(s.media[0].profile_secure);

@@ -8,7 +8,7 @@
 using zaudit::rtp::looks_like_rtp;
 using zaudit::rtp::parse_rtp;
 using zaudit::rtp::parse_rtp_detailed;
-using zaudit::rtp::RtpAnomaly;
+using zaudit::util::AnomalyCode;
 
 namespace {
 
@@ -47,7 +47,7 @@ TEST_CASE("rtp header: real PCMU packet from sip-rtp-g711.pcap frame 6") {
     CHECK(h->csrc_count == 0);
     CHECK(h->payload_offset == 12);
     CHECK(h->payload_size == 160);
-    CHECK(h->anomaly == RtpAnomaly::none);
+    CHECK_FALSE(h->anomaly);
     CHECK(looks_like_rtp(packet));
 }
 
@@ -109,7 +109,8 @@ TEST_CASE("rtp header: zero-length extension and empty payload are fine") {
 TEST_CASE("rtp header: truncated fixed header") {
     const auto result = parse_rtp_detailed(hex("8000000100000002000000"));  // 11 bytes
     CHECK_FALSE(result.header);
-    CHECK(result.error == RtpAnomaly::truncated_header);
+    REQUIRE(result.error);
+    CHECK(result.error->code == AnomalyCode::rtp_truncated_header);
     CHECK_FALSE(parse_rtp(std::vector<std::uint8_t>{}));
 }
 
@@ -118,7 +119,8 @@ TEST_CASE("rtp header: version other than 2") {
                                           "c000000100000002000000030000"}) {
         const auto result = parse_rtp_detailed(hex(packet));
         CHECK_FALSE(result.header);
-        CHECK(result.error == RtpAnomaly::bad_version);
+        REQUIRE(result.error);
+        CHECK(result.error->code == AnomalyCode::rtp_bad_version);
     }
 }
 
@@ -126,29 +128,32 @@ TEST_CASE("rtp header: hostile CSRC count") {
     // CC=15 announces 60 bytes of CSRCs; only 4 follow.
     const auto result = parse_rtp_detailed(hex("8f000001 00000002 00000003 aaaaaaaa"));
     CHECK_FALSE(result.header);
-    CHECK(result.error == RtpAnomaly::truncated_csrc);
-    CHECK(result.error_offset == 12);
+    REQUIRE(result.error);
+    CHECK(result.error->code == AnomalyCode::rtp_truncated_csrc);
+    CHECK(result.error->offset == 12);
 }
 
 TEST_CASE("rtp header: extension header cut short") {
     const auto result = parse_rtp_detailed(hex("90000001 00000002 00000003 bede"));
     CHECK_FALSE(result.header);
-    CHECK(result.error == RtpAnomaly::truncated_extension);
-    CHECK(result.error_offset == 14);  // the profile fits, the length field does not
+    REQUIRE(result.error);
+    CHECK(result.error->code == AnomalyCode::rtp_truncated_extension);
+    CHECK(result.error->offset == 14);  // the profile fits, the length field does not
 }
 
 TEST_CASE("rtp header: hostile extension length") {
     // length 0xffff words = 262140 bytes announced, 4 present.
     const auto result = parse_rtp_detailed(hex("90000001 00000002 00000003 bedeffff 11223344"));
     CHECK_FALSE(result.header);
-    CHECK(result.error == RtpAnomaly::truncated_extension);
-    CHECK(result.error_offset == 16);
+    REQUIRE(result.error);
+    CHECK(result.error->code == AnomalyCode::rtp_truncated_extension);
+    CHECK(result.error->offset == 16);
 }
 
 TEST_CASE("rtp header: padding count larger than the payload is flagged, not fatal") {
     const auto h = parse_rtp(hex("a0000001 00000002 00000003 0102 09"));
     REQUIRE(h);
-    CHECK(h->anomaly == RtpAnomaly::bad_padding);
+    CHECK(h->anomaly == AnomalyCode::rtp_bad_padding);
     CHECK(h->padding_size == 0);
     CHECK(h->payload_size == 3);
     CHECK_FALSE(looks_like_rtp(hex("a0000001 00000002 00000003 0102 09")));
@@ -157,7 +162,7 @@ TEST_CASE("rtp header: padding count larger than the payload is flagged, not fat
 TEST_CASE("rtp header: padding count of zero is flagged") {
     const auto h = parse_rtp(hex("a0000001 00000002 00000003 0102 00"));
     REQUIRE(h);
-    CHECK(h->anomaly == RtpAnomaly::bad_padding);
+    CHECK(h->anomaly == AnomalyCode::rtp_bad_padding);
 }
 
 TEST_CASE("rtp header: padding with no payload at all") {
@@ -165,7 +170,7 @@ TEST_CASE("rtp header: padding with no payload at all") {
     // payload to hold it, so it is not sane.
     const auto h = parse_rtp(hex("a0000001 00000002 00000003"));
     REQUIRE(h);
-    CHECK(h->anomaly == RtpAnomaly::bad_padding);
+    CHECK(h->anomaly == AnomalyCode::rtp_bad_padding);
     CHECK(h->payload_size == 0);
 }
 

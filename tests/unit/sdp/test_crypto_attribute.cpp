@@ -9,6 +9,7 @@
 #include "zaudit/util/hex.hpp"
 
 using namespace zaudit::sdp;
+using zaudit::util::AnomalyCode;
 using zaudit::util::to_hex;
 
 namespace {
@@ -36,7 +37,7 @@ const std::string k_key30 = "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz";
 
 TEST_CASE("RFC 4568 section 8.1 offer") {
     const SdpSession s = parse(k_rfc4568_offer);
-    CHECK(s.warnings.empty());
+    CHECK(s.anomalies.empty());
     REQUIRE(s.media.size() == 1);
     const auto& m = s.media[0];
     CHECK(m.profile_secure);
@@ -65,7 +66,7 @@ TEST_CASE("RFC 4568 section 8.1 offer") {
 TEST_CASE("key without lifetime or MKI, decimal lifetime, MKI only") {
     auto a = parse_crypto("1 AES_CM_128_HMAC_SHA1_32 inline:" + k_key30);
     REQUIRE(a.crypto);
-    CHECK(a.warnings.empty());
+    CHECK(a.anomalies.empty());
     CHECK(a.crypto->keys[0].lifetime_text.empty());
     CHECK_FALSE(a.crypto->keys[0].lifetime);
     CHECK_FALSE(a.crypto->keys[0].mki_value);
@@ -87,7 +88,7 @@ TEST_CASE("session parameters") {
                           " UNENCRYPTED_SRTP UNENCRYPTED_SRTCP UNAUTHENTICATED_SRTP KDR=23 WSH=128 FEC_KEY=inline:" +
                           k_key30);
     REQUIRE(r.crypto);
-    CHECK(r.warnings.empty());
+    CHECK(r.anomalies.empty());
     CHECK(r.crypto->unencrypted_srtp);
     CHECK(r.crypto->unencrypted_srtcp);
     CHECK(r.crypto->unauthenticated_srtp);
@@ -100,10 +101,16 @@ TEST_CASE("session parameters") {
     CHECK_FALSE(plain.crypto->kdr);
 }
 
-TEST_CASE("bad session parameters are warnings, the attribute is kept") {
-    auto r = parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + " KDR=25 WSH=x FOO");
+TEST_CASE("bad session parameters are anomalies, the attribute is kept") {
+    const std::string value = "1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + " KDR=25 WSH=x FOO";
+    auto r = parse_crypto(value);
     REQUIRE(r.crypto);
-    CHECK(r.warnings.size() == 3);
+    REQUIRE(r.anomalies.size() == 3);
+    for (const auto& a : r.anomalies) {
+        CHECK(a.code == AnomalyCode::sdp_bad_crypto_param);
+    }
+    CHECK(r.anomalies[0].offset == value.find("KDR"));
+    CHECK(r.anomalies[2].offset == value.find("FOO"));
     CHECK_FALSE(r.crypto->kdr);
     CHECK_FALSE(r.crypto->wsh);
     CHECK(r.crypto->session_params.size() == 3);
@@ -113,19 +120,21 @@ TEST_CASE("unknown suites are kept as text") {
     auto r = parse_crypto("7 SEED_CTR_128_HMAC_SHA1_80 inline:" + k_key30);
     REQUIRE(r.crypto);
     CHECK(r.crypto->suite == "SEED_CTR_128_HMAC_SHA1_80");
-    CHECK(r.warnings.empty());  // no key size to hold it against
+    CHECK(r.anomalies.empty());  // no key size to hold it against
 }
 
-TEST_CASE("key length that does not fit the suite is a warning") {
+TEST_CASE("key length that does not fit the suite is an anomaly") {
     // 30 bytes for AES-256 (needs 32 + 14) and for GCM-128 (needs 16 + 12).
     auto r = parse_crypto("1 AES_256_CM_HMAC_SHA1_80 inline:" + k_key30);
     REQUIRE(r.crypto);
-    REQUIRE(r.warnings.size() == 1);
-    CHECK(r.warnings[0].find("46") != std::string::npos);
-    CHECK(parse_crypto("1 AEAD_AES_128_GCM inline:" + k_key30).warnings.size() == 1);
+    REQUIRE(r.anomalies.size() == 1);
+    CHECK(r.anomalies[0].code == AnomalyCode::sdp_crypto_key_size);
+    CHECK(r.anomalies[0].offset == 26);  // the key-params field
+    CHECK(r.anomalies[0].detail.find("46") != std::string::npos);
+    CHECK(parse_crypto("1 AEAD_AES_128_GCM inline:" + k_key30).anomalies.size() == 1);
     // 46 bytes: base64 of 46 zero bytes with padding.
     const std::string key46 = std::string(60, 'A') + "AA==";
-    CHECK(parse_crypto("1 AES_256_CM_HMAC_SHA1_80 inline:" + key46).warnings.empty());
+    CHECK(parse_crypto("1 AES_256_CM_HMAC_SHA1_80 inline:" + key46).anomalies.empty());
     // The same without padding, as some stacks send it.
     auto unpadded = parse_crypto("1 AES_256_CM_HMAC_SHA1_32 inline:" + std::string(62, 'A'));
     REQUIRE(unpadded.crypto);
@@ -133,7 +142,15 @@ TEST_CASE("key length that does not fit the suite is a warning") {
 }
 
 TEST_CASE("malformed a=crypto values are errors") {
-    CHECK(parse_crypto("").error.size() > 0);
+    const auto empty = parse_crypto("");
+    CHECK_FALSE(empty.crypto);
+    REQUIRE(empty.anomalies.size() == 1);
+    CHECK(empty.anomalies[0].code == AnomalyCode::sdp_bad_crypto);
+    const auto bad_key = parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:@@@@");
+    CHECK_FALSE(bad_key.crypto);
+    REQUIRE(bad_key.anomalies.size() == 1);
+    CHECK(bad_key.anomalies[0].code == AnomalyCode::sdp_bad_crypto_key);
+    CHECK(bad_key.anomalies[0].offset == 26);
     CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80").crypto);                            // no key
     CHECK_FALSE(parse_crypto("x AES_CM_128_HMAC_SHA1_80 inline:" + k_key30).crypto);          // tag
     CHECK_FALSE(parse_crypto("1234567890 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30).crypto);  // 10 digits
@@ -155,29 +172,32 @@ TEST_CASE("a bad a=crypto line is skipped, the next one still parsed") {
                                "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + "\r\n");
     REQUIRE(s.media[0].cryptos.size() == 1);
     CHECK(s.media[0].cryptos[0].tag == 2u);
-    REQUIRE(s.warnings.size() == 1);
-    CHECK(s.warnings[0].line == 3);
+    REQUIRE(s.anomalies.size() == 1);
+    CHECK(s.anomalies[0].code == AnomalyCode::sdp_bad_crypto_key);
+    CHECK(s.anomalies[0].detail.starts_with("line 3: "));
 }
 
-TEST_CASE("a=crypto at session level is kept raw with a warning") {
+TEST_CASE("a=crypto at session level is kept raw with an anomaly") {
     const SdpSession s = parse("v=0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 +
                                "\r\nm=audio 1 RTP/SAVP 0\r\n");
     CHECK(s.media[0].cryptos.empty());
     REQUIRE(s.attributes.size() == 1);
     CHECK(s.attributes[0].name == "crypto");
-    CHECK(s.warnings.size() == 1);
+    REQUIRE(s.anomalies.size() == 1);
+    CHECK(s.anomalies[0].code == AnomalyCode::sdp_session_crypto);
+    CHECK(s.anomalies[0].offset == 5);
 }
 
 TEST_CASE("key length is checked under every spelling of the suite (srtp/crypto_suite.hpp)") {
     // 30 bytes fit AES-128 and f8-128; the AES-256 spellings, old and new, need 46.
-    CHECK(parse_crypto("1 F8_128_HMAC_SHA1_80 inline:" + k_key30).warnings.empty());
-    CHECK(parse_crypto("1 NULL_HMAC_SHA1_32 inline:" + k_key30).warnings.empty());
+    CHECK(parse_crypto("1 F8_128_HMAC_SHA1_80 inline:" + k_key30).anomalies.empty());
+    CHECK(parse_crypto("1 NULL_HMAC_SHA1_32 inline:" + k_key30).anomalies.empty());
     for (const char* suite : {"AES_256_CM_HMAC_SHA1_80", "AES_CM_256_HMAC_SHA1_80", "AES_CM_256_HMAC_SHA1_32"}) {
         INFO(suite);
         const auto r = parse_crypto(std::string{"1 "} + suite + " inline:" + k_key30);
-        REQUIRE(r.warnings.size() == 1);
-        CHECK(r.warnings[0] == fmt::format("key||salt is 30 bytes, {} needs 46", suite));
+        REQUIRE(r.anomalies.size() == 1);
+        CHECK(r.anomalies[0].detail == fmt::format("key||salt is 30 bytes, {} needs 46", suite));
     }
     // DTLS-SRTP profile names are not a=crypto suites: kept as text, nothing to check against.
-    CHECK(parse_crypto("1 SRTP_AES128_CM_SHA1_80 inline:" + k_key30 + "AAAA").warnings.empty());
+    CHECK(parse_crypto("1 SRTP_AES128_CM_SHA1_80 inline:" + k_key30 + "AAAA").anomalies.empty());
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -7,8 +8,25 @@
 #include "zaudit/sdp/session.hpp"
 
 using namespace zaudit::sdp;
+using zaudit::util::AnomalyCode;
 
 namespace {
+
+/// (code, 1-based line) of each anomaly, the line found from its offset into `text`.
+using Anomalies = std::vector<std::pair<AnomalyCode, std::size_t>>;
+Anomalies anomalies_at(const SdpSession& s, std::string_view text) {
+    Anomalies out;
+    for (const auto& a : s.anomalies) {
+        REQUIRE(a.offset <= text.size());
+        const bool line_start = a.offset == 0 || text[a.offset - 1] == '\n';
+        CHECK(line_start);
+        const auto line = static_cast<std::size_t>(
+                              std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(a.offset), '\n')) +
+                          1;
+        out.emplace_back(a.code, line);
+    }
+    return out;
+}
 
 // SDP bodies cut from SIP messages of the public sample captures listed in tests/data/README.md (bytes after the empty line).
 std::string fixture(const std::string& name) {
@@ -37,7 +55,7 @@ const char* const k_rfc4566 =
 
 TEST_CASE("RFC 4566 example") {
     const SdpSession s = parse(k_rfc4566);
-    CHECK(s.warnings.empty());
+    CHECK(s.anomalies.empty());
     CHECK(s.version == "0");
     REQUIRE(s.origin);
     CHECK(s.origin->username == "jdoe");
@@ -93,7 +111,7 @@ TEST_CASE("WebRTC-style media: DTLS profile, fingerprint, setup, ICE, rtcp-mux, 
         "m=video 9 UDP/TLS/RTP/SAVPF 96\n"
         "a=setup:passive\n"
         "a=fingerprint:sha-1 AA:BB\n");
-    CHECK(s.warnings.empty());
+    CHECK(s.anomalies.empty());
     REQUIRE(s.media.size() == 2);
     const auto& a = s.media[0];
     CHECK(a.profile_secure);
@@ -189,12 +207,13 @@ TEST_CASE("raw attributes are kept in order with line numbers") {
     CHECK_FALSE(s.media[0].attributes[1].has_value);
 }
 
-TEST_CASE("malformed c= lines are skipped with a warning") {
-    const SdpSession s = parse("v=0\r\nc=IN IP4\r\nm=audio 1 RTP/AVP 0\r\nc=garbage\r\nc=IN IP4 /127\r\n");
-    REQUIRE(s.warnings.size() == 3);
-    CHECK(s.warnings[0].line == 2);
-    CHECK(s.warnings[1].line == 4);
-    CHECK(s.warnings[2].line == 5);
+TEST_CASE("malformed c= lines are skipped with an anomaly") {
+    const std::string text = "v=0\r\nc=IN IP4\r\nm=audio 1 RTP/AVP 0\r\nc=garbage\r\nc=IN IP4 /127\r\n";
+    const SdpSession s = parse(text);
+    CHECK(anomalies_at(s, text) == Anomalies{{AnomalyCode::sdp_bad_connection, 2},
+                                             {AnomalyCode::sdp_bad_connection, 4},
+                                             {AnomalyCode::sdp_bad_connection, 5}});
+    CHECK(s.anomalies[0].detail == "line 2: c= 'IN IP4' is not <nettype> <addrtype> <address>");
     CHECK_FALSE(s.connection);
     CHECK_FALSE(s.media[0].connection);
 }
@@ -207,36 +226,48 @@ TEST_CASE("a hostname in c= is kept as text without an IpAddress") {
 }
 
 TEST_CASE("m= with a non-numeric port skips that media section only") {
-    const SdpSession s = parse("v=0\r\nm=audio abc RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\nm=audio 70000 RTP/AVP 0\r\n"
-                               "m=audio 5/0 RTP/AVP 0\r\nm=audio\r\nm=video 4000 RTP/AVP 31\r\na=sendonly\r\n");
+    const std::string text = "v=0\r\nm=audio abc RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\nm=audio 70000 RTP/AVP 0\r\n"
+                             "m=audio 5/0 RTP/AVP 0\r\nm=audio\r\nm=video 4000 RTP/AVP 31\r\na=sendonly\r\n";
+    const SdpSession s = parse(text);
     REQUIRE(s.media.size() == 1);
     CHECK(s.media[0].port == 4000);
     CHECK(s.media[0].direction == Direction::sendonly);
-    REQUIRE(s.warnings.size() == 4);
-    CHECK(s.warnings[0].line == 2);
-    CHECK(s.warnings[1].line == 4);
-    CHECK(s.warnings[2].line == 5);
-    CHECK(s.warnings[3].line == 6);
+    CHECK(anomalies_at(s, text) == Anomalies{{AnomalyCode::sdp_bad_media, 2},
+                                             {AnomalyCode::sdp_bad_media, 4},
+                                             {AnomalyCode::sdp_bad_media, 5},
+                                             {AnomalyCode::sdp_bad_media, 6}});
 }
 
-TEST_CASE("malformed attribute values are warnings") {
-    const SdpSession s = parse("v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\na=rtpmap:0 PCMU\r\n"
-                               "a=rtpmap:200 X/1\r\na=rtcp:port\r\na=fingerprint:sha-256\r\na=zrtp-hash:1.10\r\n"
-                               "a=\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:!!!\r\n");
+TEST_CASE("malformed attribute values are anomalies") {
+    const std::string text = "v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\na=rtpmap:0 PCMU\r\n"
+                             "a=rtpmap:200 X/1\r\na=rtcp:port\r\na=fingerprint:sha-256\r\na=zrtp-hash:1.10\r\n"
+                             "a=\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:!!!\r\n";
+    const SdpSession s = parse(text);
     CHECK(s.media[0].rtpmaps.empty());
     CHECK_FALSE(s.media[0].rtcp);
     CHECK(s.media[0].fingerprints.empty());
     CHECK(s.media[0].zrtp_hashes.empty());
     CHECK(s.media[0].cryptos.empty());
-    REQUIRE(s.warnings.size() == 8);
-    CHECK(s.warnings[7].line == 10);
+    REQUIRE(s.anomalies.size() == 8);
+    CHECK(s.anomalies[0].code == AnomalyCode::sdp_bad_rtpmap);
+    CHECK(s.anomalies[3].code == AnomalyCode::sdp_bad_rtcp);
+    CHECK(s.anomalies[4].code == AnomalyCode::sdp_bad_fingerprint);
+    CHECK(s.anomalies[5].code == AnomalyCode::sdp_bad_zrtp_hash);
+    CHECK(s.anomalies[6].code == AnomalyCode::sdp_bad_attribute);
+    // The a=crypto key-param is pointed at inside its line.
+    CHECK(s.anomalies[7].code == AnomalyCode::sdp_bad_crypto_key);
+    CHECK(s.anomalies[7].offset == text.find("inline:!!!"));
+    CHECK(s.anomalies[7].detail.starts_with("line 10: a=crypto skipped: "));
 }
 
 TEST_CASE("lines that are not <type>=<value>, and unknown types") {
-    const SdpSession s = parse("v=0\r\nthis is not sdp\r\nX=1\r\nq=unknown\r\n=\r\n\r\ns=ok\r\n");
+    const std::string text = "v=0\r\nthis is not sdp\r\nX=1\r\nq=unknown\r\n=\r\n\r\ns=ok\r\n";
+    const SdpSession s = parse(text);
     CHECK(s.session_name == "ok");
-    REQUIRE(s.warnings.size() == 4);
-    CHECK(s.warnings[3].line == 5);
+    CHECK(anomalies_at(s, text) == Anomalies{{AnomalyCode::sdp_bad_line, 2},
+                                             {AnomalyCode::sdp_bad_line, 3},
+                                             {AnomalyCode::sdp_unknown_line_type, 4},
+                                             {AnomalyCode::sdp_bad_line, 5}});
 }
 
 TEST_CASE("truncated or empty SDP does not crash") {
@@ -244,14 +275,16 @@ TEST_CASE("truncated or empty SDP does not crash") {
     CHECK(parse("v=").version.empty());
     const SdpSession s = parse("v=0\r\no=short\r\nm=aud");
     CHECK_FALSE(s.origin);
-    CHECK(s.warnings.size() == 2);
+    REQUIRE(s.anomalies.size() == 2);
+    CHECK(s.anomalies[0].code == AnomalyCode::sdp_bad_origin);
+    CHECK(s.anomalies[1].code == AnomalyCode::sdp_bad_media);
 }
 
 // Facts below were read with tshark (sdp.media.port, sdp.media.format, sdp.mime.type,
 // sdp.sample_rate, sdp.connection_info.address, sdp.media_attr).
 TEST_CASE("sip-proxy.pcap frame 3 SDP") {
     const SdpSession s = parse(fixture("sip-proxy-f3.sdp"));
-    CHECK(s.warnings.empty());
+    CHECK(s.anomalies.empty());
     REQUIRE(s.media.size() == 1);
     CHECK(s.media[0].port == 6010);
     CHECK(s.media[0].formats == std::vector<std::string>{"8", "96"});
@@ -269,7 +302,7 @@ TEST_CASE("codec-negotiation.pcap: offer (frame 1) and re-offer (frame 308)") {
     CHECK(offer.media[0].rtpmap(9)->encoding == "G722");
     CHECK(offer.media[0].rtpmap(9)->clock_rate == 8000u);
     const SdpSession reoffer = parse(fixture("codec-negotiation-f308.sdp"));  // LF-only line ends
-    CHECK(reoffer.warnings.empty());
+    CHECK(reoffer.anomalies.empty());
     REQUIRE(reoffer.media.size() == 1);
     CHECK(reoffer.origin->session_version == "2");
     CHECK(reoffer.media[0].formats == std::vector<std::string>{"9", "0"});

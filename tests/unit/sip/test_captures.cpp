@@ -47,7 +47,7 @@ TEST_CASE("sip-proxy.pcap frame 3: proxied INVITE with two Vias") {
     CHECK(m.content_length == 216u);
     CHECK(m.body.size() == 216u);
     CHECK(m.user_agent == "GW/v.6.20A.027.012");
-    CHECK(m.warnings.empty());
+    CHECK(m.anomalies.empty());
     const auto sdp = find_sdp_body(m);
     REQUIRE(sdp);
     CHECK(sdp->find("m=audio 6010 RTP/AVP 8 96") != std::string::npos);

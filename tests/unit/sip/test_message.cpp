@@ -1,9 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "support/mutations.hpp"
 #include "zaudit/sip/message.hpp"
+#include "zaudit/sip/method.hpp"
 
 using namespace zaudit::sip;
+using zaudit::util::AnomalyCode;
 
 namespace {
 
@@ -22,7 +26,7 @@ TEST_CASE("request line is read") {
     CHECK(m.request_uri == "sip:carol@chicago.com");
     CHECK(m.version == "SIP/2.0");
     CHECK(m.call_id == "a84b4c76e66710");
-    CHECK(m.warnings.empty());
+    CHECK(m.anomalies.empty());
 }
 
 TEST_CASE("status line is read, reason phrase with spaces") {
@@ -49,8 +53,10 @@ TEST_CASE("malformed start lines are parse errors") {
     CHECK_FALSE(parse_message("GET / HTTP/1.1\r\n\r\n").ok());
     const auto r = parse_message("\r\nIN(VITE sip:a@b SIP/2.0\r\n\r\n");
     REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code == AnomalyCode::sip_bad_start_line);
     CHECK(r.error().offset == 2);
-    CHECK_FALSE(r.error().reason.empty());
+    CHECK_FALSE(r.error().detail.empty());
+    CHECK(parse_message("\r\n\r\n").error().code == AnomalyCode::sip_no_start_line);
 }
 
 TEST_CASE("compact header forms are expanded (RFC 3261 7.3.3)") {
@@ -124,11 +130,11 @@ TEST_CASE("folded header lines are unfolded") {
     CHECK(m.header("Subject")->value == "I know you're there, pick up the phone and talk to me!");
     REQUIRE(m.vias.size() == 2);
     CHECK(m.vias[1].branch == "z2");
-    CHECK(m.warnings.empty());
+    CHECK(m.anomalies.empty());
 }
 
-TEST_CASE("malformed header lines are skipped with a warning") {
-    const auto m = parse_ok(
+TEST_CASE("malformed header lines are skipped with an anomaly at their line") {
+    const std::string text =
         "INVITE sip:a@b SIP/2.0\r\n"
         "  continuation with nothing before\r\n"
         "this line has no colon\r\n"
@@ -140,23 +146,46 @@ TEST_CASE("malformed header lines are skipped with a warning") {
         "From: \"unterminated <sip:a@b>\r\n"
         "Via: SIP/2.0/UDP\r\n"
         "Content-Length: -1\r\n"
-        "\r\n");
+        "\r\n";
+    const auto m = parse_ok(text);
     CHECK(m.call_id == "ok");
     CHECK_FALSE(m.cseq);
     CHECK_FALSE(m.from);
     CHECK(m.vias.empty());
     CHECK_FALSE(m.content_length);
-    REQUIRE(m.warnings.size() == 9);
-    CHECK(m.warnings[0].line == 2);
-    CHECK(m.warnings[1].line == 3);
-    CHECK(m.warnings[2].line == 4);
+    const std::vector<std::pair<AnomalyCode, std::string_view>> expected{
+        {AnomalyCode::sip_orphan_continuation, "  continuation with"},
+        {AnomalyCode::sip_bad_header_line, "this line"},
+        {AnomalyCode::sip_orphan_continuation, " continuation of"},
+        {AnomalyCode::sip_bad_header_line, "Bad Name"},
+        {AnomalyCode::sip_bad_header_line, ": empty"},
+        {AnomalyCode::sip_bad_header_value, "CSeq"},
+        {AnomalyCode::sip_bad_header_value, "From"},
+        {AnomalyCode::sip_bad_header_value, "Via"},
+        {AnomalyCode::sip_bad_header_value, "Content-Length"},
+    };
+    REQUIRE(m.anomalies.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        INFO(i << " " << m.anomalies[i].detail);
+        CHECK(m.anomalies[i].code == expected[i].first);
+        CHECK(m.anomalies[i].offset == text.find(expected[i].second));
+    }
+    CHECK(m.anomalies[0].detail == "line 2: continuation line without a header to continue");
 }
 
-TEST_CASE("missing empty line after headers is a warning, not an error") {
+TEST_CASE("missing empty line after headers is an anomaly, not an error") {
     const auto m = parse_ok("BYE sip:a@b SIP/2.0\r\nCall-ID: z");
     CHECK(m.call_id == "z");
     CHECK(m.body.empty());
-    REQUIRE(m.warnings.size() == 1);
+    REQUIRE(m.anomalies.size() == 1);
+    CHECK(m.anomalies[0].code == AnomalyCode::sip_unterminated_headers);
+}
+
+TEST_CASE("a version other than SIP/2.0 is an anomaly at the start line") {
+    const auto m = parse_ok("\r\nBYE sip:a@b SIP/3.0\r\nCall-ID: z\r\n\r\n");
+    REQUIRE(m.anomalies.size() == 1);
+    CHECK(m.anomalies[0].code == AnomalyCode::sip_bad_version);
+    CHECK(m.anomalies[0].offset == 2);
 }
 
 TEST_CASE("LF-only line ends are accepted") {
@@ -242,7 +271,7 @@ TEST_CASE("name-addr forms") {
 TEST_CASE("Contact: * gives no contacts and no warning") {
     const auto m = parse_ok("REGISTER sip:r SIP/2.0\r\nContact: *\r\nExpires: 0\r\n\r\n");
     CHECK(m.contacts.empty());
-    CHECK(m.warnings.empty());
+    CHECK(m.anomalies.empty());
 }
 
 TEST_CASE("CSeq and transaction method") {
@@ -256,17 +285,24 @@ TEST_CASE("CSeq and transaction method") {
 }
 
 TEST_CASE("datagram bytes after Content-Length are dropped") {
-    const auto m = parse_ok("MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5\r\n\r\nhello, extra");
+    const std::string text = "MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 5\r\n\r\nhello, extra";
+    const auto m = parse_ok(text);
     CHECK(m.body == "hello");
+    CHECK(m.body_offset == text.find("hello"));
     CHECK_FALSE(m.body_truncated);
-    CHECK(m.warnings.size() == 1);
+    REQUIRE(m.anomalies.size() == 1);
+    CHECK(m.anomalies[0].code == AnomalyCode::sip_trailing_bytes);
+    CHECK(m.anomalies[0].offset == text.find(", extra"));
 }
 
 TEST_CASE("datagram shorter than Content-Length keeps the body and flags it") {
-    const auto m = parse_ok("MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 500\r\n\r\nhello");
+    const std::string text = "MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 500\r\n\r\nhello";
+    const auto m = parse_ok(text);
     CHECK(m.body == "hello");
     CHECK(m.body_truncated);
-    CHECK(m.warnings.size() == 1);
+    REQUIRE(m.anomalies.size() == 1);
+    CHECK(m.anomalies[0].code == AnomalyCode::sip_body_truncated);
+    CHECK(m.anomalies[0].offset == text.size());
 }
 
 TEST_CASE("no Content-Length on a datagram: the body is the rest") {
@@ -280,7 +316,9 @@ TEST_CASE("repeated Content-Length with different values keeps the first, warns"
     const auto m = parse_ok("MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 2\r\nl: 3\r\n\r\nabc");
     CHECK(m.content_length == 2u);
     CHECK(m.body == "ab");
-    CHECK(m.warnings.size() == 2);  // the conflict, and the dropped byte
+    REQUIRE(m.anomalies.size() == 2);  // the conflict, and the dropped byte
+    CHECK(m.anomalies[0].code == AnomalyCode::sip_repeated_header);
+    CHECK(m.anomalies[1].code == AnomalyCode::sip_trailing_bytes);
 }
 
 TEST_CASE("split_header_list") {
@@ -314,4 +352,28 @@ TEST_CASE("mutated messages never crash the parser, detector or framer") {
         }
     });
     SUCCEED();
+}
+
+TEST_CASE("methods: the ones zaudit reasons about are enum values, case-sensitive, the rest other") {
+    const auto invite = parse_ok("INVITE sip:a@b SIP/2.0\r\nCSeq: 7 INVITE\r\n\r\n");
+    CHECK(invite.method_kind == Method::invite);
+    CHECK(invite.transaction_method_kind() == Method::invite);
+    const auto ok = parse_ok("SIP/2.0 200 OK\r\nCSeq: 8 BYE\r\n\r\n");
+    CHECK(ok.method_kind == Method::other);  // a response has no method of its own
+    CHECK(ok.transaction_method_kind() == Method::bye);
+    CHECK(parse_ok("REGISTER sip:b SIP/2.0\r\n\r\n").method_kind == Method::other);
+    CHECK(parse_ok("REGISTER sip:b SIP/2.0\r\n\r\n").method == "REGISTER");  // wire text kept
+    CHECK(method_from_text("invite") == Method::other);  // RFC 3261 7.1: methods are case-sensitive
+}
+
+TEST_CASE("method names: one distinct name per value, and back") {
+    std::set<std::string_view> names;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(Method::count_); ++i) {
+        const auto method = static_cast<Method>(i);
+        CHECK(names.insert(to_string(method)).second);
+        CHECK(method_from_text(to_string(method)) == method);
+    }
+    CHECK(to_string(Method::invite) == "INVITE");
+    CHECK(to_string(Method::ack) == "ACK");
+    CHECK(to_string(Method::prack) == "PRACK");
 }

@@ -95,8 +95,9 @@ TEST_CASE("hostile Content-Length is an error and framing resumes at the next st
     const std::string hostile = "INVITE sip:a@b SIP/2.0\r\nContent-Length: 2000000\r\n\r\nv=0\r\n";
     const auto r = f.feed(as_bytes(hostile + k_second));
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].stream_offset == 0);
-    CHECK(r.errors[0].reason.find("Content-Length") != std::string::npos);
+    CHECK(r.errors[0].offset == 0);
+    CHECK(r.errors[0].code == zaudit::util::AnomalyCode::sip_body_too_large);
+    CHECK(r.errors[0].detail.find("Content-Length") != std::string::npos);
     REQUIRE(r.messages.size() == 1);
     CHECK(r.messages[0].text == k_second);
     CHECK(r.messages[0].stream_offset == hostile.size());
@@ -106,6 +107,7 @@ TEST_CASE("non-numeric Content-Length is an error") {
     StreamFramer f;
     const auto r = f.feed(as_bytes("INVITE sip:a@b SIP/2.0\r\nContent-Length: 12abc\r\n\r\n" + k_second));
     REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].code == zaudit::util::AnomalyCode::sip_bad_content_length);
     CHECK(texts(r) == std::vector<std::string>{k_second});
 }
 
@@ -127,7 +129,8 @@ TEST_CASE("header section over 64 KiB is an error, memory stays bounded") {
     }
     append(all, f.feed(as_bytes("\r\n" + k_second)));
     REQUIRE(all.errors.size() == 1);
-    CHECK(all.errors[0].reason.find("header section") != std::string::npos);
+    CHECK(all.errors[0].code == zaudit::util::AnomalyCode::sip_headers_too_large);
+    CHECK(all.errors[0].detail.find("header section") != std::string::npos);
     CHECK(texts(all) == std::vector<std::string>{k_second});
 }
 
@@ -149,7 +152,8 @@ TEST_CASE("a stream not starting with SIP resynchronises") {
     StreamFramer f;
     const auto r = f.feed(as_bytes("HELLO there\r\nmore junk\r\n" + k_first));
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].stream_offset == 0);
+    CHECK(r.errors[0].offset == 0);
+    CHECK(r.errors[0].code == zaudit::util::AnomalyCode::sip_stream_not_sip);
     CHECK(texts(r) == std::vector<std::string>{k_first});
     CHECK(r.messages[0].stream_offset == 24);
     CHECK_FALSE(f.resynchronising());

@@ -5,12 +5,14 @@
 #include "zaudit/zrtp/fragment.hpp"
 
 using namespace zaudit::zrtp;
+using zaudit::util::Anomaly;
+using zaudit::util::AnomalyCode;
 using zrtp_test::Blob;
 
 namespace {
 
-bool has_anomaly(const std::vector<Anomaly>& anomalies, std::string_view name) {
-    return std::any_of(anomalies.begin(), anomalies.end(), [&](const Anomaly& a) { return a.name == name; });
+bool has_anomaly(const std::vector<Anomaly>& anomalies, AnomalyCode code) {
+    return std::any_of(anomalies.begin(), anomalies.end(), [&](const Anomaly& a) { return a.code == code; });
 }
 
 /// A 468-byte DHPart2 (DH3k) to split.
@@ -91,7 +93,7 @@ TEST_CASE("overlapping fragment with other bytes is an anomaly, the first bytes 
     FragmentInfo forged = piece(msg, 1, 50, 20);
     forged.data[0] ^= 0xff;
     const auto r = assembler.add(1, forged);
-    CHECK(has_anomaly(r.anomalies, "fragment_overlap_conflict"));
+    CHECK(has_anomaly(r.anomalies, AnomalyCode::zrtp_fragment_overlap_conflict));
     const auto done = assembler.add(1, piece(msg, 1, 60, words - 60));
     REQUIRE(done.message);
     CHECK(done.message->bytes == msg);
@@ -104,7 +106,7 @@ TEST_CASE("inconsistent total restarts the message") {
     FragmentInfo other = piece(msg, 1, 60, 10);
     other.total_words = 80;
     const auto r = assembler.add(1, other);
-    CHECK(has_anomaly(r.anomalies, "fragment_total_mismatch"));
+    CHECK(has_anomaly(r.anomalies, AnomalyCode::zrtp_fragment_total_mismatch));
     CHECK(assembler.pending() == 1);
 }
 
@@ -114,12 +116,12 @@ TEST_CASE("fragment beyond the total, empty, or a hostile total") {
     FragmentInfo beyond = piece(msg, 1, 100, 17);
     beyond.data.resize(20 * 4);  // 20 words at 100: beyond the 117 the total announces
     beyond.length_words = 20;
-    CHECK(has_anomaly(assembler.add(1, beyond).anomalies, "fragment_out_of_range"));
+    CHECK(has_anomaly(assembler.add(1, beyond).anomalies, AnomalyCode::zrtp_fragment_out_of_range));
     FragmentInfo empty = piece(msg, 1, 0, 0);
-    CHECK(has_anomaly(assembler.add(1, empty).anomalies, "fragment_out_of_range"));
+    CHECK(has_anomaly(assembler.add(1, empty).anomalies, AnomalyCode::zrtp_fragment_out_of_range));
     FragmentInfo huge = piece(msg, 1, 0, 10);
     huge.total_words = 0xffff;
-    CHECK(has_anomaly(assembler.add(1, huge).anomalies, "fragment_total_invalid"));
+    CHECK(has_anomaly(assembler.add(1, huge).anomalies, AnomalyCode::zrtp_fragment_total_invalid));
     CHECK(assembler.pending() == 0);
 }
 
@@ -129,7 +131,7 @@ TEST_CASE("memory is bounded: the oldest pending message is evicted") {
     (void)assembler.add(1, piece(msg, 1, 0, 10));
     (void)assembler.add(1, piece(msg, 2, 0, 10));
     const auto r = assembler.add(1, piece(msg, 3, 0, 10));
-    CHECK(has_anomaly(r.anomalies, "fragment_evicted"));
+    CHECK(has_anomaly(r.anomalies, AnomalyCode::zrtp_fragment_evicted));
     CHECK(assembler.pending() == 2);
     // Message 1 was dropped: its remaining fragment alone does not complete it.
     CHECK_FALSE(assembler.add(1, piece(msg, 1, 10, msg.size() / 4 - 10)).message);

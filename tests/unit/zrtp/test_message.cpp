@@ -6,12 +6,14 @@
 #include "zaudit/zrtp/message.hpp"
 
 using namespace zaudit::zrtp;
+using zaudit::util::Anomaly;
+using zaudit::util::AnomalyCode;
 using zrtp_test::Blob;
 
 namespace {
 
-bool has_anomaly(const std::vector<Anomaly>& anomalies, std::string_view name) {
-    return std::any_of(anomalies.begin(), anomalies.end(), [&](const Anomaly& a) { return a.name == name; });
+bool has_anomaly(const std::vector<Anomaly>& anomalies, AnomalyCode code) {
+    return std::any_of(anomalies.begin(), anomalies.end(), [&](const Anomaly& a) { return a.code == code; });
 }
 
 Blob ascending(std::size_t n) {
@@ -75,7 +77,7 @@ TEST_CASE("a bad CRC is recorded and the message still parsed") {
     const Packet packet = parse_packet(p);
     CHECK_FALSE(packet.crc_valid);
     CHECK(packet.crc_stored != packet.crc_computed);
-    CHECK(has_anomaly(packet.anomalies, "crc_mismatch"));
+    CHECK(has_anomaly(packet.anomalies, AnomalyCode::zrtp_crc_mismatch));
     REQUIRE(packet.message);
     CHECK(packet.message->type == MessageType::hello_ack);
 }
@@ -119,7 +121,7 @@ TEST_CASE("Hello whose counts disagree with its length") {
     Blob msg = zrtp_test::hello(spec, zrtp_test::filled(32, 0));
     msg[12 + 4 + 16 + 32 + 12 + 1] = 0x03;  // hc 3, but one hash listed
     const Message m = parse_message(msg);
-    CHECK(has_anomaly(m.anomalies, "hello_length_mismatch"));
+    CHECK(has_anomaly(m.anomalies, AnomalyCode::zrtp_hello_length_mismatch));
     REQUIRE(m.hello() != nullptr);
 }
 
@@ -127,7 +129,7 @@ TEST_CASE("Hello with a count above 7") {
     zrtp_test::HelloSpec spec;
     Blob msg = zrtp_test::hello(spec, zrtp_test::filled(32, 0));
     msg[12 + 4 + 16 + 32 + 12 + 1] = 0x0f;
-    CHECK(has_anomaly(parse_message(msg).anomalies, "hello_count_above_7"));
+    CHECK(has_anomaly(parse_message(msg).anomalies, AnomalyCode::zrtp_hello_count_above_7));
 }
 
 TEST_CASE("Commit modes follow the key agreement type") {
@@ -167,14 +169,15 @@ TEST_CASE("Multistream Commit too short for its nonce") {
     zrtp_test::CommitSpec mult;
     mult.ka = "Mult";
     mult.tail = zrtp_test::filled(8, 0x55);
-    CHECK(has_anomaly(parse_message(zrtp_test::commit(mult, zrtp_test::filled(32, 1))).anomalies, "body_truncated"));
+    CHECK(has_anomaly(parse_message(zrtp_test::commit(mult, zrtp_test::filled(32, 1))).anomalies,
+                      AnomalyCode::zrtp_body_truncated));
 }
 
 TEST_CASE("DH Commit with bytes after hvi") {
     zrtp_test::CommitSpec dh;
     dh.tail = zrtp_test::filled(40, 0x77);
     CHECK(has_anomaly(parse_message(zrtp_test::commit(dh, zrtp_test::filled(32, 1))).anomalies,
-                      "commit_unexpected_length"));
+                      AnomalyCode::zrtp_commit_unexpected_length));
     zrtp_test::CommitSpec kem = dh;
     kem.ka = "KYB1";  // bzrtp KEM: the public key follows hvi
     const Message m = parse_message(zrtp_test::commit(kem, zrtp_test::filled(32, 1)));
@@ -238,12 +241,12 @@ TEST_CASE("Confirm, Error, GoClear, SASrelay, Ping, PingACK bodies") {
 
 TEST_CASE("Error with a wrong body size") {
     CHECK(has_anomaly(parse_message(zrtp_test::message("Error   ", zrtp_test::filled(8, 0))).anomalies,
-                      "unexpected_length"));
+                      AnomalyCode::zrtp_unexpected_length));
 }
 
 TEST_CASE("ACK with a body") {
     CHECK(has_anomaly(parse_message(zrtp_test::message("Conf2ACK", zrtp_test::filled(4, 0))).anomalies,
-                      "unexpected_length"));
+                      AnomalyCode::zrtp_unexpected_length));
 }
 
 TEST_CASE("every type block round-trips through the table") {
@@ -261,13 +264,13 @@ TEST_CASE("malformed: unknown type block") {
     const Message m = parse_message(zrtp_test::message("Bogus   ", {}));
     CHECK(m.type == MessageType::unknown);
     CHECK(m.type_block == "Bogus   ");
-    CHECK(has_anomaly(m.anomalies, "unknown_type"));
+    CHECK(has_anomaly(m.anomalies, AnomalyCode::zrtp_unknown_type));
 }
 
 TEST_CASE("malformed: bad preamble") {
     Blob msg = zrtp_test::message("HelloACK", {});
     msg[0] = 0x51;
-    CHECK(has_anomaly(parse_message(msg).anomalies, "bad_preamble"));
+    CHECK(has_anomaly(parse_message(msg).anomalies, AnomalyCode::zrtp_bad_preamble));
 }
 
 TEST_CASE("malformed: hostile length beyond the bytes present") {
@@ -277,21 +280,21 @@ TEST_CASE("malformed: hostile length beyond the bytes present") {
     const Packet packet = parse_packet(zrtp_test::packet(msg));
     CHECK(packet.crc_valid);
     REQUIRE(packet.message);
-    CHECK(has_anomaly(packet.anomalies, "message_truncated"));
+    CHECK(has_anomaly(packet.anomalies, AnomalyCode::zrtp_message_truncated));
     CHECK(packet.message->bytes.size() == msg.size());
 }
 
 TEST_CASE("malformed: length below the header") {
     Blob msg = zrtp_test::message("HelloACK", {});
     msg[3] = 0x01;
-    CHECK(has_anomaly(parse_message(msg).anomalies, "bad_length"));
+    CHECK(has_anomaly(parse_message(msg).anomalies, AnomalyCode::zrtp_bad_length));
 }
 
 TEST_CASE("malformed: bytes after the declared length") {
     Blob msg = zrtp_test::message("HelloACK", {});
     zrtp_test::put(msg, zrtp_test::filled(4, 0));
     const Message m = parse_message(msg);
-    CHECK(has_anomaly(m.anomalies, "trailing_bytes"));
+    CHECK(has_anomaly(m.anomalies, AnomalyCode::zrtp_trailing_bytes));
     CHECK(m.bytes.size() == 12);
 }
 
@@ -299,19 +302,19 @@ TEST_CASE("malformed: truncated Hello") {
     Blob msg = zrtp_test::hello(zrtp_test::HelloSpec{}, zrtp_test::filled(32, 0));
     msg.resize(40);
     msg[3] = 10;  // length consistent with the cut
-    CHECK(has_anomaly(parse_message(msg).anomalies, "body_truncated"));
+    CHECK(has_anomaly(parse_message(msg).anomalies, AnomalyCode::zrtp_body_truncated));
 }
 
 TEST_CASE("malformed: packets too short or with a bad header") {
-    CHECK(has_anomaly(parse_packet(Blob{0x10, 0x00}).anomalies, "packet_truncated"));
-    CHECK(has_anomaly(parse_packet(Blob(15, 0x10)).anomalies, "packet_truncated"));
+    CHECK(has_anomaly(parse_packet(Blob{0x10, 0x00}).anomalies, AnomalyCode::zrtp_packet_truncated));
+    CHECK(has_anomaly(parse_packet(Blob(15, 0x10)).anomalies, AnomalyCode::zrtp_packet_truncated));
     Blob p = zrtp_test::packet(zrtp_test::message("HelloACK", {}));
     p[4] = 0x00;
-    CHECK(has_anomaly(parse_packet(p).anomalies, "bad_magic"));
+    CHECK(has_anomaly(parse_packet(p).anomalies, AnomalyCode::zrtp_bad_magic));
     Blob q = zrtp_test::packet(zrtp_test::message("HelloACK", {}));
     q[1] = 0x01;
-    CHECK(has_anomaly(parse_packet(q).anomalies, "nonzero_reserved"));
-    CHECK(has_anomaly(parse_packet(Blob(8, 0)).anomalies, "packet_truncated"));
+    CHECK(has_anomaly(parse_packet(q).anomalies, AnomalyCode::zrtp_nonzero_reserved));
+    CHECK(has_anomaly(parse_packet(Blob(8, 0)).anomalies, AnomalyCode::zrtp_packet_truncated));
     CHECK(parse_packet(Blob{}).anomalies.size() == 1);
 }
 
@@ -340,7 +343,7 @@ TEST_CASE("fragment header (bzrtp): ids and lengths in words") {
     CHECK(packet.anomalies.empty());
 
     p[19] = 3;  // announces 3 words, 2 present
-    CHECK(has_anomaly(parse_packet(p).anomalies, "fragment_length_mismatch"));
+    CHECK(has_anomaly(parse_packet(p).anomalies, AnomalyCode::zrtp_fragment_length_mismatch));
 }
 
 TEST_CASE("algorithm tables") {

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <set>
+
 #include "unit/zrtp/zrtp_builder.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/zrtp/verify.hpp"
@@ -62,14 +65,21 @@ Blob flipped(Blob b, std::size_t at) {
     return b;
 }
 
-Check find(const std::vector<Check>& checks, std::string_view name) {
+Check find(const std::vector<Check>& checks, CheckId id) {
     for (const auto& c : checks) {
-        if (c.name == name) {
+        if (c.id == id) {
             return c;
         }
     }
-    FAIL("no check " << name);
+    FAIL("no check " << to_string(id));
     return {};
+}
+
+const HandshakeCheck& find(const std::vector<HandshakeCheck>& checks, CheckId id) {
+    const auto it =
+        std::find_if(checks.begin(), checks.end(), [&](const HandshakeCheck& c) { return c.check.id == id; });
+    REQUIRE(it != checks.end());
+    return *it;
 }
 
 }  // namespace
@@ -84,7 +94,7 @@ TEST_CASE("hash chain and MACs of a genuine handshake pass") {
     CHECK(check_commit_mac(msg(hs.commit), msg(hs.dh2)).outcome == CheckOutcome::passed);
     CHECK(check_hvi(msg(hs.commit), msg(hs.dh2), msg(hs.hello_r)).outcome == CheckOutcome::passed);
     // With H0 known (here: from the test), the DHPart MAC verifies too.
-    CHECK(check_hash_image_mac(msg(hs.dh2), hs.i.h0, "dhpart2_mac").outcome == CheckOutcome::passed);
+    CHECK(check_hash_image_mac(msg(hs.dh2), hs.i.h0, CheckId::dhpart2_mac).outcome == CheckOutcome::passed);
     CHECK(check_dhpart_mac(msg(hs.dh2)).outcome == CheckOutcome::not_verifiable);
 }
 
@@ -167,57 +177,57 @@ TEST_CASE("negotiation: offered by both, mandatory algorithms count as offered")
     const Handshake hs;  // Hellos list S384,S256 / AES1 / HS32,HS80 / DH3k / B32
     const auto checks = check_negotiation(msg(hs.hello_i), msg(hs.hello_r), msg(hs.commit));
     for (const auto& c : checks) {
-        INFO(c.name << " " << c.reason);
+        INFO(to_string(c.id) << " " << c.reason);
         CHECK(c.outcome == CheckOutcome::passed);
     }
     // Hellos that list only X255 still offer DH3k (mandatory).
     const Handshake omitted{"S256", {"X255"}, {"X255"}, "DH3k"};
     const auto o = check_negotiation(msg(omitted.hello_i), msg(omitted.hello_r), msg(omitted.commit));
-    CHECK(find(o, "negotiation_key_agreement").outcome == CheckOutcome::passed);
+    CHECK(find(o, CheckId::negotiation_key_agreement).outcome == CheckOutcome::passed);
     // ...but DH3k is slower than the common first choice X255.
-    CHECK(find(o, "key_agreement_choice").outcome == CheckOutcome::failed);
+    CHECK(find(o, CheckId::key_agreement_choice).outcome == CheckOutcome::failed);
 }
 
 TEST_CASE("negotiation: a choice one side did not offer fails") {
     const Handshake hs{"S256", {"EC25", "DH3k"}, {"DH3k"}, "EC25"};
     const auto checks = check_negotiation(msg(hs.hello_i), msg(hs.hello_r), msg(hs.commit));
-    const Check c = find(checks, "negotiation_key_agreement");
+    const Check c = find(checks, CheckId::negotiation_key_agreement);
     CHECK(c.outcome == CheckOutcome::failed);
     CHECK(c.observed == "EC25");
     zrtp_test::CommitSpec sc;
     sc.h2 = hs.i.h2;
     sc.cipher = "AES3";  // nobody listed AES3
     const auto cipher = check_negotiation(msg(hs.hello_i), msg(hs.hello_r), msg(zrtp_test::commit(sc, hs.i.h1)));
-    CHECK(find(cipher, "negotiation_cipher").outcome == CheckOutcome::failed);
+    CHECK(find(cipher, CheckId::negotiation_cipher).outcome == CheckOutcome::failed);
 }
 
 TEST_CASE("key agreement choice: the RFC 6189 4.1.2 example picks EC25") {
     // Alice DH2k, DH3k, EC25; Bob EC38, EC25, DH3k: first common choices DH3k and EC25.
     const Handshake good{"S256", {"DH2k", "DH3k", "EC25"}, {"EC38", "EC25", "DH3k"}, "EC25"};
-    CHECK(find(check_negotiation(msg(good.hello_i), msg(good.hello_r), msg(good.commit)), "key_agreement_choice")
+    CHECK(find(check_negotiation(msg(good.hello_i), msg(good.hello_r), msg(good.commit)), CheckId::key_agreement_choice)
               .outcome == CheckOutcome::passed);
     const Handshake slow{"S256", {"DH2k", "DH3k", "EC25"}, {"EC38", "EC25", "DH3k"}, "DH3k"};
     const Check c = find(check_negotiation(msg(slow.hello_i), msg(slow.hello_r), msg(slow.commit)),
-                         "key_agreement_choice");
+                         CheckId::key_agreement_choice);
     CHECK(c.outcome == CheckOutcome::failed);
     CHECK(c.expected == "EC25");
 }
 
 TEST_CASE("key agreement choice: Multistream is outside the rule, X448 pairs are undecided") {
     const Handshake mult{"S256", {"DH3k"}, {"DH3k"}, "Mult"};
-    CHECK(find(check_negotiation(msg(mult.hello_i), msg(mult.hello_r), msg(mult.commit)), "key_agreement_choice")
+    CHECK(find(check_negotiation(msg(mult.hello_i), msg(mult.hello_r), msg(mult.commit)), CheckId::key_agreement_choice)
               .outcome == CheckOutcome::passed);
     for (const char* chosen : {"X448", "DH3k"}) {
         const Handshake x{"S256", {"X448", "DH3k"}, {"DH3k", "X448"}, chosen};
-        CHECK(find(check_negotiation(msg(x.hello_i), msg(x.hello_r), msg(x.commit)), "key_agreement_choice")
+        CHECK(find(check_negotiation(msg(x.hello_i), msg(x.hello_r), msg(x.commit)), CheckId::key_agreement_choice)
                   .outcome == CheckOutcome::passed);
     }
     const Handshake kem{"S256", {"KYB1", "X255"}, {"X255", "KYB1"}, "KYB1"};
-    CHECK(find(check_negotiation(msg(kem.hello_i), msg(kem.hello_r), msg(kem.commit)), "key_agreement_choice")
+    CHECK(find(check_negotiation(msg(kem.hello_i), msg(kem.hello_r), msg(kem.commit)), CheckId::key_agreement_choice)
               .outcome == CheckOutcome::failed);
     const Handshake unknown{"S256", {"ABCD"}, {"ABCD"}, "ABCD"};
     CHECK(find(check_negotiation(msg(unknown.hello_i), msg(unknown.hello_r), msg(unknown.commit)),
-               "key_agreement_choice")
+               CheckId::key_agreement_choice)
               .outcome == CheckOutcome::not_verifiable);
 }
 
@@ -242,9 +252,56 @@ TEST_CASE("verify_handshake lists missing messages as not verifiable") {
     const auto checks = verify_handshake(only_hello);
     CHECK_FALSE(checks.empty());
     for (const auto& c : checks) {
-        CHECK(c.outcome == CheckOutcome::not_verifiable);
-        CHECK_FALSE(c.reason.empty());
+        CHECK(c.check.outcome == CheckOutcome::not_verifiable);
+        CHECK_FALSE(c.check.reason.empty());
+        // What it had to compare is the one Hello, or nothing.
+        for (const Message* m : c.compared) {
+            CHECK(m == &hi);
+        }
     }
+    CHECK(find(checks, CheckId::hello_mac).compared == std::vector<const Message*>{&hi});
+    CHECK(find(checks, CheckId::commit_h2).compared.empty());
+    CHECK(find(checks, CheckId::negotiation).compared == std::vector<const Message*>{&hi});
+}
+
+TEST_CASE("verify_handshake returns the messages each check compared") {
+    const Handshake hs;
+    const Message ih = msg(hs.hello_i), rh = msg(hs.hello_r), commit = msg(hs.commit), dh1 = msg(hs.dh1),
+                  dh2 = msg(hs.dh2);
+    const auto checks = verify_handshake(HandshakeMessages{&ih, &rh, &commit, &dh1, &dh2});
+    using Compared = std::vector<const Message*>;
+    CHECK(find(checks, CheckId::hello_h3).compared == Compared{&ih, &commit});
+    CHECK(find(checks, CheckId::hello_mac).compared == Compared{&ih, &commit});
+    CHECK(find(checks, CheckId::responder_hello_mac).compared == Compared{&rh, &dh1});
+    CHECK(find(checks, CheckId::commit_mac).compared == Compared{&commit, &dh2});
+    CHECK(find(checks, CheckId::hvi).compared == Compared{&commit, &dh2, &rh});
+    CHECK(find(checks, CheckId::negotiation_sas).compared == Compared{&ih, &rh, &commit});
+    CHECK(find(checks, CheckId::key_agreement_choice).compared == Compared{&ih, &rh, &commit});
+    CHECK(find(checks, CheckId::dhpart1_public_value).compared == Compared{&dh1});
+    CHECK(find(checks, CheckId::dhpart2_mac).compared == Compared{&dh2});
+    for (const auto& c : checks) {
+        INFO(to_string(c.check.id));
+        CHECK(c.check.outcome != CheckOutcome::failed);
+        CHECK_FALSE(c.compared.empty());
+    }
+}
+
+TEST_CASE("check names: one distinct stable name per CheckId, and back") {
+    std::set<std::string_view> names;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(CheckId::count_); ++i) {
+        const auto id = static_cast<CheckId>(i);
+        const std::string_view name = to_string(id);
+        CHECK_FALSE(name.empty());
+        CHECK(names.insert(name).second);
+        CHECK(check_id_from_string(name) == id);
+    }
+    // The names reports and goldens show.
+    CHECK(to_string(CheckId::hello_mac) == "hello_mac");
+    CHECK(to_string(CheckId::responder_hello_h3) == "responder_hello_h3");
+    CHECK(to_string(CheckId::negotiation) == "negotiation");
+    CHECK(to_string(CheckId::negotiation_auth_tag) == "negotiation_auth_tag");
+    CHECK(to_string(CheckId::zrtp_hash) == "zrtp_hash");
+    CHECK_FALSE(check_id_from_string("hello").has_value());
 }
 
 TEST_CASE("checks over truncated messages are not verifiable, not failed") {

@@ -1,0 +1,79 @@
+#include "zaudit/util/anomaly.hpp"
+
+#include "zaudit/util/name_table.hpp"
+
+namespace zaudit::util {
+namespace {
+
+using C = AnomalyCode;
+
+constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
+    {C::rtcp_truncated_header, "rtcp.truncated_header"},
+    {C::rtcp_bad_version, "rtcp.bad_version"},
+    {C::rtcp_length_overrun, "rtcp.length_overrun"},
+    {C::rtcp_trailing_bytes, "rtcp.trailing_bytes"},
+    {C::rtp_truncated_header, "rtp.truncated_header"},
+    {C::rtp_bad_version, "rtp.bad_version"},
+    {C::rtp_truncated_csrc, "rtp.truncated_csrc"},
+    {C::rtp_truncated_extension, "rtp.truncated_extension"},
+    {C::rtp_bad_padding, "rtp.bad_padding"},
+    {C::sdp_bad_line, "sdp.bad_line"},
+    {C::sdp_unknown_line_type, "sdp.unknown_line_type"},
+    {C::sdp_bad_origin, "sdp.bad_origin"},
+    {C::sdp_bad_connection, "sdp.bad_connection"},
+    {C::sdp_bad_media, "sdp.bad_media"},
+    {C::sdp_bad_rtpmap, "sdp.bad_rtpmap"},
+    {C::sdp_bad_rtcp, "sdp.bad_rtcp"},
+    {C::sdp_bad_zrtp_hash, "sdp.bad_zrtp_hash"},
+    {C::sdp_bad_fingerprint, "sdp.bad_fingerprint"},
+    {C::sdp_bad_attribute, "sdp.bad_attribute"},
+    {C::sdp_session_crypto, "sdp.session_crypto"},
+    {C::sdp_bad_crypto, "sdp.bad_crypto"},
+    {C::sdp_bad_crypto_key, "sdp.bad_crypto_key"},
+    {C::sdp_bad_crypto_param, "sdp.bad_crypto_param"},
+    {C::sdp_crypto_key_size, "sdp.crypto_key_size"},
+    {C::sip_no_start_line, "sip.no_start_line"},
+    {C::sip_bad_start_line, "sip.bad_start_line"},
+    {C::sip_bad_version, "sip.bad_version"},
+    {C::sip_orphan_continuation, "sip.orphan_continuation"},
+    {C::sip_bad_header_line, "sip.bad_header_line"},
+    {C::sip_unterminated_headers, "sip.unterminated_headers"},
+    {C::sip_bad_header_value, "sip.bad_header_value"},
+    {C::sip_repeated_header, "sip.repeated_header"},
+    {C::sip_trailing_bytes, "sip.trailing_bytes"},
+    {C::sip_body_truncated, "sip.body_truncated"},
+    {C::sip_stream_not_sip, "sip.stream_not_sip"},
+    {C::sip_headers_too_large, "sip.headers_too_large"},
+    {C::sip_bad_content_length, "sip.bad_content_length"},
+    {C::sip_body_too_large, "sip.body_too_large"},
+    {C::zrtp_packet_truncated, "zrtp.packet_truncated"},
+    {C::zrtp_bad_first_byte, "zrtp.bad_first_byte"},
+    {C::zrtp_nonzero_reserved, "zrtp.nonzero_reserved"},
+    {C::zrtp_bad_magic, "zrtp.bad_magic"},
+    {C::zrtp_crc_mismatch, "zrtp.crc_mismatch"},
+    {C::zrtp_fragment_length_mismatch, "zrtp.fragment_length_mismatch"},
+    {C::zrtp_message_truncated, "zrtp.message_truncated"},
+    {C::zrtp_bad_preamble, "zrtp.bad_preamble"},
+    {C::zrtp_bad_length, "zrtp.bad_length"},
+    {C::zrtp_trailing_bytes, "zrtp.trailing_bytes"},
+    {C::zrtp_unknown_type, "zrtp.unknown_type"},
+    {C::zrtp_unexpected_length, "zrtp.unexpected_length"},
+    {C::zrtp_body_truncated, "zrtp.body_truncated"},
+    {C::zrtp_hello_count_above_7, "zrtp.hello_count_above_7"},
+    {C::zrtp_hello_length_mismatch, "zrtp.hello_length_mismatch"},
+    {C::zrtp_commit_unexpected_length, "zrtp.commit_unexpected_length"},
+    {C::zrtp_fragment_evicted, "zrtp.fragment_evicted"},
+    {C::zrtp_fragment_total_invalid, "zrtp.fragment_total_invalid"},
+    {C::zrtp_fragment_out_of_range, "zrtp.fragment_out_of_range"},
+    {C::zrtp_fragment_total_mismatch, "zrtp.fragment_total_mismatch"},
+    {C::zrtp_fragment_overlap_conflict, "zrtp.fragment_overlap_conflict"},
+}}};
+static_assert(k_names.complete(), "every AnomalyCode has one distinct name, in declaration order");
+
+}  // namespace
+
+std::string_view to_string(AnomalyCode code) { return k_names.name(code); }
+
+std::optional<AnomalyCode> anomaly_code_from_string(std::string_view name) { return k_names.find(name); }
+
+}  // namespace zaudit::util
