@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     const std::uint32_t calls = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 10));
     std::unique_ptr<pcap_t, void (*)(pcap_t*)> dead{pcap_open_dead(DLT_EN10MB, 65535), &pcap_close};
     std::unique_ptr<pcap_dumper_t, void (*)(pcap_dumper_t*)> dumper{pcap_dump_open(dead.get(), argv[1]),
-                                                                     &pcap_dump_close};
+                                                                    &pcap_dump_close};
     if (!dumper) {
         std::fprintf(stderr, "%s\n", pcap_geterr(dead.get()));
         return 1;
@@ -33,13 +33,15 @@ int main(int argc, char** argv) {
         const std::uint32_t call = static_cast<std::uint32_t>(i % (2 * calls)) / 2;
         const bool reverse = (i % 2) == 1;
         const std::uint64_t round = i / (2 * calls);
-        const util::Endpoint a{util::IpAddress::v4(0x0a000000 + call), static_cast<std::uint16_t>(20000 + 2 * (call % 20000))};
+        const util::Endpoint a{util::IpAddress::v4(0x0a000000 + call),
+                               static_cast<std::uint16_t>(20000 + 2 * (call % 20000))};
         const util::Endpoint b{util::IpAddress::v4(0x0b000000 + call), 30000};
         const auto rtp = gen::build_rtp(0, static_cast<std::uint16_t>(round), static_cast<std::uint32_t>(round * 160),
                                         0x1000 + call * 2 + (reverse ? 1 : 0), tone);
         const auto udp = reverse ? gen::build_udp(b, a, rtp) : gen::build_udp(a, b, rtp);
-        const auto frames = gen::build_ip_frames(framing, reverse ? b.address : a.address,
-                                                 reverse ? a.address : b.address, 17, udp, static_cast<std::uint32_t>(i));
+        const auto frames =
+            gen::build_ip_frames(framing, reverse ? b.address : a.address, reverse ? a.address : b.address, 17, udp,
+                                 static_cast<std::uint32_t>(i));
         time += 20'000 / (2 * calls) + 1;
         pcap_pkthdr header{};
         header.ts.tv_sec = time / 1'000'000;

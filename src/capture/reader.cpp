@@ -37,11 +37,13 @@ std::string format_from_magic(std::FILE* file) {
     if (n < magic.size()) {
         return "unknown";
     }
-    const std::uint32_t be = (std::uint32_t{magic[0]} << 24) | (std::uint32_t{magic[1]} << 16) |
-                             (std::uint32_t{magic[2]} << 8) | magic[3];
+    const std::uint32_t be =
+        (std::uint32_t{magic[0]} << 24) | (std::uint32_t{magic[1]} << 16) | (std::uint32_t{magic[2]} << 8) | magic[3];
     switch (be) {
-        case 0xa1b2c3d4: case 0xd4c3b2a1: return "pcap";
-        case 0xa1b23c4d: case 0x4d3cb2a1: return "pcap-ns";
+        case 0xa1b2c3d4:
+        case 0xd4c3b2a1: return "pcap";
+        case 0xa1b23c4d:
+        case 0x4d3cb2a1: return "pcap-ns";
         case 0x0a0d0d0a: return "pcapng";
         default: return "unknown";
     }
@@ -220,8 +222,8 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
             }
             info.path = source.path;
             info.format = format_from_magic(file.get());
-            PcapPtr pcap{pcap_fopen_offline_with_tstamp_precision(file.get(), PCAP_TSTAMP_PRECISION_MICRO,
-                                                                    error.data())};
+            PcapPtr pcap{
+                pcap_fopen_offline_with_tstamp_precision(file.get(), PCAP_TSTAMP_PRECISION_MICRO, error.data())};
             if (!pcap) {
                 return util::Error{explain_open_failure(source.path, file.get(), error.data())};
             }
@@ -331,8 +333,8 @@ bool Reader::fill(std::size_t index) {
         if (status == PCAP_ERROR) {
             // A record cut short or with an impossible length: keep what was read, say so.
             info.truncated = true;
-            info.warnings.push_back(fmt::format("stopped after {} packets: {}", handle.records,
-                                                pcap_geterr(handle.pcap.get())));
+            info.warnings.push_back(
+                fmt::format("stopped after {} packets: {}", handle.records, pcap_geterr(handle.pcap.get())));
         }
         close_input(index);
     }

@@ -17,13 +17,13 @@ namespace zaudit::cli {
 
 struct AuditPlan {
     std::vector<capture::Source> sources;
-    bool merge = false;       ///< one audit over every source, merged by timestamp
-    std::size_t jobs = 1;     ///< inputs audited at once (independent mode)
-    bool progress = false;    ///< progress line on stderr (a terminal, one job)
+    bool merge = false;     ///< one audit over every source, merged by timestamp
+    std::size_t jobs = 1;   ///< inputs audited at once (independent mode)
+    bool progress = false;  ///< progress line on stderr (a terminal, one job)
     bool quiet = false;
     analysis::Policy policy;
     const std::vector<session::LedgerEntry>* ledger = nullptr;  ///< --ledger, loaded
-    const volatile std::sig_atomic_t* stop = nullptr;          ///< set by SIGINT/SIGTERM
+    const volatile std::sig_atomic_t* stop = nullptr;           ///< set by SIGINT/SIGTERM
 };
 
 struct AuditRun {

@@ -45,7 +45,8 @@ struct Options {
     std::size_t jobs = 0;  ///< 0: one per core
 };
 
-constexpr std::string_view k_usage = R"(usage: zaudit [OPTIONS] CAPTURE...     audit captures (pcap, pcapng, '-' for stdin)
+constexpr std::string_view k_usage =
+    R"(usage: zaudit [OPTIONS] CAPTURE...     audit captures (pcap, pcapng, '-' for stdin)
        zaudit calls CAPTURE...          one line per call: parties, media, protection
        zaudit zrtp CAPTURE...           every ZRTP handshake in detail
        zaudit rules                     the finding catalogue, with explanations (text|json|markdown)
@@ -61,43 +62,44 @@ struct UsageError {
 
 po::options_description option_descriptions() {
     po::options_description options{"Options"};
-    options.add_options()
-        ("format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
-         "text|json|jsonl|sarif (rules: text|json|markdown); json follows schema zaudit/1, jsonl prints one "
-         "finding per line, sarif follows SARIF 2.1.0")
-        ("output,o", po::value<std::string>()->value_name("FILE"), "write the report to FILE instead of standard output")
-        ("fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("high"),
-         "none|info|low|medium|high|critical: exit 1 when a finding is at or above it")
-        ("interface,i", po::value<std::string>()->value_name("IF"),
-         "capture live from interface IF (with the privileges libpcap needs)")
-        ("duration", po::value<double>()->value_name("S"), "live capture (--interface): stop after S seconds")
-        ("count", po::value<std::uint64_t>()->value_name("N"), "live capture (--interface): stop after N packets")
-        ("filter", po::value<std::string>()->value_name("BPF"), "libpcap filter applied while reading")
-        ("reveal-keys", po::bool_switch(),
-         "show SDES key material; by default a key appears only as a fingerprint (the first 16 hex digits of "
-         "SHA-256 of key and salt)")
-        ("ledger", po::value<std::string>()->value_name("FILE"),
-         "ZID ledger kept across runs, like ssh's known_hosts: a known identity with a new ZID, or a known ZID "
-         "under another identity, is reported as zrtp.zid-conflict; then the ZIDs seen are recorded")
-        ("merge", po::bool_switch(),
-         "audit the inputs as one capture merged by time, as mergecap does (two taps of one call, or rotated "
-         "files); without it each input is audited on its own")
-        ("jobs,j", po::value<std::size_t>()->value_name("N"),
-         "audit up to N inputs at once (default: one per core); the report is the same for any N")
-        ("color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
-         "auto|always|never: colour severities in the text report; auto colours them on a terminal only")
-        ("quiet,q", po::bool_switch(), "no progress and no warnings on standard error")
-        ("version", "print the version and exit")
-        ("help,h", "print this help and exit");
+    options.add_options()(
+        "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
+        "text|json|jsonl|sarif (rules: text|json|markdown); json follows schema zaudit/1, jsonl prints one "
+        "finding per line, sarif follows SARIF 2.1.0")("output,o", po::value<std::string>()->value_name("FILE"),
+                                                       "write the report to FILE instead of standard output")(
+        "fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("high"),
+        "none|info|low|medium|high|critical: exit 1 when a finding is at or above it")(
+        "interface,i", po::value<std::string>()->value_name("IF"),
+        "capture live from interface IF (with the privileges libpcap needs)")(
+        "duration", po::value<double>()->value_name("S"), "live capture (--interface): stop after S seconds")(
+        "count", po::value<std::uint64_t>()->value_name("N"), "live capture (--interface): stop after N packets")(
+        "filter", po::value<std::string>()->value_name("BPF"), "libpcap filter applied while reading")(
+        "reveal-keys", po::bool_switch(),
+        "show SDES key material; by default a key appears only as a fingerprint (the first 16 hex digits of "
+        "SHA-256 of key and salt)")(
+        "ledger", po::value<std::string>()->value_name("FILE"),
+        "ZID ledger kept across runs, like ssh's known_hosts: a known identity with a new ZID, or a known ZID "
+        "under another identity, is reported as zrtp.zid-conflict; then the ZIDs seen are recorded")(
+        "merge", po::bool_switch(),
+        "audit the inputs as one capture merged by time, as mergecap does (two taps of one call, or rotated "
+        "files); without it each input is audited on its own")(
+        "jobs,j", po::value<std::size_t>()->value_name("N"),
+        "audit up to N inputs at once (default: one per core); the report is the same for any N")(
+        "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
+        "auto|always|never: colour severities in the text report; auto colours them on a terminal only")(
+        "quiet,q", po::bool_switch(), "no progress and no warnings on standard error")(
+        "version", "print the version and exit")("help,h", "print this help and exit");
     return options;
 }
 
 namespace {
 
 Command parse_command(std::vector<std::string>& positional) {
-    static const std::vector<std::pair<std::string_view, Command>> k_commands{
-        {"audit", Command::audit}, {"calls", Command::calls}, {"zrtp", Command::zrtp},
-        {"rules", Command::rules}, {"ledger", Command::ledger}};
+    static const std::vector<std::pair<std::string_view, Command>> k_commands{{"audit", Command::audit},
+                                                                              {"calls", Command::calls},
+                                                                              {"zrtp", Command::zrtp},
+                                                                              {"rules", Command::rules},
+                                                                              {"ledger", Command::ledger}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -136,7 +138,8 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     } else if (auto severity = analysis::parse_severity(fail_on)) {
         o.fail_on = severity;
     } else {
-        throw UsageError{fmt::format("unknown --fail-on level '{}' (none, info, low, medium, high, critical)", fail_on)};
+        throw UsageError{
+            fmt::format("unknown --fail-on level '{}' (none, info, low, medium, high, critical)", fail_on)};
     }
     if (vm.count("output") != 0) o.output = vm["output"].as<std::string>();
     if (vm.count("ledger") != 0) o.ledger = vm["ledger"].as<std::string>();
@@ -164,7 +167,8 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         const bool keyed = !o.captures.empty() && (o.captures.front() == "accept" || o.captures.front() == "forget");
         const bool listing = o.captures.size() == 1 && o.captures.front() == "list";
         if (!(listing || (keyed && o.captures.size() == 2))) {
-            throw UsageError{"usage: zaudit ledger list | accept ZID|IDENTITY | forget ZID|IDENTITY, with --ledger FILE"};
+            throw UsageError{
+                "usage: zaudit ledger list | accept ZID|IDENTITY | forget ZID|IDENTITY, with --ledger FILE"};
         }
         if (o.ledger.empty()) {
             throw UsageError{"zaudit ledger needs --ledger FILE"};
@@ -342,7 +346,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
         po::notify(vm);
         if (vm.count("help") != 0) {
-            out << k_usage << '\n' << options << '\n'
+            out << k_usage << '\n'
+                << options << '\n'
                 << "Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or "
                    "unreadable input.\n";
             return k_exit_clean;

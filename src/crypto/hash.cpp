@@ -76,8 +76,7 @@ Sha256Digest sha256(Bytes data) {
 std::vector<std::uint8_t> hmac(HashAlgorithm algorithm, Bytes key, Bytes data) {
     std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
     unsigned int size = 0;
-    HMAC(evp_for(algorithm), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(),
-         &size);
+    HMAC(evp_for(algorithm), key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &size);
     out.resize(size);
     return out;
 }

@@ -38,7 +38,7 @@ ByteVector bn_to_padded(const BIGNUM* bn, std::size_t size) {
 Bn modp_prime(KeyAgreementAlgorithm algorithm) {
     // RFC 3526 groups 14 (2048-bit) and 15 (3072-bit); ZRTP uses generator 2 for both.
     return Bn{algorithm == KeyAgreementAlgorithm::dh2k ? BN_get_rfc3526_prime_2048(nullptr)
-                                                        : BN_get_rfc3526_prime_3072(nullptr)};
+                                                       : BN_get_rfc3526_prime_3072(nullptr)};
 }
 
 int curve_nid(KeyAgreementAlgorithm algorithm) {
@@ -165,8 +165,8 @@ Expected<KeyPair> x25519_key_pair(util::Bytes private_key) {
 }
 
 Expected<ByteVector> x25519_shared(const KeyPair& self, util::Bytes peer) {
-    const Pkey key{EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, self.private_key.data(),
-                                                self.private_key.size())};
+    const Pkey key{
+        EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, self.private_key.data(), self.private_key.size())};
     const Pkey peer_key{EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, peer.data(), peer.size())};
     if (!key || !peer_key) {
         return Error{"X25519: OpenSSL refused a key"};

@@ -24,8 +24,12 @@ using openssl::EcPoint;
 using openssl::Pkey;
 using openssl::PkeyCtx;
 
-PublicValueCheck valid() { return {PublicValueStatus::valid, {}}; }
-PublicValueCheck invalid(std::string reason) { return {PublicValueStatus::invalid, std::move(reason)}; }
+PublicValueCheck valid() {
+    return {PublicValueStatus::valid, {}};
+}
+PublicValueCheck invalid(std::string reason) {
+    return {PublicValueStatus::invalid, std::move(reason)};
+}
 
 PublicValueCheck wrong_size(std::string_view name, std::size_t want, std::size_t got) {
     return invalid(fmt::format("{} public value is {} bytes, expected {}", name, got, want));
@@ -133,7 +137,8 @@ PublicValueCheck check_public_value(std::string_view key_agreement, util::Bytes 
     if (key_agreement == "X448") {
         return check_montgomery(key_agreement, EVP_PKEY_X448, 56, public_value);
     }
-    return {PublicValueStatus::unsupported, fmt::format("no public value check for key agreement \"{}\"", key_agreement)};
+    return {PublicValueStatus::unsupported,
+            fmt::format("no public value check for key agreement \"{}\"", key_agreement)};
 }
 
 }  // namespace zaudit::crypto

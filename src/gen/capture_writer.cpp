@@ -86,7 +86,7 @@ util::Status CaptureBuilder::write_pcap(const std::string& path) const {
         return util::Error{"pcap_open_dead failed"};
     }
     std::unique_ptr<pcap_dumper_t, void (*)(pcap_dumper_t*)> dumper{pcap_dump_open(dead.get(), path.c_str()),
-                                                                     &pcap_dump_close};
+                                                                    &pcap_dump_close};
     if (!dumper) {
         return util::Error{fmt::format("{}: {}", path, pcap_geterr(dead.get()))};
     }

@@ -60,9 +60,8 @@ ByteVector link_header(const Framing& framing, bool ipv6) {
     return w.take();
 }
 
-ByteVector ipv4_header(const util::IpAddress& src, const util::IpAddress& dst, std::uint8_t protocol,
-                       std::uint8_t ttl, std::uint32_t id, std::size_t payload_length, std::uint32_t offset,
-                       bool more) {
+ByteVector ipv4_header(const util::IpAddress& src, const util::IpAddress& dst, std::uint8_t protocol, std::uint8_t ttl,
+                       std::uint32_t id, std::size_t payload_length, std::uint32_t offset, bool more) {
     ByteWriter w;
     w.u8(0x45).u8(0).u16(static_cast<std::uint16_t>(20 + payload_length)).u16(static_cast<std::uint16_t>(id));
     w.u16(static_cast<std::uint16_t>((more ? 0x2000 : 0) | (offset / 8))).u8(ttl).u8(protocol).u16(0);
@@ -107,7 +106,8 @@ ByteVector build_udp(const util::Endpoint& src, const util::Endpoint& dst, util:
     ByteWriter w;
     w.u16(src.port).u16(dst.port).u16(static_cast<std::uint16_t>(8 + payload.size())).u16(0).bytes(payload);
     ByteVector udp = w.take();
-    std::uint16_t checksum = internet_checksum(udp, pseudo_header_sum(src.address, dst.address, k_proto_udp, udp.size()));
+    std::uint16_t checksum =
+        internet_checksum(udp, pseudo_header_sum(src.address, dst.address, k_proto_udp, udp.size()));
     put16(udp, 6, checksum == 0 ? 0xffff : checksum);
     return udp;
 }
@@ -121,9 +121,8 @@ ByteVector build_tcp(const util::Endpoint& src, const util::Endpoint& dst, std::
     return tcp;
 }
 
-std::vector<ByteVector> build_ip_frames(const Framing& framing, const util::IpAddress& src,
-                                        const util::IpAddress& dst, std::uint8_t protocol,
-                                        util::Bytes transport, std::uint32_t ip_id) {
+std::vector<ByteVector> build_ip_frames(const Framing& framing, const util::IpAddress& src, const util::IpAddress& dst,
+                                        std::uint8_t protocol, util::Bytes transport, std::uint32_t ip_id) {
     const bool ipv6 = !src.is_v4();
     const std::size_t header = ipv6 ? 40 : 20;
     std::vector<ByteVector> frames;
@@ -145,10 +144,10 @@ std::vector<ByteVector> build_ip_frames(const Framing& framing, const util::IpAd
             w.u8(protocol).u8(0).u16(static_cast<std::uint16_t>(offset | (more ? 1 : 0))).u32(ip_id);
             frames.push_back(frame_of(framing, true, w.take(), part));
         } else {
-            frames.push_back(frame_of(framing, false,
-                                      ipv4_header(src, dst, protocol, framing.ttl, ip_id, length,
-                                                  static_cast<std::uint32_t>(offset), more),
-                                      part));
+            frames.push_back(frame_of(
+                framing, false,
+                ipv4_header(src, dst, protocol, framing.ttl, ip_id, length, static_cast<std::uint32_t>(offset), more),
+                part));
         }
     }
     return frames;

@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
             continue;
         }
         const auto capture = scenario.build(seed);
-        const std::string path = fmt::format("{}/{}.{}", vm["out"].as<std::string>(), scenario.name,
-                                             scenario.pcapng ? "pcapng" : "pcap");
+        const std::string path =
+            fmt::format("{}/{}.{}", vm["out"].as<std::string>(), scenario.name, scenario.pcapng ? "pcapng" : "pcap");
         const auto status = scenario.pcapng ? capture.write_pcapng(path) : capture.write_pcap(path);
         if (!status) {
             std::cerr << "zaudit-gen: " << status.error().message << '\n';

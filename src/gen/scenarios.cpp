@@ -8,11 +8,12 @@ namespace zaudit::gen {
 std::span<const Scenario> scenarios() {
     static const std::array<Scenario, 32> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
-         "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false, scenario_builders::rtp_over_vlan},
+         "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
+         scenario_builders::rtp_over_vlan},
         {"net-ipv6-fragments-sll", "IPv6 datagrams fragmented at MTU 576, Linux cooked capture", "none", false,
          scenario_builders::ipv6_fragments_sll},
-        {"net-tcp-reordered", "a TCP stream with reordered and retransmitted segments on two pcapng interfaces",
-         "none", true, scenario_builders::tcp_reordered_pcapng},
+        {"net-tcp-reordered", "a TCP stream with reordered and retransmitted segments on two pcapng interfaces", "none",
+         true, scenario_builders::tcp_reordered_pcapng},
         {"sip-plain-call", "INVITE/100/180/200/ACK, 2 s of G.711 RTP both ways, BYE/200, all over UDP",
          "sip.cleartext-signaling, media.unencrypted", false, scenario_builders::sip_plain_call},
         {"sdes-call-udp", "SDES call over UDP: RTP/SAVP, a=crypto with a different key each way, 2 s of SRTP",
@@ -29,38 +30,46 @@ std::span<const Scenario> scenarios() {
          "sdp.srtp-declined, call.security-downgraded, sdp.security-stripped, media.unencrypted, "
          "sdes.key-exposed, sip.cleartext-signaling",
          false, scenario_builders::reinvite_drops_crypto},
-        {"b2bua-two-legs", "caller-B2BUA leg with SDES (one Call-ID), B2BUA-callee leg plain (another), media "
+        {"b2bua-two-legs",
+         "caller-B2BUA leg with SDES (one Call-ID), B2BUA-callee leg plain (another), media "
          "anchored at 203.0.113.5",
          "sdes.key-exposed, media.unencrypted (leg 2), sip.cleartext-signaling; no path.media-relay: on each leg the "
-         "media sits at the B2BUA, a party of that leg (correlating legs is not done yet)", false,
-         scenario_builders::b2bua_two_legs},
+         "media sits at the B2BUA, a party of that leg (correlating legs is not done yet)",
+         false, scenario_builders::b2bua_two_legs},
         {"sdes-key-reuse", "SDES call whose answer repeats the offer's key||salt: both directions share it",
          "sdes.key-reuse, sdes.key-exposed, sip.cleartext-signaling", false, scenario_builders::sdes_key_reuse},
         {"weak-suite", "offer AES_CM_128_HMAC_SHA1_80 and _32, the answer picks _32; SRTP with 32-bit tags",
          "sdp.weak-crypto-suite, sdes.key-exposed, sip.cleartext-signaling", false, scenario_builders::weak_suite},
-        {"null-cipher", "offer AES_CM_128_HMAC_SHA1_80 and NULL_HMAC_SHA1_80, the answer picks NULL; "
+        {"null-cipher",
+         "offer AES_CM_128_HMAC_SHA1_80 and NULL_HMAC_SHA1_80, the answer picks NULL; "
          "authenticated but unencrypted SRTP",
          "media.null-cipher, sdp.weak-crypto-suite, sdes.key-exposed, sip.cleartext-signaling", false,
          scenario_builders::null_cipher},
-        {"proxy-strips-crypto", "one INVITE seen at two hops: UA->proxy with a=crypto, proxy->UA2 without "
+        {"proxy-strips-crypto",
+         "one INVITE seen at two hops: UA->proxy with a=crypto, proxy->UA2 without "
          "(two Vias); plain media",
          "sdp.security-stripped, sdp.srtp-declined, media.unencrypted, sdes.key-exposed, sip.cleartext-signaling",
          false, scenario_builders::proxy_strips_crypto},
-        {"sip-over-tcp-split", "plain call over TCP: INVITE in three segments (one retransmitted), 180 and 200 in "
+        {"sip-over-tcp-split",
+         "plain call over TCP: INVITE in three segments (one retransmitted), 180 and 200 in "
          "one segment; no media",
          "sip.cleartext-signaling", false, scenario_builders::sip_over_tcp_split},
         {"sip-fragmented-ipv6", "plain call over IPv6 UDP at MTU 576: INVITE and 200 OK are IP-fragmented",
          "sip.cleartext-signaling, media.unencrypted", false, scenario_builders::sip_fragmented_ipv6},
-        {"zrtp-clean-call", "SIP call with a=zrtp-hash both ways, a ZRTP DH3k handshake on the RTP ports, 1.2 s "
+        {"zrtp-clean-call",
+         "SIP call with a=zrtp-hash both ways, a ZRTP DH3k handshake on the RTP ports, 1.2 s "
          "of SRTP (AES_CM_128_HMAC_SHA1_80) under the ZRTP keys; no clear RTP",
          "sip.cleartext-signaling", false, scenario_builders::zrtp_clean_call},
-        {"zrtp-clear-before-secure", "the clean ZRTP call as linphone makes it: Hello retransmitted, 5 clear RTP "
+        {"zrtp-clear-before-secure",
+         "the clean ZRTP call as linphone makes it: Hello retransmitted, 5 clear RTP "
          "packets each way before Conf2ACK",
          "media.clear-before-secure, sip.cleartext-signaling", false, scenario_builders::zrtp_clear_before_secure},
-        {"zrtp-hello-tampered", "the caller's Hello altered in flight after its MAC (SDP a=zrtp-hash rewritten to "
+        {"zrtp-hello-tampered",
+         "the caller's Hello altered in flight after its MAC (SDP a=zrtp-hash rewritten to "
          "match): the Hello MAC fails under the H2 of the Commit",
          "zrtp.hello-tampered, sip.cleartext-signaling", false, scenario_builders::zrtp_hello_tampered},
-        {"zrtp-hello-forged-h3", "the caller's Hello replaced by one with another hash chain: SHA-256(H2) != H3, "
+        {"zrtp-hello-forged-h3",
+         "the caller's Hello replaced by one with another hash chain: SHA-256(H2) != H3, "
          "MAC fails, and the SDP a=zrtp-hash names the genuine Hello",
          "zrtp.hello-tampered, zrtp.zrtp-hash-mismatch, sip.cleartext-signaling", false,
          scenario_builders::zrtp_hello_forged_h3},
@@ -74,29 +83,31 @@ std::span<const Scenario> scenarios() {
          "zrtp.goclear, call.security-downgraded, media.unencrypted (after ClearACK), sip.cleartext-signaling", false,
          scenario_builders::zrtp_goclear},
         {"zrtp-error", "the callee answers the Commit with Error 0x62 (hvi != hashed data), ErrorACK; no media",
-         "zrtp.error (high), zrtp.handshake-incomplete, sip.cleartext-signaling", false,
-         scenario_builders::zrtp_error},
-        {"zrtp-stripped", "a=zrtp-hash in offer and answer, the caller's Hellos retransmitted unanswered, the "
+         "zrtp.error (high), zrtp.handshake-incomplete, sip.cleartext-signaling", false, scenario_builders::zrtp_error},
+        {"zrtp-stripped",
+         "a=zrtp-hash in offer and answer, the caller's Hellos retransmitted unanswered, the "
          "callee's ZRTP never seen, plain RTP both ways",
          "zrtp.stripped, call.security-downgraded, zrtp.handshake-incomplete, media.unencrypted, "
-         "sip.cleartext-signaling", false,
-         scenario_builders::zrtp_stripped},
+         "sip.cleartext-signaling",
+         false, scenario_builders::zrtp_stripped},
         {"zrtp-pbx-mitm", "the callee is a ZRTP PBX: M flag in its Hello and a SASrelay after Conf2ACK",
          "zrtp.trusted-mitm, sip.cleartext-signaling", false, scenario_builders::zrtp_pbx_mitm},
-        {"zrtp-multistream", "audio and video m= lines, each with its a=zrtp-hash: DH on audio, Mult mode on "
+        {"zrtp-multistream",
+         "audio and video m= lines, each with its a=zrtp-hash: DH on audio, Mult mode on "
          "video, SRTP on both",
          "sip.cleartext-signaling", false, scenario_builders::zrtp_multistream},
         {"zrtp-crc-corrupt", "the first copy of the Commit has a bad CRC-32C, a good copy follows",
          "zrtp.crc-invalid, sip.cleartext-signaling", false, scenario_builders::zrtp_crc_corrupt},
         {"zrtp-retransmit-changed", "the caller's Hello sent again with a different client identifier",
          "zrtp.retransmission-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_retransmit_changed},
-        {"zrtp-fragmented", "ZRTP packets over 128 bytes (Hellos, Commit, DHParts) sent as bzrtp-style "
+        {"zrtp-fragmented",
+         "ZRTP packets over 128 bytes (Hellos, Commit, DHParts) sent as bzrtp-style "
          "fragments (first byte 0x11)",
          "sip.cleartext-signaling", false, scenario_builders::zrtp_fragmented},
         {"zrtp-dh2k", "both ends offer DH2k only; the handshake completes with 2048-bit finite-field DH",
          "zrtp.weak-algorithms (low), sip.cleartext-signaling", false, scenario_builders::zrtp_dh2k},
-        {"zrtp-no-sip", "a ZRTP handshake and SRTP with no SIP captured", "none (rtp.unsignaled-stream at most)",
-         false, scenario_builders::zrtp_no_sip},
+        {"zrtp-no-sip", "a ZRTP handshake and SRTP with no SIP captured", "none (rtp.unsignaled-stream at most)", false,
+         scenario_builders::zrtp_no_sip},
     }};
     return k_scenarios;
 }

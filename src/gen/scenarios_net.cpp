@@ -26,7 +26,8 @@ CaptureBuilder rtp_over_vlan(std::uint64_t seed) {
     for (std::uint32_t i = 0; i < 50; ++i) {
         const util::Timestamp t{k_start + i * 20'000};
         capture.add_udp(t, a, b, build_rtp(0, seq_a++, i * 160, ssrc_a, g711_tone(i * 160)));
-        capture.add_udp(util::Timestamp{t.micros + 7'000}, b, a, build_rtp(0, seq_b++, i * 160, ssrc_b, g711_tone(i * 160 + 40)));
+        capture.add_udp(util::Timestamp{t.micros + 7'000}, b, a,
+                        build_rtp(0, seq_b++, i * 160, ssrc_b, g711_tone(i * 160 + 40)));
     }
     return capture;
 }

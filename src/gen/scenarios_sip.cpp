@@ -16,14 +16,13 @@ namespace zaudit::gen::scenario_builders {
 namespace {
 
 constexpr std::int64_t k_start = 1'790'000'000'000'000;  // the same fixed epoch as scenarios_net.cpp
-constexpr std::size_t k_key_salt = 30;                    // AES-128 master key and 112-bit salt
+constexpr std::size_t k_key_salt = 30;                   // AES-128 master key and 112-bit salt
 constexpr std::string_view k_suite_80 = "AES_CM_128_HMAC_SHA1_80";
 constexpr std::string_view k_suite_32 = "AES_CM_128_HMAC_SHA1_32";
 
 util::Endpoint ep(const char* address, std::uint16_t port) {
     return util::Endpoint{*util::IpAddress::parse(address), port};
 }
-
 
 util::Timestamp at(std::int64_t micros_after_start) {
     return util::Timestamp{k_start + micros_after_start};
@@ -168,8 +167,8 @@ CaptureBuilder two_party_call(SeededBytes& random, const CallPlan& plan, Framing
                                    plan.caller_key ? sender(*plan.caller_key) : nullptr);
     auto backward = media_direction(random, plan.callee.media, plan.caller.media,
                                     plan.callee_key ? sender(*plan.callee_key) : nullptr);
-    const util::Timestamp end = add_g711_media(capture, util::Timestamp{ack.micros + 12'000}, plan.packets, forward,
-                                               backward);
+    const util::Timestamp end =
+        add_g711_media(capture, util::Timestamp{ack.micros + 12'000}, plan.packets, forward, backward);
     bye_transaction(link, util::Timestamp{end.micros + 20'000}, dialog, random, 2);
     link.close(util::Timestamp{end.micros + 200'000});
     return capture;
@@ -289,8 +288,7 @@ CaptureBuilder reinvite_drops_crypto(std::uint64_t seed) {
     SeededBytes random = SeededBytes::for_scenario(seed, "reinvite-drops-crypto");
     CallPlan plan = sdes_plan(random);
     CaptureBuilder capture;
-    const DialogSpec dialog{plan.caller.party, plan.callee.party, sip_call_id(random, "192.0.2.10"),
-                            SipTransport::udp};
+    const DialogSpec dialog{plan.caller.party, plan.callee.party, sip_call_id(random, "192.0.2.10"), SipTransport::udp};
     SignalingLink link{capture, random, plan.caller_link, plan.callee_link, SipTransport::udp};
     util::Timestamp t = invite_transaction(link, at(0), dialog, random, 1, sdp(plan.offer), sdp(plan.answer));
     auto forward = media_direction(random, plan.caller.media, plan.callee.media, sender(*plan.caller_key));
@@ -336,7 +334,8 @@ CaptureBuilder b2bua_two_legs(std::uint64_t seed) {
     const Agent caller = alice(random);
     const Agent callee = bob(random);
     // The B2BUA is the callee of leg 1 and the caller of leg 2, anchoring media on its own ports.
-    const Agent sbc_in = agent(random, "bob", "Bob", ep("203.0.113.5", 5060), ep("203.0.113.5", 30000), "ExampleSBC/4.0");
+    const Agent sbc_in =
+        agent(random, "bob", "Bob", ep("203.0.113.5", 5060), ep("203.0.113.5", 30000), "ExampleSBC/4.0");
     const Agent sbc_out =
         agent(random, "alice", "Alice", ep("203.0.113.5", 5060), ep("203.0.113.5", 30002), "ExampleSBC/4.0");
     const DialogSpec leg1{caller.party, sbc_in.party, sip_call_id(random, "192.0.2.10"), SipTransport::udp};

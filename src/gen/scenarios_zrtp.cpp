@@ -40,7 +40,6 @@ util::Timestamp at(std::int64_t micros_after_start) {
     return util::Timestamp{k_start + micros_after_start};
 }
 
-
 std::uint64_t u64(SeededBytes& random) {
     return (std::uint64_t{random.u32()} << 32) | random.u32();
 }
@@ -54,7 +53,7 @@ struct Plan {
     ZrtpHandshakeOptions options;
     bool sip = true;
     std::vector<std::string> key_agreements{"DH3k", "Mult"};
-    bool callee_is_pbx = false;  ///< M flag in the responder's Hello, "ExamplePBX" user agent
+    bool callee_is_pbx = false;    ///< M flag in the responder's Hello, "ExamplePBX" user agent
     std::size_t hello_copies = 0;  ///< retransmissions of the first Hello before HelloACK came
     std::size_t clear_rtp = 0;     ///< clear RTP packets each way before Conf2ACK
     SdpHash caller_hash = SdpHash::genuine;
@@ -115,21 +114,20 @@ std::string sdp_hash(const ZrtpStreamResult& stream, ZrtpSide side, SdpHash whic
                      const ZrtpEndpointConfig& config) {
     const bool initiator = side == ZrtpSide::initiator;
     switch (which) {
-    case SdpHash::genuine:
-        return hash_attribute(initiator ? stream.initiator_hello : stream.responder_hello);
-    case SdpHash::as_sent:
-        for (const auto& packet : stream.packets) {
-            if (packet.from_initiator == initiator && packet.message_type == "Hello" && !packet.fragment) {
-                return hash_attribute(message_of(packet));
+        case SdpHash::genuine: return hash_attribute(initiator ? stream.initiator_hello : stream.responder_hello);
+        case SdpHash::as_sent:
+            for (const auto& packet : stream.packets) {
+                if (packet.from_initiator == initiator && packet.message_type == "Hello" && !packet.fragment) {
+                    return hash_attribute(message_of(packet));
+                }
             }
+            throw std::logic_error{"no whole Hello from that side"};
+        case SdpHash::other_hello: {
+            // The same endpoint's Hello from another call: another hash chain, so another H3.
+            const auto h2 = random.bytes(32);
+            const auto h3 = crypto::sha256(h2);
+            return hash_attribute(zrtp_hello_message(zrtp_hello_fields(config, h3), h2));
         }
-        throw std::logic_error{"no whole Hello from that side"};
-    case SdpHash::other_hello: {
-        // The same endpoint's Hello from another call: another hash chain, so another H3.
-        const auto h2 = random.bytes(32);
-        const auto h3 = crypto::sha256(h2);
-        return hash_attribute(zrtp_hello_message(zrtp_hello_fields(config, h3), h2));
-    }
     }
     return {};
 }
@@ -209,8 +207,7 @@ std::vector<Outgoing> schedule(const ZrtpStreamResult& stream, std::size_t copie
     std::vector<Outgoing> out;
     const ZrtpWirePacket& first = stream.packets.front();
     if (copies > 0 && first.from_initiator && first.message_type == "Hello" && !first.fragment) {
-        const std::uint16_t sequence =
-            static_cast<std::uint16_t>((first.udp_payload[2] << 8) | first.udp_payload[3]);
+        const std::uint16_t sequence = static_cast<std::uint16_t>((first.udp_payload[2] << 8) | first.udp_payload[3]);
         const std::uint32_t ssrc = (std::uint32_t{first.udp_payload[8]} << 24) |
                                    (std::uint32_t{first.udp_payload[9]} << 16) |
                                    (std::uint32_t{first.udp_payload[10]} << 8) | first.udp_payload[11];
@@ -248,8 +245,8 @@ std::int64_t send_zrtp(CaptureBuilder& capture, const Path& path, const std::vec
 
 /// Index of the first packet of that type in a schedule (its size when there is none).
 std::size_t index_of(const std::vector<Outgoing>& packets, std::string_view type) {
-    const auto it = std::find_if(packets.begin(), packets.end(),
-                                 [&](const Outgoing& o) { return o.packet->message_type == type; });
+    const auto it =
+        std::find_if(packets.begin(), packets.end(), [&](const Outgoing& o) { return o.packet->message_type == type; });
     return static_cast<std::size_t>(it - packets.begin());
 }
 
@@ -270,8 +267,8 @@ struct RtpFlow {
 
 RtpFlow rtp_flow(SeededBytes& random, util::Endpoint src, util::Endpoint dst, std::uint32_t ssrc,
                  std::uint8_t payload_type = 0) {
-    return RtpFlow{src, dst, ssrc, static_cast<std::uint16_t>(random.u16() & 0x3FFF), random.u32(), payload_type,
-                   nullptr, 0};
+    return RtpFlow{src,          dst,          ssrc,    static_cast<std::uint16_t>(random.u16() & 0x3FFF),
+                   random.u32(), payload_type, nullptr, 0};
 }
 
 void send_rtp(CaptureBuilder& capture, std::int64_t t, RtpFlow& flow) {
@@ -283,8 +280,8 @@ void send_rtp(CaptureBuilder& capture, std::int64_t t, RtpFlow& flow) {
         payload.assign(240, static_cast<std::uint8_t>(flow.sent));
         payload[0] = 0x41;
     }
-    ByteVector packet = build_rtp(flow.payload_type, flow.sequence++, flow.timestamp, flow.ssrc, payload,
-                                  flow.sent == 0);
+    ByteVector packet =
+        build_rtp(flow.payload_type, flow.sequence++, flow.timestamp, flow.ssrc, payload, flow.sent == 0);
     flow.timestamp += flow.payload_type == 0 ? 160 : 3600;
     ++flow.sent;
     if (flow.srtp) {
@@ -299,8 +296,8 @@ void send_rtp(CaptureBuilder& capture, std::int64_t t, RtpFlow& flow) {
 
 /// `count` packets each way every `interval`, the backward direction 7 ms behind; returns the
 /// time after the last.
-std::int64_t send_media(CaptureBuilder& capture, std::int64_t t, std::size_t count, RtpFlow& forward,
-                        RtpFlow& backward, std::int64_t interval = 20 * k_frame_ms) {
+std::int64_t send_media(CaptureBuilder& capture, std::int64_t t, std::size_t count, RtpFlow& forward, RtpFlow& backward,
+                        std::int64_t interval = 20 * k_frame_ms) {
     for (std::size_t n = 0; n < count; ++n, t += interval) {
         send_rtp(capture, t, forward);
         send_rtp(capture, t + 7 * k_frame_ms, backward);
@@ -380,8 +377,8 @@ StreamTimes run_stream(CaptureBuilder& capture, SeededBytes& random, const Plan&
         times.end = send_zrtp(capture, path, packets, go_clear, packets.size(), times.end);
         forward.srtp = nullptr;
         backward.srtp = nullptr;
-        times.end = send_media(capture, times.end + 15 * k_frame_ms, plan.clear_after_goclear, forward, backward,
-                               interval);
+        times.end =
+            send_media(capture, times.end + 15 * k_frame_ms, plan.clear_after_goclear, forward, backward, interval);
     }
     return times;
 }
@@ -438,9 +435,9 @@ CaptureBuilder build(const Plan& plan, std::uint64_t seed) {
         end = audio.end;
         if (hs.second) {
             // Multistream starts once the DH stream is secure (section 4.4.3); the audio goes on.
-            const StreamTimes video = run_stream(capture, random, plan, *hs.second, where.video,
-                                                 audio.secure + 10 * k_frame_ms, 96, z.caller.multistream_ssrc,
-                                                 z.callee.multistream_ssrc);
+            const StreamTimes video =
+                run_stream(capture, random, plan, *hs.second, where.video, audio.secure + 10 * k_frame_ms, 96,
+                           z.caller.multistream_ssrc, z.callee.multistream_ssrc);
             end = std::max(end, video.end);
         }
     }
@@ -525,23 +522,57 @@ CaptureBuilder build_named(std::string_view name, std::uint64_t seed) {
 
 }  // namespace
 
-CaptureBuilder zrtp_clean_call(std::uint64_t seed) { return build_named("zrtp-clean-call", seed); }
-CaptureBuilder zrtp_clear_before_secure(std::uint64_t seed) { return build_named("zrtp-clear-before-secure", seed); }
-CaptureBuilder zrtp_hello_tampered(std::uint64_t seed) { return build_named("zrtp-hello-tampered", seed); }
-CaptureBuilder zrtp_hello_forged_h3(std::uint64_t seed) { return build_named("zrtp-hello-forged-h3", seed); }
-CaptureBuilder zrtp_mitm_dhpart2(std::uint64_t seed) { return build_named("zrtp-mitm-dhpart2", seed); }
-CaptureBuilder zrtp_hash_chain_broken(std::uint64_t seed) { return build_named("zrtp-hash-chain-broken", seed); }
-CaptureBuilder zrtp_sdp_hash_mismatch(std::uint64_t seed) { return build_named("zrtp-sdp-hash-mismatch", seed); }
-CaptureBuilder zrtp_goclear(std::uint64_t seed) { return build_named("zrtp-goclear", seed); }
-CaptureBuilder zrtp_error(std::uint64_t seed) { return build_named("zrtp-error", seed); }
-CaptureBuilder zrtp_stripped(std::uint64_t seed) { return build_named("zrtp-stripped", seed); }
-CaptureBuilder zrtp_pbx_mitm(std::uint64_t seed) { return build_named("zrtp-pbx-mitm", seed); }
-CaptureBuilder zrtp_multistream(std::uint64_t seed) { return build_named("zrtp-multistream", seed); }
-CaptureBuilder zrtp_crc_corrupt(std::uint64_t seed) { return build_named("zrtp-crc-corrupt", seed); }
-CaptureBuilder zrtp_retransmit_changed(std::uint64_t seed) { return build_named("zrtp-retransmit-changed", seed); }
-CaptureBuilder zrtp_fragmented(std::uint64_t seed) { return build_named("zrtp-fragmented", seed); }
-CaptureBuilder zrtp_dh2k(std::uint64_t seed) { return build_named("zrtp-dh2k", seed); }
-CaptureBuilder zrtp_no_sip(std::uint64_t seed) { return build_named("zrtp-no-sip", seed); }
+CaptureBuilder zrtp_clean_call(std::uint64_t seed) {
+    return build_named("zrtp-clean-call", seed);
+}
+CaptureBuilder zrtp_clear_before_secure(std::uint64_t seed) {
+    return build_named("zrtp-clear-before-secure", seed);
+}
+CaptureBuilder zrtp_hello_tampered(std::uint64_t seed) {
+    return build_named("zrtp-hello-tampered", seed);
+}
+CaptureBuilder zrtp_hello_forged_h3(std::uint64_t seed) {
+    return build_named("zrtp-hello-forged-h3", seed);
+}
+CaptureBuilder zrtp_mitm_dhpart2(std::uint64_t seed) {
+    return build_named("zrtp-mitm-dhpart2", seed);
+}
+CaptureBuilder zrtp_hash_chain_broken(std::uint64_t seed) {
+    return build_named("zrtp-hash-chain-broken", seed);
+}
+CaptureBuilder zrtp_sdp_hash_mismatch(std::uint64_t seed) {
+    return build_named("zrtp-sdp-hash-mismatch", seed);
+}
+CaptureBuilder zrtp_goclear(std::uint64_t seed) {
+    return build_named("zrtp-goclear", seed);
+}
+CaptureBuilder zrtp_error(std::uint64_t seed) {
+    return build_named("zrtp-error", seed);
+}
+CaptureBuilder zrtp_stripped(std::uint64_t seed) {
+    return build_named("zrtp-stripped", seed);
+}
+CaptureBuilder zrtp_pbx_mitm(std::uint64_t seed) {
+    return build_named("zrtp-pbx-mitm", seed);
+}
+CaptureBuilder zrtp_multistream(std::uint64_t seed) {
+    return build_named("zrtp-multistream", seed);
+}
+CaptureBuilder zrtp_crc_corrupt(std::uint64_t seed) {
+    return build_named("zrtp-crc-corrupt", seed);
+}
+CaptureBuilder zrtp_retransmit_changed(std::uint64_t seed) {
+    return build_named("zrtp-retransmit-changed", seed);
+}
+CaptureBuilder zrtp_fragmented(std::uint64_t seed) {
+    return build_named("zrtp-fragmented", seed);
+}
+CaptureBuilder zrtp_dh2k(std::uint64_t seed) {
+    return build_named("zrtp-dh2k", seed);
+}
+CaptureBuilder zrtp_no_sip(std::uint64_t seed) {
+    return build_named("zrtp-no-sip", seed);
+}
 
 }  // namespace zaudit::gen::scenario_builders
 

@@ -1,7 +1,6 @@
 // SIP, SDP, signalling transports and G.711 media for the generator's call scenarios.
 #include "zaudit/gen/sip_builder.hpp"
 
-
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -56,8 +55,8 @@ std::string contact_uri(const SipParty& party, SipTransport transport) {
 std::vector<std::string> request_vias(const DialogSpec& dialog, const RequestSpec& request) {
     const SipParty& sender = request.from_callee ? dialog.callee : dialog.caller;
     std::vector<std::string> vias = request.proxy_vias;
-    vias.push_back(fmt::format("SIP/2.0/{} {};branch={};rport", to_string(dialog.transport), host_port(sender.signaling),
-                               request.branch));
+    vias.push_back(fmt::format("SIP/2.0/{} {};branch={};rport", to_string(dialog.transport),
+                               host_port(sender.signaling), request.branch));
     return vias;
 }
 
@@ -122,12 +121,9 @@ std::string SipParty::contact(std::string_view transport) const {
 
 std::string_view to_string(SipTransport transport) {
     switch (transport) {
-    case SipTransport::udp:
-        return "UDP";
-    case SipTransport::tcp:
-        return "TCP";
-    case SipTransport::tls:
-        return "TLS";
+        case SipTransport::udp: return "UDP";
+        case SipTransport::tcp: return "TCP";
+        case SipTransport::tls: return "TLS";
     }
     return "UDP";
 }
@@ -206,7 +202,8 @@ std::string build_sdp(const SdpSpec& spec) {
     const char* family = spec.address.is_v4() ? "IP4" : "IP6";
     const std::string address = spec.address.to_string();
     std::string out = "v=0\r\n";
-    out += fmt::format("o={} {} {} IN {} {}\r\n", spec.username, spec.session_id, spec.session_version, family, address);
+    out +=
+        fmt::format("o={} {} {} IN {} {}\r\n", spec.username, spec.session_id, spec.session_version, family, address);
     out += "s=-\r\n";
     out += fmt::format("c=IN {} {}\r\n", family, address);
     out += "t=0 0\r\n";
@@ -344,8 +341,8 @@ MediaDirection media_direction(SeededBytes& random, util::Endpoint src, util::En
 
 namespace {
 void send_one(CaptureBuilder& capture, util::Timestamp time, MediaDirection& direction, std::uint32_t tone_offset) {
-    const ByteVector rtp = build_rtp(0, direction.sequence, direction.timestamp, direction.ssrc,
-                                     g711_tone(tone_offset), direction.sent == 0);
+    const ByteVector rtp = build_rtp(0, direction.sequence, direction.timestamp, direction.ssrc, g711_tone(tone_offset),
+                                     direction.sent == 0);
     if (direction.srtp) {
         auto srtp = direction.srtp->protect(rtp);
         if (!srtp) {

@@ -18,7 +18,9 @@ std::string label(std::string_view stream, std::string_view name) {
     return std::string{stream} + std::string{name};
 }
 
-ZrtpHashImage sha256_image(util::Bytes data) { return crypto::sha256(data); }
+ZrtpHashImage sha256_image(util::Bytes data) {
+    return crypto::sha256(data);
+}
 
 /// H0 random, H1 = SHA-256(H0), H2 = SHA-256(H1), H3 = SHA-256(H2) (section 9: always SHA-256).
 ZrtpHashChain make_chain(const ZrtpSeededBytes& random, std::string_view stream) {
@@ -73,8 +75,8 @@ struct Wire {
         const std::string type = message_type_of(message);
         const std::size_t whole = message.size() + k_zrtp_packet_header_size + k_zrtp_crc_size;
         if (max_fragment_size != 0 && whole > max_fragment_size) {
-            const auto fragments = zrtp_fragment_packets(from.sequence, from.ssrc, message,
-                                                         {from.message_id++, max_fragment_size});
+            const auto fragments =
+                zrtp_fragment_packets(from.sequence, from.ssrc, message, {from.message_id++, max_fragment_size});
             for (const auto& packet : fragments) {
                 packets.push_back({from.initiator, packet, type, true});
             }
@@ -199,8 +201,13 @@ Expected<bool> dh_phase(Wire& wire, Party& i, Party& r, const ZrtpHandshakeOptio
     // hvi = hash(initiator's DHPart2 ‖ responder's Hello), truncated to 256 bits (4.4.1.1).
     ZrtpBytes hvi = crypto::digest(ctx.hash, concat({dhpart2_genuine, out.responder_hello}));
     hvi.resize(32);
-    const ZrtpCommitFields commit_fields{i.chain.h2, i.config.zid, out.algorithms.hash, out.algorithms.cipher,
-                                         out.algorithms.auth_tag, out.algorithms.key_agreement, out.algorithms.sas,
+    const ZrtpCommitFields commit_fields{i.chain.h2,
+                                         i.config.zid,
+                                         out.algorithms.hash,
+                                         out.algorithms.cipher,
+                                         out.algorithms.auth_tag,
+                                         out.algorithms.key_agreement,
+                                         out.algorithms.sas,
                                          hvi};
     const ZrtpBytes commit = zrtp_commit_message(commit_fields, i.chain.h1);
     if (o.corrupt_crc) {
@@ -306,8 +313,14 @@ ZrtpStreamResult run_multistream(const ZrtpEndpointConfig& ci, const ZrtpEndpoin
     Party r{cr, false, "ms/"};
     Wire wire{out.packets, o.max_fragment_size};
     hello_phase(wire, i, r, o, out);
-    const ZrtpCommitFields fields{i.chain.h2, ci.zid, out.algorithms.hash, out.algorithms.cipher,
-                                  out.algorithms.auth_tag, "Mult", out.algorithms.sas, i.take("nonce", 16)};
+    const ZrtpCommitFields fields{i.chain.h2,
+                                  ci.zid,
+                                  out.algorithms.hash,
+                                  out.algorithms.cipher,
+                                  out.algorithms.auth_tag,
+                                  "Mult",
+                                  out.algorithms.sas,
+                                  i.take("nonce", 16)};
     const ZrtpBytes commit = zrtp_commit_message(fields, i.chain.h1);
     wire.send(i, commit);
     // total_hash = hash(responder's Hello ‖ Commit); s0 = KDF(ZRTPSess, "ZRTP MSK", KDF_Context, L).

@@ -9,7 +9,9 @@ void put_u32(ZrtpBytes& out, std::uint32_t v) {
     }
 }
 
-void put(ZrtpBytes& out, util::Bytes bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
+void put(ZrtpBytes& out, util::Bytes bytes) {
+    out.insert(out.end(), bytes.begin(), bytes.end());
+}
 
 }  // namespace
 

@@ -22,7 +22,9 @@ void put_u32(ZrtpBytes& out, std::uint32_t v) {
     }
 }
 
-void put(ZrtpBytes& out, util::Bytes bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
+void put(ZrtpBytes& out, util::Bytes bytes) {
+    out.insert(out.end(), bytes.begin(), bytes.end());
+}
 
 /// A text field of exactly `size` characters, padded with spaces (algorithm names, client id).
 void put_text(ZrtpBytes& out, std::string_view text, std::size_t size) {
@@ -104,8 +106,8 @@ void zrtp_refresh_crc(ZrtpBytes& packet) {
     put_crc_le(packet, zrtp_crc32c(packet));
 }
 
-std::vector<ZrtpBytes> zrtp_fragment_packets(std::uint16_t first_sequence, std::uint32_t ssrc,
-                                             util::Bytes message, const ZrtpFragmentSpec& spec) {
+std::vector<ZrtpBytes> zrtp_fragment_packets(std::uint16_t first_sequence, std::uint32_t ssrc, util::Bytes message,
+                                             const ZrtpFragmentSpec& spec) {
     constexpr std::size_t overhead = k_zrtp_fragment_header_size + k_zrtp_crc_size;
     if (spec.max_packet_size < overhead + 4 || message.size() % 4 != 0) {
         throw std::invalid_argument("zrtp_fragment_packets: packet size too small or message not in words");
@@ -157,8 +159,8 @@ ZrtpBytes zrtp_hello_message(const ZrtpHelloFields& f, util::Bytes h2) {
     put(body, f.h3);
     put(body, f.zid);
     // |0|S|M|P| unused | hc | cc | ac | kc | sc |: one nibble per count, four unused bits before hc.
-    body.push_back(static_cast<std::uint8_t>((f.signature_capable ? 0x40 : 0) | (f.mitm ? 0x20 : 0) |
-                                             (f.passive ? 0x10 : 0)));
+    body.push_back(
+        static_cast<std::uint8_t>((f.signature_capable ? 0x40 : 0) | (f.mitm ? 0x20 : 0) | (f.passive ? 0x10 : 0)));
     body.push_back(static_cast<std::uint8_t>(f.hashes.size() & 0x0F));
     body.push_back(static_cast<std::uint8_t>(((f.ciphers.size() & 0x0F) << 4) | (f.auth_tags.size() & 0x0F)));
     body.push_back(static_cast<std::uint8_t>(((f.key_agreements.size() & 0x0F) << 4) | (f.sas_types.size() & 0x0F)));
@@ -219,8 +221,8 @@ ZrtpBytes zrtp_sasrelay_message(const ZrtpSasRelayFields& f, const ZrtpSealKeys&
     plain.push_back(0);
     plain.push_back(0);
     plain.push_back(0);
-    plain.push_back(static_cast<std::uint8_t>((f.sas_verified ? 4 : 0) | (f.allow_clear ? 2 : 0) |
-                                              (f.disclosure ? 1 : 0)));
+    plain.push_back(
+        static_cast<std::uint8_t>((f.sas_verified ? 4 : 0) | (f.allow_clear ? 2 : 0) | (f.disclosure ? 1 : 0)));
     put_text(plain, f.rendering, 4);
     put(plain, f.relayed_sashash);
     return sealed_message("SASrelay", plain, f.iv, keys);
@@ -237,7 +239,9 @@ ZrtpBytes zrtp_goclear_message(const ZrtpSealKeys& keys) {
     return zrtp_message("GoClear ", mac);
 }
 
-ZrtpBytes zrtp_ack_message(std::string_view type) { return zrtp_message(type, {}); }
+ZrtpBytes zrtp_ack_message(std::string_view type) {
+    return zrtp_message(type, {});
+}
 
 ZrtpBytes zrtp_aes_cfb(util::Bytes key, util::Bytes iv, util::Bytes data, bool encrypt) {
     const EVP_CIPHER* cipher = key.size() == 16   ? EVP_aes_128_cfb128()

@@ -5,8 +5,8 @@ namespace {
 
 constexpr std::uint16_t k_ethertype_ipv4 = 0x0800;
 constexpr std::uint16_t k_ethertype_ipv6 = 0x86dd;
-constexpr std::uint16_t k_ethertype_vlan = 0x8100;   // IEEE 802.1Q
-constexpr std::uint16_t k_ethertype_qinq = 0x88a8;   // IEEE 802.1ad
+constexpr std::uint16_t k_ethertype_vlan = 0x8100;  // IEEE 802.1Q
+constexpr std::uint16_t k_ethertype_qinq = 0x88a8;  // IEEE 802.1ad
 constexpr std::uint16_t k_ethertype_qinq_old = 0x9100;
 constexpr std::uint8_t k_proto_tcp = 6;
 constexpr std::uint8_t k_proto_udp = 17;
@@ -76,9 +76,7 @@ DecodeStatus Decoder::decode_link(const capture::Frame& frame, Packet& out) {
             break;
         }
         case LinkType::raw_ip:
-        case LinkType::raw_ip_14:
-            ethertype = (link.peek_u8() >> 4) == 6 ? k_ethertype_ipv6 : k_ethertype_ipv4;
-            break;
+        case LinkType::raw_ip_14: ethertype = (link.peek_u8() >> 4) == 6 ? k_ethertype_ipv6 : k_ethertype_ipv4; break;
         case LinkType::ipv4: ethertype = k_ethertype_ipv4; break;
         case LinkType::ipv6: ethertype = k_ethertype_ipv6; break;
     }
@@ -178,9 +176,9 @@ DecodeStatus Decoder::decode_ipv6(util::ByteReader ip, Packet& out) {
     std::optional<Fragment> fragment;
     for (int hops = 0; hops < 16; ++hops) {  // a bound against hostile header chains
         switch (next_header) {
-            case 0:    // Hop-by-Hop Options
-            case 43:   // Routing
-            case 60:   // Destination Options
+            case 0:      // Hop-by-Hop Options
+            case 43:     // Routing
+            case 60:     // Destination Options
             case 135: {  // Mobility
                 const std::uint8_t following = body.u8();
                 const std::size_t length = (std::size_t{body.u8()} + 1) * 8;
@@ -200,8 +198,14 @@ DecodeStatus Decoder::decode_ipv6(util::ByteReader ip, Packet& out) {
                 body.skip(1);
                 const std::uint16_t offset_flags = body.u16be();
                 const std::uint32_t id = body.u32be();
-                fragment = Fragment{out.src.address, out.dst.address, id, following, true,
-                                    std::uint32_t{offset_flags & 0xfff8u}, (offset_flags & 1) != 0, {}};
+                fragment = Fragment{out.src.address,
+                                    out.dst.address,
+                                    id,
+                                    following,
+                                    true,
+                                    std::uint32_t{offset_flags & 0xfff8u},
+                                    (offset_flags & 1) != 0,
+                                    {}};
                 next_header = following;
                 break;
             }

@@ -7,7 +7,8 @@ namespace zaudit::net {
 
 void Defragmenter::expire(util::Timestamp now) {
     const auto before = m_pending.size();
-    std::erase_if(m_pending, [&](const Pending& p) { return now.micros - p.first_seen.micros > m_limits.timeout_micros; });
+    std::erase_if(m_pending,
+                  [&](const Pending& p) { return now.micros - p.first_seen.micros > m_limits.timeout_micros; });
     m_stats.timed_out += before - m_pending.size();
 }
 

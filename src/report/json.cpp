@@ -57,8 +57,12 @@ ordered_json flow_to_json(const session::FlowRecord& flow) {
 ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& checks) {
     ordered_json out = ordered_json::array();
     for (const auto& c : checks) {
-        ordered_json j{{"key_fingerprint", c.key_fingerprint}, {"suite", c.suite},       {"checked", c.checked},
-                       {"authenticated", c.authenticated},     {"auth_failed", c.auth_failed}, {"replayed", c.replayed},
+        ordered_json j{{"key_fingerprint", c.key_fingerprint},
+                       {"suite", c.suite},
+                       {"checked", c.checked},
+                       {"authenticated", c.authenticated},
+                       {"auth_failed", c.auth_failed},
+                       {"replayed", c.replayed},
                        {"failed_frames", c.failed_frames}};
         if (!c.error.empty()) {
             j["error"] = c.error;
@@ -88,16 +92,18 @@ ordered_json media_to_json(const session::MediaStream& m) {
             {"last_time", util::to_rfc3339(m.last_time)},
             {"payload_types", pts},
             {"ttl", {{"min", m.ttl_min}, {"max", m.ttl_max}, {"changes", m.ttl_changes}}},
-            {"rtp", {{"lost", m.lost},
-                     {"duplicates", m.duplicates},
-                     {"conflicting_duplicates", m.conflicting_duplicates},
-                     {"out_of_order", m.out_of_order},
-                     {"jitter_ms", std::round(m.jitter_ms * 1000) / 1000}}},
-            {"payload", {{"entropy_bits", std::round(m.payload_entropy * 1000) / 1000},
-                         {"first_byte_share", std::round(m.first_byte_share * 1000) / 1000},
-                         {"sampled_bytes", m.sampled_bytes},
-                         {"looks_encrypted", m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted)
-                                                                       : ordered_json(nullptr)}}},
+            {"rtp",
+             {{"lost", m.lost},
+              {"duplicates", m.duplicates},
+              {"conflicting_duplicates", m.conflicting_duplicates},
+              {"out_of_order", m.out_of_order},
+              {"jitter_ms", std::round(m.jitter_ms * 1000) / 1000}}},
+            {"payload",
+             {{"entropy_bits", std::round(m.payload_entropy * 1000) / 1000},
+              {"first_byte_share", std::round(m.first_byte_share * 1000) / 1000},
+              {"sampled_bytes", m.sampled_bytes},
+              {"looks_encrypted",
+               m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted) : ordered_json(nullptr)}}},
             {"srtp_checks", srtp_checks_to_json(m.srtp_checks)},
             {"protection", session::to_string(m.protection)}};
 }
@@ -165,8 +171,9 @@ ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
                   {"auth_tag", c.auth_tag},
                   {"key_agreement", c.key_agreement},
                   {"sas", c.sas},
-                  {"mode", c.mode == zrtp::CommitMode::dh ? "dh"
-                           : c.mode == zrtp::CommitMode::multistream ? "multistream" : "preshared"}};
+                  {"mode", c.mode == zrtp::CommitMode::dh            ? "dh"
+                           : c.mode == zrtp::CommitMode::multistream ? "multistream"
+                                                                     : "preshared"}};
     }
     ordered_json messages = ordered_json::array();
     for (const auto& m : h.messages) {

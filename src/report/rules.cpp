@@ -82,8 +82,8 @@ void render_markdown(std::ostream& out) {
 
 void render_man(std::ostream& out) {
     for (const RuleInfo& rule : analysis::rule_catalogue()) {
-        out << fmt::format(".TP\n.B {} \\fR({})\n\\fI{}\\fR\n.br\n{}\n.IP\nRemediation: {}\n.IP\nReference: {}\n", rule.id,
-                           analysis::to_string(rule.severity), roff_escape(rule.title),
+        out << fmt::format(".TP\n.B {} \\fR({})\n\\fI{}\\fR\n.br\n{}\n.IP\nRemediation: {}\n.IP\nReference: {}\n",
+                           rule.id, analysis::to_string(rule.severity), roff_escape(rule.title),
                            roff_escape(rule.explanation), roff_escape(rule.remediation), roff_escape(rule.reference));
     }
 }

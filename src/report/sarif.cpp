@@ -22,8 +22,8 @@ const char* sarif_level(analysis::Severity s) {
 ordered_json sarif_result(const analysis::Finding& f, const std::string& uri) {
     ordered_json locations = ordered_json::array();
     locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}},
-                         {"logicalLocations", {{{"name", f.call ? "call " + std::to_string(*f.call) : "capture"},
-                                                {"kind", "object"}}}}});
+                         {"logicalLocations",
+                          {{{"name", f.call ? "call " + std::to_string(*f.call) : "capture"}, {"kind", "object"}}}}});
     return {{"ruleId", f.rule},
             {"level", sarif_level(f.severity)},
             {"message", {{"text", f.message}}},
@@ -40,13 +40,14 @@ ordered_json sarif_result(const analysis::Finding& f, const std::string& uri) {
 void render_sarif(const AuditResult& result, std::ostream& out) {
     ordered_json rules = ordered_json::array();
     for (const auto& rule : analysis::rule_catalogue()) {
-        rules.push_back({{"id", rule.id},
-                         {"name", rule.id},
-                         {"shortDescription", {{"text", rule.title}}},
-                         {"fullDescription", {{"text", rule.explanation}}},
-                         {"help", {{"text", rule.remediation}}},
-                         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-                         {"properties", {{"severity", analysis::to_string(rule.severity)}, {"reference", rule.reference}}}});
+        rules.push_back(
+            {{"id", rule.id},
+             {"name", rule.id},
+             {"shortDescription", {{"text", rule.title}}},
+             {"fullDescription", {{"text", rule.explanation}}},
+             {"help", {{"text", rule.remediation}}},
+             {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
+             {"properties", {{"severity", analysis::to_string(rule.severity)}, {"reference", rule.reference}}}});
     }
     ordered_json results = ordered_json::array();
     ordered_json artifacts = ordered_json::array();

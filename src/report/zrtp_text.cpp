@@ -30,8 +30,9 @@ void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endp
     }
     const auto& hello = *record->message.hello();
     out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame,
-                       util::printable(hello.version), util::printable(util::trim_padding(hello.client_id)), util::to_hex(hello.zid),
-                       hello.signature_capable ? " S" : "", hello.mitm ? " M" : "", hello.passive ? " P" : "");
+                       util::printable(hello.version), util::printable(util::trim_padding(hello.client_id)),
+                       util::to_hex(hello.zid), hello.signature_capable ? " S" : "", hello.mitm ? " M" : "",
+                       hello.passive ? " P" : "");
     out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
                        joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
                        joined(hello.sas_types));
@@ -69,7 +70,8 @@ void render_zrtp_of(const session::Model& model, std::ostream& out) {
                                zrtp::to_string(c.check.id), c.check.reason);
         }
         for (const auto& e : h.events) {
-            out << fmt::format("  event frame {}: {} {}\n", e.frame, session::event_label(e), util::printable(e.detail));
+            out << fmt::format("  event frame {}: {} {}\n", e.frame, session::event_label(e),
+                               util::printable(e.detail));
         }
         for (const auto& c : h.conflicts) {
             out << fmt::format("  conflict: two different {} from {} (frames {} and {}, first difference at byte {})\n",

@@ -12,30 +12,18 @@ namespace {
 // RFC 3551 section 6, tables 4 (audio) and 5 (video). G722's clock is 8000 although it samples
 // at 16 kHz: an error in RFC 1890 kept for compatibility (RFC 3551 section 4.5.2).
 constexpr std::array<StaticPayloadType, 24> k_static_types{{
-    {0, "PCMU", 8000, 1, MediaKind::audio},
-    {3, "GSM", 8000, 1, MediaKind::audio},
-    {4, "G723", 8000, 1, MediaKind::audio},
-    {5, "DVI4", 8000, 1, MediaKind::audio},
-    {6, "DVI4", 16000, 1, MediaKind::audio},
-    {7, "LPC", 8000, 1, MediaKind::audio},
-    {8, "PCMA", 8000, 1, MediaKind::audio},
-    {9, "G722", 8000, 1, MediaKind::audio},
-    {10, "L16", 44100, 2, MediaKind::audio},
-    {11, "L16", 44100, 1, MediaKind::audio},
-    {12, "QCELP", 8000, 1, MediaKind::audio},
-    {13, "CN", 8000, 1, MediaKind::audio},
-    {14, "MPA", 90000, 0, MediaKind::audio},
-    {15, "G728", 8000, 1, MediaKind::audio},
-    {16, "DVI4", 11025, 1, MediaKind::audio},
-    {17, "DVI4", 22050, 1, MediaKind::audio},
-    {18, "G729", 8000, 1, MediaKind::audio},
-    {25, "CelB", 90000, 0, MediaKind::video},
-    {26, "JPEG", 90000, 0, MediaKind::video},
-    {28, "nv", 90000, 0, MediaKind::video},
-    {31, "H261", 90000, 0, MediaKind::video},
-    {32, "MPV", 90000, 0, MediaKind::video},
-    {33, "MP2T", 90000, 0, MediaKind::audio_video},
-    {34, "H263", 90000, 0, MediaKind::video},
+    {0, "PCMU", 8000, 1, MediaKind::audio},         {3, "GSM", 8000, 1, MediaKind::audio},
+    {4, "G723", 8000, 1, MediaKind::audio},         {5, "DVI4", 8000, 1, MediaKind::audio},
+    {6, "DVI4", 16000, 1, MediaKind::audio},        {7, "LPC", 8000, 1, MediaKind::audio},
+    {8, "PCMA", 8000, 1, MediaKind::audio},         {9, "G722", 8000, 1, MediaKind::audio},
+    {10, "L16", 44100, 2, MediaKind::audio},        {11, "L16", 44100, 1, MediaKind::audio},
+    {12, "QCELP", 8000, 1, MediaKind::audio},       {13, "CN", 8000, 1, MediaKind::audio},
+    {14, "MPA", 90000, 0, MediaKind::audio},        {15, "G728", 8000, 1, MediaKind::audio},
+    {16, "DVI4", 11025, 1, MediaKind::audio},       {17, "DVI4", 22050, 1, MediaKind::audio},
+    {18, "G729", 8000, 1, MediaKind::audio},        {25, "CelB", 90000, 0, MediaKind::video},
+    {26, "JPEG", 90000, 0, MediaKind::video},       {28, "nv", 90000, 0, MediaKind::video},
+    {31, "H261", 90000, 0, MediaKind::video},       {32, "MPV", 90000, 0, MediaKind::video},
+    {33, "MP2T", 90000, 0, MediaKind::audio_video}, {34, "H263", 90000, 0, MediaKind::video},
 }};
 
 // FNV-1a over big-endian 64-bit words, then single bytes for the tail.
@@ -117,7 +105,8 @@ double PayloadSampler::entropy_bits_corrected() const {
     if (m_sampled_bytes == 0) {
         return 0.0;
     }
-    const auto distinct = std::count_if(m_byte_counts.begin(), m_byte_counts.end(), [](std::uint32_t c) { return c != 0; });
+    const auto distinct =
+        std::count_if(m_byte_counts.begin(), m_byte_counts.end(), [](std::uint32_t c) { return c != 0; });
     return entropy_bits() +
            static_cast<double>(distinct - 1) / (2.0 * static_cast<double>(m_sampled_bytes) * std::log(2.0));
 }

@@ -21,8 +21,7 @@ void RtpStreamStats::on_packet(const RtpHeader& header, util::Timestamp arrival,
     update(header, arrival, ttl, payload_size, 0, false);
 }
 
-void RtpStreamStats::on_packet(const RtpHeader& header, util::Bytes packet, util::Timestamp arrival,
-                               std::uint8_t ttl) {
+void RtpStreamStats::on_packet(const RtpHeader& header, util::Bytes packet, util::Timestamp arrival, std::uint8_t ttl) {
     util::Bytes payload;
     if (std::size_t{header.payload_offset} + header.payload_size <= packet.size()) {
         payload = header.payload(packet);

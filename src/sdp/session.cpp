@@ -114,9 +114,10 @@ void on_rtpmap(Parser& p, MediaDescription& m, std::string_view value) {
     const std::string_view enc = f[1];
     const auto s1 = enc.find('/');
     const auto s2 = s1 == std::string_view::npos ? s1 : enc.find('/', s1 + 1);
-    const auto rate = s1 == std::string_view::npos
-                          ? std::nullopt
-                          : util::parse_unsigned<std::uint32_t>(enc.substr(s1 + 1, s2 == std::string_view::npos ? s2 : s2 - s1 - 1));
+    const auto rate =
+        s1 == std::string_view::npos
+            ? std::nullopt
+            : util::parse_unsigned<std::uint32_t>(enc.substr(s1 + 1, s2 == std::string_view::npos ? s2 : s2 - s1 - 1));
     if (!rate || s1 == 0) {
         p.warn(AnomalyCode::sdp_bad_rtpmap, fmt::format("a=rtpmap '{}' has no clock rate", value));
         return;

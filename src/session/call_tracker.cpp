@@ -77,7 +77,8 @@ std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::
         }
         media.rtcp_mux = m.rtcp_mux;
         if (m.rtcp) {
-            const auto& address = m.rtcp->connection && m.rtcp->connection->ip ? *m.rtcp->connection->ip : media.rtp.address;
+            const auto& address =
+                m.rtcp->connection && m.rtcp->connection->ip ? *m.rtcp->connection->ip : media.rtp.address;
             media.rtcp = util::Endpoint{address, m.rtcp->port};
         } else if (m.port != 0 && !m.rtcp_mux) {
             media.rtcp = util::Endpoint{media.rtp.address, static_cast<std::uint16_t>(m.port + 1)};  // RFC 3550 11
@@ -190,10 +191,12 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     Call& call = state.call;
     const std::uint32_t cseq = message.cseq ? message.cseq->number : 0;
     const std::string method = message.transaction_method();
-    const std::string carried_by = message.is_request ? message.method : fmt::format("{} {}", message.status_code, method);
+    const std::string carried_by =
+        message.is_request ? message.method : fmt::format("{} {}", message.status_code, method);
     // A retransmission (same message, same hop, same body) adds nothing (and its SDP anomalies
     // were noted with the first copy).
-    const std::string key = fmt::format("{}|{}|{}|{}", cseq, carried_by, context.src, util::to_hex(crypto::sha256(util::as_bytes(body))));
+    const std::string key =
+        fmt::format("{}|{}|{}|{}", cseq, carried_by, context.src, util::to_hex(crypto::sha256(util::as_bytes(body))));
     if (std::find(state.seen_bodies.begin(), state.seen_bodies.end(), key) != state.seen_bodies.end()) {
         return;
     }

@@ -22,8 +22,8 @@ std::string identity_of(const Model& model, const ZrtpHandshake& handshake, cons
     if (const Call* bound = handshake.call ? model.call(*handshake.call) : nullptr) {
         const Call& call = *bound;
         for (const auto& sdp : call.sdps) {
-            const bool announced = std::any_of(sdp.media.begin(), sdp.media.end(),
-                                               [&](const SdpMedia& m) { return m.rtp == endpoint; });
+            const bool announced =
+                std::any_of(sdp.media.begin(), sdp.media.end(), [&](const SdpMedia& m) { return m.rtp == endpoint; });
             if (announced) {
                 // The offerer of an INVITE is the caller (From); the answerer the callee (To).
                 const bool caller =
@@ -114,10 +114,10 @@ std::vector<LedgerEntry> observed_zids(const Model& model) {
             if (hello == nullptr) {
                 continue;
             }
-            add_unless_held(seen, LedgerEntry{util::to_hex(hello->zid),
-                                              util::printable(identity_of(model, handshake, record.src)),
-                                              util::printable(util::trim_padding(hello->client_id)),
-                                              util::to_rfc3339(record.time)});
+            add_unless_held(
+                seen,
+                LedgerEntry{util::to_hex(hello->zid), util::printable(identity_of(model, handshake, record.src)),
+                            util::printable(util::trim_padding(hello->client_id)), util::to_rfc3339(record.time)});
         }
     }
     return seen;
@@ -137,8 +137,8 @@ bool same_pair(const LedgerEntry& a, const LedgerEntry& b) {
 
 std::vector<LedgerEntry> learn(std::vector<LedgerEntry> ledger, const std::vector<LedgerEntry>& observed) {
     for (LedgerEntry entry : observed) {
-        const bool recorded = std::any_of(ledger.begin(), ledger.end(),
-                                          [&](const LedgerEntry& e) { return same_pair(e, entry); });
+        const bool recorded =
+            std::any_of(ledger.begin(), ledger.end(), [&](const LedgerEntry& e) { return same_pair(e, entry); });
         if (recorded) {
             continue;  // known, or already pending
         }
@@ -160,9 +160,8 @@ util::Expected<std::vector<LedgerEntry>> accept(std::vector<LedgerEntry> ledger,
         return util::Error{fmt::format("nothing pending in the ledger for '{}'", key)};
     }
     std::erase_if(ledger, [&](const LedgerEntry& e) {
-        return std::any_of(accepted.begin(), accepted.end(), [&](const LedgerEntry& a) {
-            return same_pair(e, a) || (!e.pending && conflicts(e, a));
-        });
+        return std::any_of(accepted.begin(), accepted.end(),
+                           [&](const LedgerEntry& a) { return same_pair(e, a) || (!e.pending && conflicts(e, a)); });
     });
     for (auto& a : accepted) {
         a.pending = false;

@@ -33,10 +33,8 @@ bool must_repeat_identically(MessageType type) {
         case MessageType::dhpart2:
         case MessageType::confirm1:
         case MessageType::confirm2:
-        case MessageType::sas_relay:
-            return true;
-        default:
-            return false;
+        case MessageType::sas_relay: return true;
+        default: return false;
     }
 }
 
@@ -67,8 +65,8 @@ void note_event(ZrtpHandshake& handshake, const net::Packet& packet, const zrtp:
 /// Each anomaly as a handshake event too, so that the handshake's evidence lists it.
 void note_anomalies(ZrtpHandshake& handshake, const net::Packet& packet, const std::vector<util::Anomaly>& anomalies) {
     for (const auto& anomaly : anomalies) {
-        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, ZrtpEventKind::anomaly,
-                                             anomaly.detail, 0, anomaly.code});
+        handshake.events.push_back(
+            ZrtpEvent{packet.frame, packet.time, packet.src, ZrtpEventKind::anomaly, anomaly.detail, 0, anomaly.code});
     }
 }
 
@@ -94,9 +92,13 @@ std::optional<zrtp::Message> reassemble(ZrtpHandshake& handshake, zrtp::Fragment
 
 }  // namespace
 
-std::string_view to_string(ZrtpEventKind kind) { return k_event_names.name(kind); }
+std::string_view to_string(ZrtpEventKind kind) {
+    return k_event_names.name(kind);
+}
 
-std::optional<ZrtpEventKind> zrtp_event_kind_from_string(std::string_view name) { return k_event_names.find(name); }
+std::optional<ZrtpEventKind> zrtp_event_kind_from_string(std::string_view name) {
+    return k_event_names.find(name);
+}
 
 std::string event_label(const ZrtpEvent& event) {
     if (event.kind == ZrtpEventKind::anomaly && event.anomaly) {
@@ -129,10 +131,9 @@ bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragment
         // An endpoint drops a packet whose CRC fails (RFC 6189 section 5), so its content
         // takes no part in the handshake: this one event stands for the packet, evidence of
         // damage or forgery (its anomalies, zrtp.crc_mismatch among them, are in the model's).
-        handshake.events.push_back(ZrtpEvent{packet.frame, packet.time, packet.src, ZrtpEventKind::crc_invalid,
-                                             fmt::format("stored {:08x}, computed {:08x}", parsed.crc_stored,
-                                                         parsed.crc_computed),
-                                             0, std::nullopt});
+        handshake.events.push_back(ZrtpEvent{
+            packet.frame, packet.time, packet.src, ZrtpEventKind::crc_invalid,
+            fmt::format("stored {:08x}, computed {:08x}", parsed.crc_stored, parsed.crc_computed), 0, std::nullopt});
         return true;
     }
     note_anomalies(handshake, packet, parsed.anomalies);
@@ -180,7 +181,8 @@ std::vector<std::uint64_t> frames_of(const std::vector<const zrtp::Message*>& co
     return frames;
 }
 
-const ZrtpMessageRecord* record_or_null(const ZrtpHandshake& h, MessageType type, const std::optional<util::Endpoint>& who) {
+const ZrtpMessageRecord* record_or_null(const ZrtpHandshake& h, MessageType type,
+                                        const std::optional<util::Endpoint>& who) {
     return who ? h.find(type, &*who) : nullptr;
 }
 
@@ -232,10 +234,11 @@ void finish_handshake(ZrtpHandshake& handshake, const Call* call) {
                 }
                 for (const auto& value : media.zrtp_hashes) {
                     auto check = zrtp::check_zrtp_hash(hello->message, value);
-                    const bool repeated = std::any_of(handshake.checks.begin(), handshake.checks.end(), [&](const ZrtpCheck& c) {
-                        return c.check.id == check.id && c.check.observed == check.observed &&
-                               c.check.expected == check.expected;
-                    });
+                    const bool repeated =
+                        std::any_of(handshake.checks.begin(), handshake.checks.end(), [&](const ZrtpCheck& c) {
+                            return c.check.id == check.id && c.check.observed == check.observed &&
+                                   c.check.expected == check.expected;
+                        });
                     if (!repeated) {
                         handshake.checks.push_back(ZrtpCheck{std::move(check), {sdp.frame, hello->frame}});
                     }

@@ -15,7 +15,9 @@ namespace {
 constexpr std::size_t k_max_start_line = 4096;
 constexpr std::size_t k_max_method = 32;
 
-bool is_upper(std::uint8_t c) { return c >= 'A' && c <= 'Z'; }
+bool is_upper(std::uint8_t c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 /// "SIP/2.0" (case-insensitive, RFC 3261 section 7.1) at the reader's position.
 bool read_version(util::ByteReader& r) {
@@ -98,8 +100,7 @@ bool looks_like_tls_record(util::Bytes payload) {
     const std::uint8_t major = r.u8();
     const std::uint8_t minor = r.u8();
     const std::uint16_t length = r.u16be();
-    return r.ok() && type >= 20 && type <= 23 && major == 3 && minor <= 4 && length > 0 &&
-           length <= 16384 + 2048;
+    return r.ok() && type >= 20 && type <= 23 && major == 3 && minor <= 4 && length > 0 && length <= 16384 + 2048;
 }
 
 }  // namespace zaudit::sip

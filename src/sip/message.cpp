@@ -21,8 +21,8 @@
 namespace zaudit::sip {
 namespace {
 
-using util::trim;
 using util::AnomalyCode;
+using util::trim;
 
 /// Where a line is: its number (the start line is 1) and the offset of its first byte.
 struct Place {

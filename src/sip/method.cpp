@@ -18,8 +18,12 @@ static_assert(k_names.complete(), "every Method has one distinct name, in declar
 
 }  // namespace
 
-std::string_view to_string(Method method) { return k_names.name(method); }
+std::string_view to_string(Method method) {
+    return k_names.name(method);
+}
 
-Method method_from_text(std::string_view text) { return k_names.find(text).value_or(Method::other); }
+Method method_from_text(std::string_view text) {
+    return k_names.find(text).value_or(Method::other);
+}
 
 }  // namespace zaudit::sip

@@ -102,7 +102,8 @@ StreamFramer::Step StreamFramer::step(FeedResult& out) {
     if (m_resync) {
         return resynchronise();
     }
-    if (m_header_end == 0 && !m_start_checked && m_scan_from == 0 && (m_buffer.front() == '\r' || m_buffer.front() == '\n')) {
+    if (m_header_end == 0 && !m_start_checked && m_scan_from == 0 &&
+        (m_buffer.front() == '\r' || m_buffer.front() == '\n')) {
         return skip_keepalive();
     }
     return frame_message(out);

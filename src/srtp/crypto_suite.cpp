@@ -11,9 +11,9 @@ namespace {
 /// One suite and every name it goes by ("" where it has none).
 struct SuiteRow {
     CryptoSuite suite;
-    std::string_view name;         ///< a=crypto name (to_string)
-    std::string_view legacy_name;  ///< an older a=crypto spelling still sent
-    std::string_view profile;      ///< DTLS-SRTP protection profile, as the RFC spells it
+    std::string_view name;           ///< a=crypto name (to_string)
+    std::string_view legacy_name;    ///< an older a=crypto spelling still sent
+    std::string_view profile;        ///< DTLS-SRTP protection profile, as the RFC spells it
     std::string_view profile_alias;  ///< the same profile as OpenSSL spells it
     SuiteInfo info;
 };
@@ -22,29 +22,71 @@ struct SuiteRow {
 // 24+14, 256: 32+14), RFC 7714 section 12 (GCM: 16 or 32 + 12, 16-byte tag). The NULL suites keep
 // AES-CM-128's key derivation (RFC 3711 section 4.3 PRF), hence 16+14, as libsrtp2 does. The
 // _32 suites keep an 80-bit SRTCP tag (RFC 4568 section 6.2.1).
+// clang-format off: laid out as a table
 constexpr std::array<SuiteRow, 11> k_suites{{
-    {CryptoSuite::aes_cm_128_hmac_sha1_80, "AES_CM_128_HMAC_SHA1_80", "", "SRTP_AES128_CM_HMAC_SHA1_80",
-     "SRTP_AES128_CM_SHA1_80", {Cipher::aes_cm, 16, 14, 10, 10}},
-    {CryptoSuite::aes_cm_128_hmac_sha1_32, "AES_CM_128_HMAC_SHA1_32", "", "SRTP_AES128_CM_HMAC_SHA1_32",
-     "SRTP_AES128_CM_SHA1_32", {Cipher::aes_cm, 16, 14, 4, 10}},
+    {CryptoSuite::aes_cm_128_hmac_sha1_80,
+     "AES_CM_128_HMAC_SHA1_80",
+     "",
+     "SRTP_AES128_CM_HMAC_SHA1_80",
+     "SRTP_AES128_CM_SHA1_80",
+     {Cipher::aes_cm, 16, 14, 10, 10}},
+    {CryptoSuite::aes_cm_128_hmac_sha1_32,
+     "AES_CM_128_HMAC_SHA1_32",
+     "",
+     "SRTP_AES128_CM_HMAC_SHA1_32",
+     "SRTP_AES128_CM_SHA1_32",
+     {Cipher::aes_cm, 16, 14, 4, 10}},
     {CryptoSuite::f8_128_hmac_sha1_80, "F8_128_HMAC_SHA1_80", "", "", "", {Cipher::aes_f8, 16, 14, 10, 10}},
-    {CryptoSuite::aes_192_cm_hmac_sha1_80, "AES_192_CM_HMAC_SHA1_80", "AES_CM_192_HMAC_SHA1_80", "", "",
+    {CryptoSuite::aes_192_cm_hmac_sha1_80,
+     "AES_192_CM_HMAC_SHA1_80",
+     "AES_CM_192_HMAC_SHA1_80",
+     "",
+     "",
      {Cipher::aes_cm, 24, 14, 10, 10}},
-    {CryptoSuite::aes_192_cm_hmac_sha1_32, "AES_192_CM_HMAC_SHA1_32", "AES_CM_192_HMAC_SHA1_32", "", "",
+    {CryptoSuite::aes_192_cm_hmac_sha1_32,
+     "AES_192_CM_HMAC_SHA1_32",
+     "AES_CM_192_HMAC_SHA1_32",
+     "",
+     "",
      {Cipher::aes_cm, 24, 14, 4, 10}},
-    {CryptoSuite::aes_256_cm_hmac_sha1_80, "AES_256_CM_HMAC_SHA1_80", "AES_CM_256_HMAC_SHA1_80", "", "",
+    {CryptoSuite::aes_256_cm_hmac_sha1_80,
+     "AES_256_CM_HMAC_SHA1_80",
+     "AES_CM_256_HMAC_SHA1_80",
+     "",
+     "",
      {Cipher::aes_cm, 32, 14, 10, 10}},
-    {CryptoSuite::aes_256_cm_hmac_sha1_32, "AES_256_CM_HMAC_SHA1_32", "AES_CM_256_HMAC_SHA1_32", "", "",
+    {CryptoSuite::aes_256_cm_hmac_sha1_32,
+     "AES_256_CM_HMAC_SHA1_32",
+     "AES_CM_256_HMAC_SHA1_32",
+     "",
+     "",
      {Cipher::aes_cm, 32, 14, 4, 10}},
-    {CryptoSuite::aead_aes_128_gcm, "AEAD_AES_128_GCM", "", "SRTP_AEAD_AES_128_GCM", "",
+    {CryptoSuite::aead_aes_128_gcm,
+     "AEAD_AES_128_GCM",
+     "",
+     "SRTP_AEAD_AES_128_GCM",
+     "",
      {Cipher::aes_gcm, 16, 12, 16, 16}},
-    {CryptoSuite::aead_aes_256_gcm, "AEAD_AES_256_GCM", "", "SRTP_AEAD_AES_256_GCM", "",
+    {CryptoSuite::aead_aes_256_gcm,
+     "AEAD_AES_256_GCM",
+     "",
+     "SRTP_AEAD_AES_256_GCM",
+     "",
      {Cipher::aes_gcm, 32, 12, 16, 16}},
-    {CryptoSuite::null_hmac_sha1_80, "NULL_HMAC_SHA1_80", "", "SRTP_NULL_HMAC_SHA1_80", "SRTP_NULL_SHA1_80",
+    {CryptoSuite::null_hmac_sha1_80,
+     "NULL_HMAC_SHA1_80",
+     "",
+     "SRTP_NULL_HMAC_SHA1_80",
+     "SRTP_NULL_SHA1_80",
      {Cipher::null, 16, 14, 10, 10}},
-    {CryptoSuite::null_hmac_sha1_32, "NULL_HMAC_SHA1_32", "", "SRTP_NULL_HMAC_SHA1_32", "SRTP_NULL_SHA1_32",
+    {CryptoSuite::null_hmac_sha1_32,
+     "NULL_HMAC_SHA1_32",
+     "",
+     "SRTP_NULL_HMAC_SHA1_32",
+     "SRTP_NULL_SHA1_32",
      {Cipher::null, 16, 14, 4, 10}},
 }};
+// clang-format on
 
 /// The row whose `names` include `name`; an empty name matches nothing.
 template <typename Names>

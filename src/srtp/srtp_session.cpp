@@ -45,6 +45,7 @@ struct Policies {
 // NULL with a 32-bit tag: it is NULL_HMAC_SHA1_80 with the tag cut, which set_suite does from the
 // suite table's tag size. No f8: libsrtp2 does not implement it. AES_CM_128_HMAC_SHA1_80 is
 // libsrtp2's default policy (its setter of that name is a macro for set_rtp_default).
+// clang-format off: laid out as a table
 constexpr std::array<Policies, 10> k_policies{{
     {CryptoSuite::aes_cm_128_hmac_sha1_80, srtp_crypto_policy_set_rtp_default, srtp_crypto_policy_set_rtp_default},
     {CryptoSuite::aes_cm_128_hmac_sha1_32, srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32,
@@ -66,11 +67,12 @@ constexpr std::array<Policies, 10> k_policies{{
     {CryptoSuite::null_hmac_sha1_32, srtp_crypto_policy_set_null_cipher_hmac_sha1_80,
      srtp_crypto_policy_set_null_cipher_hmac_sha1_80},
 }};
+// clang-format on
 
 /// False when libsrtp2 does not implement the suite.
 bool set_suite(CryptoSuite suite, srtp_crypto_policy_t& rtp, srtp_crypto_policy_t& rtcp) {
-    const auto* it = std::find_if(k_policies.begin(), k_policies.end(),
-                                  [&](const Policies& p) { return p.suite == suite; });
+    const auto* it =
+        std::find_if(k_policies.begin(), k_policies.end(), [&](const Policies& p) { return p.suite == suite; });
     if (it == k_policies.end()) {
         return false;
     }
@@ -95,10 +97,11 @@ void apply_params(const SessionParams& params, srtp_policy_t& policy) {
     }
 }
 
-util::Expected<detail::SessionHandle> make_session(CryptoSuite suite, util::Bytes key_salt,
-                                                   const SessionParams& params, srtp_ssrc_type_t direction) {
+util::Expected<detail::SessionHandle> make_session(CryptoSuite suite, util::Bytes key_salt, const SessionParams& params,
+                                                   srtp_ssrc_type_t direction) {
     if (library_status() != srtp_err_status_ok) {
-        return util::Error{fmt::format("libsrtp2 failed to initialise (status {})", static_cast<int>(library_status()))};
+        return util::Error{
+            fmt::format("libsrtp2 failed to initialise (status {})", static_cast<int>(library_status()))};
     }
     const SuiteInfo info = suite_info(suite);
     if (key_salt.size() != info.key_salt_size()) {
@@ -129,18 +132,13 @@ util::Expected<detail::SessionHandle> make_session(CryptoSuite suite, util::Byte
 
 Outcome outcome_of(srtp_err_status_t status) {
     switch (status) {
-    case srtp_err_status_ok:
-        return Outcome::ok;
-    case srtp_err_status_auth_fail:
-        return Outcome::auth_fail;
-    case srtp_err_status_replay_fail:
-    case srtp_err_status_replay_old:
-        return Outcome::replay_fail;
-    case srtp_err_status_bad_param:
-    case srtp_err_status_parse_err:
-        return Outcome::malformed;
-    default:
-        return Outcome::other;
+        case srtp_err_status_ok: return Outcome::ok;
+        case srtp_err_status_auth_fail: return Outcome::auth_fail;
+        case srtp_err_status_replay_fail:
+        case srtp_err_status_replay_old: return Outcome::replay_fail;
+        case srtp_err_status_bad_param:
+        case srtp_err_status_parse_err: return Outcome::malformed;
+        default: return Outcome::other;
     }
 }
 
@@ -167,37 +165,22 @@ void detail::SessionDeleter::operator()(srtp_ctx_t_* session) const {
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
-    case Outcome::ok:
-        return "ok";
-    case Outcome::auth_fail:
-        return "auth_fail";
-    case Outcome::replay_fail:
-        return "replay_fail";
-    case Outcome::malformed:
-        return "malformed";
-    case Outcome::other:
-        return "other";
+        case Outcome::ok: return "ok";
+        case Outcome::auth_fail: return "auth_fail";
+        case Outcome::replay_fail: return "replay_fail";
+        case Outcome::malformed: return "malformed";
+        case Outcome::other: return "other";
     }
     return "other";
 }
 
 void OutcomeCounts::add(Outcome outcome) {
     switch (outcome) {
-    case Outcome::ok:
-        ++ok;
-        return;
-    case Outcome::auth_fail:
-        ++auth_fail;
-        return;
-    case Outcome::replay_fail:
-        ++replay_fail;
-        return;
-    case Outcome::malformed:
-        ++malformed;
-        return;
-    case Outcome::other:
-        ++other;
-        return;
+        case Outcome::ok: ++ok; return;
+        case Outcome::auth_fail: ++auth_fail; return;
+        case Outcome::replay_fail: ++replay_fail; return;
+        case Outcome::malformed: ++malformed; return;
+        case Outcome::other: ++other; return;
     }
 }
 
@@ -254,8 +237,8 @@ Outcome SrtpVerifier::run(util::Bytes packet, bool rtcp) {
 
 StreamOutcomes& SrtpVerifier::stream_for(std::uint32_t ssrc) {
     // A handful of SSRCs per key: a linear scan beats a map, and only a new SSRC allocates.
-    const auto it = std::find_if(m_streams.begin(), m_streams.end(),
-                                 [&](const StreamOutcomes& s) { return s.ssrc == ssrc; });
+    const auto it =
+        std::find_if(m_streams.begin(), m_streams.end(), [&](const StreamOutcomes& s) { return s.ssrc == ssrc; });
     if (it != m_streams.end()) {
         return *it;
     }
@@ -288,8 +271,8 @@ util::Expected<util::Bytes> SrtpProtector::run(util::Bytes packet, bool rtcp) {
     const srtp_err_status_t status = rtcp ? srtp_protect_rtcp(m_session.get(), m_buffer.data(), &length)
                                           : srtp_protect(m_session.get(), m_buffer.data(), &length);
     if (status != srtp_err_status_ok) {
-        return util::Error{fmt::format("libsrtp2 could not protect the {} packet (status {})",
-                                       rtcp ? "RTCP" : "RTP", static_cast<int>(status))};
+        return util::Error{fmt::format("libsrtp2 could not protect the {} packet (status {})", rtcp ? "RTCP" : "RTP",
+                                       static_cast<int>(status))};
     }
     return util::Bytes{m_buffer.data(), static_cast<std::size_t>(length)};
 }

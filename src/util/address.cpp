@@ -13,10 +13,9 @@ constexpr std::array<std::uint8_t, 12> k_v4_mapped_prefix{0, 0, 0, 0, 0, 0, 0, 0
 }
 
 IpAddress IpAddress::v4(std::uint32_t host_order) {
-    const std::array<std::uint8_t, 4> b{static_cast<std::uint8_t>(host_order >> 24),
-                                        static_cast<std::uint8_t>(host_order >> 16),
-                                        static_cast<std::uint8_t>(host_order >> 8),
-                                        static_cast<std::uint8_t>(host_order)};
+    const std::array<std::uint8_t, 4> b{
+        static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
+        static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)};
     return v4_bytes(b.data());
 }
 

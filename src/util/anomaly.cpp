@@ -72,8 +72,12 @@ static_assert(k_names.complete(), "every AnomalyCode has one distinct name, in d
 
 }  // namespace
 
-std::string_view to_string(AnomalyCode code) { return k_names.name(code); }
+std::string_view to_string(AnomalyCode code) {
+    return k_names.name(code);
+}
 
-std::optional<AnomalyCode> anomaly_code_from_string(std::string_view name) { return k_names.find(name); }
+std::optional<AnomalyCode> anomaly_code_from_string(std::string_view name) {
+    return k_names.find(name);
+}
 
 }  // namespace zaudit::util

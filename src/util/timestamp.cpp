@@ -16,8 +16,8 @@ std::string to_rfc3339(Timestamp t) {
     const auto as_time = static_cast<std::time_t>(seconds);
     std::tm utc{};
     gmtime_r(&as_time, &utc);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                       utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                       utc.tm_hour, utc.tm_min, utc.tm_sec, micros);
 }
 
 }  // namespace zaudit::util

@@ -16,9 +16,8 @@ constexpr std::size_t k_offset_field = 16;
 
 void FragmentAssembler::evict_if_full(AssemblyResult& result) {
     while (m_pending.size() >= m_limits.max_pending && !m_pending.empty()) {
-        const auto oldest = std::min_element(m_pending.begin(), m_pending.end(), [](const auto& a, const auto& b) {
-            return a.second.age < b.second.age;
-        });
+        const auto oldest = std::min_element(m_pending.begin(), m_pending.end(),
+                                             [](const auto& a, const auto& b) { return a.second.age < b.second.age; });
         result.anomalies.push_back({util::AnomalyCode::zrtp_fragment_evicted, 0, 0,
                                     fmt::format("message {} of SSRC 0x{:08x} dropped incomplete: too many pending",
                                                 oldest->first.second, oldest->first.first)});
@@ -33,15 +32,15 @@ AssemblyResult FragmentAssembler::add(std::uint32_t ssrc, const FragmentInfo& fr
     // The bytes present count, not the announced length (parse_packet reports a disagreement).
     const std::size_t size = fragment.data.size() - fragment.data.size() % 4;
     if (total_bytes == 0 || total_bytes > m_limits.max_message_bytes) {
-        result.anomalies.push_back({util::AnomalyCode::zrtp_fragment_total_invalid, 0, k_total_field,
-                                    fmt::format("total length {} bytes (limit {})", total_bytes,
-                                                m_limits.max_message_bytes)});
+        result.anomalies.push_back(
+            {util::AnomalyCode::zrtp_fragment_total_invalid, 0, k_total_field,
+             fmt::format("total length {} bytes (limit {})", total_bytes, m_limits.max_message_bytes)});
         return result;
     }
     if (size == 0 || offset + size > total_bytes) {
-        result.anomalies.push_back({util::AnomalyCode::zrtp_fragment_out_of_range, 0, k_offset_field,
-                                    fmt::format("fragment of {} bytes at {} does not fit a {}-byte message", size,
-                                                offset, total_bytes)});
+        result.anomalies.push_back(
+            {util::AnomalyCode::zrtp_fragment_out_of_range, 0, k_offset_field,
+             fmt::format("fragment of {} bytes at {} does not fit a {}-byte message", size, offset, total_bytes)});
         return result;
     }
     const Key key{ssrc, fragment.message_id};
@@ -75,9 +74,9 @@ AssemblyResult FragmentAssembler::add(std::uint32_t ssrc, const FragmentInfo& fr
         p.filled[word] = true;
     }
     if (conflict) {
-        result.anomalies.push_back({util::AnomalyCode::zrtp_fragment_overlap_conflict, 0, k_fragment_header_size,
-                                    fmt::format("fragment at {} rewrites bytes already received with other values",
-                                                offset)});
+        result.anomalies.push_back(
+            {util::AnomalyCode::zrtp_fragment_overlap_conflict, 0, k_fragment_header_size,
+             fmt::format("fragment at {} rewrites bytes already received with other values", offset)});
     }
     if (std::all_of(p.filled.begin(), p.filled.end(), [](bool f) { return f; })) {
         result.message = parse_message(p.bytes);

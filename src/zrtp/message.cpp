@@ -21,11 +21,21 @@ constexpr std::size_t k_mac_size = 8;
 
 /// Section 5.1.1 type blocks in MessageType order.
 constexpr std::array<std::pair<MessageType, std::string_view>, 16> k_types = {{
-    {MessageType::hello, "Hello   "},    {MessageType::hello_ack, "HelloACK"}, {MessageType::commit, "Commit  "},
-    {MessageType::dhpart1, "DHPart1 "},  {MessageType::dhpart2, "DHPart2 "},   {MessageType::confirm1, "Confirm1"},
-    {MessageType::confirm2, "Confirm2"}, {MessageType::conf2_ack, "Conf2ACK"}, {MessageType::error, "Error   "},
-    {MessageType::error_ack, "ErrorACK"}, {MessageType::go_clear, "GoClear "}, {MessageType::clear_ack, "ClearACK"},
-    {MessageType::sas_relay, "SASrelay"}, {MessageType::relay_ack, "RelayACK"}, {MessageType::ping, "Ping    "},
+    {MessageType::hello, "Hello   "},
+    {MessageType::hello_ack, "HelloACK"},
+    {MessageType::commit, "Commit  "},
+    {MessageType::dhpart1, "DHPart1 "},
+    {MessageType::dhpart2, "DHPart2 "},
+    {MessageType::confirm1, "Confirm1"},
+    {MessageType::confirm2, "Confirm2"},
+    {MessageType::conf2_ack, "Conf2ACK"},
+    {MessageType::error, "Error   "},
+    {MessageType::error_ack, "ErrorACK"},
+    {MessageType::go_clear, "GoClear "},
+    {MessageType::clear_ack, "ClearACK"},
+    {MessageType::sas_relay, "SASrelay"},
+    {MessageType::relay_ack, "RelayACK"},
+    {MessageType::ping, "Ping    "},
     {MessageType::ping_ack, "PingACK "},
 }};
 
@@ -42,7 +52,9 @@ std::vector<std::uint8_t> take_vector(ByteReader& r, std::size_t n) {
     return {b.begin(), b.end()};
 }
 
-std::string take_text(ByteReader& r, std::size_t n) { return std::string{r.text(n)}; }
+std::string take_text(ByteReader& r, std::size_t n) {
+    return std::string{r.text(n)};
+}
 
 /// Records an anomaly at `offset` of the message or packet whose list `into` is.
 void note(std::vector<util::Anomaly>& into, AnomalyCode code, std::size_t offset, std::string detail) {
@@ -52,8 +64,8 @@ void note(std::vector<util::Anomaly>& into, AnomalyCode code, std::size_t offset
 /// The parse context of one message body: a reader over the fields and, for the message types
 /// that end in a hash-image MAC, the MAC (always the last 8 bytes, whatever the counts say).
 struct BodyContext {
-    ByteReader fields;       ///< starts right after the type block
-    std::size_t base = 0;    ///< message offset of fields' first byte
+    ByteReader fields;     ///< starts right after the type block
+    std::size_t base = 0;  ///< message offset of fields' first byte
     Message& message;
 
     void anomaly(AnomalyCode code, std::string reason) {
@@ -213,8 +225,12 @@ void parse_sealed(BodyContext& ctx, std::string_view what) {
     ctx.message.body = sealed;
 }
 
-void parse_confirm(BodyContext& ctx) { parse_sealed<Confirm>(ctx, "Confirm"); }
-void parse_sas_relay(BodyContext& ctx) { parse_sealed<SasRelay>(ctx, "SASrelay"); }
+void parse_confirm(BodyContext& ctx) {
+    parse_sealed<Confirm>(ctx, "Confirm");
+}
+void parse_sas_relay(BodyContext& ctx) {
+    parse_sealed<SasRelay>(ctx, "SASrelay");
+}
 
 /// Section 5.9 Error: | Integer Error Code (1 word) |.
 void parse_error(BodyContext& ctx) {
@@ -262,14 +278,22 @@ struct TypeEntry {
     std::size_t fixed_body = 0;
 };
 constexpr std::array<TypeEntry, 16> k_parsers = {{
-    {MessageType::hello, parse_hello, 0},           {MessageType::hello_ack, parse_empty, 0},
-    {MessageType::commit, parse_commit, 0},         {MessageType::dhpart1, parse_dhpart, 0},
-    {MessageType::dhpart2, parse_dhpart, 0},        {MessageType::confirm1, parse_confirm, 0},
-    {MessageType::confirm2, parse_confirm, 0},      {MessageType::conf2_ack, parse_empty, 0},
-    {MessageType::error, parse_error, 4},           {MessageType::error_ack, parse_empty, 0},
-    {MessageType::go_clear, parse_go_clear, 8},     {MessageType::clear_ack, parse_empty, 0},
-    {MessageType::sas_relay, parse_sas_relay, 0},   {MessageType::relay_ack, parse_empty, 0},
-    {MessageType::ping, parse_ping, 12},            {MessageType::ping_ack, parse_ping_ack, 24},
+    {MessageType::hello, parse_hello, 0},
+    {MessageType::hello_ack, parse_empty, 0},
+    {MessageType::commit, parse_commit, 0},
+    {MessageType::dhpart1, parse_dhpart, 0},
+    {MessageType::dhpart2, parse_dhpart, 0},
+    {MessageType::confirm1, parse_confirm, 0},
+    {MessageType::confirm2, parse_confirm, 0},
+    {MessageType::conf2_ack, parse_empty, 0},
+    {MessageType::error, parse_error, 4},
+    {MessageType::error_ack, parse_empty, 0},
+    {MessageType::go_clear, parse_go_clear, 8},
+    {MessageType::clear_ack, parse_empty, 0},
+    {MessageType::sas_relay, parse_sas_relay, 0},
+    {MessageType::relay_ack, parse_empty, 0},
+    {MessageType::ping, parse_ping, 12},
+    {MessageType::ping_ack, parse_ping_ack, 24},
 }};
 
 bool is_ack(MessageType type) {
@@ -352,8 +376,8 @@ Message parse_message(Bytes message_bytes) {
              fmt::format("unknown type block \"{}\"", message.type_block));
         return message;
     }
-    const auto entry = std::find_if(k_parsers.begin(), k_parsers.end(),
-                                    [&](const TypeEntry& e) { return e.type == message.type; });
+    const auto entry =
+        std::find_if(k_parsers.begin(), k_parsers.end(), [&](const TypeEntry& e) { return e.type == message.type; });
     BodyContext ctx{ByteReader{Bytes{message.bytes}.subspan(k_message_header_size)}, k_message_header_size, message};
     const std::size_t body_size = ctx.fields.remaining();
     if ((entry->fixed_body != 0 && body_size != entry->fixed_body) || (is_ack(message.type) && body_size != 0)) {

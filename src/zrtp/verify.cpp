@@ -113,10 +113,11 @@ std::vector<std::string> effective_list(const Hello& hello, AlgorithmFamily fami
     return list;
 }
 
-std::string joined(const std::vector<std::string>& names) { return fmt::format("{}", fmt::join(names, ",")); }
+std::string joined(const std::vector<std::string>& names) {
+    return fmt::format("{}", fmt::join(names, ","));
+}
 
-Check offered_by_both(CheckId id, AlgorithmFamily family, const Hello& a, const Hello& b,
-                      const std::string& chosen) {
+Check offered_by_both(CheckId id, AlgorithmFamily family, const Hello& a, const Hello& b, const std::string& chosen) {
     const auto la = effective_list(a, family);
     const auto lb = effective_list(b, family);
     std::vector<std::string> common;
@@ -149,8 +150,7 @@ std::optional<std::string> first_common(const std::vector<std::string>& own, con
 /// X448 is the one name whose place bzrtp (before DH3k) and the bis draft (after ECDH-384)
 /// disagree on; a pair of X448 with anything it could swap with has no single faster member.
 bool disputed_pair(std::string_view a, std::string_view b) {
-    constexpr std::array k_swappable = {std::string_view{"DH3k"}, std::string_view{"EC38"},
-                                        std::string_view{"E414"}};
+    constexpr std::array k_swappable = {std::string_view{"DH3k"}, std::string_view{"EC38"}, std::string_view{"E414"}};
     const auto swappable = [&](std::string_view n) {
         return std::find(k_swappable.begin(), k_swappable.end(), n) != k_swappable.end();
     };
@@ -215,9 +215,13 @@ std::string_view check_outcome_name(CheckOutcome outcome) {
     return "not_verifiable";
 }
 
-std::string_view to_string(CheckId id) { return k_check_names.name(id); }
+std::string_view to_string(CheckId id) {
+    return k_check_names.name(id);
+}
 
-std::optional<CheckId> check_id_from_string(std::string_view name) { return k_check_names.find(name); }
+std::optional<CheckId> check_id_from_string(std::string_view name) {
+    return k_check_names.find(name);
+}
 
 Check check_hash_image_mac(const Message& message, Bytes key, CheckId id) {
     const auto mac = message_mac(message);
@@ -309,7 +313,9 @@ Check check_hvi(const Message& commit, const Message& dhpart2, const Message& re
     return compare(CheckId::hvi, expected, c->hvi, fmt::format("{}(DHPart2 ‖ responder Hello) against hvi", c->hash));
 }
 
-std::string hello_hash_hex(const Message& hello) { return to_hex(crypto::sha256(hello.bytes)); }
+std::string hello_hash_hex(const Message& hello) {
+    return to_hex(crypto::sha256(hello.bytes));
+}
 
 Check check_zrtp_hash(const Message& hello, std::string_view sdp_value) {
     const Hello* h = hello.hello();
@@ -339,9 +345,9 @@ std::vector<Check> check_negotiation(const Message& initiator_hello, const Messa
     const Hello* hi = initiator_hello.hello();
     const Hello* hr = responder_hello.hello();
     const Commit* c = commit.commit();
-    constexpr std::array k_ids = {CheckId::negotiation_hash,          CheckId::negotiation_cipher,
-                                  CheckId::negotiation_auth_tag,      CheckId::negotiation_key_agreement,
-                                  CheckId::negotiation_sas,           CheckId::key_agreement_choice};
+    constexpr std::array k_ids = {CheckId::negotiation_hash,     CheckId::negotiation_cipher,
+                                  CheckId::negotiation_auth_tag, CheckId::negotiation_key_agreement,
+                                  CheckId::negotiation_sas,      CheckId::key_agreement_choice};
     std::vector<Check> checks;
     if (hi == nullptr || hr == nullptr || c == nullptr || incomplete(initiator_hello) || incomplete(responder_hello) ||
         incomplete(commit)) {
@@ -370,7 +376,8 @@ Check check_dhpart_public_value(const Message& dhpart, std::string_view key_agre
     const std::string observed = fmt::format("{} bytes", d->pv.size());
     switch (result.status) {
         case crypto::PublicValueStatus::valid:
-            return make(name, CheckOutcome::passed, std::string{key_agreement}, observed, "public value is well formed");
+            return make(name, CheckOutcome::passed, std::string{key_agreement}, observed,
+                        "public value is well formed");
         case crypto::PublicValueStatus::invalid:
             return make(name, CheckOutcome::failed, std::string{key_agreement}, observed, result.reason);
         case crypto::PublicValueStatus::unsupported: break;

@@ -14,8 +14,8 @@ namespace zaudit::analysis {
 class FindingSink;
 
 struct RuleInfo {
-    std::string_view id;        ///< stable, DESIGN.md section 4
-    Severity severity;          ///< default severity (a rule may raise it per finding, as documented)
+    std::string_view id;  ///< stable, DESIGN.md section 4
+    Severity severity;    ///< default severity (a rule may raise it per finding, as documented)
     std::string_view title;
     std::string_view explanation;
     std::string_view remediation;

@@ -34,11 +34,11 @@ struct Frame {
     /// skips still count, so numbers match the file under any filter.
     std::uint64_t number = 0;
     util::Timestamp time;
-    util::Bytes data;                 ///< captured bytes (may be shorter than original_length)
+    util::Bytes data;  ///< captured bytes (may be shorter than original_length)
     std::uint32_t original_length = 0;
-    int link_type = 0;                ///< DLT_ value
-    std::size_t input_index = 0;      ///< which input it came from (0-based)
-    std::uint64_t input_frame = 0;    ///< the same frame's number within its own input
+    int link_type = 0;              ///< DLT_ value
+    std::size_t input_index = 0;    ///< which input it came from (0-based)
+    std::uint64_t input_frame = 0;  ///< the same frame's number within its own input
 };
 
 }  // namespace zaudit::capture

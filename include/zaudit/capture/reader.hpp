@@ -17,17 +17,17 @@ namespace zaudit::capture {
 
 /// What the report says about one input: enough for a chain of evidence.
 struct InputInfo {
-    std::string path;               ///< as the user gave it ("-" for stdin, "if:eth0" for live)
-    std::string sha256;             ///< of the file's bytes; empty for live capture
-    std::string format;             ///< "pcap", "pcap-ns", "pcapng" or "live"
-    std::string link_type;          ///< name of the (first) link type
-    std::uint64_t packets = 0;      ///< records read (under a BPF filter too)
-    std::uint64_t filtered_out = 0; ///< records a BPF filter skipped (numbered, not audited)
-    std::uint64_t bytes = 0;        ///< sum of original lengths
-    std::uint64_t first_frame = 0;  ///< frame number of its first packet read (0 if none)
+    std::string path;                ///< as the user gave it ("-" for stdin, "if:eth0" for live)
+    std::string sha256;              ///< of the file's bytes; empty for live capture
+    std::string format;              ///< "pcap", "pcap-ns", "pcapng" or "live"
+    std::string link_type;           ///< name of the (first) link type
+    std::uint64_t packets = 0;       ///< records read (under a BPF filter too)
+    std::uint64_t filtered_out = 0;  ///< records a BPF filter skipped (numbered, not audited)
+    std::uint64_t bytes = 0;         ///< sum of original lengths
+    std::uint64_t first_frame = 0;   ///< frame number of its first packet read (0 if none)
     std::optional<util::Timestamp> first_time;
     std::optional<util::Timestamp> last_time;
-    bool truncated = false;         ///< reading stopped early: a cut-off or corrupt record
+    bool truncated = false;  ///< reading stopped early: a cut-off or corrupt record
     std::vector<std::string> warnings;
     /// Set when the input could not be opened at all: the rest is empty, other inputs go on.
     std::optional<std::string> error;
@@ -35,12 +35,12 @@ struct InputInfo {
 
 /// Where frames come from.
 struct Source {
-    std::string path;        ///< file path, "-" for stdin; empty when interface is set
-    std::string interface;   ///< live capture device
+    std::string path;       ///< file path, "-" for stdin; empty when interface is set
+    std::string interface;  ///< live capture device
     /// Optional BPF filter. Files are filtered record by record after numbering (so frame numbers
     /// stay the file's); live captures filter in the kernel.
     std::string bpf_filter;
-    double duration_seconds = 0;  ///< live: stop after this long (0 = no limit)
+    double duration_seconds = 0;    ///< live: stop after this long (0 = no limit)
     std::uint64_t max_packets = 0;  ///< live: stop after this many (0 = no limit)
 
     static Source file(std::string path) {

@@ -26,8 +26,8 @@ public:
     /// A UDP datagram, fragmented when larger than the framing's MTU. Returns the frames' count.
     std::size_t add_udp(util::Timestamp time, const util::Endpoint& src, const util::Endpoint& dst,
                         util::Bytes payload);
-    std::size_t add_udp(util::Timestamp time, const util::Endpoint& src, const util::Endpoint& dst,
-                        util::Bytes payload, const Framing& framing);
+    std::size_t add_udp(util::Timestamp time, const util::Endpoint& src, const util::Endpoint& dst, util::Bytes payload,
+                        const Framing& framing);
     void add_tcp(util::Timestamp time, const util::Endpoint& src, const util::Endpoint& dst, std::uint32_t seq,
                  std::uint32_t ack, std::uint8_t flags, util::Bytes payload);
     void add_frame(GeneratedFrame frame) { m_frames.push_back(std::move(frame)); }

@@ -32,9 +32,9 @@ private:
 };
 
 struct Scenario {
-    std::string_view name;         ///< file name without extension
-    std::string_view shows;        ///< what the sample shows (samples/README.md)
-    std::string_view expected;     ///< findings expected, by rule id ("none" for clean ones)
+    std::string_view name;      ///< file name without extension
+    std::string_view shows;     ///< what the sample shows (samples/README.md)
+    std::string_view expected;  ///< findings expected, by rule id ("none" for clean ones)
     bool pcapng = false;
     std::function<CaptureBuilder(std::uint64_t seed)> build;
 };

@@ -20,7 +20,6 @@
 #include "zaudit/srtp/srtp_session.hpp"
 #include "zaudit/util/expected.hpp"
 
-
 namespace zaudit::gen {
 
 // ---------------------------------------------------------------------------------------------
@@ -64,11 +63,11 @@ private:
 
 /// A user agent (or B2BUA/proxy side) taking part in a dialog.
 struct SipParty {
-    std::string user;            ///< "alice"
-    std::string display_name;    ///< "Alice"; empty for none
-    util::Endpoint signaling;    ///< where it sends and receives SIP
-    std::string tag;             ///< its From/To tag
-    std::string user_agent;      ///< User-Agent / Server value
+    std::string user;          ///< "alice"
+    std::string display_name;  ///< "Alice"; empty for none
+    util::Endpoint signaling;  ///< where it sends and receives SIP
+    std::string tag;           ///< its From/To tag
+    std::string user_agent;    ///< User-Agent / Server value
 
     /// "sip:alice@192.0.2.10" ("[2001:db8::1]" for IPv6; ":port" when not 5060).
     [[nodiscard]] std::string uri() const;
@@ -92,12 +91,12 @@ struct DialogSpec {
 /// One request of a dialog. Requests from the caller carry From: caller, To: callee (with the
 /// callee's tag once the dialog exists); requests from the callee the reverse.
 struct RequestSpec {
-    std::string method;              ///< "INVITE", "ACK", "BYE"...
+    std::string method;  ///< "INVITE", "ACK", "BYE"...
     std::uint32_t cseq = 1;
-    std::string branch;              ///< the sender's branch (ACK to a 2xx gets a new one)
+    std::string branch;  ///< the sender's branch (ACK to a 2xx gets a new one)
     bool from_callee = false;
-    bool in_dialog = false;          ///< To carries the remote tag (re-INVITE, ACK, BYE)
-    std::string sdp;                 ///< body; empty for none
+    bool in_dialog = false;  ///< To carries the remote tag (re-INVITE, ACK, BYE)
+    std::string sdp;         ///< body; empty for none
     /// Vias added above the sender's own by proxies on the way, topmost first (the message as
     /// seen after those hops); Max-Forwards drops by one per proxy.
     std::vector<std::string> proxy_vias;
@@ -121,8 +120,8 @@ std::string build_response(const DialogSpec& dialog, const RequestSpec& request,
 struct SdpCrypto {
     std::uint32_t tag = 1;
     std::string suite = "AES_CM_128_HMAC_SHA1_80";
-    ByteVector key_salt;          ///< master key followed by master salt
-    std::string session_params;   ///< "UNENCRYPTED_SRTP"...; empty for none
+    ByteVector key_salt;         ///< master key followed by master salt
+    std::string session_params;  ///< "UNENCRYPTED_SRTP"...; empty for none
 };
 
 /// "1 AES_CM_128_HMAC_SHA1_80 inline:<base64>" (the value after "a=crypto:").
@@ -136,11 +135,11 @@ struct SdpSpec {
     std::uint64_t session_version = 0;
     util::IpAddress address;
     std::uint16_t port = 0;
-    bool savp = false;                  ///< RTP/SAVP rather than RTP/AVP
+    bool savp = false;  ///< RTP/SAVP rather than RTP/AVP
     std::vector<SdpCrypto> cryptos;
-    std::string zrtp_hash;              ///< "1.10 <64 hex>"; empty for none
-    std::string fingerprint;            ///< "sha-256 AB:CD:..."; empty for none
-    std::string setup;                  ///< "actpass"...; empty for none
+    std::string zrtp_hash;    ///< "1.10 <64 hex>"; empty for none
+    std::string fingerprint;  ///< "sha-256 AB:CD:..."; empty for none
+    std::string setup;        ///< "actpass"...; empty for none
     std::string direction = "sendrecv";
 };
 

@@ -110,7 +110,7 @@ struct ZrtpStreamResult {
     ZrtpBytes dh_result;  ///< DHResult as the wire's keys use it (empty for multistream)
     ZrtpBytes total_hash;
     ZrtpBytes kdf_context;
-    ZrtpSessionKeys keys;  ///< as the wire's Confirm messages use them (completed handshakes only)
+    ZrtpSessionKeys keys;    ///< as the wire's Confirm messages use them (completed handshakes only)
     bool completed = false;  ///< reached Conf2ACK
     std::string sas;         ///< B32 rendering; empty when another SAS type was negotiated
 };
@@ -154,7 +154,6 @@ ZrtpHelloFields zrtp_hello_fields(const ZrtpEndpointConfig& config, const ZrtpHa
 /// sides' first choices; the other types: the initiator's first choice among the common ones
 /// (with S384 and AES3/AES2 preferred for EC38, section 5.1.5). Only algorithms this generator
 /// can run are considered.
-util::Expected<ZrtpNegotiated> zrtp_negotiate(const ZrtpEndpointConfig& initiator,
-                                              const ZrtpEndpointConfig& responder);
+util::Expected<ZrtpNegotiated> zrtp_negotiate(const ZrtpEndpointConfig& initiator, const ZrtpEndpointConfig& responder);
 
 }  // namespace zaudit::gen

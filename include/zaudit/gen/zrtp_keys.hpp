@@ -52,13 +52,13 @@ ZrtpBytes zrtp_kdf_context(const ZrtpZid& zidi, const ZrtpZid& zidr, util::Bytes
 /// Everything derived from s0 (4.5.2, 4.5.3).
 struct ZrtpSessionKeys {
     ZrtpBytes s0;
-    ZrtpBytes zrtp_session;           ///< ZRTPSess: "ZRTP Session Key", hash length
-    ZrtpBytes mackey_i, mackey_r;     ///< "Initiator/Responder HMAC key", hash length
-    ZrtpBytes zrtpkey_i, zrtpkey_r;   ///< "Initiator/Responder ZRTP key", AES key length
-    ZrtpBytes srtp_key_i, srtp_key_r;     ///< "Initiator/Responder SRTP master key", AES key length
-    ZrtpBytes srtp_salt_i, srtp_salt_r;   ///< "Initiator/Responder SRTP master salt", 112 bits
-    ZrtpBytes sashash;                ///< "SAS", 256 bits
-    std::uint32_t sas_value = 0;      ///< leftmost 32 bits of sashash
+    ZrtpBytes zrtp_session;              ///< ZRTPSess: "ZRTP Session Key", hash length
+    ZrtpBytes mackey_i, mackey_r;        ///< "Initiator/Responder HMAC key", hash length
+    ZrtpBytes zrtpkey_i, zrtpkey_r;      ///< "Initiator/Responder ZRTP key", AES key length
+    ZrtpBytes srtp_key_i, srtp_key_r;    ///< "Initiator/Responder SRTP master key", AES key length
+    ZrtpBytes srtp_salt_i, srtp_salt_r;  ///< "Initiator/Responder SRTP master salt", 112 bits
+    ZrtpBytes sashash;                   ///< "SAS", 256 bits
+    std::uint32_t sas_value = 0;         ///< leftmost 32 bits of sashash
 };
 ZrtpSessionKeys zrtp_derive_keys(crypto::HashAlgorithm hash, std::size_t cipher_key_size, ZrtpBytes s0,
                                  util::Bytes kdf_context);

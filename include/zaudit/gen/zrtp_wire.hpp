@@ -53,8 +53,8 @@ struct ZrtpFragmentSpec {
 };
 /// Splits a message into fragment packets; sequence numbers start at first_sequence and rise by
 /// one per fragment. Each fragment carries floor((max - 24) / 4) words at most.
-std::vector<ZrtpBytes> zrtp_fragment_packets(std::uint16_t first_sequence, std::uint32_t ssrc,
-                                             util::Bytes message, const ZrtpFragmentSpec& spec);
+std::vector<ZrtpBytes> zrtp_fragment_packets(std::uint16_t first_sequence, std::uint32_t ssrc, util::Bytes message,
+                                             const ZrtpFragmentSpec& spec);
 
 /// Preamble 0x505a, length in 32-bit words (of the whole message), 8-character type, then body.
 /// The body's size must be a multiple of 4.
@@ -103,10 +103,10 @@ ZrtpBytes zrtp_dhpart_message(const ZrtpDhPartFields& fields, util::Bytes h0);
 struct ZrtpConfirmFields {
     bool confirm2 = false;
     ZrtpHashImage h0{};
-    bool enrollment = false;       ///< E
-    bool sas_verified = false;     ///< V
-    bool allow_clear = false;      ///< A
-    bool disclosure = false;       ///< D
+    bool enrollment = false;    ///< E
+    bool sas_verified = false;  ///< V
+    bool allow_clear = false;   ///< A
+    bool disclosure = false;    ///< D
     std::uint32_t cache_expiration = 0xFFFFFFFF;
     std::array<std::uint8_t, 16> iv{};
 };

@@ -12,16 +12,16 @@
 namespace zaudit::net {
 
 struct DefragLimits {
-    std::int64_t timeout_micros = 30'000'000;   ///< a datagram's fragments must arrive within this
-    std::size_t max_datagram_bytes = 65'535 + 8; ///< the largest IP payload we rebuild
-    std::size_t max_pending = 4096;              ///< datagrams in reassembly at once
+    std::int64_t timeout_micros = 30'000'000;     ///< a datagram's fragments must arrive within this
+    std::size_t max_datagram_bytes = 65'535 + 8;  ///< the largest IP payload we rebuild
+    std::size_t max_pending = 4096;               ///< datagrams in reassembly at once
 };
 
 struct DefragStats {
     std::uint64_t fragments = 0;
     std::uint64_t reassembled = 0;
-    std::uint64_t timed_out = 0;        ///< datagrams dropped incomplete
-    std::uint64_t overlaps = 0;         ///< fragments overlapping with different bytes (RFC 5722 evasion)
+    std::uint64_t timed_out = 0;  ///< datagrams dropped incomplete
+    std::uint64_t overlaps = 0;   ///< fragments overlapping with different bytes (RFC 5722 evasion)
     std::uint64_t oversized = 0;
     std::uint64_t dropped_for_space = 0;
 };
@@ -30,12 +30,12 @@ struct DefragStats {
 struct Fragment {
     util::IpAddress src;
     util::IpAddress dst;
-    std::uint32_t id = 0;          ///< IPv4 Identification or IPv6 fragment Identification
-    std::uint8_t protocol = 0;     ///< transport protocol of the datagram
+    std::uint32_t id = 0;       ///< IPv4 Identification or IPv6 fragment Identification
+    std::uint8_t protocol = 0;  ///< transport protocol of the datagram
     bool ipv6 = false;
-    std::uint32_t offset = 0;      ///< in bytes
+    std::uint32_t offset = 0;  ///< in bytes
     bool more_fragments = false;
-    util::Bytes data;              ///< this fragment's part of the IP payload
+    util::Bytes data;  ///< this fragment's part of the IP payload
 };
 
 /// Collects fragments; returns the whole IP payload once every part is there.
@@ -67,7 +67,7 @@ private:
 
     DefragLimits m_limits;
     DefragStats m_stats;
-    std::vector<Pending> m_pending;       ///< few at a time: a vector beats a map here
+    std::vector<Pending> m_pending;  ///< few at a time: a vector beats a map here
     std::vector<std::uint8_t> m_completed;
 };
 

@@ -14,7 +14,7 @@ struct TcpStreamStats {
     std::uint64_t delivered_bytes = 0;
     std::uint64_t retransmitted_bytes = 0;  ///< bytes seen again (dropped)
     std::uint64_t out_of_order_segments = 0;
-    std::uint64_t gap_bytes = 0;            ///< bytes never seen: the capture missed them
+    std::uint64_t gap_bytes = 0;  ///< bytes never seen: the capture missed them
     std::uint64_t gaps = 0;
 };
 
@@ -24,7 +24,7 @@ struct TcpStreamStats {
 /// when bytes were lost and delivery skips ahead, so a framer above can resynchronise.
 class TcpStream {
 public:
-    static constexpr std::size_t k_max_buffered_bytes = 256 * 1024;
+    static constexpr std::size_t k_max_buffered_bytes = std::size_t{256} * 1024;
 
     template <typename Sink>
     void on_segment(std::uint32_t seq, std::uint8_t flags, util::Bytes payload, Sink& sink) {
@@ -123,7 +123,7 @@ private:
         drain_buffered(sink);
     }
 
-    std::optional<std::uint32_t> m_next;  ///< the next sequence number owed to the sink
+    std::optional<std::uint32_t> m_next;                          ///< the next sequence number owed to the sink
     std::map<std::uint32_t, std::vector<std::uint8_t>> m_buffer;  ///< out-of-order segments
     std::size_t m_buffered_bytes = 0;
     TcpStreamStats m_stats;

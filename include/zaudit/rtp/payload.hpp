@@ -50,7 +50,7 @@ enum class MediaKind : std::uint8_t { audio, video, audio_video };
 /// A static payload type of RFC 3551 section 6 (tables 4 and 5).
 struct StaticPayloadType {
     std::uint8_t payload_type = 0;
-    std::string_view encoding;  ///< encoding name as in a=rtpmap ("PCMU", "G722"...)
+    std::string_view encoding;     ///< encoding name as in a=rtpmap ("PCMU", "G722"...)
     std::uint32_t clock_rate = 0;  ///< RTP clock in Hz (G722 is 8000 by RFC 3551's erratum-kept rule)
     std::uint8_t channels = 0;     ///< 0 for video
     MediaKind kind = MediaKind::audio;
@@ -78,9 +78,9 @@ double shannon_entropy(util::Bytes data);
 /// costs nothing more (the first minutes of a stream are the ones that tell).
 class PayloadSampler {
 public:
-    static constexpr std::uint32_t k_sample_every = 16;       ///< packets, after the first k_sample_every
-    static constexpr std::size_t k_bytes_per_sample = 128;    ///< from the start of the payload
-    static constexpr std::uint64_t k_max_sampled_bytes = 256 * 1024;
+    static constexpr std::uint32_t k_sample_every = 16;     ///< packets, after the first k_sample_every
+    static constexpr std::size_t k_bytes_per_sample = 128;  ///< from the start of the payload
+    static constexpr std::uint64_t k_max_sampled_bytes = std::uint64_t{256} * 1024;
 
     /// Called for every packet; samples the first k_sample_every packets (short streams, and the
     /// start of a stream that turns secure later, still get a verdict), then one in k_sample_every.

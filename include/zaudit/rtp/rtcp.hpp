@@ -35,10 +35,10 @@ struct RtcpCompound {
     static constexpr std::size_t k_max_types = 8;
     std::array<std::uint8_t, k_max_types> types{};  ///< packet types in order (first k_max_types)
     std::size_t packet_count = 0;                   ///< all packets walked, may exceed k_max_types
-    std::uint32_t sender_ssrc = 0;  ///< the SSRC word after the first packet's header
-    std::uint8_t first_count = 0;   ///< RC/SC/FMT field of the first packet
-    std::size_t walked_bytes = 0;   ///< bytes covered by well-formed packets
-    std::size_t trailing_bytes = 0; ///< bytes after them (SRTCP: E+index, MKI, tag, or ciphertext)
+    std::uint32_t sender_ssrc = 0;                  ///< the SSRC word after the first packet's header
+    std::uint8_t first_count = 0;                   ///< RC/SC/FMT field of the first packet
+    std::size_t walked_bytes = 0;                   ///< bytes covered by well-formed packets
+    std::size_t trailing_bytes = 0;                 ///< bytes after them (SRTCP: E+index, MKI, tag, or ciphertext)
     /// Why the walk stopped early (an rtcp.* code and the offset of the packet header that did
     /// not walk): a first packet cut short, not version 2 or overrunning the datagram; after at
     /// least one good packet, rtcp.trailing_bytes (what an encrypted SRTCP compound looks like).
@@ -70,8 +70,8 @@ RtcpCompound parse_rtcp_compound(util::Bytes packet);
 /// ~                     SRTCP MKI (OPTIONAL)                      ~
 /// :                authentication tag (mandatory)                 :
 struct SrtcpTrailer {
-    bool encrypted = false;    ///< E flag
-    std::uint32_t index = 0;   ///< 31 bits
+    bool encrypted = false;   ///< E flag
+    std::uint32_t index = 0;  ///< 31 bits
 };
 
 /// Reads the E flag and index from a packet whose trailer holds `mki_size` MKI bytes and a

@@ -36,9 +36,7 @@ struct RtpHeader {
     std::optional<util::AnomalyCode> anomaly;
 
     /// The payload inside `packet` (the same bytes this header was parsed from).
-    [[nodiscard]] util::Bytes payload(util::Bytes packet) const {
-        return packet.subspan(payload_offset, payload_size);
-    }
+    [[nodiscard]] util::Bytes payload(util::Bytes packet) const { return packet.subspan(payload_offset, payload_size); }
     /// The i-th CSRC (i < csrc_count) read from `packet`.
     [[nodiscard]] std::uint32_t csrc(util::Bytes packet, std::size_t i) const;
 };

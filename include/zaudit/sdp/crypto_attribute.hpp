@@ -14,10 +14,10 @@ namespace zaudit::sdp {
 
 /// One key-params: "inline:" key||salt [ "|" lifetime ] [ "|" MKI ":" length ] (RFC 4568 6.1).
 struct KeyParam {
-    std::string method;                   ///< "inline"
-    std::string key_salt_base64;          ///< as written
-    std::vector<std::uint8_t> key_salt;   ///< decoded master key followed by master salt
-    std::string lifetime_text;            ///< "2^31", "1048576", or empty when absent
+    std::string method;                     ///< "inline"
+    std::string key_salt_base64;            ///< as written
+    std::vector<std::uint8_t> key_salt;     ///< decoded master key followed by master salt
+    std::string lifetime_text;              ///< "2^31", "1048576", or empty when absent
     std::optional<std::uint64_t> lifetime;  ///< packets; 2^n computed (nullopt when absent or n > 63)
     std::optional<std::uint64_t> mki_value;
     std::optional<std::uint32_t> mki_length;  ///< bytes, 1-128
@@ -33,9 +33,9 @@ struct CryptoAttribute {
     bool unencrypted_srtp = false;
     bool unencrypted_srtcp = false;
     bool unauthenticated_srtp = false;
-    std::optional<unsigned> kdr;        ///< KDR=n: key derivation rate 2^n
-    std::string fec_order;              ///< FEC_ORDER=FEC_SRTP / SRTP_FEC
-    std::optional<std::uint32_t> wsh;   ///< WSH=n: replay window size
+    std::optional<unsigned> kdr;       ///< KDR=n: key derivation rate 2^n
+    std::string fec_order;             ///< FEC_ORDER=FEC_SRTP / SRTP_FEC
+    std::optional<std::uint32_t> wsh;  ///< WSH=n: replay window size
 };
 
 /// The result of parsing an a=crypto value: the attribute, or none and the anomaly that stopped

@@ -30,10 +30,10 @@ struct Origin {
 
 /// c=<nettype> <addrtype> <connection-address> (RFC 8866 5.7)
 struct Connection {
-    std::string net_type;   ///< "IN"
-    std::string addr_type;  ///< "IP4" / "IP6"
-    std::string address;    ///< without "/ttl/count"
-    std::string text;       ///< the whole value as written
+    std::string net_type;               ///< "IN"
+    std::string addr_type;              ///< "IP4" / "IP6"
+    std::string address;                ///< without "/ttl/count"
+    std::string text;                   ///< the whole value as written
     std::optional<util::IpAddress> ip;  ///< when the address is a literal IPv4/IPv6 address
 };
 
@@ -79,11 +79,11 @@ std::string_view to_string(Direction d);
 
 /// m=<media> <port>[/<number of ports>] <proto> <fmt> ... and its attributes.
 struct MediaDescription {
-    std::size_t line = 0;     ///< line of the m= line
-    std::string media;        ///< "audio", "video", "application", ...
+    std::size_t line = 0;  ///< line of the m= line
+    std::string media;     ///< "audio", "video", "application", ...
     std::uint16_t port = 0;
     unsigned port_count = 1;
-    std::string profile;      ///< as written: "RTP/AVP", "UDP/TLS/RTP/SAVPF", ...
+    std::string profile;            ///< as written: "RTP/AVP", "UDP/TLS/RTP/SAVPF", ...
     bool profile_secure = false;    ///< an SRTP profile (…/SAVP, …/SAVPF)
     bool profile_dtls = false;      ///< DTLS-SRTP transport (UDP/TLS/…, TCP/DTLS/…, TCP/TLS/…)
     bool profile_feedback = false;  ///< AVPF / SAVPF
@@ -94,9 +94,9 @@ struct MediaDescription {
     std::optional<Connection> connection;
     bool connection_inherited = false;
     std::vector<CryptoAttribute> cryptos;
-    std::vector<ZrtpHash> zrtp_hashes;       ///< this media's, or the session's when it has none
-    std::vector<Fingerprint> fingerprints;   ///< this media's, or the session's when it has none
-    std::string setup;                        ///< a=setup value (own or session's); empty when absent
+    std::vector<ZrtpHash> zrtp_hashes;      ///< this media's, or the session's when it has none
+    std::vector<Fingerprint> fingerprints;  ///< this media's, or the session's when it has none
+    std::string setup;                      ///< a=setup value (own or session's); empty when absent
     std::optional<Rtcp> rtcp;
     bool rtcp_mux = false;
     Direction direction = Direction::sendrecv;  ///< own, else session's, else sendrecv

@@ -30,7 +30,7 @@ struct SdesKey {
 
 /// One m= line of one SDP body, reduced to what the audit needs.
 struct SdpMedia {
-    std::string media;  ///< "audio", "video", ...
+    std::string media;   ///< "audio", "video", ...
     util::Endpoint rtp;  ///< connection address and port (port 0: disabled stream)
     std::optional<util::Endpoint> rtcp;
     bool rtcp_mux = false;
@@ -51,9 +51,9 @@ struct SdpMedia {
 struct SdpSnapshot {
     std::uint64_t frame = 0;
     util::Timestamp time;
-    util::Endpoint sender;    ///< the packet's source (a hop, not necessarily the endpoint)
+    util::Endpoint sender;  ///< the packet's source (a hop, not necessarily the endpoint)
     util::Endpoint receiver;
-    std::string carried_by;   ///< for display: "INVITE", "200 INVITE", "ACK", "UPDATE", "183 INVITE", ...
+    std::string carried_by;  ///< for display: "INVITE", "200 INVITE", "ACK", "UPDATE", "183 INVITE", ...
     /// The request's method, or for a response the method it answers (its CSeq method).
     sip::Method method = sip::Method::other;
     int status = 0;  ///< the response's status code; 0 when a request carried the SDP
@@ -103,15 +103,15 @@ struct Call {
     std::string transport;  ///< "udp", "tcp", "tls"
     bool tls = false;
     std::vector<util::Endpoint> signaling_endpoints;  ///< every address the call's SIP came from or went to
-    std::vector<std::string> via_path;      ///< Via sent-by values of the first INVITE, topmost first
+    std::vector<std::string> via_path;                ///< Via sent-by values of the first INVITE, topmost first
     std::vector<std::string> record_route;
     std::vector<std::string> user_agents;
     std::vector<SipEvent> messages;
     std::vector<SdpSnapshot> sdps;
     std::vector<OfferAnswer> exchanges;
     std::vector<TimelineEvent> timeline;
-    std::string ended_by;  ///< "BYE", "CANCEL", "error 486", "" (still up at capture end)
-    std::vector<std::uint32_t> media;  ///< MediaStream ids bound to the call
+    std::string ended_by;                   ///< "BYE", "CANCEL", "error 486", "" (still up at capture end)
+    std::vector<std::uint32_t> media;       ///< MediaStream ids bound to the call
     std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
 };
 

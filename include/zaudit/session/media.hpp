@@ -17,15 +17,15 @@ namespace zaudit::session {
 struct SrtpKeyCheck {
     std::string key_fingerprint;
     std::string suite;
-    std::uint64_t checked = 0;        ///< packets tried (a sample: the first ones, then 1 in 50)
+    std::uint64_t checked = 0;  ///< packets tried (a sample: the first ones, then 1 in 50)
     std::uint64_t authenticated = 0;
     std::uint64_t auth_failed = 0;
-    std::uint64_t replayed = 0;       ///< duplicates libsrtp2's replay window refused
+    std::uint64_t replayed = 0;  ///< duplicates libsrtp2's replay window refused
     /// Failures with an authenticated packet after them: the key was still in use, so these
     /// packets were altered or injected (failures only at the end are a re-key or a switch to clear).
     std::uint64_t failed_while_in_use = 0;
     std::vector<std::uint64_t> failed_frames;  ///< the first few
-    std::string error;                ///< why the key could not be tried (unsupported suite...)
+    std::string error;                         ///< why the key could not be tried (unsupported suite...)
 };
 
 struct MediaStream {
@@ -51,8 +51,8 @@ struct MediaStream {
     std::optional<std::uint64_t> cleared_at_frame;
 
     // Payload evidence (from a sample of the payloads, see rtp/payload.hpp for the limits).
-    double payload_entropy = 0;      ///< bits per byte, small-sample corrected
-    double first_byte_share = 0;     ///< how often the commonest first payload byte occurs
+    double payload_entropy = 0;   ///< bits per byte, small-sample corrected
+    double first_byte_share = 0;  ///< how often the commonest first payload byte occurs
     std::uint64_t sampled_bytes = 0;
     /// True when the payload reads like ciphertext (entropy ≥ 7.9 over ≥ 1 KiB, no stable first
     /// byte); false when it reads like codec data; nullopt when too little was sampled.

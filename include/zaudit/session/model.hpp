@@ -37,9 +37,9 @@ struct FlowRecord {
     std::uint64_t first_frame = 0;
     std::uint64_t last_frame = 0;
     std::array<std::uint64_t, static_cast<std::size_t>(demux::PayloadKind::count_)> packets_by_kind{};
-    std::uint64_t tcp_gap_bytes = 0;            ///< bytes the capture missed
+    std::uint64_t tcp_gap_bytes = 0;  ///< bytes the capture missed
     std::uint64_t tcp_retransmitted_bytes = 0;
-    bool evicted_idle = false;                  ///< closed by the idle timeout before the end
+    bool evicted_idle = false;  ///< closed by the idle timeout before the end
 
     /// The payload kinds seen, most packets first ("rtp", "zrtp", ...).
     [[nodiscard]] std::vector<demux::PayloadKind> kinds() const;
@@ -56,7 +56,7 @@ struct DecodeSummary {
 struct Model {
     std::vector<capture::InputInfo> inputs;
     std::uint64_t frames = 0;
-    bool partial = false;  ///< some input stopped early: findings may be incomplete
+    bool partial = false;           ///< some input stopped early: findings may be incomplete
     std::vector<FlowRecord> flows;  ///< ordered by first frame
     std::vector<Call> calls;
     std::vector<MediaStream> media;

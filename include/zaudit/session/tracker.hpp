@@ -23,7 +23,7 @@ class CallTracker;
 struct PacketSample;
 
 struct Limits {
-    std::int64_t flow_idle_micros = 600'000'000;  ///< a flow silent this long (capture time) is closed
+    std::int64_t flow_idle_micros = 600'000'000;   ///< a flow silent this long (capture time) is closed
     std::int64_t sweep_every_micros = 10'000'000;  ///< how often idle flows are looked for
     net::DefragLimits defrag;
     /// Anomalies kept in Model::anomalies (all are counted): a capture full of garbage must not
@@ -77,9 +77,9 @@ private:
     Model m_model;
     std::unique_ptr<AnomalyLog> m_anomalies;
     std::unique_ptr<CallTracker> m_calls;
-    std::vector<rtp::RtpStreamStats> m_stream_stats;  ///< parallel to m_model.media while tracking
+    std::vector<rtp::RtpStreamStats> m_stream_stats;          ///< parallel to m_model.media while tracking
     std::vector<std::vector<PacketSample>> m_stream_samples;  ///< packets kept for SDES key checks
-    net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
+    net::Packet m_packet;                                     ///< reused: decoding allocates nothing per frame
 };
 
 }  // namespace zaudit::session

@@ -15,10 +15,10 @@ struct Model;
 /// One endpoint seen with one ZID. The identity is the SIP address of record when a call
 /// binds the handshake ("sip:alice@example.com"), else the IP address ("ip:192.0.2.10").
 struct LedgerEntry {
-    std::string zid;        ///< 24 hex digits
+    std::string zid;  ///< 24 hex digits
     std::string identity;
-    std::string client_id;  ///< the Hello's client identifier, trimmed
-    std::string first_seen; ///< RFC 3339 capture time of the first Hello
+    std::string client_id;   ///< the Hello's client identifier, trimmed
+    std::string first_seen;  ///< RFC 3339 capture time of the first Hello
     /// Seen in conflict with a known entry and not accepted yet: it is not trusted, so the
     /// conflict is reported on every run until `zaudit ledger accept` (as ssh's known_hosts).
     bool pending = false;

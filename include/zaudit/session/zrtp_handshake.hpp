@@ -67,8 +67,8 @@ struct ZrtpEvent {
     util::Timestamp time;
     util::Endpoint src;
     ZrtpEventKind kind = ZrtpEventKind::anomaly;
-    std::string detail;  ///< reason, error name, ...
-    std::uint32_t code = 0;  ///< the Error code, for kind error
+    std::string detail;                        ///< reason, error name, ...
+    std::uint32_t code = 0;                    ///< the Error code, for kind error
     std::optional<util::AnomalyCode> anomaly;  ///< for kind anomaly
 };
 
@@ -93,7 +93,7 @@ struct ZrtpHandshake {
     // Filled when the model is finished.
     std::optional<util::Endpoint> initiator;  ///< the Commit sender whose DHPart2 followed (RFC 6189 4.2)
     std::optional<util::Endpoint> responder;
-    bool completed = false;                    ///< Conf2ACK seen (or SRTP after Confirm2)
+    bool completed = false;                     ///< Conf2ACK seen (or SRTP after Confirm2)
     std::optional<std::uint64_t> secure_frame;  ///< frame of Conf2ACK
     std::optional<util::Timestamp> secure_time;
     std::vector<ZrtpCheck> checks;

@@ -35,10 +35,10 @@ struct Param {
 
 /// name-addr / addr-spec with header parameters (RFC 3261 section 20.10, 20.20, 20.39).
 struct NameAddr {
-    std::string display_name;  ///< unquoted; empty when absent
-    std::string uri;           ///< what was inside <...>, or the bare addr-spec
-    std::string tag;           ///< the `tag` parameter, empty when absent
-    std::vector<Param> params; ///< all header parameters in order, tag included
+    std::string display_name;   ///< unquoted; empty when absent
+    std::string uri;            ///< what was inside <...>, or the bare addr-spec
+    std::string tag;            ///< the `tag` parameter, empty when absent
+    std::vector<Param> params;  ///< all header parameters in order, tag included
     /// The value of a parameter (case-insensitive name), nullopt when absent.
     [[nodiscard]] std::optional<std::string> param(std::string_view name) const;
 };
@@ -46,8 +46,8 @@ struct NameAddr {
 /// CSeq: sequence number and method (RFC 3261 section 20.16).
 struct CSeq {
     std::uint32_t number = 0;
-    std::string method;                       ///< as written
-    Method method_kind = Method::other;       ///< what zaudit knows it as
+    std::string method;                  ///< as written
+    Method method_kind = Method::other;  ///< what zaudit knows it as
 };
 
 /// One via-parm (RFC 3261 section 20.42, RFC 3581 rport).
@@ -66,12 +66,12 @@ struct Via {
 /// A parsed SIP request or response. Owns all its text.
 struct SipMessage {
     bool is_request = false;
-    std::string method;       ///< requests only, as written
+    std::string method;                  ///< requests only, as written
     Method method_kind = Method::other;  ///< requests only: what zaudit knows the method as
-    std::string request_uri;  ///< requests only
-    std::string version;      ///< "SIP/2.0"
-    int status_code = 0;      ///< responses only
-    std::string reason;       ///< responses only
+    std::string request_uri;             ///< requests only
+    std::string version;                 ///< "SIP/2.0"
+    int status_code = 0;                 ///< responses only
+    std::string reason;                  ///< responses only
 
     std::vector<Header> headers;  ///< in wire order
 
@@ -80,13 +80,13 @@ struct SipMessage {
     std::optional<NameAddr> from;
     std::optional<NameAddr> to;
     std::optional<CSeq> cseq;
-    std::vector<Via> vias;          ///< topmost first, every Via header and comma-separated value
+    std::vector<Via> vias;  ///< topmost first, every Via header and comma-separated value
     std::vector<NameAddr> record_routes;
     std::vector<NameAddr> routes;
     std::vector<NameAddr> contacts;  ///< empty for `Contact: *`
     std::string user_agent;
     std::string server;
-    std::string content_type;        ///< full header value, parameters included
+    std::string content_type;  ///< full header value, parameters included
     std::optional<std::size_t> content_length;
 
     std::string body;
@@ -131,7 +131,9 @@ private:
 /// Leading CRLFs are ignored (RFC 3261 section 7.5). Bytes past Content-Length are dropped
 /// (section 18.3) with an anomaly.
 ParseResult parse_message(std::string_view text);
-inline ParseResult parse_message(util::Bytes payload) { return parse_message(util::as_text(payload)); }
+inline ParseResult parse_message(util::Bytes payload) {
+    return parse_message(util::as_text(payload));
+}
 
 /// True when the payload begins with a SIP request line (`METHOD SP uri SP SIP/2.0`) or status
 /// line (`SIP/2.0 SP 3DIGIT SP`). Cheap: rejects on the first byte for binary payloads, and never

@@ -13,8 +13,8 @@ namespace zaudit::sip {
 
 /// One complete message cut from the stream: header section plus Content-Length bytes of body.
 struct FramedMessage {
-    std::uint64_t stream_offset = 0;  ///< offset of the start line in the direction's byte stream
-    std::string text;                 ///< the whole message, ready for parse_message()
+    std::uint64_t stream_offset = 0;      ///< offset of the start line in the direction's byte stream
+    std::string text;                     ///< the whole message, ready for parse_message()
     bool content_length_missing = false;  ///< no Content-Length: taken as 0 (RFC 3261 18.3)
 };
 
@@ -29,8 +29,8 @@ struct FeedResult {
 
 /// Limits that keep a hostile stream from growing memory.
 struct FramerLimits {
-    std::size_t max_header_bytes = 64 * 1024;   ///< start line + headers + empty line
-    std::size_t max_body_bytes = 1024 * 1024;   ///< largest Content-Length accepted
+    std::size_t max_header_bytes = 64 * 1024;  ///< start line + headers + empty line
+    std::size_t max_body_bytes = 1024 * 1024;  ///< largest Content-Length accepted
 };
 
 /// Feeds the in-order bytes of one TCP direction; returns each message as soon as it is complete.
@@ -63,13 +63,13 @@ private:
     void consume(std::size_t n);
 
     FramerLimits m_limits;
-    std::string m_buffer;             ///< unconsumed bytes, starting at m_buffer_offset
+    std::string m_buffer;  ///< unconsumed bytes, starting at m_buffer_offset
     std::uint64_t m_buffer_offset = 0;
-    std::size_t m_scan_from = 0;       ///< where the search for the empty line resumes
-    std::size_t m_header_end = 0;      ///< header section length once found, else 0
+    std::size_t m_scan_from = 0;   ///< where the search for the empty line resumes
+    std::size_t m_header_end = 0;  ///< header section length once found, else 0
     std::size_t m_body_length = 0;
     bool m_length_missing = false;
-    bool m_start_checked = false;    ///< the first line was seen and looks like SIP
+    bool m_start_checked = false;  ///< the first line was seen and looks like SIP
     bool m_resync = false;
     bool m_resync_mid_line = false;  ///< dropped bytes ended inside a line
     bool m_in_keepalive = false;

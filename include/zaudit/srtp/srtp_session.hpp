@@ -101,8 +101,7 @@ public:
     [[nodiscard]] CryptoSuite suite() const { return m_suite; }
 
 private:
-    SrtpVerifier(CryptoSuite suite, detail::SessionHandle session)
-        : m_suite{suite}, m_session{std::move(session)} {}
+    SrtpVerifier(CryptoSuite suite, detail::SessionHandle session) : m_suite{suite}, m_session{std::move(session)} {}
     Outcome run(util::Bytes packet, bool rtcp);
     StreamOutcomes& stream_for(std::uint32_t ssrc);
 

@@ -27,7 +27,7 @@ public:
     [[nodiscard]] bool is_unspecified() const;
     [[nodiscard]] std::string to_string() const;
     [[nodiscard]] const std::array<std::uint8_t, 16>& bytes() const { return m_bytes; }
-    auto operator<=>(const IpAddress&) const = default;
+    auto operator<=>(const IpAddress&) const = default;  // NOLINT(modernize-use-nullptr): v14 bug
 
 private:
     std::array<std::uint8_t, 16> m_bytes{};
@@ -38,9 +38,8 @@ struct Endpoint {
     IpAddress address;
     std::uint16_t port = 0;
     [[nodiscard]] std::string to_string() const;
-    auto operator<=>(const Endpoint&) const = default;
+    auto operator<=>(const Endpoint&) const = default;  // NOLINT(modernize-use-nullptr): v14 bug
 };
-
 
 }  // namespace zaudit::util
 

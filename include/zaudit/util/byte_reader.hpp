@@ -83,9 +83,7 @@ public:
         return {reinterpret_cast<const char*>(b.data()), b.size()};  // NOLINT: byte view as chars
     }
     /// Everything not yet read; the reader is then at its end.
-    [[nodiscard]] Bytes rest() {
-        return bytes(remaining());
-    }
+    [[nodiscard]] Bytes rest() { return bytes(remaining()); }
     void skip(std::size_t n) { (void)take(n); }
     /// A reader over the next n bytes; this reader moves past them.
     [[nodiscard]] ByteReader sub(std::size_t n) { return ByteReader{bytes(n)}; }

@@ -16,8 +16,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Expected {
 public:
-    Expected(T value) : m_state{std::move(value)} {}         // NOLINT: implicit like std::expected
-    Expected(Error error) : m_state{std::move(error)} {}     // NOLINT: implicit like std::expected
+    Expected(T value) : m_state{std::move(value)} {}      // NOLINT: implicit like std::expected
+    Expected(Error error) : m_state{std::move(error)} {}  // NOLINT: implicit like std::expected
 
     [[nodiscard]] bool has_value() const { return m_state.index() == 0; }
     explicit operator bool() const { return has_value(); }

@@ -12,11 +12,19 @@
 namespace zaudit::util {
 
 /// SP or HTAB: the WSP of RFC 5234 (SIP's and SDP's linear white space within a line).
-inline bool is_wsp(char c) { return c == ' ' || c == '\t'; }
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_wsp(char c) {
+    return c == ' ' || c == '\t';
+}
+inline bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-inline char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+inline char ascii_lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline char ascii_upper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
 
 /// Removes leading and trailing SP, HTAB, CR and LF: a line's white space and its line end,
 /// whether the line was split at CRLF or at a bare LF.

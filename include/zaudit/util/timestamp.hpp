@@ -8,8 +8,8 @@
 namespace zaudit::util {
 
 struct Timestamp {
-    std::int64_t micros = 0;  ///< microseconds since 1970-01-01T00:00:00Z
-    auto operator<=>(const Timestamp&) const = default;
+    std::int64_t micros = 0;                             ///< microseconds since 1970-01-01T00:00:00Z
+    auto operator<=>(const Timestamp&) const = default;  // NOLINT(modernize-use-nullptr): v14 bug
     [[nodiscard]] double seconds() const { return static_cast<double>(micros) / 1e6; }
 };
 

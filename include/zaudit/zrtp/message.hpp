@@ -35,8 +35,23 @@ inline constexpr std::size_t k_message_header_size = 12;  ///< preamble, length,
 
 /// The sixteen message types of section 5.1.1, plus unknown type blocks.
 enum class MessageType {
-    hello, hello_ack, commit, dhpart1, dhpart2, confirm1, confirm2, conf2_ack,
-    error, error_ack, go_clear, clear_ack, sas_relay, relay_ack, ping, ping_ack, unknown,
+    hello,
+    hello_ack,
+    commit,
+    dhpart1,
+    dhpart2,
+    confirm1,
+    confirm2,
+    conf2_ack,
+    error,
+    error_ack,
+    go_clear,
+    clear_ack,
+    sas_relay,
+    relay_ack,
+    ping,
+    ping_ack,
+    unknown,
 };
 
 /// The 8-character type block ("Hello   ", "DHPart1 " ...); "" for unknown.
@@ -69,8 +84,8 @@ struct Commit {
     Zid zid{};
     std::string hash, cipher, auth_tag, key_agreement, sas;
     CommitMode mode = CommitMode::dh;
-    std::vector<std::uint8_t> hvi;    ///< DH mode: 32 bytes
-    std::vector<std::uint8_t> nonce;  ///< Multistream and Preshared: 16 bytes
+    std::vector<std::uint8_t> hvi;                      ///< DH mode: 32 bytes
+    std::vector<std::uint8_t> nonce;                    ///< Multistream and Preshared: 16 bytes
     std::optional<std::array<std::uint8_t, 8>> key_id;  ///< Preshared only
     /// bzrtp's KEM mode puts the initiator's public key between hvi and MAC; empty otherwise.
     std::vector<std::uint8_t> kem_public_key;
@@ -125,14 +140,14 @@ struct PingAck {
 };
 
 /// HelloACK, Conf2ACK, ErrorACK, ClearACK, RelayACK and unknown types carry no parsed body.
-using MessageBody = std::variant<std::monostate, Hello, Commit, DhPart, Confirm, ErrorBody, GoClear, SasRelay, Ping,
-                                 PingAck>;
+using MessageBody =
+    std::variant<std::monostate, Hello, Commit, DhPart, Confirm, ErrorBody, GoClear, SasRelay, Ping, PingAck>;
 
 /// One ZRTP message (section 5.1 onwards).
 struct Message {
     MessageType type = MessageType::unknown;
-    std::string type_block;         ///< the 8 characters as sent
-    std::uint16_t length_words = 0; ///< the length field: the whole message in 32-bit words
+    std::string type_block;          ///< the 8 characters as sent
+    std::uint16_t length_words = 0;  ///< the length field: the whole message in 32-bit words
     /// The message bytes, preamble first: length_words * 4 bytes when that many were present,
     /// otherwise what was there (see anomalies).
     std::vector<std::uint8_t> bytes;

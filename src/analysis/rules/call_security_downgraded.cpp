@@ -20,14 +20,12 @@ nlohmann::ordered_json timeline_json(const std::vector<ProtectionStep>& steps, s
     auto out = nlohmann::ordered_json::array();
     for (const ProtectionStep& step : steps) {
         if (step.m_line == m_line) {
-            out.push_back({{"frame", step.frame},
-                           {"protection", session::to_string(step.level)},
-                           {"source", step.source}});
+            out.push_back(
+                {{"frame", step.frame}, {"protection", session::to_string(step.level)}, {"source", step.source}});
         }
     }
     return out;
 }
-
 
 void go_clear_in_call(const session::Model& model, const session::ZrtpHandshake& handshake, FindingSink& sink) {
     std::vector<std::uint64_t> frames;
@@ -76,8 +74,8 @@ std::vector<const session::MediaStream*> weaker_media_after(const session::Model
     return out;
 }
 
-void failed_then_weaker(const session::Model& model, const session::Call& call,
-                        const session::ZrtpHandshake& handshake, FindingSink& sink) {
+void failed_then_weaker(const session::Model& model, const session::Call& call, const session::ZrtpHandshake& handshake,
+                        FindingSink& sink) {
     if (handshake.completed || handshake.find(zrtp::MessageType::hello) == nullptr ||
         flow_secured_elsewhere(model, handshake)) {
         return;
@@ -107,10 +105,9 @@ void failed_then_weaker(const session::Model& model, const session::Call& call,
     f.evidence["to"] = session::to_string(to);
     f.evidence["from_source"] = "zrtp_hello";
     f.evidence["to_source"] = "media";
-    f.evidence["handshake_errors"] = std::count_if(handshake.events.begin(), handshake.events.end(),
-                                                   [](const session::ZrtpEvent& e) {
-                                                       return e.kind == session::ZrtpEventKind::error;
-                                                   });
+    f.evidence["handshake_errors"] =
+        std::count_if(handshake.events.begin(), handshake.events.end(),
+                      [](const session::ZrtpEvent& e) { return e.kind == session::ZrtpEventKind::error; });
     f.evidence["media"] = media;
 }
 
@@ -167,7 +164,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo call_security_downgraded() {
-    return {"call.security-downgraded", Severity::high, "Media protection fell during the call",
+    return {"call.security-downgraded",
+            Severity::high,
+            "Media protection fell during the call",
             "Within one call, the protection the two sides agreed for a stream became weaker after a later "
             "offer/answer exchange (a re-INVITE or UPDATE): for example from ZRTP or DTLS-SRTP to SDES, whose keys "
             "travel in the SIP, or from SRTP to plain RTP. From that point the media is only as safe as the weaker "
@@ -176,7 +175,8 @@ RuleInfo call_security_downgraded() {
             "Find which side sent the weaker offer or answer (frames in the evidence) and why (a transfer, hold, "
             "an SBC re-anchoring media, an attack). Configure endpoints and SBCs to keep the same or a stronger "
             "protection on re-INVITE and to reject offers below the policy.",
-            "RFC 3264 section 8", &check};
+            "RFC 3264 section 8",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -9,8 +9,7 @@ namespace {
 
 /// When the first clear packet was sent: the model keeps its frame; the stream that began with
 /// that frame knows its time.
-std::optional<util::Timestamp> first_clear_time(const session::Model& model,
-                                                const session::ZrtpHandshake& handshake) {
+std::optional<util::Timestamp> first_clear_time(const session::Model& model, const session::ZrtpHandshake& handshake) {
     for (const auto* stream : streams_on_flow(model, handshake.flow)) {
         if (handshake.first_clear_rtp_frame && stream->first_frame == *handshake.first_clear_rtp_frame) {
             return stream->first_time;
@@ -59,14 +58,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo media_clear_before_secure() {
-    return {"media.clear-before-secure", Severity::low, "RTP sent in clear before the key exchange completed",
+    return {"media.clear-before-secure",
+            Severity::low,
+            "RTP sent in clear before the key exchange completed",
             "Some RTP packets of the stream went out unencrypted before its ZRTP handshake reached Conf2ACK. "
             "Endpoints do this to start audio quickly (linphone, for one, sends a few packets in each direction "
             "before ZRTP completes); those packets can be heard or analysed by anyone on the path. Usually it is a "
             "fraction of a second of audio, but it also shows that the endpoint will send media without keys.",
             "Configure the endpoint to hold media (or send silence) until ZRTP completes, where it allows; "
             "otherwise accept it knowingly for the first moments of each call.",
-            "RFC 6189 section 4", &check};
+            "RFC 6189 section 4",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

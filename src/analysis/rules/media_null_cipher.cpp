@@ -31,14 +31,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo media_null_cipher() {
-    return {"media.null-cipher", Severity::high, "SRTP without encryption",
+    return {"media.null-cipher",
+            Severity::high,
+            "SRTP without encryption",
             "The call negotiated SRTP but with encryption switched off: a NULL cipher suite (NULL_HMAC_SHA1_*) or "
             "the UNENCRYPTED_SRTP session parameter. The packets are authenticated, so they look like SRTP, but "
             "the voice inside is plain: anyone who captures them can listen to the call.",
             "Remove NULL suites and UNENCRYPTED_SRTP from the endpoints' and SBCs' SRTP configuration (they exist "
             "for debugging); allow only AES_CM_128_HMAC_SHA1_80, AES_256_CM_HMAC_SHA1_80 or the AEAD_AES_*_GCM "
             "suites.",
-            "RFC 4568 sections 6.2 and 6.3.2; RFC 3711 section 4.1.3", &check};
+            "RFC 4568 sections 6.2 and 6.3.2; RFC 3711 section 4.1.3",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -25,14 +25,14 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         if (!keys_fail && !plaintext) {
             continue;
         }
-        Finding& f = sink.add(keys_fail ? fmt::format("stream {} (ssrc 0x{:08x}, {} -> {}) was announced as SDES-SRTP "
-                                                      "but none of the {} SDES keys its sender announced "
-                                                      "authenticates its packets",
-                                                      stream.id, stream.ssrc, stream.src, stream.dst,
-                                                      stream.srtp_checks.size())
-                                        : fmt::format("stream {} (ssrc 0x{:08x}, {} -> {}) was announced as SDES-SRTP "
-                                                      "but its payload reads like plain codec data",
-                                                      stream.id, stream.ssrc, stream.src, stream.dst));
+        Finding& f =
+            sink.add(keys_fail ? fmt::format("stream {} (ssrc 0x{:08x}, {} -> {}) was announced as SDES-SRTP "
+                                             "but none of the {} SDES keys its sender announced "
+                                             "authenticates its packets",
+                                             stream.id, stream.ssrc, stream.src, stream.dst, stream.srtp_checks.size())
+                               : fmt::format("stream {} (ssrc 0x{:08x}, {} -> {}) was announced as SDES-SRTP "
+                                             "but its payload reads like plain codec data",
+                                             stream.id, stream.ssrc, stream.src, stream.dst));
         f.call = stream.call;
         f.stream = stream.id;
         f.confidence = keys_fail ? Confidence::verified : Confidence::inferred;
@@ -48,14 +48,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo media_protection_mismatch() {
-    return {"media.protection-mismatch", Severity::medium, "Signalling and packets disagree about protection",
+    return {"media.protection-mismatch",
+            Severity::medium,
+            "Signalling and packets disagree about protection",
             "The SDP said this stream is SRTP with an SDES key, but the packets say otherwise: either none of the "
             "keys its sender announced authenticates them (another key is in use than the one signalled, keys were "
             "rewritten on the way, or the capture began after an SRTP rollover), or the payload reads like plain "
             "codec data rather than ciphertext. Either way the signalled protection cannot be vouched for.",
             "Compare the endpoints' SRTP configuration with what they signal; check for a B2BUA or SBC that "
             "re-keys or decrypts media, and capture from the start of the call.",
-            "RFC 4568 section 6; RFC 3711 section 3.3", &check};
+            "RFC 4568 section 6; RFC 3711 section 3.3",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -24,14 +24,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo media_unauthenticated() {
-    return {"media.unauthenticated", Severity::medium, "SRTP without authentication",
+    return {"media.unauthenticated",
+            Severity::medium,
+            "SRTP without authentication",
             "The call negotiated SRTP with the UNAUTHENTICATED_SRTP parameter: the media is encrypted but its "
             "packets carry no authentication tag. Eavesdroppers still cannot simply listen, but anyone in the path "
             "can alter or inject packets unnoticed, and with a counter-mode cipher flipping bits of the ciphertext "
             "flips the same bits of the decrypted audio.",
             "Remove UNAUTHENTICATED_SRTP from the endpoints' and SBCs' SRTP configuration; RFC 3711 allows it only "
             "where another layer authenticates the packets.",
-            "RFC 4568 section 6.3.3; RFC 3711 section 9.5", &check};
+            "RFC 4568 section 6.3.3; RFC 3711 section 9.5",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

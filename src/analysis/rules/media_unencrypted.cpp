@@ -36,8 +36,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         Finding& f = sink.add(fmt::format("RTP stream {} ssrc {} {} -> {} ({} packets) carries media in clear: {}",
                                           stream.id, ssrc_hex(stream.ssrc), stream.src, stream.dst, stream.packets,
                                           stream.cleared_at_frame ? fmt::format("ZRTP GoClear switched it to clear at "
-                                                                                "frame {}", *stream.cleared_at_frame)
-                                          : unsignalled ? "no SDP, ZRTP or DTLS set up SRTP for it"
+                                                                                "frame {}",
+                                                                                *stream.cleared_at_frame)
+                                          : unsignalled           ? "no SDP, ZRTP or DTLS set up SRTP for it"
                                                         : "nothing negotiated or completed protection for it"));
         f.call = stream.call;
         f.stream = stream.id;
@@ -60,13 +61,16 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo media_unencrypted() {
-    return {"media.unencrypted", Severity::high, "Media in clear text",
+    return {"media.unencrypted",
+            Severity::high,
+            "Media in clear text",
             "This RTP stream is not encrypted: its call agreed on plain RTP, or no SDP, ZRTP or DTLS exchange set "
             "up keys for it. Anyone who can capture its packets (on the LAN, Wi-Fi, at the provider or any router "
             "on the way) can play back the conversation with common tools such as Wireshark.",
             "Enable SRTP on both endpoints and make it mandatory: ZRTP or DTLS-SRTP for end-to-end keys, or SDES "
             "only together with SIP over TLS. Check SBCs and trunks that may terminate SRTP and forward plain RTP.",
-            "RFC 3550 section 9; RFC 3711 section 3", &check};
+            "RFC 3550 section 9; RFC 3711 section 3",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -49,8 +49,9 @@ std::vector<Anchor> anchors_of(const session::Model& model, const session::Call&
                 (is_private(c) && c != sdp.sender.address)) {
                 continue;
             }
-            add(anchors, c, fmt::format("SDP c= of {} in {} from {} (frame {})", sdp.media[m].media, sdp.carried_by,
-                                        sdp.sender, sdp.frame),
+            add(anchors, c,
+                fmt::format("SDP c= of {} in {} from {} (frame {})", sdp.media[m].media, sdp.carried_by, sdp.sender,
+                            sdp.frame),
                 sdp.frame);
         }
     }
@@ -114,7 +115,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo path_media_relay() {
-    return {"path.media-relay", Severity::info, "Media anchored at a third address",
+    return {"path.media-relay",
+            Severity::info,
+            "Media anchored at a third address",
             "The call's media (the c= addresses in its SDP, or the RTP packets bound to it) goes to or comes from "
             "an address that sent or received none of the call's SIP. That is usually a media relay: an SBC, a "
             "conference bridge, a TURN server or a B2BUA's media proxy. A relay sees every packet; with SDES it "
@@ -124,7 +127,8 @@ RuleInfo path_media_relay() {
             "Check that the relay address belongs to infrastructure you run and trust. If it must not see the "
             "media in clear, use end-to-end ZRTP (with SAS comparison) or DTLS-SRTP with fingerprints the relay "
             "cannot change, instead of SDES.",
-            "RFC 3264 section 5; RFC 7362; RFC 4568 section 8", &check};
+            "RFC 3264 section 5; RFC 7362; RFC 4568 section 8",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

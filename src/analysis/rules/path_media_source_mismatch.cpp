@@ -26,9 +26,10 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         if (announced(call, stream.src)) {
             continue;
         }
-        Finding& f = sink.add(fmt::format("RTP stream {} (ssrc 0x{:08x}) of call {} comes from {}, which no SDP of the "
-                                          "call announced",
-                                          stream.id, stream.ssrc, call.id, stream.src));
+        Finding& f =
+            sink.add(fmt::format("RTP stream {} (ssrc 0x{:08x}) of call {} comes from {}, which no SDP of the "
+                                 "call announced",
+                                 stream.id, stream.ssrc, call.id, stream.src));
         f.call = call.id;
         f.stream = stream.id;
         f.confidence = Confidence::inferred;
@@ -49,13 +50,16 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo path_media_source_mismatch() {
-    return {"path.media-source-mismatch", Severity::medium, "Media from an unannounced address",
+    return {"path.media-source-mismatch",
+            Severity::medium,
+            "Media from an unannounced address",
             "The call's SDP named the addresses and ports its media would use, but this stream arrives from another "
             "one. Often that is NAT or a media relay that does not rewrite SDP, but it is also what a third party "
             "sending into the call looks like; with plain RTP the receiver plays whatever arrives on its port.",
             "Check whether a NAT or relay explains the address; use authenticated SRTP so that packets from "
             "anyone else are rejected, and enable symmetric RTP / latching only together with SRTP.",
-            "RFC 3264 section 5; RFC 4961", &check};
+            "RFC 3264 section 5; RFC 4961",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

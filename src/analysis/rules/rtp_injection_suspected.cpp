@@ -16,7 +16,8 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         }
         std::string why;
         if (duplicates) {
-            why = fmt::format("{} sequence number(s) seen twice with different payloads", stream.conflicting_duplicates);
+            why =
+                fmt::format("{} sequence number(s) seen twice with different payloads", stream.conflicting_duplicates);
         }
         if (ttl_spread) {
             why += fmt::format("{}TTL varies between {} and {} ({} changes)", why.empty() ? "" : "; ", stream.ttl_min,
@@ -42,7 +43,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo rtp_injection_suspected() {
-    return {"rtp.injection-suspected", Severity::high, "Packets injected into an RTP stream",
+    return {"rtp.injection-suspected",
+            Severity::high,
+            "Packets injected into an RTP stream",
             "Within one stream (one source, one SSRC) some packets repeat a sequence number with different content, "
             "or arrive with a different hop count (TTL) than the rest. A sender numbers its packets one by one and "
             "sits at one distance, so a second party is writing into the stream: injected audio, or a device in "
@@ -50,7 +53,8 @@ RuleInfo rtp_injection_suspected() {
             "reject them.",
             "Protect the media with authenticated SRTP (ZRTP or DTLS-SRTP keys), and trace the extra packets' "
             "path (their TTL tells how many hops away the injector is).",
-            "RFC 3550 section 5.1 and 8.2; RFC 3711 section 3.3", &check};
+            "RFC 3550 section 5.1 and 8.2; RFC 3711 section 3.3",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -134,14 +134,17 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
 }  // namespace
 
 RuleInfo sdes_key_exposed() {
-    return {"sdes.key-exposed", Severity::critical, "SDES media key sent in clear text",
+    return {"sdes.key-exposed",
+            Severity::critical,
+            "SDES media key sent in clear text",
             "With SDES (RFC 4568) the SRTP master key travels inside the SDP of the SIP messages. This call's SIP "
             "was not protected by TLS, so the key was readable on the wire: anyone who captured the signalling (on "
             "the LAN, at the ISP, at any proxy) can decrypt the call's audio and video and forge packets, now or "
             "from a recording made today.",
             "Carry SIP over TLS end to end (sips:, transport=tls) whenever SDES is used, or switch the media to "
             "DTLS-SRTP or ZRTP, whose keys never appear in signalling. Treat the keys of this call as public.",
-            "RFC 4568 section 8 (security considerations); RFC 3261 section 26.2", &check};
+            "RFC 4568 section 8 (security considerations); RFC 3261 section 26.2",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -55,8 +55,8 @@ std::string reuse_kind(const Context& x, const Context& y) {
     return "re-offer";
 }
 
-void report(const std::string& fingerprint, const std::vector<Context>& contexts,
-            const std::vector<std::string>& kinds, FindingSink& sink) {
+void report(const std::string& fingerprint, const std::vector<Context>& contexts, const std::vector<std::string>& kinds,
+            FindingSink& sink) {
     const Context& first = contexts.front();
     Finding& f = sink.add(fmt::format("SDES key {} ({}) protects {} different streams ({}), first in {} (frame {})",
                                       fingerprint, first.suite, contexts.size(), fmt::join(kinds, ", "),
@@ -137,7 +137,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo sdes_key_reuse() {
-    return {"sdes.key-reuse", Severity::high, "SDES key reused",
+    return {"sdes.key-reuse",
+            Severity::high,
+            "SDES key reused",
             "The same SRTP master key and salt were given to two different streams: two calls, both directions of "
             "one call, two media lines, or a re-offer that moved the stream to a new address and so restarted the "
             "SRTP context. SRTP encrypts with a keystream derived from the key, the SSRC and the packet index; "
@@ -147,7 +149,8 @@ RuleInfo sdes_key_reuse() {
             "Make every endpoint draw a fresh random key for every m= line, every direction and every re-offer "
             "that changes the stream (RFC 4568 requires it); check for a fixed or badly seeded key in the phone or "
             "SBC configuration, and update its firmware.",
-            "RFC 3711 section 9.1; RFC 4568 sections 6.4 and 7.1.4", &check};
+            "RFC 3711 section 9.1; RFC 4568 sections 6.4 and 7.1.4",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -59,8 +59,11 @@ std::vector<ProtectionStep> protection_timeline(const session::Model& /*model*/,
         const session::SdpMedia& offered = line.offer.media[line.m_line];
         const session::SdpMedia& answered = line.answer.media[line.m_line];
         if (accepted(answered) && accepted(offered)) {
-            steps.push_back(ProtectionStep{line.answer.frame, line.m_line, answered.media,
-                                           std::min(offered.advertised(), answered.advertised()), "sdp",
+            steps.push_back(ProtectionStep{line.answer.frame,
+                                           line.m_line,
+                                           answered.media,
+                                           std::min(offered.advertised(), answered.advertised()),
+                                           "sdp",
                                            {line.offer.frame, line.answer.frame}});
         }
     });
@@ -106,8 +109,11 @@ nlohmann::ordered_json streams_evidence(const session::Model& model, const sessi
     auto streams = nlohmann::ordered_json::array();
     for (const session::MediaStream* stream : streams_of(model, call, m_line)) {
         frames.push_back(stream->first_frame);
-        streams.push_back({{"stream", stream->id}, {"ssrc", ssrc_hex(stream->ssrc)}, {"src", stream->src.to_string()},
-                           {"dst", stream->dst.to_string()}, {"packets", stream->packets}});
+        streams.push_back({{"stream", stream->id},
+                           {"ssrc", ssrc_hex(stream->ssrc)},
+                           {"src", stream->src.to_string()},
+                           {"dst", stream->dst.to_string()},
+                           {"packets", stream->packets}});
     }
     return streams;
 }

@@ -26,7 +26,9 @@ bool asks_for_srtp(const session::SdpMedia& media);
 bool carries_security(const session::SdpMedia& media);
 
 /// Accepted: the m= line is not disabled with port 0 (RFC 3264 section 6).
-inline bool accepted(const session::SdpMedia& media) { return media.rtp.port != 0; }
+inline bool accepted(const session::SdpMedia& media) {
+    return media.rtp.port != 0;
+}
 
 /// One m= line as the offer and the answer of one exchange wrote it.
 struct ExchangedLine {
@@ -119,11 +121,11 @@ bool is_private(const util::IpAddress& address);
 /// The protection of one m= line from one event on: for an offer/answer exchange, the weaker
 /// of what the offer and the answer advertised (SdpMedia::advertised()).
 struct ProtectionStep {
-    std::uint64_t frame = 0;   ///< where the level took effect (the answer, for SDP)
-    std::size_t m_line = 0;    ///< 0-based index of the m= line
-    std::string media;         ///< "audio", ...
+    std::uint64_t frame = 0;  ///< where the level took effect (the answer, for SDP)
+    std::size_t m_line = 0;   ///< 0-based index of the m= line
+    std::string media;        ///< "audio", ...
     session::Protection level = session::Protection::none;
-    std::string source;        ///< "sdp"; ZRTP events (GoClear, failed handshake) may add their own
+    std::string source;                 ///< "sdp"; ZRTP events (GoClear, failed handshake) may add their own
     std::vector<std::uint64_t> frames;  ///< evidence: the offer and answer frames for SDP
 };
 

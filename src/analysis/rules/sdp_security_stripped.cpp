@@ -31,16 +31,21 @@ void compare(const session::Call& call, const session::SdpSnapshot& before, cons
             if (!attribute.present(was) || attribute.present(now)) {
                 continue;
             }
-            Finding& f = sink.add(fmt::format("a={} of {} was in {} (frame {}, from {}) but is gone in {} (frame {}, "
-                                              "from {}): {}",
-                                              attribute.name, was.media, before.carried_by, before.frame, before.sender,
-                                              after.carried_by, after.frame, after.sender, seen_as));
+            Finding& f =
+                sink.add(fmt::format("a={} of {} was in {} (frame {}, from {}) but is gone in {} (frame {}, "
+                                     "from {}): {}",
+                                     attribute.name, was.media, before.carried_by, before.frame, before.sender,
+                                     after.carried_by, after.frame, after.sender, seen_as));
             f.call = call.id;
             f.confidence = Confidence::verified;  // both SDPs were read and compared
             f.frames = {before.frame, after.frame};
-            f.evidence = {{"attribute", attribute.name}, {"media", was.media},   {"m_line", m + 1},
-                          {"seen_as", seen_as},          {"frame_before", before.frame},
-                          {"frame_after", after.frame},  {"before", snapshot_json(before)},
+            f.evidence = {{"attribute", attribute.name},
+                          {"media", was.media},
+                          {"m_line", m + 1},
+                          {"seen_as", seen_as},
+                          {"frame_before", before.frame},
+                          {"frame_after", after.frame},
+                          {"before", snapshot_json(before)},
                           {"after", snapshot_json(after)}};
         }
     }
@@ -96,7 +101,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo sdp_security_stripped() {
-    return {"sdp.security-stripped", Severity::high, "Security attributes removed from SDP",
+    return {"sdp.security-stripped",
+            Severity::high,
+            "Security attributes removed from SDP",
             "The same session description, seen at two points of the path (before and after a proxy or SBC) or in "
             "two successive offers of one call, lost an a=crypto, a=zrtp-hash or a=fingerprint line that it had. "
             "Something between the endpoints, or one endpoint on a re-offer, removed the media security: the "
@@ -106,7 +113,8 @@ RuleInfo sdp_security_stripped() {
             "Find the hop that removes the attributes (the addresses are in the evidence) and configure it to pass "
             "them through or to terminate SRTP properly; if nothing should change the SDP there, treat it as an "
             "attack. Make endpoints require SRTP so a stripped offer fails instead of running in clear.",
-            "RFC 4568 section 8; RFC 6189 section 8.1.1; RFC 5763 section 7", &check};
+            "RFC 4568 section 8; RFC 6189 section 8.1.1; RFC 5763 section 7",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -17,8 +17,10 @@ std::string requested(const session::SdpMedia& media) {
 }
 
 nlohmann::ordered_json media_json(const session::SdpMedia& media) {
-    return {{"profile", media.profile}, {"crypto_suites", suites_of(media)},
-            {"fingerprint", !media.fingerprints.empty()}, {"zrtp_hash", !media.zrtp_hashes.empty()}};
+    return {{"profile", media.profile},
+            {"crypto_suites", suites_of(media)},
+            {"fingerprint", !media.fingerprints.empty()},
+            {"zrtp_hash", !media.zrtp_hashes.empty()}};
 }
 
 /// The answer took the m= line (port not 0) with nothing that protects it.
@@ -40,10 +42,14 @@ void declined_answers(const session::Call& call, FindingSink& sink) {
         f.call = call.id;
         f.confidence = Confidence::verified;  // both SDPs were read from the capture
         f.frames = {offer.frame, answer.frame};
-        f.evidence = {{"media", offer.media[m].media}, {"m_line", m + 1}, {"how", "answer"},
+        f.evidence = {{"media", offer.media[m].media},
+                      {"m_line", m + 1},
+                      {"how", "answer"},
                       {"requested", requested(offer.media[m])},
-                      {"offer", snapshot_json(offer)},  {"answer", snapshot_json(answer)},
-                      {"offered", media_json(offer.media[m])}, {"answered", media_json(answer.media[m])}};
+                      {"offer", snapshot_json(offer)},
+                      {"answer", snapshot_json(answer)},
+                      {"offered", media_json(offer.media[m])},
+                      {"answered", media_json(answer.media[m])}};
     });
 }
 
@@ -58,15 +64,18 @@ void plain_reoffers(const session::Call& call, FindingSink& sink) {
             if (before == nullptr || !accepted(offer.media[m]) || carries_security(offer.media[m])) {
                 continue;
             }
-            Finding& f = sink.add(fmt::format("{} re-offered {} as plain {} (frame {}) after SRTP had been agreed "
-                                              "(frame {})",
-                                              offer.sender, offer.media[m].media, offer.media[m].profile, offer.frame,
-                                              before->frame));
+            Finding& f = sink.add(
+                fmt::format("{} re-offered {} as plain {} (frame {}) after SRTP had been agreed "
+                            "(frame {})",
+                            offer.sender, offer.media[m].media, offer.media[m].profile, offer.frame, before->frame));
             f.call = call.id;
             f.confidence = Confidence::verified;
             f.frames = {before->frame, offer.frame};
-            f.evidence = {{"media", offer.media[m].media}, {"m_line", m + 1}, {"how", "re-offer"},
-                          {"secured_in", snapshot_json(*before)}, {"offer", snapshot_json(offer)},
+            f.evidence = {{"media", offer.media[m].media},
+                          {"m_line", m + 1},
+                          {"how", "re-offer"},
+                          {"secured_in", snapshot_json(*before)},
+                          {"offer", snapshot_json(offer)},
                           {"offered", media_json(offer.media[m])}};
         }
         if (!exchange.answer || exchange.rejected) {
@@ -75,8 +84,8 @@ void plain_reoffers(const session::Call& call, FindingSink& sink) {
         const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
         secured_by.resize(std::max(secured_by.size(), std::min(offer.media.size(), answer.media.size())), nullptr);
         for (std::size_t m = 0; m < std::min(offer.media.size(), answer.media.size()); ++m) {
-            const bool secured = accepted(answer.media[m]) && asks_for_srtp(offer.media[m]) &&
-                                 asks_for_srtp(answer.media[m]);
+            const bool secured =
+                accepted(answer.media[m]) && asks_for_srtp(offer.media[m]) && asks_for_srtp(answer.media[m]);
             secured_by[m] = secured ? &answer : nullptr;
         }
     }
@@ -92,7 +101,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo sdp_srtp_declined() {
-    return {"sdp.srtp-declined", Severity::high, "SRTP offered but plain RTP agreed",
+    return {"sdp.srtp-declined",
+            Severity::high,
+            "SRTP offered but plain RTP agreed",
             "One side asked for encrypted media (an RTP/SAVP profile, an a=crypto key or a DTLS a=fingerprint), "
             "but the answer accepted the stream as plain RTP/AVP with no key exchange, or a later re-offer dropped "
             "the protection. The media of that stream then travels unencrypted: anyone on the path can record and "
@@ -102,7 +113,8 @@ RuleInfo sdp_srtp_declined() {
             "Configure both endpoints (and any SBC or proxy between them) to require SRTP (\"mandatory\", not "
             "\"optional\" or \"best effort\") so that a call without it fails with 488 instead of running in "
             "clear; find out which side cannot do SRTP.",
-            "RFC 3264 section 6; RFC 4568 section 7.1; RFC 5763 section 5", &check};
+            "RFC 3264 section 6; RFC 4568 section 7.1; RFC 5763 section 5",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

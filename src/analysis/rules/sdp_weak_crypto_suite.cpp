@@ -60,10 +60,10 @@ void check_line(const session::Call& call, const ExchangedLine& line, FindingSin
         if (reason.empty()) {
             continue;
         }
-        Finding& f = sink.add(fmt::format("the answer (frame {}) chose {} ({}) for {} although the offer (frame {}) "
-                                          "allowed {}",
-                                          answer.frame, chosen.suite, reason, answer.media[m].media, offer.frame,
-                                          fmt::join(better, ", ")));
+        Finding& f = sink.add(fmt::format(
+            "the answer (frame {}) chose {} ({}) for {} although the offer (frame {}) "
+            "allowed {}",
+            answer.frame, chosen.suite, reason, answer.media[m].media, offer.frame, fmt::join(better, ", ")));
         f.call = call.id;
         f.confidence = Confidence::verified;
         f.frames = {offer.frame, answer.frame};
@@ -90,7 +90,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo sdp_weak_crypto_suite() {
-    return {"sdp.weak-crypto-suite", Severity::medium, "Weaker SRTP suite chosen than offered",
+    return {"sdp.weak-crypto-suite",
+            Severity::medium,
+            "Weaker SRTP suite chosen than offered",
             "The answer picked an SRTP crypto suite weaker than one the offer allowed: a 32-bit authentication tag "
             "where the same cipher with an 80-bit tag was offered (forged packets are accepted with a chance of "
             "one in four billion per try instead of one in 2^80), or a suite or session parameter that switches "
@@ -100,7 +102,8 @@ RuleInfo sdp_weak_crypto_suite() {
             "Remove 32-bit and NULL suites from the answering endpoint's or SBC's allowed list unless a link "
             "really needs them, and never allow UNENCRYPTED_SRTP or UNAUTHENTICATED_SRTP; check that nothing in "
             "the path rewrites the a=crypto lines.",
-            "RFC 4568 sections 6.2 and 6.3; RFC 3711 section 7.5", &check};
+            "RFC 4568 sections 6.2 and 6.3; RFC 3711 section 7.5",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

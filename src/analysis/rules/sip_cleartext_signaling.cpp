@@ -28,11 +28,14 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo sip_cleartext_signaling() {
-    return {"sip.cleartext-signaling", Severity::low, "SIP signalling in clear text",
+    return {"sip.cleartext-signaling",
+            Severity::low,
+            "SIP signalling in clear text",
             "The call's SIP messages travelled over UDP or TCP without TLS. Anyone on the path can see who called "
             "whom and when, read the SDP (addresses, codecs, and any SDES keys in it), and alter it in flight.",
             "Use SIP over TLS (sips: URIs, transport=tls, port 5061) between phones, proxies and trunks.",
-            "RFC 3261 section 26.2; RFC 5630", &check};
+            "RFC 3261 section 26.2; RFC 5630",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -43,7 +43,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo srtp_auth_failure() {
-    return {"srtp.auth-failure", Severity::high, "SRTP packets fail authentication",
+    return {"srtp.auth-failure",
+            Severity::high,
+            "SRTP packets fail authentication",
             "With the stream's key known (from SDES in clear SIP), libsrtp2 authenticates most of the stream's "
             "packets but rejects these: their authentication tags do not match their content. Packets that a real "
             "endpoint sent under its key always verify, so these were altered on the way or injected by a party "
@@ -51,7 +53,8 @@ RuleInfo srtp_auth_failure() {
             "is writing into the media path. zaudit checks a sample (the first 64 packets, then 1 in 50).",
             "Find where the failing packets enter (their source address, TTL, and the capture point), and protect "
             "the keys: exchange them with ZRTP or DTLS-SRTP instead of SDES in clear signalling.",
-            "RFC 3711 section 3.3 and 7.5", &check};
+            "RFC 3711 section 3.3 and 7.5",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

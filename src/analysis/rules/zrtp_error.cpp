@@ -25,9 +25,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         for (const auto& [code, events] : by_code) {
             const std::string name{zrtp::error_code_name(code).value_or("not defined by RFC 6189")};
             const session::ZrtpEvent& first = *events.front();
-            Finding& f = add_handshake_finding(model, sink, handshake,
-                                               fmt::format("ZRTP handshake {}: Error {} ({}) from {}", handshake.id,
-                                                           hex_code(code), name, first.src));
+            Finding& f = add_handshake_finding(
+                model, sink, handshake,
+                fmt::format("ZRTP handshake {}: Error {} ({}) from {}", handshake.id, hex_code(code), name, first.src));
             if (std::find(k_serious_codes.begin(), k_serious_codes.end(), code) != k_serious_codes.end()) {
                 f.severity = Severity::high;
             }
@@ -49,7 +49,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_error() {
-    return {"zrtp.error", Severity::medium, "ZRTP Error message",
+    return {"zrtp.error",
+            Severity::medium,
+            "ZRTP Error message",
             "An endpoint sent a ZRTP Error and aborted the handshake, so the stream was not secured by ZRTP. The "
             "evidence names the code. Most codes are configuration or software mismatches (medium); 0x61 (bad DH "
             "value), 0x62 (hvi mismatch), 0x63 (SAS relayed by an untrusted MiTM), 0x70 (bad Confirm MAC) and 0x90 "
@@ -59,7 +61,8 @@ RuleInfo zrtp_error() {
             "Look at what happened to the media after the Error (the call.security-downgraded and media rules say "
             "whether it went out in clear). For the attack codes, capture at both ends to find the device that "
             "altered the handshake; for the others, align the endpoints' ZRTP versions and algorithms.",
-            "RFC 6189 sections 4.7.1 and 5.9", &check};
+            "RFC 6189 sections 4.7.1 and 5.9",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

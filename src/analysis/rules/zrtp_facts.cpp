@@ -49,8 +49,8 @@ nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshak
     return evidence;
 }
 
-Finding& add_handshake_finding(const session::Model& model, FindingSink& sink,
-                               const session::ZrtpHandshake& handshake, std::string message) {
+Finding& add_handshake_finding(const session::Model& model, FindingSink& sink, const session::ZrtpHandshake& handshake,
+                               std::string message) {
     Finding& f = sink.add(std::move(message));
     f.call = handshake.call;
     const auto streams = streams_on_flow(model, handshake.flow);
@@ -72,8 +72,8 @@ void report_failed_checks(const session::Model& model, FindingSink& sink, std::s
             }
             Finding& f = add_handshake_finding(
                 model, sink, handshake,
-                fmt::format("ZRTP handshake {} ({} <-> {}): check {} failed{}", handshake.id, handshake.a,
-                            handshake.b, zrtp::to_string(check.id), check.reason.empty() ? "" : ": " + check.reason));
+                fmt::format("ZRTP handshake {} ({} <-> {}): check {} failed{}", handshake.id, handshake.a, handshake.b,
+                            zrtp::to_string(check.id), check.reason.empty() ? "" : ": " + check.reason));
             f.confidence = Confidence::verified;  // the value was recomputed from the capture
             f.frames = entry.frames;
             f.evidence["check"] = zrtp::to_string(check.id);

@@ -37,8 +37,8 @@ nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshak
 
 /// A finding about one handshake: call, stream (the first on its flow) and the common evidence
 /// filled in; the caller adds frames and rule-specific evidence.
-Finding& add_handshake_finding(const session::Model& model, FindingSink& sink,
-                               const session::ZrtpHandshake& handshake, std::string message);
+Finding& add_handshake_finding(const session::Model& model, FindingSink& sink, const session::ZrtpHandshake& handshake,
+                               std::string message);
 
 /// One finding per failed check (outcome failed; not_verifiable never reports) of every
 /// handshake whose id is in `ids`: frames from ZrtpCheck::frames, expected and observed values,

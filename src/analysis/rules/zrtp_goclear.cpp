@@ -47,14 +47,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_goclear() {
-    return {"zrtp.goclear", Severity::high, "ZRTP stream switched to clear (GoClear)",
+    return {"zrtp.goclear",
+            Severity::high,
+            "ZRTP stream switched to clear (GoClear)",
             "GoClear asks the peer to stop encrypting a ZRTP-secured stream, and ClearACK agrees: from then on the "
             "media travels as plain RTP that anyone on the path can hear. RFC 6189 allows it only when both users "
             "are told and consent (the Confirm messages' Allow Clear flag). Its MAC is keyed from the session "
             "secret, which a passive capture cannot check, so whether a user asked for it cannot be told from here.",
             "Find out whether a user switched the call to clear on purpose; otherwise disable the Allow Clear "
             "option on the endpoints so that GoClear is refused.",
-            "RFC 6189 sections 4.7.2 and 5.11", &check};
+            "RFC 6189 sections 4.7.2 and 5.11",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

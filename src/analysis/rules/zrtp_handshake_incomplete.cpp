@@ -34,8 +34,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         Finding& f = add_handshake_finding(
             model, sink, handshake,
             fmt::format("ZRTP handshake {} ({} <-> {}) did not complete: last from {} was {}, from {} was {}",
-                        handshake.id, handshake.a, handshake.b, handshake.a, name(last_a), handshake.b,
-                        name(last_b)));
+                        handshake.id, handshake.a, handshake.b, handshake.a, name(last_a), handshake.b, name(last_b)));
         f.confidence = Confidence::inferred;  // the capture may have missed the rest
         f.frames = {hello->frame};
         for (const auto* last : {last_a, last_b}) {
@@ -53,7 +52,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_handshake_incomplete() {
-    return {"zrtp.handshake-incomplete", Severity::medium, "ZRTP handshake did not complete",
+    return {"zrtp.handshake-incomplete",
+            Severity::medium,
+            "ZRTP handshake did not complete",
             "A ZRTP handshake started (a Hello was sent) but never reached Conf2ACK, so ZRTP did not key the "
             "stream. Common reasons are benign, such as a peer without ZRTP whose SDP never offered it (only one "
             "side sends Hellos) or a call that ended early; others are not: an Error, a middlebox dropping ZRTP "
@@ -62,7 +63,8 @@ RuleInfo zrtp_handshake_incomplete() {
             "If both sides support ZRTP, find where the handshake stops (the last message each side sent) and "
             "which device in the path drops or rewrites ZRTP; if the peer does not support ZRTP, the media is "
             "protected only by whatever the SDP negotiated.",
-            "RFC 6189 sections 4 and 8.1", &check};
+            "RFC 6189 sections 4 and 8.1",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

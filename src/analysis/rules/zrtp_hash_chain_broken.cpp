@@ -16,7 +16,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_hash_chain_broken() {
-    return {"zrtp.hash-chain-broken", Severity::critical, "ZRTP hash chain broken",
+    return {"zrtp.hash-chain-broken",
+            Severity::critical,
+            "ZRTP hash chain broken",
             "Each ZRTP message reveals the preimage of the hash image in the one before: the initiator's DHPart2 "
             "carries H1, so SHA-256(H1) must equal the H2 of its Commit, and the Commit's MAC, keyed by H1, must "
             "verify. Here one of them failed: the Commit and the DHPart2 on the wire were not made by the same "
@@ -24,7 +26,8 @@ RuleInfo zrtp_hash_chain_broken() {
             "produces exactly this.",
             "Treat the call as intercepted: compare the SAS on both ends, and capture at both ends to find the "
             "device that rewrites ZRTP.",
-            "RFC 6189 section 9", &check};
+            "RFC 6189 section 9",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

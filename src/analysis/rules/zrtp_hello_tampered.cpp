@@ -8,7 +8,7 @@ namespace zaudit::analysis::rules {
 namespace {
 
 constexpr std::array k_checks{zrtp::CheckId::hello_mac, zrtp::CheckId::hello_h3, zrtp::CheckId::responder_hello_mac,
-                               zrtp::CheckId::responder_hello_h3};
+                              zrtp::CheckId::responder_hello_h3};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     report_failed_checks(model, sink, k_checks);
@@ -17,7 +17,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_hello_tampered() {
-    return {"zrtp.hello-tampered", Severity::critical, "ZRTP Hello altered or forged",
+    return {"zrtp.hello-tampered",
+            Severity::critical,
+            "ZRTP Hello altered or forged",
             "A ZRTP Hello carries H3, the top of its sender's hash chain, and a MAC keyed by H2, which the sender "
             "reveals only later (in its Commit; the responder reveals SHA-256(H1) through its DHPart1). Once H2 is "
             "known, SHA-256(H2) must equal H3 and the Hello's MAC must verify. Here one of them failed: the Hello on "
@@ -27,7 +29,8 @@ RuleInfo zrtp_hello_tampered() {
             "Treat the call as intercepted: compare the SAS read aloud on both ends, check the media path for "
             "devices that terminate ZRTP (SBCs, PBXs without trusted-MiTM enrolment), and capture at both ends to "
             "see where the Hello changes.",
-            "RFC 6189 sections 5.2 and 9", &check};
+            "RFC 6189 sections 5.2 and 9",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

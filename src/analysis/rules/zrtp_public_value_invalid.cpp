@@ -18,7 +18,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_public_value_invalid() {
-    return {"zrtp.public-value-invalid", Severity::critical, "ZRTP DHPart carries an invalid public value",
+    return {"zrtp.public-value-invalid",
+            Severity::critical,
+            "ZRTP DHPart carries an invalid public value",
             "The public value in a DHPart message is not a valid element for the negotiated key agreement: for "
             "finite-field DH, 0, 1 or p-1 or out of range; for elliptic curves, a point not on the curve or of "
             "small order; or a value of the wrong size. Such values force the shared secret into a handful of "
@@ -27,7 +29,8 @@ RuleInfo zrtp_public_value_invalid() {
             "badly broken implementation.",
             "Treat the call as intercepted; check whether the receiving endpoint aborted with Error 0x61, and "
             "update or replace an endpoint that accepts such values.",
-            "RFC 6189 sections 5.5, 5.6 and 5.9 (Error 0x61)", &check};
+            "RFC 6189 sections 5.5, 5.6 and 5.9 (Error 0x61)",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

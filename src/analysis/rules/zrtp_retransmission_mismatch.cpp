@@ -27,7 +27,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_retransmission_mismatch() {
-    return {"zrtp.retransmission-mismatch", Severity::high, "ZRTP message retransmitted with different content",
+    return {"zrtp.retransmission-mismatch",
+            Severity::high,
+            "ZRTP message retransmitted with different content",
             "ZRTP endpoints retransmit a handshake message unchanged until it is acknowledged; within one handshake "
             "a Hello, Commit, DHPart, Confirm or SASrelay from one sender is always the same message. Two copies "
             "from the same address that differ (both with a valid CRC) mean that a second party is speaking with "
@@ -35,7 +37,8 @@ RuleInfo zrtp_retransmission_mismatch() {
             "copies.",
             "Compare the two frames (the evidence gives the first differing byte of the message) and find which "
             "copy the peer answered; capture closer to the endpoint to see which one it really sent.",
-            "RFC 6189 sections 6 and 9", &check};
+            "RFC 6189 sections 6 and 9",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -41,8 +41,10 @@ void stripped_handshakes(const session::Model& model, FindingSink& sink) {
             continue;
         }
         const session::Call* call = call_of(model, handshake);
-        const bool hellos_from_both = handshake.hello_of(handshake.a) != nullptr && handshake.hello_of(handshake.b) != nullptr;
-        const std::vector<std::uint64_t> sdp_frames = call != nullptr ? zrtp_offer_answer(*call) : std::vector<std::uint64_t>{};
+        const bool hellos_from_both =
+            handshake.hello_of(handshake.a) != nullptr && handshake.hello_of(handshake.b) != nullptr;
+        const std::vector<std::uint64_t> sdp_frames =
+            call != nullptr ? zrtp_offer_answer(*call) : std::vector<std::uint64_t>{};
         const std::uint64_t rtp = rtp_on_flow(model, handshake);
         if ((!hellos_from_both && sdp_frames.empty()) || rtp == 0) {
             continue;
@@ -93,9 +95,10 @@ void calls_without_zrtp(const session::Model& model, FindingSink& sink) {
         if (streams.empty() || zrtp_on_flows) {
             continue;
         }
-        Finding& f = sink.add(fmt::format("call {}: offer and answer both carry a=zrtp-hash, yet {} RTP packet(s) "
-                                          "flowed without a single ZRTP packet",
-                                          call.id, packets));
+        Finding& f =
+            sink.add(fmt::format("call {}: offer and answer both carry a=zrtp-hash, yet {} RTP packet(s) "
+                                 "flowed without a single ZRTP packet",
+                                 call.id, packets));
         f.call = call.id;
         f.stream = streams.front()->id;
         f.confidence = Confidence::inferred;
@@ -109,12 +112,8 @@ void calls_without_zrtp(const session::Model& model, FindingSink& sink) {
                              {"packets", stream->packets},
                              {"first_frame", stream->first_frame}});
         }
-        f.evidence = {{"call", call.id},
-                      {"call_id", call.call_id},
-                      {"sdp_offer_answer_zrtp_hash", sdp_frames},
-                      {"zrtp_packets", 0},
-                      {"rtp_packets", packets},
-                      {"streams", flows}};
+        f.evidence = {{"call", call.id},   {"call_id", call.call_id}, {"sdp_offer_answer_zrtp_hash", sdp_frames},
+                      {"zrtp_packets", 0}, {"rtp_packets", packets},  {"streams", flows}};
     }
 }
 
@@ -126,7 +125,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_stripped() {
-    return {"zrtp.stripped", Severity::high, "ZRTP blocked in the media path",
+    return {"zrtp.stripped",
+            Severity::high,
+            "ZRTP blocked in the media path",
             "Both sides advertised ZRTP (a=zrtp-hash in the offer and in the answer, or Hellos from both "
             "endpoints), media flowed, and yet no ZRTP handshake completed, or no ZRTP packet appeared at all on "
             "the call's media flows. Two ZRTP endpoints that can exchange RTP can exchange ZRTP: something in the "
@@ -135,7 +136,8 @@ RuleInfo zrtp_stripped() {
             "Find the device in the media path that filters ZRTP (its packets start with 0x10 and carry the "
             "'ZRTP' magic cookie) and let them through; configure endpoints to warn or hang up when a ZRTP "
             "handshake the peer advertised does not complete.",
-            "RFC 6189 sections 4 and 8.1", &check};
+            "RFC 6189 sections 4 and 8.1",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -46,14 +46,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_trusted_mitm() {
-    return {"zrtp.trusted-mitm", Severity::medium, "ZRTP trusted MiTM (PBX) in the media path",
+    return {"zrtp.trusted-mitm",
+            Severity::medium,
+            "ZRTP trusted MiTM (PBX) in the media path",
             "A Hello with the M flag, or a SASrelay message, means that a ZRTP-aware PBX terminates ZRTP and "
             "relays the other leg's SAS: the media is decrypted in the PBX. RFC 6189 allows this for PBXs that the "
             "user enrolled as trusted MiTMs; an endpoint must ignore a relayed SAS from a PBX it has not enrolled. "
             "Whether this PBX is trusted cannot be seen in a capture.",
             "Confirm that the PBX (address in the evidence) is the organisation's own and that the endpoints were "
             "enrolled with it on purpose; otherwise treat the call as intercepted.",
-            "RFC 6189 sections 5.2, 5.13 and 7.3", &check};
+            "RFC 6189 sections 5.2, 5.13 and 7.3",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

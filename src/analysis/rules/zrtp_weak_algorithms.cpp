@@ -63,14 +63,18 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
 }  // namespace
 
 RuleInfo zrtp_weak_algorithms() {
-    return {"zrtp.weak-algorithms", Severity::low, "ZRTP completed with weak algorithms",
+    return {"zrtp.weak-algorithms",
+            Severity::low,
+            "ZRTP completed with weak algorithms",
             "The handshake completed, but its Commit chose a key agreement below the floor: by default DH2k "
             "(2048-bit finite-field Diffie-Hellman: about 112-bit security by NIST SP 800-57, below the 128 bits "
-            "of the rest of the suite) is reported as low, and key agreements with a published practical break, such as bzrtp's "
+            "of the rest of the suite) is reported as low, and key agreements with a published practical break, such "
+            "as bzrtp's "
             "SIDH-based SIKE types (SIK1, SIK2, SIK3), as high: anyone who recorded the call can recover its keys.",
             "Remove the weak key agreement from the endpoints' ZRTP configuration (keep DH3k, EC25/EC38, X255 or "
             "the post-quantum hybrids) and disable SIKE entirely.",
-            "RFC 6189 sections 4.1.2 and 5.1.5", &check};
+            "RFC 6189 sections 4.1.2 and 5.1.5",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

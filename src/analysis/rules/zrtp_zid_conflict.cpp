@@ -54,8 +54,8 @@ void equal_in_handshake(const session::Model& model, FindingSink& sink, const st
             const ZidUse& y = uses[j];
             if (x.handshake == y.handshake && x.record->src != y.record->src && x.zid == y.zid) {
                 add(model, sink, x, y, "equal_zids_in_handshake",
-                    fmt::format("ZRTP handshake {}: both ends ({} and {}) use ZID {}", x.handshake->id,
-                                x.record->src, y.record->src, zid_hex(x.zid)));
+                    fmt::format("ZRTP handshake {}: both ends ({} and {}) use ZID {}", x.handshake->id, x.record->src,
+                                y.record->src, zid_hex(x.zid)));
             }
         }
     }
@@ -69,8 +69,7 @@ void shared_across_endpoints(const session::Model& model, FindingSink& sink, con
             const ZidUse& x = uses[i];
             const ZidUse& y = uses[j];
             if (x.handshake == y.handshake || x.zid != y.zid || x.record->src.address == y.record->src.address ||
-                x.client_id == y.client_id ||
-                std::find(reported.begin(), reported.end(), x.zid) != reported.end()) {
+                x.client_id == y.client_id || std::find(reported.begin(), reported.end(), x.zid) != reported.end()) {
                 continue;
             }
             reported.push_back(x.zid);
@@ -138,10 +137,11 @@ void against_ledger(const session::Model& model, FindingSink& sink) {
         }
         const bool changed = !other_zid.empty();
         const session::LedgerEntry& before = changed ? *other_zid.front() : *other_identity.front();
-        Finding& f = sink.add(changed ? fmt::format("{} now uses ZID {}, but the ledger knows it with ZID {} (since {})",
-                                                    seen.identity, seen.zid, before.zid, before.first_seen)
-                                      : fmt::format("ZID {} now appears for {}, but the ledger knows it for {} (since {})",
-                                                    seen.zid, seen.identity, before.identity, before.first_seen));
+        Finding& f =
+            sink.add(changed ? fmt::format("{} now uses ZID {}, but the ledger knows it with ZID {} (since {})",
+                                           seen.identity, seen.zid, before.zid, before.first_seen)
+                             : fmt::format("ZID {} now appears for {}, but the ledger knows it for {} (since {})",
+                                           seen.zid, seen.identity, before.identity, before.first_seen));
         f.confidence = Confidence::inferred;
         f.evidence = {{"kind", changed ? "zid_changed_since_ledger" : "zid_moved_since_ledger"},
                       {"identity", seen.identity},
@@ -165,7 +165,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_zid_conflict() {
-    return {"zrtp.zid-conflict", Severity::high, "ZRTP ZID conflict",
+    return {"zrtp.zid-conflict",
+            Severity::high,
+            "ZRTP ZID conflict",
             "A ZID is the long-lived identity of a ZRTP endpoint: it selects the cached shared secrets that "
             "protect later calls against a man-in-the-middle. Here ZIDs do not identify one endpoint each: both "
             "ends of a handshake use the same ZID (an endpoint talking to itself, or a relay echoing the peer's "
@@ -173,7 +175,8 @@ RuleInfo zrtp_zid_conflict() {
             "identity), or one endpoint's ZID changed within a call (another party took over its address).",
             "Find the endpoints in the evidence; regenerate the ZID of cloned installations (copied configuration "
             "or images), and treat a ZID that changes within a call as interception until explained.",
-            "RFC 6189 sections 4.9 and 5.9", &check};
+            "RFC 6189 sections 4.9 and 5.9",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

@@ -16,14 +16,17 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 }  // namespace
 
 RuleInfo zrtp_zrtp_hash_mismatch() {
-    return {"zrtp.zrtp-hash-mismatch", Severity::critical, "SDP a=zrtp-hash does not match the Hello",
+    return {"zrtp.zrtp-hash-mismatch",
+            Severity::critical,
+            "SDP a=zrtp-hash does not match the Hello",
             "An endpoint's SDP a=zrtp-hash carries the SHA-256 of the Hello it will send, binding the signalling "
             "to the media path. The Hello that endpoint actually sent hashes to a different value (or carries "
             "another protocol version): either the Hello was replaced in the media path or the SDP was rewritten "
             "in the signalling path. With SIP over TLS this is strong evidence of a man-in-the-middle on the media.",
             "Compare the SAS on both ends; capture the signalling and the media at both ends to find which of the "
             "two was changed, and by which device (SBCs that rewrite SDP must pass a=zrtp-hash through unchanged).",
-            "RFC 6189 section 8.1", &check};
+            "RFC 6189 section 8.1",
+            &check};
 }
 
 }  // namespace zaudit::analysis::rules

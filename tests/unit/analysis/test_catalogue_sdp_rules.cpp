@@ -5,11 +5,11 @@ using namespace zaudit;
 
 TEST_CASE("catalogue: SDP/SDES rules have their DESIGN.md ids, severities and texts") {
     const std::vector<std::pair<std::string_view, analysis::Severity>> expected{
-        {"sdes.key-exposed", analysis::Severity::critical},   {"sdp.srtp-declined", analysis::Severity::high},
-        {"sdes.key-reuse", analysis::Severity::high},         {"sdp.weak-crypto-suite", analysis::Severity::medium},
-        {"sdp.security-stripped", analysis::Severity::high},  {"media.unencrypted", analysis::Severity::high},
-        {"media.null-cipher", analysis::Severity::high},      {"media.unauthenticated", analysis::Severity::medium},
-        {"rtp.unsignaled-stream", analysis::Severity::low},   {"call.security-downgraded", analysis::Severity::high},
+        {"sdes.key-exposed", analysis::Severity::critical},  {"sdp.srtp-declined", analysis::Severity::high},
+        {"sdes.key-reuse", analysis::Severity::high},        {"sdp.weak-crypto-suite", analysis::Severity::medium},
+        {"sdp.security-stripped", analysis::Severity::high}, {"media.unencrypted", analysis::Severity::high},
+        {"media.null-cipher", analysis::Severity::high},     {"media.unauthenticated", analysis::Severity::medium},
+        {"rtp.unsignaled-stream", analysis::Severity::low},  {"call.security-downgraded", analysis::Severity::high},
         {"path.media-relay", analysis::Severity::info},
     };
     std::vector<std::size_t> positions;

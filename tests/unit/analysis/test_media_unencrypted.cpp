@@ -89,7 +89,8 @@ TEST_CASE("media.unencrypted: not for protected, empty, or possibly elsewhere-ke
     CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::sdes_srtp, 1)}, {flow(1)})).empty());
     CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::zrtp, 1)}, {flow(1)})).empty());
     CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::unknown, 1)}, {flow(1)})).empty());
-    CHECK(run_rule("media.unencrypted", media_model({stream(1, Protection::unknown, std::nullopt)}, {flow(1)})).empty());
+    CHECK(
+        run_rule("media.unencrypted", media_model({stream(1, Protection::unknown, std::nullopt)}, {flow(1)})).empty());
     session::MediaStream empty = stream(1, Protection::none, 1);
     empty.packets = 0;
     CHECK(run_rule("media.unencrypted", media_model({empty}, {flow(1)})).empty());

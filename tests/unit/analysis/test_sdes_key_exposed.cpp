@@ -39,7 +39,7 @@ TEST_CASE("sdes.key-exposed: one finding per distinct key, with every SDP that c
     CHECK(first.evidence["media"] == "audio");
     CHECK(first.evidence["sent_by"] == "192.0.2.10:5060");
     CHECK(first.evidence["carried_by"] == "INVITE");
-    CHECK(first.evidence["in_use"] == true);  // the answer took tag 1
+    CHECK(first.evidence["in_use"] == true);                      // the answer took tag 1
     CHECK(first.evidence["srtp_authenticated"] == "no-packets");  // the model holds no media
     CHECK_FALSE(first.evidence.contains("key_base64"));
     CHECK(first.message.find("exposed") != std::string::npos);

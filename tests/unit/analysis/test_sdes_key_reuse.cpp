@@ -27,7 +27,8 @@ session::Call sdes_call(std::uint32_t id, std::uint64_t base, std::uint8_t a, st
 }  // namespace
 
 TEST_CASE("sdes.key-reuse: the same key in two calls") {
-    const auto findings = run_rule("sdes.key-reuse", model_of({sdes_call(1, 1, 0x11, 0x22), sdes_call(2, 100, 0x11, 0x33)}));
+    const auto findings =
+        run_rule("sdes.key-reuse", model_of({sdes_call(1, 1, 0x11, 0x22), sdes_call(2, 100, 0x11, 0x33)}));
     REQUIRE(findings.size() == 1);
     const analysis::Finding& f = findings[0];
     CHECK(f.severity == analysis::Severity::high);
@@ -62,8 +63,9 @@ TEST_CASE("sdes.key-reuse: audio and video with one key") {
     session::Call c = call();
     session::SdpMedia video = savp(ep("192.0.2.10", 4002), 0x11);
     video.media = "video";
-    exchange(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11), video}),
-             sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22), savp(ep("198.51.100.20", 5002), 0x33)}));
+    exchange(
+        c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11), video}),
+        sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22), savp(ep("198.51.100.20", 5002), 0x33)}));
     const auto findings = run_rule("sdes.key-reuse", model_of({c}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["reuse"] == nlohmann::ordered_json::array({"two-streams"}));
@@ -110,6 +112,7 @@ TEST_CASE("sdes.key-reuse: copies of one SDP are not reuse") {
         CHECK(run_rule("sdes.key-reuse", model_of({leg_a, leg_b})).empty());
     }
     SECTION("different keys everywhere") {
-        CHECK(run_rule("sdes.key-reuse", model_of({sdes_call(1, 1, 0x11, 0x22), sdes_call(2, 100, 0x33, 0x44)})).empty());
+        CHECK(
+            run_rule("sdes.key-reuse", model_of({sdes_call(1, 1, 0x11, 0x22), sdes_call(2, 100, 0x33, 0x44)})).empty());
     }
 }

@@ -22,8 +22,9 @@ session::SdpMedia zrtp_media(util::Endpoint rtp) {
 
 TEST_CASE("sdp.security-stripped: a proxy forwards the INVITE without a=crypto") {
     session::Call c = call();
-    exchange(c, sdp(1, k_alice, k_proxy, "INVITE", 1, true,
-                    {audio(k_alice_rtp, "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 1)})}),
+    exchange(c,
+             sdp(1, k_alice, k_proxy, "INVITE", 1, true,
+                 {audio(k_alice_rtp, "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 1)})}),
              sdp(6, k_bob, k_proxy, "200 INVITE", 1, false, {audio(k_bob_rtp, "RTP/AVP")}));
     add(c, sdp(2, k_proxy, k_bob, "INVITE", 1, true, {audio(k_alice_rtp, "RTP/AVP")}));
     const auto findings = run_rule("sdp.security-stripped", model_of({c}));
@@ -59,7 +60,8 @@ TEST_CASE("sdp.security-stripped: the same party re-offers without a=fingerprint
     session::SdpMedia dtls_b = audio(k_bob_rtp, "UDP/TLS/RTP/SAVP");
     dtls_b.fingerprints = {"sha-256 EF:01"};
     session::Call c = call();
-    exchange(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {dtls_a}), sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {dtls_b}));
+    exchange(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {dtls_a}),
+             sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {dtls_b}));
     exchange(c, sdp(20, k_alice, k_bob, "INVITE", 2, true, {audio(k_alice_rtp, "UDP/TLS/RTP/SAVP")}),
              sdp(22, k_bob, k_alice, "200 INVITE", 2, false, {dtls_b}));
     const auto findings = run_rule("sdp.security-stripped", model_of({c}));

@@ -43,10 +43,10 @@ TEST_CASE("sdp.srtp-declined: SAVP offer answered with plain RTP/AVP") {
 
 TEST_CASE("sdp.srtp-declined: best-effort SDES (a=crypto in RTP/AVP) answered without a=crypto") {
     // baresip's best-effort offer, as in tests/interop/sdes-baresip-linphone.pcap.
-    const auto findings = run_rule(
-        "sdp.srtp-declined",
-        model_of({one_exchange(audio(k_alice_rtp, "RTP/AVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x11)}),
-                               audio(k_bob_rtp, "RTP/AVP"))}));
+    const auto findings =
+        run_rule("sdp.srtp-declined",
+                 model_of({one_exchange(audio(k_alice_rtp, "RTP/AVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x11)}),
+                                        audio(k_bob_rtp, "RTP/AVP"))}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["requested"].get<std::string>().find("best effort") != std::string::npos);
 }
@@ -71,8 +71,8 @@ TEST_CASE("sdp.srtp-declined: a re-offer falls back to plain RTP after SRTP was 
 
 TEST_CASE("sdp.srtp-declined: not when SRTP is accepted, refused, rejected, or never asked") {
     SECTION("answer accepts SDES") {
-        CHECK(run_rule("sdp.srtp-declined",
-                       model_of({one_exchange(savp(k_alice_rtp, 0x11), savp(k_bob_rtp, 0x22))})).empty());
+        CHECK(run_rule("sdp.srtp-declined", model_of({one_exchange(savp(k_alice_rtp, 0x11), savp(k_bob_rtp, 0x22))}))
+                  .empty());
     }
     SECTION("answer refuses the stream with port 0") {
         CHECK(run_rule("sdp.srtp-declined",

@@ -129,10 +129,9 @@ session::Call zrtp_call(bool offer_zrtp, bool answer_zrtp) {
     if (answer_zrtp) {
         answer.zrtp_hashes = {"1.10 " + std::string(64, 'b')};
     }
-    test::exchange(c, test::sdp(1, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1, true,
-                                {offer}),
-                   test::sdp(4, test::ep("198.51.100.20", 5060), test::ep("192.0.2.10", 5060), "200 INVITE", 1,
-                             false, {answer}));
+    test::exchange(
+        c, test::sdp(1, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1, true, {offer}),
+        test::sdp(4, test::ep("198.51.100.20", 5060), test::ep("192.0.2.10", 5060), "200 INVITE", 1, false, {answer}));
     return c;
 }
 
@@ -206,9 +205,9 @@ TEST_CASE("zrtp rules: a failed check becomes a verified finding of its rule, wi
         {CheckId::dhpart1_public_value, "zrtp.public-value-invalid"},
         {CheckId::dhpart2_public_value, "zrtp.public-value-invalid"},
     };
-    const std::set<std::string_view> check_rules{"zrtp.hello-tampered", "zrtp.hash-chain-broken", "zrtp.hvi-mismatch",
-                                                 "zrtp.zrtp-hash-mismatch", "zrtp.algorithm-downgrade",
-                                                 "zrtp.public-value-invalid"};
+    const std::set<std::string_view> check_rules{"zrtp.hello-tampered",      "zrtp.hash-chain-broken",
+                                                 "zrtp.hvi-mismatch",        "zrtp.zrtp-hash-mismatch",
+                                                 "zrtp.algorithm-downgrade", "zrtp.public-value-invalid"};
     for (const auto& [id, rule] : cases) {
         const std::string name{zrtp::to_string(id)};
         INFO(name);

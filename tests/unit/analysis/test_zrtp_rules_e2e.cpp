@@ -56,8 +56,8 @@ gen::ZrtpHandshake generate(const ZrtpHandshakeOptions& options = {}, gen::ZrtpE
 
 /// An RTP packet (RFC 3550 section 5.1): version 2, PCMU, 160 bytes of payload.
 std::vector<std::uint8_t> rtp_packet(std::uint16_t sequence, std::uint32_t ssrc) {
-    std::vector<std::uint8_t> p{0x80, 0x00, static_cast<std::uint8_t>(sequence >> 8),
-                                static_cast<std::uint8_t>(sequence), 0, 0, 0, 0};
+    std::vector<std::uint8_t> p{
+        0x80, 0x00, static_cast<std::uint8_t>(sequence >> 8), static_cast<std::uint8_t>(sequence), 0, 0, 0, 0};
     const std::uint32_t timestamp = sequence * 160U;
     p[4] = static_cast<std::uint8_t>(timestamp >> 24);
     p[5] = static_cast<std::uint8_t>(timestamp >> 16);
@@ -222,8 +222,7 @@ TEST_CASE("zrtp e2e: each attack variant fires exactly its rule") {
     // SHA-256(H2) != H3 and the MAC fails: two failed checks of the same Hello.
     CHECK(run_variant(with([](ZrtpHandshakeOptions& o) { o.forge_hello_h3 = true; })) ==
           Ids{"zrtp.hello-tampered", "zrtp.hello-tampered"});
-    CHECK(run_variant(with([](ZrtpHandshakeOptions& o) { o.substitute_dhpart2 = true; })) ==
-          Ids{"zrtp.hvi-mismatch"});
+    CHECK(run_variant(with([](ZrtpHandshakeOptions& o) { o.substitute_dhpart2 = true; })) == Ids{"zrtp.hvi-mismatch"});
     CHECK(run_variant(with([](ZrtpHandshakeOptions& o) { o.break_hash_chain = true; })) ==
           Ids{"zrtp.hash-chain-broken", "zrtp.hash-chain-broken"});
     CHECK(run_variant(with([](ZrtpHandshakeOptions& o) { o.go_clear = true; })) == Ids{"zrtp.goclear"});

@@ -27,7 +27,8 @@ gen::CaptureBuilder three_datagrams(int link_type) {
     return capture;
 }
 
-std::vector<capture::Frame> read_all(capture::Reader& reader, std::vector<std::vector<std::uint8_t>>* copies = nullptr) {
+std::vector<capture::Frame> read_all(capture::Reader& reader,
+                                     std::vector<std::vector<std::uint8_t>>* copies = nullptr) {
     std::vector<capture::Frame> frames;
     while (auto frame = reader.next()) {
         if (copies != nullptr) {
@@ -117,8 +118,8 @@ TEST_CASE("several inputs are merged by timestamp, and a tie goes to the input n
     }
     CHECK(reader->inputs()[1].first_frame == 2);
 
-    const auto located = capture::locate_merged_frames(
-        {capture::Source::file(first), capture::Source::file(second)}, {7, 2, 5});
+    const auto located =
+        capture::locate_merged_frames({capture::Source::file(first), capture::Source::file(second)}, {7, 2, 5});
     REQUIRE(located.has_value());
     REQUIRE(located->size() == 3);
     CHECK((*located)[0].first == 2);

@@ -52,10 +52,15 @@ TEST_CASE("a text file that is not a capture exits 2 with one line") {
 }
 
 TEST_CASE("usage errors exit 2 and point at --help") {
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {}, {"--format", "xml", k_sample}, {"--fail-on", "severe", k_sample}, {"--bogus", k_sample},
-             {"--color", "sometimes", k_sample}, {"--duration", "5", k_sample}, {"--count", "10", k_sample},
-             {"rules", "--format", "sarif"}, {"rules", k_sample}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{},
+                                                                  {"--format", "xml", k_sample},
+                                                                  {"--fail-on", "severe", k_sample},
+                                                                  {"--bogus", k_sample},
+                                                                  {"--color", "sometimes", k_sample},
+                                                                  {"--duration", "5", k_sample},
+                                                                  {"--count", "10", k_sample},
+                                                                  {"rules", "--format", "sarif"},
+                                                                  {"rules", k_sample}}) {
         const auto r = run(args);
         CHECK(r.exit_code == cli::k_exit_usage);
         CHECK(lines(r.err) == 1);
@@ -65,9 +70,11 @@ TEST_CASE("usage errors exit 2 and point at --help") {
 
 TEST_CASE("what is not implemented is refused, not faked") {
     // markdown and html once printed the text report; --decode-as and --srtp-key were accepted and ignored.
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"--format", "markdown", k_sample}, {"--format", "html", k_sample}, {"--format", "md", k_sample},
-             {"--decode-as", "udp:5060=sip", k_sample}, {"--srtp-key", "x", k_sample}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--format", "markdown", k_sample},
+                                                                  {"--format", "html", k_sample},
+                                                                  {"--format", "md", k_sample},
+                                                                  {"--decode-as", "udp:5060=sip", k_sample},
+                                                                  {"--srtp-key", "x", k_sample}}) {
         const auto r = run(args);
         CHECK(r.exit_code == cli::k_exit_usage);
         CHECK(r.out.empty());

@@ -45,9 +45,8 @@ std::string hostile_capture(const test::TempDir& dir) {
         return message;
     };
     gen::CaptureBuilder capture{gen::Framing{}};
-    const std::string invite = common(gen::SipWriter::request("INVITE", "sip:bob@198.51.100.20"))
-                                   .body("application/sdp", sdp)
-                                   .text();
+    const std::string invite =
+        common(gen::SipWriter::request("INVITE", "sip:bob@198.51.100.20")).body("application/sdp", sdp).text();
     const std::string ok = common(gen::SipWriter::response(200, "OK " + evil)).body("application/sdp", sdp).text();
     capture.add_udp(util::Timestamp{1'800'000'000'000'000}, alice, bob, util::as_bytes(invite));
     capture.add_udp(util::Timestamp{1'800'000'000'100'000}, bob, alice, util::as_bytes(ok));
@@ -90,10 +89,11 @@ TEST_CASE("printable escapes control bytes, backslashes and invalid UTF-8, and n
     CHECK(util::printable(std::string_view{"a\0b", 3}) == "a\\x00b");
     CHECK(util::printable("\xff\xfe") == "\\xFF\\xFE");
     CHECK(util::printable("back\\slash") == "back\\\\slash");
-    CHECK(util::printable("\xc2\x9b" "31m") == "\\xC2\\x9B31m");  // C1 CSI
-    CHECK(util::printable("\xc0\xaf") == "\\xC0\\xAF");          // overlong '/'
+    CHECK(util::printable("\xc2\x9b"
+                          "31m") == "\\xC2\\x9B31m");             // C1 CSI
+    CHECK(util::printable("\xc0\xaf") == "\\xC0\\xAF");           // overlong '/'
     CHECK(util::printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");  // a UTF-16 surrogate
-    CHECK(util::printable("\xe2\x82") == "\\xE2\\x82");          // cut short
+    CHECK(util::printable("\xe2\x82") == "\\xE2\\x82");           // cut short
     CHECK(util::is_printable("plain"));
     CHECK_FALSE(util::is_printable("\x7f"));
 }
@@ -109,7 +109,7 @@ TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every form
         check_no_control_bytes(r.out);
         CHECK(r.out.find("\x1b") == std::string::npos);
         if (format == "json" || format == "sarif") {
-            const auto doc = nlohmann::json::parse(r.out);  // throws on invalid UTF-8
+            const auto doc = nlohmann::json::parse(r.out);              // throws on invalid UTF-8
             CHECK(doc.dump().find("\\\\x1B[2J") != std::string::npos);  // shown, escaped
         }
         if (format == "jsonl") {

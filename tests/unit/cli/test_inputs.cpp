@@ -129,7 +129,8 @@ TEST_CASE("a capture without one complete packet could not be read: exit 2") {
     std::ifstream whole(k_plain, std::ios::binary);
     std::vector<char> header(24);
     whole.read(header.data(), 24);  // the pcap file header alone
-    const auto path = dir.write("header-only.pcap", util::Bytes{reinterpret_cast<const std::uint8_t*>(header.data()), 24});
+    const auto path =
+        dir.write("header-only.pcap", util::Bytes{reinterpret_cast<const std::uint8_t*>(header.data()), 24});
     const auto r = zaudit_run({path});
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK_THAT(r.err, Catch::Contains("no complete packet"));
@@ -197,4 +198,18 @@ TEST_CASE("option -o - writes the report to standard output") {
     const auto r = zaudit_run({"-o", "-", "--format", "json", k_plain});
     CHECK(json::parse(r.out)["schema"] == "zaudit/1");
     CHECK_FALSE(std::filesystem::exists("-"));
+}
+
+TEST_CASE("a live capture on a quiet interface ends after --duration with a report") {
+    // Regression: a blocking read on a quiet Linux interface never returned, so --duration never
+    // ended. Needs capture privileges (root or CAP_NET_RAW): without them it says why and skips.
+    const auto r = zaudit_run({"--format", "json", "-i", "lo", "--duration", "1", "--filter", "udp port 9"});
+    if (r.exit_code == cli::k_exit_usage && r.out.empty()) {
+        WARN("skipped: no capture privileges here (" << r.err << ")");
+        return;
+    }
+    CHECK(r.exit_code == cli::k_exit_clean);
+    const json doc = json::parse(r.out);
+    CHECK(doc["inputs"][0]["format"] == "live");
+    CHECK(doc["inputs"][0]["path"] == "if:lo");
 }

@@ -43,7 +43,8 @@ TEST_CASE("X25519 refuses a small-order peer value and wrong sizes") {
     const std::vector<std::uint8_t> zero(32, 0);  // the point of order 1: the result is all zeros
     CHECK_FALSE(crypto::shared_secret(alice, zero).has_value());
     CHECK_FALSE(crypto::shared_secret(alice, std::vector<std::uint8_t>(31, 9)).has_value());
-    CHECK_FALSE(crypto::key_pair_from_private(KeyAgreementAlgorithm::x255, std::vector<std::uint8_t>(31, 1)).has_value());
+    CHECK_FALSE(
+        crypto::key_pair_from_private(KeyAgreementAlgorithm::x255, std::vector<std::uint8_t>(31, 1)).has_value());
 }
 
 TEST_CASE("EC25 (P-256) matches the RFC 5903 section 8.1 test vector, pv = x||y, DHResult = x") {

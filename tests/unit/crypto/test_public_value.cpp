@@ -29,7 +29,9 @@ Blob small(std::size_t size, std::uint8_t last) {
     return b;
 }
 
-PublicValueStatus status(std::string_view ka, const Blob& pv) { return check_public_value(ka, pv).status; }
+PublicValueStatus status(std::string_view ka, const Blob& pv) {
+    return check_public_value(ka, pv).status;
+}
 
 }  // namespace
 
@@ -76,7 +78,8 @@ TEST_CASE("NIST curve public values: real points pass, others fail") {
     }
     // P-521 generator G (SEC 2 / FIPS 186-4), x‖y with 66-byte coordinates.
     const auto g521 = zaudit::util::from_hex(
-        "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c1856a"
+        "00c6858e06b70404e9cd9e3ecb662395b4429c648139053fb521f828af606b4d3dbaa14b5e77efe75928fe1dc127a2ffa8de3348b3c185"
+        "6a"
         "429bf97e7e31c2e5bd66"
         "011839296a789a3bc0045c8a5fb42c7d1bd998f54449579b446817afbd17273e662c97ee72995ef42640c550b9013fad0761353c7086a2"
         "72c24088be94769fd16650");

@@ -87,7 +87,7 @@ Decoded decode(const gen::CaptureBuilder& capture) {
     std::map<std::string, Direction> directions;
     for (const auto& g : capture.frames()) {
         ++out.frames;
-        const capture::Frame frame{out.frames, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
+        const capture::Frame frame{out.frames,  g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
                                    g.link_type, 0};
         net::Packet p;
         const auto status = decoder.decode(frame, p);
@@ -191,7 +191,8 @@ TEST_CASE("every SIP scenario is deterministic by seed") {
         bool same = true;
         bool differs = a.frames().size() != c.frames().size();
         for (std::size_t i = 0; i < a.frames().size(); ++i) {
-            same = same && a.frames()[i].bytes == b.frames()[i].bytes && a.frames()[i].time.micros == b.frames()[i].time.micros;
+            same = same && a.frames()[i].bytes == b.frames()[i].bytes &&
+                   a.frames()[i].time.micros == b.frames()[i].time.micros;
             differs = differs || i >= c.frames().size() || a.frames()[i].bytes != c.frames()[i].bytes;
         }
         CHECK(same);
@@ -290,15 +291,16 @@ TEST_CASE("srtp-declined: SAVP offer with a=crypto, AVP answer without, plain me
 // tshark: 211 frames; sip,stat: 11 SIP messages (INVITE 2, ACK 2, BYE 1, 100 2, 180 1, 200 3).
 TEST_CASE("reinvite-drops-crypto: SRTP until the CSeq 2 re-INVITE, plain after it") {
     const Decoded d = decode(build("reinvite-drops-crypto"));
-    CHECK(summary(d) == std::vector<std::string>{"INVITE", "100", "180", "200", "ACK", "INVITE", "100", "200",
-                                                  "ACK", "BYE", "200"});
+    CHECK(summary(d) ==
+          std::vector<std::string>{"INVITE", "100", "180", "200", "ACK", "INVITE", "100", "200", "ACK", "BYE", "200"});
     check_basic_call_ids(d);
     const auto reoffer = d.sip[5].message;
     CHECK(reoffer.cseq->number == 2);
     CHECK_FALSE(reoffer.to->tag.empty());
     CHECK(media_of(d.sip[5]).cryptos.empty());
     CHECK(media_of(d.sip[7]).cryptos.empty());
-    CHECK(sdp::parse(reoffer.body).origin->session_version != sdp::parse(d.sip[0].message.body).origin->session_version);
+    CHECK(sdp::parse(reoffer.body).origin->session_version !=
+          sdp::parse(d.sip[0].message.body).origin->session_version);
     const auto offer = media_of(d.sip[0]);
     const auto forward = from(d, k_alice_media);
     REQUIRE(forward.size() == 100);
@@ -408,7 +410,7 @@ TEST_CASE("sip-over-tcp-split: TCP framing across and within segments, one retra
     CHECK(d.frames == 15);
     CHECK(summary(d) == k_basic_call);
     check_basic_call_ids(d);
-    CHECK(d.sip[0].frame == 6);  // the INVITE completes in its third segment (frames 4, 5, 6)
+    CHECK(d.sip[0].frame == 6);               // the INVITE completes in its third segment (frames 4, 5, 6)
     CHECK(d.sip[2].frame == d.sip[3].frame);  // 180 and 200 in one segment
     CHECK(d.tcp_segments_with_two_messages == 1);
     CHECK(d.tcp_retransmissions == 1);

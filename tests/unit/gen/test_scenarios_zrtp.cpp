@@ -76,7 +76,7 @@ Decoded decode(const gen::CaptureBuilder& capture) {
     zrtp::FragmentAssembler assembler;
     std::uint64_t number = 0;
     for (const auto& g : capture.frames()) {
-        const capture::Frame frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
+        const capture::Frame frame{++number,    g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
                                    g.link_type, 0};
         net::Packet p;
         REQUIRE(decoder.decode(frame, p) == net::DecodeStatus::ok);
@@ -88,7 +88,11 @@ Decoded decode(const gen::CaptureBuilder& capture) {
         } else if (zrtp::looks_like_zrtp(p.payload)) {
             zrtp::Packet packet = zrtp::parse_packet(p.payload);
             CHECK((packet.anomalies.empty() || !packet.crc_valid));  // a bad CRC is an anomaly too
-            ZrtpSeen seen{p.frame, p.src, packet.header.ssrc, packet.crc_valid, packet.fragment.has_value(),
+            ZrtpSeen seen{p.frame,
+                          p.src,
+                          packet.header.ssrc,
+                          packet.crc_valid,
+                          packet.fragment.has_value(),
                           std::move(packet.message)};
             if (packet.fragment) {
                 auto assembled = assembler.add(packet.header.ssrc, *packet.fragment);
@@ -135,8 +139,8 @@ std::size_t count(const Decoded& d, zrtp::MessageType type, const util::Endpoint
 /// The a=zrtp-hash values of each m= line of an INVITE (caller) or its 200 OK (callee).
 std::vector<std::string> sdp_zrtp_hashes(const Decoded& d, bool caller) {
     for (const auto& m : d.sip) {
-        if ((caller && m.is_request && m.method == "INVITE") || (!caller && !m.is_request && m.status_code == 200 &&
-                                                                 m.cseq && m.cseq->method == "INVITE")) {
+        if ((caller && m.is_request && m.method == "INVITE") ||
+            (!caller && !m.is_request && m.status_code == 200 && m.cseq && m.cseq->method == "INVITE")) {
             std::vector<std::string> out;
             for (const auto& media : sdp::parse(m.body).media) {
                 REQUIRE(media.zrtp_hashes.size() == 1);
@@ -258,8 +262,8 @@ void check_secure_stream(const Decoded& d, const gen::ZrtpStreamResult& secrets,
         const auto* hello = first(d, zrtp::MessageType::hello, from_initiator ? initiator : responder);
         REQUIRE(hello != nullptr);
         const auto& rtp = media.secure.front()->bytes;
-        const std::uint32_t ssrc = (std::uint32_t{rtp[8]} << 24) | (std::uint32_t{rtp[9]} << 16) |
-                                   (std::uint32_t{rtp[10]} << 8) | rtp[11];
+        const std::uint32_t ssrc =
+            (std::uint32_t{rtp[8]} << 24) | (std::uint32_t{rtp[9]} << 16) | (std::uint32_t{rtp[10]} << 8) | rtp[11];
         CHECK(ssrc == hello->ssrc);
     }
 }

@@ -48,8 +48,9 @@ TEST_CASE("SipWriter counts the body in Content-Length and ends the headers with
                                  .body("application/sdp", "v=0\r\n")
                                  .text();
     // 5 bytes of body, written after CRLF CRLF, with its Content-Type
-    CHECK(text == "OPTIONS sip:bob@198.51.100.20 SIP/2.0\r\nCall-ID: x@y\r\nContent-Type: application/sdp\r\n"
-                  "Content-Length: 5\r\n\r\nv=0\r\n");
+    CHECK(text ==
+          "OPTIONS sip:bob@198.51.100.20 SIP/2.0\r\nCall-ID: x@y\r\nContent-Type: application/sdp\r\n"
+          "Content-Length: 5\r\n\r\nv=0\r\n");
 }
 
 TEST_CASE("SipWriter without a body writes Content-Length 0 and no Content-Type") {

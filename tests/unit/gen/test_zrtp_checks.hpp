@@ -18,7 +18,9 @@ namespace zrtp_test {
 using zaudit::util::Bytes;
 using Blob = std::vector<std::uint8_t>;
 
-inline Blob cut(Bytes b, std::size_t at, std::size_t n) { return {b.begin() + at, b.begin() + at + n}; }
+inline Blob cut(Bytes b, std::size_t at, std::size_t n) {
+    return {b.begin() + at, b.begin() + at + n};
+}
 inline Blob join(std::initializer_list<Bytes> parts) {
     Blob out;
     for (auto p : parts) {
@@ -30,7 +32,9 @@ inline Blob be32(std::uint32_t v) {
     return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 8),
             static_cast<std::uint8_t>(v)};
 }
-inline Blob text(std::string_view s) { return {s.begin(), s.end()}; }
+inline Blob text(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 inline Blob sha256(Bytes b) {
     const auto d = zaudit::crypto::sha256(b);
     return {d.begin(), d.end()};
@@ -52,8 +56,12 @@ inline std::uint32_t wire_crc(const Blob& p) {
     return std::uint32_t{p[n - 4]} | (std::uint32_t{p[n - 3]} << 8) | (std::uint32_t{p[n - 2]} << 16) |
            (std::uint32_t{p[n - 1]} << 24);
 }
-inline bool crc_ok(const Blob& p) { return zaudit::gen::zrtp_crc32c(Bytes(p).first(p.size() - 4)) == wire_crc(p); }
-inline Blob message_of(const Blob& p) { return {p.begin() + 12, p.end() - 4}; }
+inline bool crc_ok(const Blob& p) {
+    return zaudit::gen::zrtp_crc32c(Bytes(p).first(p.size() - 4)) == wire_crc(p);
+}
+inline Blob message_of(const Blob& p) {
+    return {p.begin() + 12, p.end() - 4};
+}
 inline bool mac_ok(const Blob& message, Bytes key) {
     return hmac8(zaudit::crypto::HashAlgorithm::sha256, key, Bytes(message).first(message.size() - 8)) ==
            cut(message, message.size() - 8, 8);

@@ -8,18 +8,21 @@ using namespace zrtp_test;
 
 namespace {
 
-std::uint16_t u16(const Blob& b, std::size_t at) { return static_cast<std::uint16_t>((b[at] << 8) | b[at + 1]); }
+std::uint16_t u16(const Blob& b, std::size_t at) {
+    return static_cast<std::uint16_t>((b[at] << 8) | b[at + 1]);
+}
 std::uint32_t u32(const Blob& b, std::size_t at) {
-    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) | b[at + 3];
+    return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) | (std::uint32_t{b[at + 2]} << 8) |
+           b[at + 3];
 }
 
 }  // namespace
 
 TEST_CASE("the DH handshake has RFC 6189 figure 1's messages in order") {
     const auto h = run();
-    CHECK(types(h.main.packets) ==
-          std::vector<std::string>{"I:Hello", "R:HelloACK", "R:Hello", "I:HelloACK", "I:Commit", "R:DHPart1",
-                                   "I:DHPart2", "R:Confirm1", "I:Confirm2", "R:Conf2ACK"});
+    CHECK(types(h.main.packets) == std::vector<std::string>{"I:Hello", "R:HelloACK", "R:Hello", "I:HelloACK",
+                                                            "I:Commit", "R:DHPart1", "I:DHPart2", "R:Confirm1",
+                                                            "I:Confirm2", "R:Conf2ACK"});
     CHECK(h.main.completed);
     CHECK_FALSE(h.second.has_value());
 }
@@ -57,8 +60,8 @@ TEST_CASE("a genuine handshake passes every check a verifier can make") {
 TEST_CASE("s0 and the session keys follow sections 4.4.1.4 and 4.5 (recomputed in the test)") {
     const auto h = run();
     const Messages m{h.main.packets};
-    const Blob total_hash = sha256(join({m.from_r.at("Hello"), m.from_i.at("Commit"), m.from_r.at("DHPart1"),
-                                         m.from_i.at("DHPart2")}));
+    const Blob total_hash =
+        sha256(join({m.from_r.at("Hello"), m.from_i.at("Commit"), m.from_r.at("DHPart1"), m.from_i.at("DHPart2")}));
     CHECK(h.main.total_hash == total_hash);
     const auto zidi = alice().zid;
     const auto zidr = bob().zid;
@@ -71,7 +74,8 @@ TEST_CASE("s0 and the session keys follow sections 4.4.1.4 and 4.5 (recomputed i
     const auto dh = crypto::shared_secret(*pair_r, cut(m.from_i.at("DHPart2"), 76, 384));
     REQUIRE(dh.has_value());
     CHECK(*dh == h.main.dh_result);
-    const Blob s0 = sha256(join({be32(1), *dh, text("ZRTP-HMAC-KDF"), zidi, zidr, total_hash, be32(0), be32(0), be32(0)}));
+    const Blob s0 =
+        sha256(join({be32(1), *dh, text("ZRTP-HMAC-KDF"), zidi, zidr, total_hash, be32(0), be32(0), be32(0)}));
     CHECK(h.main.keys.s0 == s0);
     const Blob context = join({zidi, zidr, total_hash});
     const auto sha = crypto::HashAlgorithm::sha256;
@@ -87,15 +91,16 @@ TEST_CASE("s0 and the session keys follow sections 4.4.1.4 and 4.5 (recomputed i
     // B32: the leftmost 20 bits, 5 bits per z-base-32 character.
     const std::string alphabet = "ybndrfg8ejkmcpqxot1uwisza345h769";
     const std::uint32_t v = u32(sashash, 0);
-    CHECK(h.main.sas == std::string{alphabet[v >> 27], alphabet[(v >> 22) & 31], alphabet[(v >> 17) & 31],
-                                    alphabet[(v >> 12) & 31]});
+    CHECK(h.main.sas ==
+          std::string{alphabet[v >> 27], alphabet[(v >> 22) & 31], alphabet[(v >> 17) & 31], alphabet[(v >> 12) & 31]});
     // Confirm1: MAC over the ciphertext with mackeyr, plaintext = H0 ‖ flags ‖ cache expiration.
     const Blob& c1 = m.from_r.at("Confirm1");
     const auto mackey_r = kdf(sha, s0, "Responder HMAC key", context, 256);
     CHECK(hmac8(sha, mackey_r, Bytes(c1).subspan(36)) == cut(c1, 12, 8));
-    const Blob plain = zrtp_aes_cfb(kdf(sha, s0, "Responder ZRTP key", context, 128), cut(c1, 20, 16),
-                                    Bytes(c1).subspan(36), false);
-    CHECK(Blob(plain.begin(), plain.begin() + 32) == Blob(h.main.responder_chain.h0.begin(), h.main.responder_chain.h0.end()));
+    const Blob plain =
+        zrtp_aes_cfb(kdf(sha, s0, "Responder ZRTP key", context, 128), cut(c1, 20, 16), Bytes(c1).subspan(36), false);
+    CHECK(Blob(plain.begin(), plain.begin() + 32) ==
+          Blob(h.main.responder_chain.h0.begin(), h.main.responder_chain.h0.end()));
     CHECK(sha256(cut(plain, 0, 32)) == cut(m.from_r.at("DHPart1"), 12, 32));
     CHECK(cut(plain, 32, 8) == Blob{0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff});
 }
@@ -182,9 +187,9 @@ TEST_CASE("negotiation: omitted mandatory algorithms still count as offered") {
     CHECK(n->hash == "S256");
     const auto h = run({}, i, r);
     const Blob hello = h.hello_message(ZrtpSide::initiator);
-    CHECK(hello[77] == 1);                      // hc = 1: S384 only
-    CHECK(hello[78] == 0x00);                   // cc = 0, ac = 0
-    CHECK(hello[79] == 0x10);                   // kc = 1 (X255), sc = 0
+    CHECK(hello[77] == 1);     // hc = 1: S384 only
+    CHECK(hello[78] == 0x00);  // cc = 0, ac = 0
+    CHECK(hello[79] == 0x10);  // kc = 1 (X255), sc = 0
     CHECK(cut(hello, 80, 8) == text("S384X255"));
     CHECK(run_checks(h.main) == all_pass());
 }

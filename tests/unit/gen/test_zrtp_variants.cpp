@@ -130,7 +130,8 @@ TEST_CASE("multistream: Commit with Mult and a nonce, no DHPart, keys from ZRTPS
     CHECK(s.keys.srtp_key_i != h.main.keys.srtp_key_i);
     CHECK(mac_ok(commit, sha256(cut(zrtp_aes_cfb(kdf(sha, s0, "Initiator ZRTP key", context, 128),
                                                  cut(m.from_i.at("Confirm2"), 20, 16),
-                                                 Bytes(m.from_i.at("Confirm2")).subspan(36), false), 0, 32))));
+                                                 Bytes(m.from_i.at("Confirm2")).subspan(36), false),
+                                    0, 32))));
 }
 
 TEST_CASE("corrupted CRC: one bad Commit copy, then the good one with the next sequence number") {

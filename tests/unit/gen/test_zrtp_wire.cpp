@@ -63,12 +63,12 @@ TEST_CASE("CRC-32C matches the RFC 3720 B.4 vectors and the check value") {
 }
 
 TEST_CASE("zrtp_packet rebuilds a real bzrtp packet byte for byte (CRC little-endian)") {
-    for (auto fixture : {k_linphone_hello_initiator, k_linphone_hello_responder, k_linphone_commit,
-                         k_linphone_dhpart2}) {
+    for (auto fixture :
+         {k_linphone_hello_initiator, k_linphone_hello_responder, k_linphone_commit, k_linphone_dhpart2}) {
         const auto real = hex(fixture);
         const auto seq = u16(real, 2);
-        const std::uint32_t ssrc = (std::uint32_t{real[8]} << 24) | (std::uint32_t{real[9]} << 16) |
-                                   (std::uint32_t{real[10]} << 8) | real[11];
+        const std::uint32_t ssrc =
+            (std::uint32_t{real[8]} << 24) | (std::uint32_t{real[9]} << 16) | (std::uint32_t{real[10]} << 8) | real[11];
         CHECK(zrtp_packet(seq, ssrc, message_of(real)) == real);
     }
 }

@@ -101,8 +101,9 @@ TEST_CASE("interop captures: every verifiable ZRTP check passes on genuine bzrtp
             CHECK(endpoint["hello"]["zid"] == expected["zid"]);
             CHECK(endpoint["hello"]["version"] == expected["version"]);
         }
-        const auto commit = std::find_if(facts["summary"]["zrtp_commits"].begin(), facts["summary"]["zrtp_commits"].end(),
-                                         [&](const json& c) { return c["src"] == facts["summary"]["zrtp_initiator"]; });
+        const auto commit =
+            std::find_if(facts["summary"]["zrtp_commits"].begin(), facts["summary"]["zrtp_commits"].end(),
+                         [&](const json& c) { return c["src"] == facts["summary"]["zrtp_initiator"]; });
         REQUIRE(commit != facts["summary"]["zrtp_commits"].end());
         CHECK(handshake["chosen"]["key_agreement"] == (*commit)["key_agreement"]);
         CHECK(handshake["chosen"]["hash"] == (*commit)["hash"]);
@@ -117,8 +118,8 @@ TEST_CASE("interop captures: every verifiable ZRTP check passes on genuine bzrtp
         for (const auto& finding : report["findings"]) {
             const std::string rule = finding["rule"];
             INFO(rule);
-            const bool zrtp_failure = rule.starts_with("zrtp.") || rule == "media.unencrypted" ||
-                                      rule == "call.security-downgraded";
+            const bool zrtp_failure =
+                rule.starts_with("zrtp.") || rule == "media.unencrypted" || rule == "call.security-downgraded";
             CHECK_FALSE(zrtp_failure);
         }
         ++handshakes_checked;

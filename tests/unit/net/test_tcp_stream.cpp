@@ -49,8 +49,8 @@ TEST_CASE("retransmissions and overlaps are delivered once") {
     Collect sink;
     stream.on_segment(0, 0x02, {}, sink);
     segment(stream, 1, "abcd", sink);
-    segment(stream, 1, "abcd", sink);    // full retransmission
-    segment(stream, 3, "cdefg", sink);   // overlaps two bytes
+    segment(stream, 1, "abcd", sink);   // full retransmission
+    segment(stream, 3, "cdefg", sink);  // overlaps two bytes
     CHECK(sink.text == "abcdefg");
     CHECK(stream.stats().retransmitted_bytes == 6);
 }

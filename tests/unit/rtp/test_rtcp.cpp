@@ -30,13 +30,13 @@ constexpr std::string_view k_sr_with_block =
 
 TEST_CASE("rtcp: RFC 5761 demultiplexing by the second byte") {
     CHECK(is_rtcp(hex(k_sr_sdes)));
-    CHECK(is_rtcp(hex("80c00000 00000000")));  // 192, the bottom of the range
-    CHECK(is_rtcp(hex("80df0000 00000000")));  // 223, the top
-    CHECK_FALSE(is_rtcp(hex("80bf0000 00000000")));  // 191: RTP PT 63 with marker
-    CHECK_FALSE(is_rtcp(hex("80e00000 00000000")));  // 224: RTP PT 96 with marker
+    CHECK(is_rtcp(hex("80c00000 00000000")));               // 192, the bottom of the range
+    CHECK(is_rtcp(hex("80df0000 00000000")));               // 223, the top
+    CHECK_FALSE(is_rtcp(hex("80bf0000 00000000")));         // 191: RTP PT 63 with marker
+    CHECK_FALSE(is_rtcp(hex("80e00000 00000000")));         // 224: RTP PT 96 with marker
     CHECK_FALSE(is_rtcp(hex("8008684332a1053c44c61afb")));  // rtp-protocol.pcap frame 8 (RTP PCMA)
-    CHECK_FALSE(is_rtcp(hex("00c80001 00000000")));  // version 0
-    CHECK_FALSE(is_rtcp(hex("80c90001")));  // shorter than an empty RR
+    CHECK_FALSE(is_rtcp(hex("00c80001 00000000")));         // version 0
+    CHECK_FALSE(is_rtcp(hex("80c90001")));                  // shorter than an empty RR
 }
 
 TEST_CASE("rtcp: real SR + SDES compound from rtp-protocol.pcap") {
@@ -64,10 +64,10 @@ TEST_CASE("rtcp: real SR with a report block from sip-over-tcp.pcap") {
 }
 
 TEST_CASE("rtcp: RR, BYE and APP in one compound") {
-    const RtcpCompound c = parse_rtcp_compound(
-        hex("80c90001 01020304"             // RR, no blocks
-            "81cb0001 01020304"             // BYE one SSRC
-            "80cc0002 01020304 6e616d65"));  // APP "name"
+    const RtcpCompound c =
+        parse_rtcp_compound(hex("80c90001 01020304"              // RR, no blocks
+                                "81cb0001 01020304"              // BYE one SSRC
+                                "80cc0002 01020304 6e616d65"));  // APP "name"
     CHECK_FALSE(c.anomaly);
     REQUIRE(c.packet_count == 3);
     CHECK(c.types[0] == rtcp_type::rr);
@@ -108,11 +108,11 @@ TEST_CASE("rtcp: bare header with length 0 has no sender SSRC and no overrun") {
 TEST_CASE("srtcp: encrypted compound stops the walk after the clear first header") {
     // SRTCP layout (RFC 3711 section 3.4): the SR header and SSRC in clear with length 6, then
     // ciphertext; the second "header" is random. Then E=1 index 5, then a 10-byte tag.
-    const auto packet = hex(
-        "80c80006 44c61afb 1f2e3d4c 5b6a7988 97a6b5c4 d3e2f1a0 1b2c3d4e"  // SR, 24 bytes encrypted
-        "3a1c9e77 5d20c4b1 8e0f6a35 92d7b8e1"                             // encrypted SDES
-        "80000005"                                                        // E=1, index 5
-        "0102030405060708090a");                                          // tag
+    const auto packet =
+        hex("80c80006 44c61afb 1f2e3d4c 5b6a7988 97a6b5c4 d3e2f1a0 1b2c3d4e"  // SR, 24 bytes encrypted
+            "3a1c9e77 5d20c4b1 8e0f6a35 92d7b8e1"                             // encrypted SDES
+            "80000005"                                                        // E=1, index 5
+            "0102030405060708090a");                                          // tag
     const RtcpCompound c = parse_rtcp_compound(packet);
     CHECK(c.packet_count == 1);
     CHECK(c.types[0] == rtcp_type::sr);

@@ -28,11 +28,11 @@ constexpr std::string_view k_full_header =
 
 TEST_CASE("rtp header: real PCMU packet from sip-rtp-g711.pcap frame 6") {
     // tshark: SSRC 0x343da99b, seq 37595, PT 0, marker 1, timestamp 160, UDP length 180.
-    const auto packet = hex(
-        "808092db000000a0343da99bffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7fffff7fff7f7fffff"
-        "7f7fff7ffffffffffffffffffffffffffffffffffefffffe7efd7dfd7e75fc7375fe717b7e7afcfdf9fbfbf6fff9f87cfafd7dfcff"
-        "7efefefe7efd7e7dfe7c7c7d7a7b7b7c7d7ffdfbf8f5f4f1f0f1f0f2f5f7fbff7a76716e6d6b6b6b6b6c6e70757cf9f2ebe8e3dfde"
-        "dbe3dfe47ef46f62665e5e5f60");
+    const auto packet =
+        hex("808092db000000a0343da99bffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7fffff7fff7f7fffff"
+            "7f7fff7ffffffffffffffffffffffffffffffffffefffffe7efd7dfd7e75fc7375fe717b7e7afcfdf9fbfbf6fff9f87cfafd7dfcff"
+            "7efefefe7efd7e7dfe7c7c7d7a7b7b7c7d7ffdfbf8f5f4f1f0f1f0f2f5f7fbff7a76716e6d6b6b6b6b6c6e70757cf9f2ebe8e3dfde"
+            "dbe3dfe47ef46f62665e5e5f60");
     REQUIRE(packet.size() == 172);
     const auto h = parse_rtp(packet);
     REQUIRE(h);
@@ -115,8 +115,8 @@ TEST_CASE("rtp header: truncated fixed header") {
 }
 
 TEST_CASE("rtp header: version other than 2") {
-    for (const std::string_view packet : {"0000000100000002000000030000", "4000000100000002000000030000",
-                                          "c000000100000002000000030000"}) {
+    for (const std::string_view packet :
+         {"0000000100000002000000030000", "4000000100000002000000030000", "c000000100000002000000030000"}) {
         const auto result = parse_rtp_detailed(hex(packet));
         CHECK_FALSE(result.header);
         REQUIRE(result.error);
@@ -177,13 +177,13 @@ TEST_CASE("rtp header: padding with no payload at all") {
 TEST_CASE("rtp heuristic: RTCP sender report is not RTP") {
     // rtp-protocol.pcap frame 9 (SR + SDES): byte 1 is 200, i.e. marker + PT 72.
     const auto rtcp = hex("80c8000644c61afb001cd3b3da1cab0c32a1053c00000001000000a081ca000344c61afb0103633000000000");
-    CHECK(parse_rtp(rtcp));  // it parses as a header...
+    CHECK(parse_rtp(rtcp));             // it parses as a header...
     CHECK_FALSE(looks_like_rtp(rtcp));  // ...but PT 72 is RTCP's range
 }
 
 TEST_CASE("rtp heuristic: unassigned payload types and non-RTP bytes are rejected") {
-    CHECK_FALSE(looks_like_rtp(hex("80230001 00000002 00000003 00")));  // PT 35
-    CHECK(looks_like_rtp(hex("807f0001 00000002 00000003 00")));        // PT 127
+    CHECK_FALSE(looks_like_rtp(hex("80230001 00000002 00000003 00")));    // PT 35
+    CHECK(looks_like_rtp(hex("807f0001 00000002 00000003 00")));          // PT 127
     CHECK_FALSE(looks_like_rtp(hex("494e5649 54452073 69703a62 6f62")));  // "INVITE sip:bob"
-    CHECK_FALSE(looks_like_rtp(hex("10000001 00000002 00000003 00")));  // ZRTP-range first byte
+    CHECK_FALSE(looks_like_rtp(hex("10000001 00000002 00000003 00")));    // ZRTP-range first byte
 }

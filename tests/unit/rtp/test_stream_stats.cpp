@@ -172,9 +172,9 @@ TEST_CASE("stream stats: interarrival jitter by hand (RFC 3550 A.8)") {
     stats.on_packet(*parse_rtp(p2), p2, Timestamp{20'000}, 64);  // D = 160 - 160 = 0
     CHECK(stats.jitter() == 0.0);
     stats.on_packet(*parse_rtp(p3), p3, Timestamp{45'000}, 64);  // 25 ms late: D = 200 - 160 = 40
-    CHECK(stats.jitter() == Approx(2.5));                          // 0 + (40 - 0) / 16
+    CHECK(stats.jitter() == Approx(2.5));                        // 0 + (40 - 0) / 16
     stats.on_packet(*parse_rtp(p4), p4, Timestamp{60'000}, 64);  // 15 ms: D = |120 - 160| = 40
-    CHECK(stats.jitter() == Approx(4.84375));                      // 2.5 + (40 - 2.5) / 16
+    CHECK(stats.jitter() == Approx(4.84375));                    // 2.5 + (40 - 2.5) / 16
     CHECK(stats.jitter_ms() == Approx(0.60546875));
     CHECK(stats.max_jitter() == Approx(4.84375));
 }

@@ -84,9 +84,9 @@ TEST_CASE("key without lifetime or MKI, decimal lifetime, MKI only") {
 }
 
 TEST_CASE("session parameters") {
-    auto r = parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 +
-                          " UNENCRYPTED_SRTP UNENCRYPTED_SRTCP UNAUTHENTICATED_SRTP KDR=23 WSH=128 FEC_KEY=inline:" +
-                          k_key30);
+    auto r = parse_crypto(
+        "1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 +
+        " UNENCRYPTED_SRTP UNENCRYPTED_SRTCP UNAUTHENTICATED_SRTP KDR=23 WSH=128 FEC_KEY=inline:" + k_key30);
     REQUIRE(r.crypto);
     CHECK(r.anomalies.empty());
     CHECK(r.crypto->unencrypted_srtp);
@@ -151,13 +151,13 @@ TEST_CASE("malformed a=crypto values are errors") {
     REQUIRE(bad_key.anomalies.size() == 1);
     CHECK(bad_key.anomalies[0].code == AnomalyCode::sdp_bad_crypto_key);
     CHECK(bad_key.anomalies[0].offset == 26);
-    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80").crypto);                            // no key
-    CHECK_FALSE(parse_crypto("x AES_CM_128_HMAC_SHA1_80 inline:" + k_key30).crypto);          // tag
+    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80").crypto);                             // no key
+    CHECK_FALSE(parse_crypto("x AES_CM_128_HMAC_SHA1_80 inline:" + k_key30).crypto);           // tag
     CHECK_FALSE(parse_crypto("1234567890 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30).crypto);  // 10 digits
-    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 " + k_key30).crypto);                 // no method
-    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 uri:" + k_key30).crypto);             // method
-    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:").crypto);                    // empty key
-    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:@@@@").crypto);                // base64
+    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 " + k_key30).crypto);                  // no method
+    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 uri:" + k_key30).crypto);              // method
+    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:").crypto);                     // empty key
+    CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:@@@@").crypto);                 // base64
     CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + "|2^x").crypto);  // lifetime
     CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + "|2^64").crypto);
     CHECK_FALSE(parse_crypto("1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + "|1:0").crypto);  // MKI length
@@ -168,8 +168,10 @@ TEST_CASE("malformed a=crypto values are errors") {
 }
 
 TEST_CASE("a bad a=crypto line is skipped, the next one still parsed") {
-    const SdpSession s = parse("v=0\r\nm=audio 1 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:@@\r\n"
-                               "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + "\r\n");
+    const SdpSession s = parse(
+        "v=0\r\nm=audio 1 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:@@\r\n"
+        "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:" +
+        k_key30 + "\r\n");
     REQUIRE(s.media[0].cryptos.size() == 1);
     CHECK(s.media[0].cryptos[0].tag == 2u);
     REQUIRE(s.anomalies.size() == 1);
@@ -178,8 +180,8 @@ TEST_CASE("a bad a=crypto line is skipped, the next one still parsed") {
 }
 
 TEST_CASE("a=crypto at session level is kept raw with an anomaly") {
-    const SdpSession s = parse("v=0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 +
-                               "\r\nm=audio 1 RTP/SAVP 0\r\n");
+    const SdpSession s =
+        parse("v=0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" + k_key30 + "\r\nm=audio 1 RTP/SAVP 0\r\n");
     CHECK(s.media[0].cryptos.empty());
     REQUIRE(s.attributes.size() == 1);
     CHECK(s.attributes[0].name == "crypto");

@@ -97,7 +97,8 @@ TEST_CASE("WebRTC-style media: DTLS profile, fingerprint, setup, ICE, rtcp-mux, 
         "o=- 4611731400430051336 2 IN IP4 127.0.0.1\n"
         "s=-\n"
         "t=0 0\n"
-        "a=fingerprint:SHA-256 19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\n"
+        "a=fingerprint:SHA-256 "
+        "19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:0E:05:E9:26:33:E8:70:88:A2\n"
         "a=setup:actpass\n"
         "a=ice-ufrag:ETEn\n"
         "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\n"
@@ -186,8 +187,9 @@ TEST_CASE("a=zrtp-hash, possibly several, session-level inherited (RFC 6189 8.1)
 }
 
 TEST_CASE("media direction attributes") {
-    const SdpSession s = parse("v=0\nm=audio 1 RTP/AVP 0\na=inactive\nm=audio 2 RTP/AVP 0\na=recvonly\n"
-                               "m=audio 3 RTP/AVP 0\na=sendrecv\n");
+    const SdpSession s = parse(
+        "v=0\nm=audio 1 RTP/AVP 0\na=inactive\nm=audio 2 RTP/AVP 0\na=recvonly\n"
+        "m=audio 3 RTP/AVP 0\na=sendrecv\n");
     CHECK(s.media[0].direction == Direction::inactive);
     CHECK(s.media[1].direction == Direction::recvonly);
     CHECK(s.media[2].direction == Direction::sendrecv);
@@ -226,8 +228,9 @@ TEST_CASE("a hostname in c= is kept as text without an IpAddress") {
 }
 
 TEST_CASE("m= with a non-numeric port skips that media section only") {
-    const std::string text = "v=0\r\nm=audio abc RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\nm=audio 70000 RTP/AVP 0\r\n"
-                             "m=audio 5/0 RTP/AVP 0\r\nm=audio\r\nm=video 4000 RTP/AVP 31\r\na=sendonly\r\n";
+    const std::string text =
+        "v=0\r\nm=audio abc RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\nm=audio 70000 RTP/AVP 0\r\n"
+        "m=audio 5/0 RTP/AVP 0\r\nm=audio\r\nm=video 4000 RTP/AVP 31\r\na=sendonly\r\n";
     const SdpSession s = parse(text);
     REQUIRE(s.media.size() == 1);
     CHECK(s.media[0].port == 4000);
@@ -239,9 +242,10 @@ TEST_CASE("m= with a non-numeric port skips that media section only") {
 }
 
 TEST_CASE("malformed attribute values are anomalies") {
-    const std::string text = "v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\na=rtpmap:0 PCMU\r\n"
-                             "a=rtpmap:200 X/1\r\na=rtcp:port\r\na=fingerprint:sha-256\r\na=zrtp-hash:1.10\r\n"
-                             "a=\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:!!!\r\n";
+    const std::string text =
+        "v=0\r\nm=audio 1 RTP/AVP 0\r\na=rtpmap:x PCMU/8000\r\na=rtpmap:0 PCMU\r\n"
+        "a=rtpmap:200 X/1\r\na=rtcp:port\r\na=fingerprint:sha-256\r\na=zrtp-hash:1.10\r\n"
+        "a=\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:!!!\r\n";
     const SdpSession s = parse(text);
     CHECK(s.media[0].rtpmaps.empty());
     CHECK_FALSE(s.media[0].rtcp);

@@ -23,8 +23,8 @@ session::Model track(const gen::CaptureBuilder& capture, session::Limits limits 
     session::Tracker tracker{limits};
     std::uint64_t number = 0;
     for (const auto& g : capture.frames()) {
-        tracker.on_frame(capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
-                                        g.link_type, 0});
+        tracker.on_frame(
+            capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()), g.link_type, 0});
     }
     return std::move(tracker).finish({}, false);
 }
@@ -45,14 +45,16 @@ std::vector<const util::Anomaly*> with_code(const session::Model& model, Anomaly
 
 /// An INVITE with one header line that has no colon, and an SDP whose c= line is garbage.
 std::string bad_invite() {
-    const std::string sdp = "v=0\r\no=a 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=garbage\r\nt=0 0\r\n"
-                            "m=audio 40000 RTP/AVP 0\r\n";
+    const std::string sdp =
+        "v=0\r\no=a 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=garbage\r\nt=0 0\r\n"
+        "m=audio 40000 RTP/AVP 0\r\n";
     return "INVITE sip:bob@198.51.100.20 SIP/2.0\r\n"
            "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1\r\n"
            "From: <sip:alice@192.0.2.10>;tag=a1\r\nTo: <sip:bob@198.51.100.20>\r\n"
            "This header has no colon\r\n"
            "Call-ID: anomalies\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
-           "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+           "Content-Length: " +
+           std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
 }
 
 /// A HelloACK message (RFC 6189 section 5.3): preamble, 3 words, type block.

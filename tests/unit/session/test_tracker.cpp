@@ -18,11 +18,16 @@ const util::Endpoint k_client{*util::IpAddress::parse("192.0.2.30"), 45000};
 const util::Endpoint k_server{*util::IpAddress::parse("192.0.2.40"), 5060};
 
 std::string sip_request(const std::string& method, int cseq) {
-    return method + " sip:bob@192.0.2.40 SIP/2.0\r\n"
-                    "Via: SIP/2.0/TCP 192.0.2.30:45000;branch=z9hG4bK" + std::to_string(cseq) + "\r\n"
-                    "From: <sip:alice@192.0.2.30>;tag=a1\r\nTo: <sip:bob@192.0.2.40>\r\n"
-                    "Call-ID: gap-test\r\nCSeq: " + std::to_string(cseq) + " " + method + "\r\n"
-                    "Content-Length: 0\r\n\r\n";
+    return method +
+           " sip:bob@192.0.2.40 SIP/2.0\r\n"
+           "Via: SIP/2.0/TCP 192.0.2.30:45000;branch=z9hG4bK" +
+           std::to_string(cseq) +
+           "\r\n"
+           "From: <sip:alice@192.0.2.30>;tag=a1\r\nTo: <sip:bob@192.0.2.40>\r\n"
+           "Call-ID: gap-test\r\nCSeq: " +
+           std::to_string(cseq) + " " + method +
+           "\r\n"
+           "Content-Length: 0\r\n\r\n";
 }
 
 session::Model track(const gen::CaptureBuilder& capture,
@@ -33,8 +38,8 @@ session::Model track(const gen::CaptureBuilder& capture,
     }
     std::uint64_t number = 0;
     for (const auto& g : capture.frames()) {
-        tracker.on_frame(capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()),
-                                        g.link_type, 0});
+        tracker.on_frame(
+            capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()), g.link_type, 0});
     }
     return std::move(tracker).finish({}, false);
 }
@@ -144,13 +149,16 @@ TEST_CASE("updated_ledger keeps what was loaded and adds each new (ZID, identity
 }
 
 TEST_CASE("codecs of an m= line: its a=rtpmap, else the RFC 3551 static type, else the number") {
-    const std::string sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.30\r\ns=-\r\nc=IN IP4 192.0.2.30\r\nt=0 0\r\n"
-                            "m=audio 4000 RTP/AVP 0 10 34 96 77\r\na=rtpmap:96 opus/48000/2\r\n";
-    const std::string invite = "INVITE sip:bob@192.0.2.40 SIP/2.0\r\n"
-                               "Via: SIP/2.0/UDP 192.0.2.30:45000;branch=z9hG4bK1\r\n"
-                               "From: <sip:alice@192.0.2.30>;tag=a1\r\nTo: <sip:bob@192.0.2.40>\r\n"
-                               "Call-ID: codecs\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
-                               "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+    const std::string sdp =
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.30\r\ns=-\r\nc=IN IP4 192.0.2.30\r\nt=0 0\r\n"
+        "m=audio 4000 RTP/AVP 0 10 34 96 77\r\na=rtpmap:96 opus/48000/2\r\n";
+    const std::string invite =
+        "INVITE sip:bob@192.0.2.40 SIP/2.0\r\n"
+        "Via: SIP/2.0/UDP 192.0.2.30:45000;branch=z9hG4bK1\r\n"
+        "From: <sip:alice@192.0.2.30>;tag=a1\r\nTo: <sip:bob@192.0.2.40>\r\n"
+        "Call-ID: codecs\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
+        "Content-Length: " +
+        std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
     gen::CaptureBuilder capture;
     capture.add_udp(util::Timestamp{1}, k_client, k_server, util::as_bytes(invite));
     const session::Model model = track(capture);

@@ -363,7 +363,7 @@ TEST_CASE("methods: the ones zaudit reasons about are enum values, case-sensitiv
     CHECK(ok.transaction_method_kind() == Method::bye);
     CHECK(parse_ok("REGISTER sip:b SIP/2.0\r\n\r\n").method_kind == Method::other);
     CHECK(parse_ok("REGISTER sip:b SIP/2.0\r\n\r\n").method == "REGISTER");  // wire text kept
-    CHECK(method_from_text("invite") == Method::other);  // RFC 3261 7.1: methods are case-sensitive
+    CHECK(method_from_text("invite") == Method::other);                      // RFC 3261 7.1: methods are case-sensitive
 }
 
 TEST_CASE("method names: one distinct name per value, and back") {

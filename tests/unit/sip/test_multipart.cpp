@@ -69,18 +69,21 @@ TEST_CASE("find_sdp_body: direct, multipart/mixed, nested multipart/alternative"
     REQUIRE(direct.ok());
     CHECK(find_sdp_body(*direct) == "v=0\r\n");
 
-    const std::string mixed = "INVITE sip:a@b SIP/2.0\r\nContent-Type: multipart/mixed;boundary=boundary1\r\n"
-                              "Content-Length: " + std::to_string(k_body.size()) + "\r\n\r\n" + k_body;
+    const std::string mixed =
+        "INVITE sip:a@b SIP/2.0\r\nContent-Type: multipart/mixed;boundary=boundary1\r\n"
+        "Content-Length: " +
+        std::to_string(k_body.size()) + "\r\n\r\n" + k_body;
     auto m = parse_message(mixed);
     REQUIRE(m.ok());
     const auto sdp = find_sdp_body(*m);
     REQUIRE(sdp);
     CHECK(sdp->rfind("v=0\r\n", 0) == 0);
 
-    const std::string inner = "--in\r\nContent-Type: text/plain\r\n\r\nhi\r\n--in\r\nContent-Type: application/sdp\r\n\r\n"
-                              "v=0 inner\r\n--in--";
-    const std::string outer = "--out\r\nContent-Type: multipart/alternative; boundary=in\r\n\r\n" + inner +
-                              "\r\n--out--\r\n";
+    const std::string inner =
+        "--in\r\nContent-Type: text/plain\r\n\r\nhi\r\n--in\r\nContent-Type: application/sdp\r\n\r\n"
+        "v=0 inner\r\n--in--";
+    const std::string outer =
+        "--out\r\nContent-Type: multipart/alternative; boundary=in\r\n\r\n" + inner + "\r\n--out--\r\n";
     auto n = parse_message("INVITE sip:a@b SIP/2.0\r\nc: multipart/mixed; boundary=out\r\n\r\n" + outer);
     REQUIRE(n.ok());
     CHECK(find_sdp_body(*n) == "v=0 inner");

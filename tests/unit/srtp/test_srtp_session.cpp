@@ -60,9 +60,18 @@ Buffer master_key_salt() {
 
 // A PCMU-like RTP packet: SSRC 0xdecafbad, PT 0, given sequence number.
 Buffer rtp_packet(std::uint16_t seq, std::uint32_t ssrc = 0xdecafbad, std::uint8_t fill = 0xab) {
-    Buffer p{0x80, 0x00, static_cast<std::uint8_t>(seq >> 8), static_cast<std::uint8_t>(seq), 0x00, 0x00, 0x12, 0x34,
-             static_cast<std::uint8_t>(ssrc >> 24), static_cast<std::uint8_t>(ssrc >> 16),
-             static_cast<std::uint8_t>(ssrc >> 8), static_cast<std::uint8_t>(ssrc)};
+    Buffer p{0x80,
+             0x00,
+             static_cast<std::uint8_t>(seq >> 8),
+             static_cast<std::uint8_t>(seq),
+             0x00,
+             0x00,
+             0x12,
+             0x34,
+             static_cast<std::uint8_t>(ssrc >> 24),
+             static_cast<std::uint8_t>(ssrc >> 16),
+             static_cast<std::uint8_t>(ssrc >> 8),
+             static_cast<std::uint8_t>(ssrc)};
     p.insert(p.end(), 40, fill);
     return p;
 }
@@ -137,10 +146,10 @@ TEST_CASE("srtp KAT: libsrtp2 as used protects a packet exactly as RFC 3711 comp
 
 TEST_CASE("srtp: protect then unprotect is ok for every suite") {
     for (const CryptoSuite suite :
-         {CryptoSuite::aes_cm_128_hmac_sha1_80, CryptoSuite::aes_cm_128_hmac_sha1_32, CryptoSuite::aes_192_cm_hmac_sha1_80,
-          CryptoSuite::aes_192_cm_hmac_sha1_32, CryptoSuite::aes_256_cm_hmac_sha1_80, CryptoSuite::aes_256_cm_hmac_sha1_32,
-          CryptoSuite::aead_aes_128_gcm, CryptoSuite::aead_aes_256_gcm, CryptoSuite::null_hmac_sha1_80,
-          CryptoSuite::null_hmac_sha1_32}) {
+         {CryptoSuite::aes_cm_128_hmac_sha1_80, CryptoSuite::aes_cm_128_hmac_sha1_32,
+          CryptoSuite::aes_192_cm_hmac_sha1_80, CryptoSuite::aes_192_cm_hmac_sha1_32,
+          CryptoSuite::aes_256_cm_hmac_sha1_80, CryptoSuite::aes_256_cm_hmac_sha1_32, CryptoSuite::aead_aes_128_gcm,
+          CryptoSuite::aead_aes_256_gcm, CryptoSuite::null_hmac_sha1_80, CryptoSuite::null_hmac_sha1_32}) {
         INFO(to_string(suite));
         const Buffer key = key_of(suite);
         SrtpProtector sender = protector(suite, key);
@@ -233,7 +242,8 @@ TEST_CASE("srtp: outcomes are counted per SSRC") {
 }
 
 TEST_CASE("srtp: a packet too short for libsrtp2 is malformed") {
-    SrtpVerifier receiver = verifier(CryptoSuite::aes_cm_128_hmac_sha1_80, key_of(CryptoSuite::aes_cm_128_hmac_sha1_80));
+    SrtpVerifier receiver =
+        verifier(CryptoSuite::aes_cm_128_hmac_sha1_80, key_of(CryptoSuite::aes_cm_128_hmac_sha1_80));
     CHECK(receiver.unprotect(hex("8000")) == Outcome::malformed);
     CHECK(receiver.unprotect(Buffer{}) == Outcome::malformed);
     CHECK(receiver.streams().empty());  // no SSRC to count it under

@@ -10,7 +10,7 @@ using namespace zaudit::util;
 
 TEST_CASE("trim drops SP, HTAB, CR and LF at both ends, nothing inside") {
     CHECK(trim(" \t value \r\n") == "value");
-    CHECK(trim("\r\nvalue") == "value");       // a line split at a bare LF keeps no CR or LF either
+    CHECK(trim("\r\nvalue") == "value");  // a line split at a bare LF keeps no CR or LF either
     CHECK(trim("a b\tc") == "a b\tc");
     CHECK(trim("a\r\nb") == "a\r\nb");
     CHECK(trim(" \t\r\n").empty());

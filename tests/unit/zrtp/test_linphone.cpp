@@ -25,7 +25,9 @@ Packet parse_fixture(const zrtp_fixture::LinphonePacket& p) {
     return parse_packet(*bytes);
 }
 
-std::string split_trim(std::string s) { return s.substr(0, s.find_last_not_of(' ') + 1); }
+std::string split_trim(std::string s) {
+    return s.substr(0, s.find_last_not_of(' ') + 1);
+}
 
 std::string joined(const std::vector<std::string>& v) {
     std::string out;

@@ -103,7 +103,11 @@ TEST_CASE("Hello fields") {
     CHECK(packet.anomalies.empty());
     CHECK(h->version == "1.20");
     CHECK(h->client_id == "zaudit-test     ");
-    CHECK(h->h3 == HashImage{[] { HashImage a{}; a.fill(0x33); return a; }()});
+    CHECK(h->h3 == HashImage{[] {
+              HashImage a{};
+              a.fill(0x33);
+              return a;
+          }()});
     CHECK(h->signature_capable);
     CHECK_FALSE(h->mitm);
     CHECK(h->passive);
@@ -250,9 +254,9 @@ TEST_CASE("ACK with a body") {
 }
 
 TEST_CASE("every type block round-trips through the table") {
-    for (const char* block : {"Hello   ", "HelloACK", "Commit  ", "DHPart1 ", "DHPart2 ", "Confirm1", "Confirm2",
-                              "Conf2ACK", "Error   ", "ErrorACK", "GoClear ", "ClearACK", "SASrelay", "RelayACK",
-                              "Ping    ", "PingACK "}) {
+    for (const char* block :
+         {"Hello   ", "HelloACK", "Commit  ", "DHPart1 ", "DHPart2 ", "Confirm1", "Confirm2", "Conf2ACK", "Error   ",
+          "ErrorACK", "GoClear ", "ClearACK", "SASrelay", "RelayACK", "Ping    ", "PingACK "}) {
         const MessageType t = message_type_from_block(block);
         CHECK(t != MessageType::unknown);
         CHECK(message_type_block(t) == block);

@@ -58,7 +58,9 @@ struct Handshake {
     }
 };
 
-Message msg(const Blob& b) { return parse_message(b); }
+Message msg(const Blob& b) {
+    return parse_message(b);
+}
 
 Blob flipped(Blob b, std::size_t at) {
     b[at] ^= 0x01;
@@ -162,7 +164,8 @@ TEST_CASE("a=zrtp-hash compares the Hello message, case-insensitively, with its 
     const std::string hash = zaudit::util::to_hex(zrtp_test::sha256(hs.hello_i));
     CHECK(hello_hash_hex(hello) == hash);
     std::string upper = hash;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(c)); });
     CHECK(check_zrtp_hash(hello, "1.10 " + upper).outcome == CheckOutcome::passed);
     CHECK(check_zrtp_hash(hello, hash).outcome == CheckOutcome::passed);
     CHECK(check_zrtp_hash(hello, "1.20 " + hash).outcome == CheckOutcome::failed);
@@ -207,8 +210,8 @@ TEST_CASE("key agreement choice: the RFC 6189 4.1.2 example picks EC25") {
     CHECK(find(check_negotiation(msg(good.hello_i), msg(good.hello_r), msg(good.commit)), CheckId::key_agreement_choice)
               .outcome == CheckOutcome::passed);
     const Handshake slow{"S256", {"DH2k", "DH3k", "EC25"}, {"EC38", "EC25", "DH3k"}, "DH3k"};
-    const Check c = find(check_negotiation(msg(slow.hello_i), msg(slow.hello_r), msg(slow.commit)),
-                         CheckId::key_agreement_choice);
+    const Check c =
+        find(check_negotiation(msg(slow.hello_i), msg(slow.hello_r), msg(slow.commit)), CheckId::key_agreement_choice);
     CHECK(c.outcome == CheckOutcome::failed);
     CHECK(c.expected == "EC25");
 }

@@ -16,8 +16,12 @@ namespace zrtp_test {
 
 using Blob = std::vector<std::uint8_t>;
 
-inline void put(Blob& b, std::string_view text) { b.insert(b.end(), text.begin(), text.end()); }
-inline void put(Blob& b, const Blob& more) { b.insert(b.end(), more.begin(), more.end()); }
+inline void put(Blob& b, std::string_view text) {
+    b.insert(b.end(), text.begin(), text.end());
+}
+inline void put(Blob& b, const Blob& more) {
+    b.insert(b.end(), more.begin(), more.end());
+}
 template <std::size_t N>
 void put(Blob& b, const std::array<std::uint8_t, N>& more) {
     b.insert(b.end(), more.begin(), more.end());
@@ -30,7 +34,9 @@ inline void put32(Blob& b, std::uint32_t v) {
     put16(b, static_cast<std::uint16_t>(v >> 16));
     put16(b, static_cast<std::uint16_t>(v));
 }
-inline Blob filled(std::size_t n, std::uint8_t value) { return Blob(n, value); }
+inline Blob filled(std::size_t n, std::uint8_t value) {
+    return Blob(n, value);
+}
 
 /// Bit-at-a-time CRC-32C (reflected polynomial 0x82F63B78), the textbook definition.
 inline std::uint32_t reference_crc32c(const Blob& data) {
