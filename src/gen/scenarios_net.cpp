@@ -24,7 +24,7 @@ CaptureBuilder rtp_over_vlan(std::uint64_t seed) {
     std::uint16_t seq_a = random.u16();
     std::uint16_t seq_b = random.u16();
     for (std::uint32_t i = 0; i < 50; ++i) {
-        const util::Timestamp t{k_start + i * 20'000};
+        const util::Timestamp t{k_start + std::int64_t{i} * 20'000};
         capture.add_udp(t, a, b, build_rtp(0, seq_a++, i * 160, ssrc_a, g711_tone(i * 160)));
         capture.add_udp(util::Timestamp{t.micros + 7'000}, b, a,
                         build_rtp(0, seq_b++, i * 160, ssrc_b, g711_tone(i * 160 + 40)));
@@ -41,7 +41,7 @@ CaptureBuilder ipv6_fragments_sll(std::uint64_t seed) {
     const auto a = ep("2001:db8::10", 5060);
     const auto b = ep("2001:db8:1::20", 5060);
     for (int i = 0; i < 3; ++i) {
-        capture.add_udp(util::Timestamp{k_start + i * 100'000}, a, b, random.bytes(1400));
+        capture.add_udp(util::Timestamp{k_start + std::int64_t{i} * 100'000}, a, b, random.bytes(1400));
     }
     return capture;
 }

@@ -168,7 +168,8 @@ RequestSpec request_spec(SeededBytes& random, std::string method, std::uint32_t 
 
 /// INVITE with the offer, 100 Trying, 180 Ringing, 200 OK with the answer, ACK; returns the
 /// time of the ACK.
-std::int64_t invite(SignalingLink& link, SeededBytes& random, Call& call, std::string offer, std::string answer) {
+std::int64_t invite(SignalingLink& link, SeededBytes& random, Call& call, std::string offer,
+                    const std::string& answer) {
     call.invite = request_spec(random, "INVITE", 1, false);
     call.invite.sdp = std::move(offer);
     link.send(at(0), true, build_request(call.dialog, call.invite));
@@ -424,7 +425,7 @@ CaptureBuilder build(const Plan& plan, std::uint64_t seed) {
         std::string answer = zrtp_sdp(random, where.audio.responder,
                                       sdp_hash(hs.main, ZrtpSide::responder, plan.callee_hash, random, z.callee),
                                       video_hash(ZrtpSide::responder));
-        t = invite(*link, random, *call, std::move(offer), std::move(answer)) + 15 * k_frame_ms;
+        t = invite(*link, random, *call, std::move(offer), answer) + 15 * k_frame_ms;
     }
     std::int64_t end = 0;
     if (plan.only_caller_hellos) {

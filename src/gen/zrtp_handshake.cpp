@@ -338,7 +338,7 @@ ZrtpStreamResult run_multistream(const ZrtpEndpointConfig& ci, const ZrtpEndpoin
 
 ZrtpHandshakeGenerator::ZrtpHandshakeGenerator(ZrtpEndpointConfig initiator, ZrtpEndpointConfig responder,
                                                ZrtpHandshakeOptions options)
-    : m_initiator{std::move(initiator)}, m_responder{std::move(responder)}, m_options{std::move(options)} {}
+    : m_initiator{std::move(initiator)}, m_responder{std::move(responder)}, m_options{options} {}
 
 util::Expected<ZrtpHandshake> ZrtpHandshakeGenerator::run() const {
     const auto negotiated = zrtp_negotiate(m_initiator, m_responder);

@@ -260,7 +260,7 @@ ZrtpBytes zrtp_aes_cfb(util::Bytes key, util::Bytes iv, util::Bytes data, bool e
         EVP_CipherFinal_ex(ctx.get(), out.data() + len, &tail) != 1) {
         throw std::runtime_error("zrtp_aes_cfb: OpenSSL failure");
     }
-    out.resize(static_cast<std::size_t>(len + tail));
+    out.resize(static_cast<std::size_t>(len) + static_cast<std::size_t>(tail));
     return out;
 }
 
