@@ -6,8 +6,9 @@
 
 #include "zaudit/gen/scenario.hpp"
 
-// NOLINTNEXTLINE(bugprone-exception-escape): a generator for the project's own samples; an
-// exception here (disk full, bad scenario) is a bug report, and the runtime's message says which.
+// A generator for the project's own samples: an exception here (disk full, bad scenario) is a
+// bug report, and the runtime's message says which.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
     namespace po = boost::program_options;
     po::options_description options{"usage: zaudit-gen [--out DIR] [--seed N] [--only NAME] [--list]"};

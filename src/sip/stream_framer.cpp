@@ -21,7 +21,7 @@ namespace zaudit::sip {
 namespace {
 
 /// Bytes appended per round, so the buffer never exceeds the limits by more than this.
-constexpr std::size_t k_chunk = 16 * 1024;
+constexpr std::size_t k_chunk = std::size_t{16} * 1024;
 /// A start line longer than this is not waited for while resynchronising.
 constexpr std::size_t k_max_start_line = 4096 + 64;
 

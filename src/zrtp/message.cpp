@@ -133,7 +133,7 @@ void parse_hello(BodyContext& ctx) {
         ctx.anomaly(AnomalyCode::zrtp_hello_count_above_7,
                     fmt::format("algorithm counts {}/{}/{}/{}/{} exceed 7", hc, cc, ac, kc, sc));
     }
-    const std::size_t listed = 4u * (hc + cc + ac + kc + sc);
+    const std::size_t listed = std::size_t{4} * (hc + cc + ac + kc + sc);
     if (listed != r.remaining()) {
         ctx.anomaly(AnomalyCode::zrtp_hello_length_mismatch,
                     fmt::format("counts announce {} bytes of algorithms, {} present", listed, r.remaining()));

@@ -29,8 +29,8 @@ struct FeedResult {
 
 /// Limits that keep a hostile stream from growing memory.
 struct FramerLimits {
-    std::size_t max_header_bytes = 64 * 1024;  ///< start line + headers + empty line
-    std::size_t max_body_bytes = 1024 * 1024;  ///< largest Content-Length accepted
+    std::size_t max_header_bytes = std::size_t{64} * 1024;  ///< start line + headers + empty line
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;  ///< largest Content-Length accepted
 };
 
 /// Feeds the in-order bytes of one TCP direction; returns each message as soon as it is complete.
