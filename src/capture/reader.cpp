@@ -371,7 +371,14 @@ std::optional<Frame> Reader::next() {
         if (info.first_frame == 0) {
             info.first_frame = number;
         }
+        // packets, bytes and times describe the file, as capinfos does, whatever the filter keeps
+        const util::Timestamp time{std::int64_t{header.ts.tv_sec} * 1'000'000 + header.ts.tv_usec};
         ++info.packets;
+        info.bytes += header.len;
+        if (!info.first_time) {
+            info.first_time = time;
+        }
+        info.last_time = time;
         if (handle.offline_filter &&
             pcap_offline_filter(handle.offline_filter->get(), handle.header, handle.data) == 0) {
             ++info.filtered_out;
@@ -380,16 +387,11 @@ std::optional<Frame> Reader::next() {
         Frame frame;
         frame.number = number;
         frame.input_frame = handle.records;
-        frame.time = util::Timestamp{std::int64_t{header.ts.tv_sec} * 1'000'000 + header.ts.tv_usec};
+        frame.time = time;
         frame.data = util::Bytes{handle.data, header.caplen};
         frame.original_length = header.len;
         frame.link_type = pcap_datalink(handle.pcap.get());
         frame.input_index = *earliest;
-        if (!info.first_time) {
-            info.first_time = frame.time;
-        }
-        info.bytes += header.len;
-        info.last_time = frame.time;
         return frame;
     }
 }

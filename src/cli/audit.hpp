@@ -11,6 +11,7 @@
 #include "zaudit/analysis/finding.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
+#include "zaudit/session/tracker.hpp"
 #include "zaudit/session/zid_ledger.hpp"
 
 namespace zaudit::cli {
@@ -22,6 +23,7 @@ struct AuditPlan {
     bool progress = false;  ///< progress line on stderr (a terminal, one job)
     bool quiet = false;
     analysis::Policy policy;
+    session::UserHints hints;                                   ///< --decode-as and --srtp-key, for every audit
     const std::vector<session::LedgerEntry>* ledger = nullptr;  ///< --ledger, loaded
     const volatile std::sig_atomic_t* stop = nullptr;           ///< set by SIGINT/SIGTERM
 };

@@ -42,7 +42,8 @@ struct Options {
     bool quiet = false;
     std::string ledger;
     bool merge = false;
-    std::size_t jobs = 0;  ///< 0: one per core
+    std::size_t jobs = 0;      ///< 0: one per core
+    session::UserHints hints;  ///< --decode-as, --srtp-key
 };
 
 constexpr std::string_view k_usage =
@@ -74,6 +75,13 @@ po::options_description option_descriptions() {
         "duration", po::value<double>()->value_name("S"), "live capture (--interface): stop after S seconds")(
         "count", po::value<std::uint64_t>()->value_name("N"), "live capture (--interface): stop after N packets")(
         "filter", po::value<std::string>()->value_name("BPF"), "libpcap filter applied while reading")(
+        "decode-as", po::value<std::vector<std::string>>()->value_name("udp:PORT=PROTO")->composing(),
+        "decode every UDP datagram from or to PORT as PROTO (sip, rtp or zrtp) whatever its first bytes look "
+        "like; repeatable")(
+        "srtp-key", po::value<std::vector<std::string>>()->value_name("SPEC")->composing(),
+        "an SRTP master key the capture does not show, tried like an SDES key: SPEC is ADDR:PORT=SUITE:KEY "
+        "(the streams ADDR:PORT sends, [ADDR]:PORT for IPv6) or 0xSSRC=SUITE:KEY, KEY the base64 key and salt; "
+        "repeatable")(
         "reveal-keys", po::bool_switch(),
         "show SDES key material; by default a key appears only as a fingerprint (the first 16 hex digits of "
         "SHA-256 of key and salt)")(
@@ -152,6 +160,24 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         o.jobs = vm["jobs"].as<std::size_t>();
         if (o.jobs == 0) {
             throw UsageError{"--jobs needs a number of at least 1"};
+        }
+    }
+    if (vm.count("decode-as") != 0) {
+        for (const auto& value : vm["decode-as"].as<std::vector<std::string>>()) {
+            auto rule = demux::parse_decode_as(value);
+            if (!rule) {
+                throw UsageError{rule.error().message};
+            }
+            o.hints.decode_as.push_back(*rule);
+        }
+    }
+    if (vm.count("srtp-key") != 0) {
+        for (const auto& value : vm["srtp-key"].as<std::vector<std::string>>()) {
+            auto key = session::parse_given_srtp_key(value);
+            if (!key) {
+                throw UsageError{key.error().message};
+            }
+            o.hints.srtp_keys.push_back(std::move(*key));
         }
     }
     o.reveal_keys = vm["reveal-keys"].as<bool>();
@@ -257,6 +283,26 @@ int run_ledger(const Options& o, std::ostream& out, std::ostream& err) {
     return k_exit_clean;
 }
 
+/// The report repeats the command line: --srtp-key values keep their stream and suite, not the key.
+void redact_srtp_keys(std::vector<std::string>& words) {
+    constexpr std::string_view k_option = "--srtp-key";
+    const auto redact = [](std::string& spec) {
+        const auto equals = spec.find('=');
+        const auto colon = equals == std::string::npos ? std::string::npos : spec.find(':', equals);
+        spec = colon == std::string::npos ? std::string{"(redacted)"} : spec.substr(0, colon + 1) + "(redacted)";
+    };
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        std::string& word = words[i];
+        if (word == k_option && i + 1 < words.size()) {
+            redact(words[++i]);
+        } else if (word.rfind(std::string{k_option} + "=", 0) == 0) {
+            std::string spec = word.substr(k_option.size() + 1);
+            redact(spec);
+            word = std::string{k_option} + "=" + spec;
+        }
+    }
+}
+
 int run_options(const Options& o, const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                 const volatile std::sig_atomic_t* stop) {
     if (o.command == Command::rules) {
@@ -294,8 +340,12 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     plan.policy.reveal_keys = o.reveal_keys;
     plan.ledger = o.ledger.empty() ? nullptr : &ledger;
     plan.stop = stop;
+    plan.hints = o.hints;
     report::ToolInfo tool{ZAUDIT_VERSION, {"zaudit"}};
     tool.command_line.insert(tool.command_line.end(), args.begin(), args.end());
+    if (!o.reveal_keys) {
+        redact_srtp_keys(tool.command_line);
+    }
     AuditRun run = run_audit(plan, std::move(tool), err);
     const report::AuditResult& result = run.result;
     if (!o.ledger.empty()) {

@@ -1,5 +1,9 @@
 #include "zaudit/demux/classify.hpp"
 
+#include <charconv>
+
+#include <fmt/format.h>
+
 #include "zaudit/sip/message.hpp"
 
 namespace zaudit::demux {
@@ -53,6 +57,55 @@ PayloadKind classify(util::Bytes payload) {
         return PayloadKind::turn_channel;
     }
     return PayloadKind::unknown;
+}
+
+util::Expected<DecodeAs> parse_decode_as(std::string_view text) {
+    const auto bad = [&](std::string_view why) {
+        return util::Error{fmt::format("--decode-as '{}': {} (expected udp:PORT=sip|rtp|zrtp)", text, why)};
+    };
+    constexpr std::string_view k_udp = "udp:";
+    if (text.substr(0, k_udp.size()) != k_udp) {
+        return bad("only udp ports can be decoded as another protocol");
+    }
+    const std::string_view rest = text.substr(k_udp.size());
+    const auto equals = rest.find('=');
+    if (equals == std::string_view::npos) {
+        return bad("no '=' before the protocol");
+    }
+    const std::string_view port_text = rest.substr(0, equals);
+    unsigned port = 0;
+    const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (port_text.empty() || error != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
+        return bad("the port must be a number from 1 to 65535");
+    }
+    const std::string_view protocol = rest.substr(equals + 1);
+    DecodeAs rule;
+    rule.port = static_cast<std::uint16_t>(port);
+    if (protocol == "sip") {
+        rule.kind = PayloadKind::sip;
+    } else if (protocol == "rtp") {
+        rule.kind = PayloadKind::rtp;
+    } else if (protocol == "zrtp") {
+        rule.kind = PayloadKind::zrtp;
+    } else {
+        return bad("unknown protocol");
+    }
+    return rule;
+}
+
+PayloadKind classify_udp(const std::vector<DecodeAs>& rules, std::uint16_t src_port, std::uint16_t dst_port,
+                         util::Bytes payload) {
+    for (const DecodeAs& rule : rules) {
+        if (rule.port != src_port && rule.port != dst_port) {
+            continue;
+        }
+        if (rule.kind == PayloadKind::rtp && payload.size() >= 2 && payload[1] >= 192 && payload[1] <= 223) {
+            return PayloadKind::rtcp;
+        }
+        return rule.kind;
+    }
+    return classify(payload);
 }
 
 }  // namespace zaudit::demux

@@ -4,6 +4,7 @@
 
 #include "zaudit/report/report.hpp"
 #include "zaudit/util/escape.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::report {
 namespace {
@@ -57,7 +58,8 @@ ordered_json flow_to_json(const session::FlowRecord& flow) {
 ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& checks) {
     ordered_json out = ordered_json::array();
     for (const auto& c : checks) {
-        ordered_json j{{"key_fingerprint", c.key_fingerprint},
+        ordered_json j{{"source", c.source == session::SrtpKeySource::given ? "given" : "sdp"},
+                       {"key_fingerprint", c.key_fingerprint},
                        {"suite", c.suite},
                        {"checked", c.checked},
                        {"authenticated", c.authenticated},
@@ -68,6 +70,14 @@ ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& check
             j["error"] = c.error;
         }
         out.push_back(j);
+    }
+    return out;
+}
+
+ordered_json timeline_to_json(const std::vector<session::ProtectionPeriod>& timeline) {
+    ordered_json out = ordered_json::array();
+    for (const auto& period : timeline) {
+        out.push_back({{"from_frame", period.from_frame}, {"protection", session::to_string(period.protection)}});
     }
     return out;
 }
@@ -105,7 +115,8 @@ ordered_json media_to_json(const session::MediaStream& m) {
               {"looks_encrypted",
                m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted) : ordered_json(nullptr)}}},
             {"srtp_checks", srtp_checks_to_json(m.srtp_checks)},
-            {"protection", session::to_string(m.protection)}};
+            {"protection", session::to_string(m.protection)},
+            {"protection_timeline", timeline_to_json(m.protection_timeline)}};
 }
 
 ordered_json call_to_json(const session::Call& call, const session::Model& model) {
@@ -137,17 +148,31 @@ std::string hex_of(std::span<const std::uint8_t> bytes) {
     return out;
 }
 
+/// A ZRTP name as people write it: the wire pads blocks with spaces ("B32 ") and the client id
+/// with spaces or NULs (RFC 6189 section 5.1.2).
+std::string zrtp_name(std::string_view block) {
+    return std::string{util::trim_padding(block)};
+}
+
+ordered_json zrtp_names(const std::vector<std::string>& blocks) {
+    ordered_json out = ordered_json::array();
+    for (const auto& block : blocks) {
+        out.push_back(zrtp_name(block));
+    }
+    return out;
+}
+
 ordered_json hello_to_json(const zrtp::Hello& h) {
-    return {{"version", h.version},
-            {"client_id", h.client_id.substr(0, h.client_id.find('\0'))},
+    return {{"version", zrtp_name(h.version)},
+            {"client_id", zrtp_name(h.client_id)},
             {"zid", hex_of(h.zid)},
             {"h3", hex_of(h.h3)},
             {"flags", {{"signature", h.signature_capable}, {"mitm", h.mitm}, {"passive", h.passive}}},
-            {"hashes", h.hashes},
-            {"ciphers", h.ciphers},
-            {"auth_tags", h.auth_tags},
-            {"key_agreements", h.key_agreements},
-            {"sas_types", h.sas_types}};
+            {"hashes", zrtp_names(h.hashes)},
+            {"ciphers", zrtp_names(h.ciphers)},
+            {"auth_tags", zrtp_names(h.auth_tags)},
+            {"key_agreements", zrtp_names(h.key_agreements)},
+            {"sas_types", zrtp_names(h.sas_types)}};
 }
 
 ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
@@ -166,11 +191,11 @@ ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
     ordered_json chosen = nullptr;
     if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
         const auto& c = *commit->message.commit();
-        chosen = {{"hash", c.hash},
-                  {"cipher", c.cipher},
-                  {"auth_tag", c.auth_tag},
-                  {"key_agreement", c.key_agreement},
-                  {"sas", c.sas},
+        chosen = {{"hash", zrtp_name(c.hash)},
+                  {"cipher", zrtp_name(c.cipher)},
+                  {"auth_tag", zrtp_name(c.auth_tag)},
+                  {"key_agreement", zrtp_name(c.key_agreement)},
+                  {"sas", zrtp_name(c.sas)},
                   {"mode", c.mode == zrtp::CommitMode::dh            ? "dh"
                            : c.mode == zrtp::CommitMode::multistream ? "multistream"
                                                                      : "preshared"}};

@@ -97,6 +97,19 @@ void render_findings(const InputAudit& audit, std::ostream& out, const RenderOpt
     }
 }
 
+/// " (sdes-srtp from frame 6, none from frame 108)" when protection changed; empty otherwise.
+std::string timeline_text(const std::vector<session::ProtectionPeriod>& timeline) {
+    if (timeline.size() < 2) {
+        return {};
+    }
+    std::string text = " (";
+    for (const auto& period : timeline) {
+        text += fmt::format("{}{} from frame {}", text.size() > 2 ? ", " : "", session::to_string(period.protection),
+                            period.from_frame);
+    }
+    return text + ")";
+}
+
 void render_calls_of(const session::Model& model, std::ostream& out) {
     out << fmt::format("Calls ({})\n", model.calls.size());
     for (const auto& call : model.calls) {
@@ -105,8 +118,9 @@ void render_calls_of(const session::Model& model, std::ostream& out) {
                            duration_seconds(call.start, call.end), safe(call.call_id));
         for (const std::uint32_t id : call.media) {
             if (const session::MediaStream* m = model.stream(id)) {
-                out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}\n", m->src, m->dst,
-                                   m->ssrc, m->packets, session::to_string(m->protection));
+                out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}{}\n", m->src, m->dst,
+                                   m->ssrc, m->packets, session::to_string(m->protection),
+                                   timeline_text(m->protection_timeline));
             }
         }
     }

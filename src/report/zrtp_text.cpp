@@ -13,7 +13,7 @@ namespace {
 std::string joined(const std::vector<std::string>& names) {
     std::string out;
     for (const auto& name : names) {
-        out += fmt::format("{}{}", out.empty() ? "" : " ", util::printable(name));
+        out += fmt::format("{}{}", out.empty() ? "" : " ", util::printable(util::trim_padding(name)));
     }
     return out.empty() ? "-" : out;
 }
@@ -30,9 +30,9 @@ void render_endpoint(const session::ZrtpHandshake& h, const util::Endpoint& endp
     }
     const auto& hello = *record->message.hello();
     out << fmt::format("    Hello frame {}: version {}  client \"{}\"  ZID {}  flags{}{}{}\n", record->frame,
-                       util::printable(hello.version), util::printable(util::trim_padding(hello.client_id)),
-                       util::to_hex(hello.zid), hello.signature_capable ? " S" : "", hello.mitm ? " M" : "",
-                       hello.passive ? " P" : "");
+                       util::printable(util::trim_padding(hello.version)),
+                       util::printable(util::trim_padding(hello.client_id)), util::to_hex(hello.zid),
+                       hello.signature_capable ? " S" : "", hello.mitm ? " M" : "", hello.passive ? " P" : "");
     out << fmt::format("    offers hash {} | cipher {} | auth {} | key agreement {} | SAS {}\n", joined(hello.hashes),
                        joined(hello.ciphers), joined(hello.auth_tags), joined(hello.key_agreements),
                        joined(hello.sas_types));
@@ -49,9 +49,11 @@ void render_zrtp_of(const session::Model& model, std::ostream& out) {
         render_endpoint(h, h.b, out);
         if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
             const auto& c = *commit->message.commit();
-            out << fmt::format("  chosen (Commit frame {}): hash {} cipher {} auth {} key agreement {} SAS {}\n",
-                               commit->frame, util::printable(c.hash), util::printable(c.cipher),
-                               util::printable(c.auth_tag), util::printable(c.key_agreement), util::printable(c.sas));
+            out << fmt::format(
+                "  chosen (Commit frame {}): hash {} cipher {} auth {} key agreement {} SAS {}\n", commit->frame,
+                util::printable(util::trim_padding(c.hash)), util::printable(util::trim_padding(c.cipher)),
+                util::printable(util::trim_padding(c.auth_tag)), util::printable(util::trim_padding(c.key_agreement)),
+                util::printable(util::trim_padding(c.sas)));
         }
         out << "  messages:";
         for (const auto& m : h.messages) {

@@ -76,15 +76,20 @@ bool keep_sample(std::uint64_t packet_index, std::size_t kept) {
     return kept < k_max_samples && (packet_index < k_first_packets || packet_index % k_then_every == 0);
 }
 
-void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples) {
+void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples,
+                     const std::vector<GivenSrtpKey>& given) {
     for (std::size_t i = 0; i < model.media.size() && i < samples.size(); ++i) {
         MediaStream& stream = model.media[i];
-        const Call* call = stream.call ? model.call(*stream.call) : nullptr;
-        if (call == nullptr) {
-            continue;
+        if (const Call* call = stream.call ? model.call(*stream.call) : nullptr) {
+            for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
+                stream.srtp_checks.push_back(try_key(*key, samples[i]));
+            }
         }
-        for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
-            stream.srtp_checks.push_back(try_key(*key, samples[i]));
+        for (const GivenSrtpKey& user_key : given) {
+            if (user_key.keys(stream.src, stream.ssrc)) {
+                stream.srtp_checks.push_back(try_key(user_key.key, samples[i]));
+                stream.srtp_checks.back().source = SrtpKeySource::given;
+            }
         }
     }
 }

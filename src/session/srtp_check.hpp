@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "zaudit/session/given_key.hpp"
 #include "zaudit/session/model.hpp"
 
 namespace zaudit::session {
@@ -19,7 +20,9 @@ struct PacketSample {
 /// microseconds per packet (its NSS backend), so every packet cannot be tried at line rate.
 bool keep_sample(std::uint64_t packet_index, std::size_t kept);
 
-/// Fills MediaStream::srtp_checks for streams bound to a call whose SDP carried a=crypto.
-void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples);
+/// Fills MediaStream::srtp_checks: for streams bound to a call whose SDP carried a=crypto, and for
+/// every stream one of the user's keys (--srtp-key) names.
+void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples,
+                     const std::vector<GivenSrtpKey>& given);
 
 }  // namespace zaudit::session

@@ -63,8 +63,9 @@ struct Tracker::TcpSink {
     }
 };
 
-Tracker::Tracker(Limits limits)
+Tracker::Tracker(Limits limits, UserHints hints)
     : m_limits{limits},
+      m_hints{std::move(hints)},
       m_decoder{limits.defrag},
       m_anomalies{std::make_unique<AnomalyLog>(limits.max_anomalies)},
       m_calls{std::make_unique<CallTracker>(*m_anomalies)} {
@@ -124,7 +125,9 @@ void Tracker::on_packet(const net::Packet& packet) {
         direction->stream.on_segment(packet.tcp_seq, packet.tcp_flags, packet.payload, sink);
         return;
     }
-    const demux::PayloadKind kind = demux::classify(packet.payload);
+    const demux::PayloadKind kind = m_hints.decode_as.empty() ? demux::classify(packet.payload)
+                                                              : demux::classify_udp(m_hints.decode_as, packet.src.port,
+                                                                                    packet.dst.port, packet.payload);
     ++r.packets_by_kind[static_cast<std::size_t>(kind)];
     (this->*m_handlers[static_cast<std::size_t>(kind)])(flow, packet, from_a);
 }
@@ -326,7 +329,7 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_stream_stats.clear();
     m_model.calls = std::move(*m_calls).finish();
     bind_to_calls();
-    check_sdes_keys(m_model, m_stream_samples);
+    check_sdes_keys(m_model, m_stream_samples, m_hints.srtp_keys);
     m_stream_samples.clear();
     m_model.inputs = std::move(inputs);
     m_model.frames = m_frames;
@@ -340,6 +343,56 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
 }  // namespace zaudit::session
 
 namespace zaudit::session {
+
+namespace {
+
+/// Builds a stream's protection periods from the changes seen, in any order: a change at or
+/// before the stream's first packet sets where it starts, later ones open periods.
+class ProtectionTimeline {
+public:
+    explicit ProtectionTimeline(const MediaStream& stream) : m_stream{&stream} {}
+
+    void set(std::uint64_t frame, util::Timestamp time, Protection protection) {
+        if (time <= m_stream->first_time) {
+            m_start = protection;
+        } else {
+            m_changes.push_back({frame, time, protection});
+        }
+    }
+
+    [[nodiscard]] std::vector<ProtectionPeriod> periods() && {
+        std::stable_sort(m_changes.begin(), m_changes.end(),
+                         [](const auto& x, const auto& y) { return x.from_time < y.from_time; });
+        std::vector<ProtectionPeriod> out;
+        if (!m_start && m_changes.empty()) {
+            return out;
+        }
+        out.push_back({m_stream->first_frame, m_stream->first_time, m_start.value_or(Protection::unknown)});
+        for (const auto& change : m_changes) {
+            if (change.protection != out.back().protection) {
+                out.push_back(change);
+            }
+        }
+        return out;
+    }
+
+private:
+    const MediaStream* m_stream;
+    std::optional<Protection> m_start;
+    std::vector<ProtectionPeriod> m_changes;
+};
+
+/// The ladder's lowest rung the stream stood on: what a listener could exploit.
+Protection weakest_protection(const std::vector<ProtectionPeriod>& timeline) {
+    if (timeline.empty()) {
+        return Protection::unknown;
+    }
+    return std::min_element(timeline.begin(), timeline.end(),
+                            [](const auto& x, const auto& y) { return x.protection < y.protection; })
+        ->protection;
+}
+
+}  // namespace
 
 /// Binds media streams and ZRTP handshakes to the call whose SDP announced one of their
 /// endpoints (RFC 3264: media goes to the address in the peer's SDP), preferring the latest SDP
@@ -392,43 +445,55 @@ void Tracker::bind_to_calls() {
         handshake_of_flow[handshake.flow] = &handshake;
     }
     for (MediaStream& stream : m_model.media) {
+        ProtectionTimeline timeline{stream};
         if (const auto* best = announcement_for(stream.dst, stream.src, stream.first_time)) {
             Call& call = *m_model.call(best->call);
             stream.call = call.id;
             stream.sdp = best->sdp;
             stream.sdp_media = best->media;
             call.media.push_back(stream.id);
-            // What the call negotiated for this m= line: the last answer's view of it.
-            Protection negotiated = call.sdps[best->sdp].media[best->media].advertised();
-            for (const OfferAnswer& exchange : call.exchanges) {
-                if (exchange.answer && call.sdps[*exchange.answer].time <= stream.last_time &&
-                    best->media < call.sdps[*exchange.answer].media.size() &&
-                    best->media < call.sdps[exchange.offer].media.size()) {
-                    negotiated = std::min(call.sdps[exchange.offer].media[best->media].advertised(),
-                                          call.sdps[*exchange.answer].media[best->media].advertised());
-                }
-            }
-            stream.protection = negotiated;
             // a=zrtp-hash only says ZRTP may run; without a completed handshake nothing protects the media.
-            if (stream.protection == Protection::zrtp) {
-                stream.protection = Protection::none;
+            const auto negotiated = [](Protection offered) {
+                return offered == Protection::zrtp ? Protection::none : offered;
+            };
+            timeline.set(call.sdps[best->sdp].frame, call.sdps[best->sdp].time,
+                         negotiated(call.sdps[best->sdp].media[best->media].advertised()));
+            // Each answer for this m= line while the stream ran sets what the two sides agreed from then on.
+            for (const OfferAnswer& exchange : call.exchanges) {
+                if (!exchange.answer) {
+                    continue;
+                }
+                const SdpSnapshot& offer = call.sdps[exchange.offer];
+                const SdpSnapshot& answer = call.sdps[*exchange.answer];
+                if (answer.time <= stream.last_time && best->media < answer.media.size() &&
+                    best->media < offer.media.size()) {
+                    timeline.set(answer.frame, answer.time,
+                                 negotiated(std::min(offer.media[best->media].advertised(),
+                                                     answer.media[best->media].advertised())));
+                }
             }
         }
         const auto it = handshake_of_flow.find(stream.flow);
         if (it != handshake_of_flow.end() && it->second->completed) {
-            stream.protection = Protection::zrtp;
+            // ZRTP keys the flow's SRTP whatever the SDP said; clear packets before Conf2ACK are
+            // media.clear-before-secure's subject, not a period of their own.
+            timeline = ProtectionTimeline{stream};
+            timeline.set(stream.first_frame, stream.first_time, Protection::zrtp);
             // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear.
             for (const auto& event : it->second->events) {
                 if (event.kind == ZrtpEventKind::clear_ack && stream.last_frame > event.frame) {
-                    stream.protection = Protection::none;
+                    timeline.set(event.frame, event.time, Protection::none);
                     stream.cleared_at_frame = event.frame;
                 }
             }
         } else if (!stream.call) {
             // No SDP and no ZRTP: only the packets can tell. Ciphertext-like payload could be
             // SRTP keyed elsewhere (unknown); codec-like payload is plain media.
-            stream.protection = stream.payload_looks_encrypted.value_or(true) ? Protection::unknown : Protection::none;
+            timeline.set(stream.first_frame, stream.first_time,
+                         stream.payload_looks_encrypted.value_or(true) ? Protection::unknown : Protection::none);
         }
+        stream.protection_timeline = std::move(timeline).periods();
+        stream.protection = weakest_protection(stream.protection_timeline);
     }
 }
 

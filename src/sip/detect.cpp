@@ -69,6 +69,13 @@ bool looks_like_request_line(util::ByteReader r) {
 }  // namespace
 
 bool looks_like_sip(util::Bytes payload) {
+    // RFC 3261 section 7.5: CRLFs before the start line are to be ignored (keep-alives glued to
+    // a message). Bounded: a datagram of nothing but line ends is a keep-alive, not SIP.
+    std::size_t skipped = 0;
+    while (skipped < payload.size() && skipped < 16 && (payload[skipped] == '\r' || payload[skipped] == '\n')) {
+        ++skipped;
+    }
+    payload = payload.subspan(skipped);
     // Every method in use is upper-case (RFC 3261 section 7.1 and the IANA registry), and the
     // status line starts with 'S'; RTP, STUN, DTLS and ZRTP all start below 'A' or above 'Z'.
     if (payload.size() < 12 || !is_upper(payload[0])) {

@@ -13,8 +13,15 @@
 
 namespace zaudit::session {
 
-/// The stream's packets tried against one SDES key the sender announced (libsrtp2).
+/// Where a key tried on a stream came from.
+enum class SrtpKeySource : std::uint8_t {
+    sdp,    ///< an a=crypto line the sender announced in SDP the capture shows
+    given,  ///< the user's --srtp-key
+};
+
+/// The stream's packets tried against one SRTP key (libsrtp2).
 struct SrtpKeyCheck {
+    SrtpKeySource source = SrtpKeySource::sdp;
     std::string key_fingerprint;
     std::string suite;
     std::uint64_t checked = 0;  ///< packets tried (a sample: the first ones, then 1 in 50)
@@ -26,6 +33,15 @@ struct SrtpKeyCheck {
     std::uint64_t failed_while_in_use = 0;
     std::vector<std::uint64_t> failed_frames;  ///< the first few
     std::string error;                         ///< why the key could not be tried (unsupported suite...)
+};
+
+/// From one frame on, a stream had this protection (until the next period begins).
+struct ProtectionPeriod {
+    /// The stream's first packet, or the frame that changed the protection (the SDP answer of a
+    /// re-offer, ZRTP's ClearACK).
+    std::uint64_t from_frame = 0;
+    util::Timestamp from_time;
+    Protection protection = Protection::unknown;
 };
 
 struct MediaStream {
@@ -43,7 +59,11 @@ struct MediaStream {
     std::bitset<128> payload_types;
     std::uint8_t ttl_min = 255;
     std::uint8_t ttl_max = 0;
+    /// The weakest protection the stream had over its life (what a listener could exploit).
     Protection protection = Protection::unknown;
+    /// How protection changed over the stream's life, in frame order; one period at least once
+    /// the stream is bound. Consecutive periods differ.
+    std::vector<ProtectionPeriod> protection_timeline;
     std::optional<std::uint32_t> call;
     std::optional<std::size_t> sdp;        ///< index in Call::sdps of the SDP that announced it
     std::optional<std::size_t> sdp_media;  ///< index of its m= line in that SDP

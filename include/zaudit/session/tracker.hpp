@@ -10,6 +10,8 @@
 #include "zaudit/net/flow_table.hpp"
 #include "zaudit/net/tcp_stream.hpp"
 #include "zaudit/rtp/stream_stats.hpp"
+#include "zaudit/demux/classify.hpp"
+#include "zaudit/session/given_key.hpp"
 #include "zaudit/session/model.hpp"
 
 namespace zaudit::sip {
@@ -31,9 +33,15 @@ struct Limits {
     std::size_t max_anomalies = 100'000;
 };
 
+/// What the user tells the tracker that the packets cannot: --decode-as and --srtp-key.
+struct UserHints {
+    std::vector<demux::DecodeAs> decode_as;
+    std::vector<GivenSrtpKey> srtp_keys;
+};
+
 class Tracker {
 public:
-    explicit Tracker(Limits limits = {});
+    explicit Tracker(Limits limits = {}, UserHints hints = {});
     ~Tracker();
     Tracker(const Tracker&) = delete;
     Tracker& operator=(const Tracker&) = delete;
@@ -68,6 +76,7 @@ private:
     void sweep(util::Timestamp now);
 
     Limits m_limits;
+    UserHints m_hints;
     net::Decoder m_decoder;
     net::FlowTable<std::unique_ptr<FlowState>> m_flows;
     std::array<Handler, static_cast<std::size_t>(demux::PayloadKind::count_)> m_handlers{};

@@ -1,4 +1,6 @@
 // media.protection-mismatch: the signalling and the packets disagree about protection.
+#include <algorithm>
+
 #include "rules.hpp"
 #include "zaudit/srtp/crypto_suite.hpp"
 
@@ -7,7 +9,11 @@ namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::MediaStream& stream : model.media) {
-        if (stream.protection != session::Protection::sdes_srtp || stream.packets == 0) {
+        const auto& timeline = stream.protection_timeline;
+        const bool was_sdes = std::any_of(timeline.begin(), timeline.end(), [](const auto& period) {
+            return period.protection == session::Protection::sdes_srtp;
+        });
+        if (!was_sdes || stream.packets == 0) {
             continue;
         }
         std::uint64_t checked = 0;

@@ -33,18 +33,31 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         if (unsignalled && stream.payload_looks_encrypted == true) {
             continue;
         }
-        Finding& f = sink.add(fmt::format("RTP stream {} ssrc {} {} -> {} ({} packets) carries media in clear: {}",
-                                          stream.id, ssrc_hex(stream.ssrc), stream.src, stream.dst, stream.packets,
-                                          stream.cleared_at_frame ? fmt::format("ZRTP GoClear switched it to clear at "
-                                                                                "frame {}",
-                                                                                *stream.cleared_at_frame)
-                                          : unsignalled           ? "no SDP, ZRTP or DTLS set up SRTP for it"
-                                                        : "nothing negotiated or completed protection for it"));
+        // The verdict names its period: a stream that was SRTP until a re-offer is in clear only
+        // from the answer that dropped the keys.
+        const auto& timeline = stream.protection_timeline;
+        const auto clear = std::find_if(timeline.begin(), timeline.end(),
+                                        [](const auto& p) { return p.protection == session::Protection::none; });
+        const bool whole_life = clear == timeline.end() || timeline.size() == 1;
+        const std::uint64_t from_frame = stream.cleared_at_frame ? *stream.cleared_at_frame
+                                         : whole_life            ? stream.first_frame
+                                                                 : clear->from_frame;
+        const std::string reason =
+            stream.cleared_at_frame
+                ? fmt::format("ZRTP GoClear switched it to clear at frame {}", *stream.cleared_at_frame)
+            : unsignalled ? std::string{"no SDP, ZRTP or DTLS set up SRTP for it"}
+            : whole_life  ? std::string{"nothing negotiated or completed protection for it"}
+                          : fmt::format("it was {} until the answer in frame {} agreed on plain RTP",
+                                        session::to_string(timeline.front().protection), from_frame);
+        Finding& f = sink.add(fmt::format(
+            "RTP stream {} ssrc {} {} -> {} ({} packets) carries media in clear{}: {}", stream.id,
+            ssrc_hex(stream.ssrc), stream.src, stream.dst, stream.packets,
+            whole_life || stream.cleared_at_frame ? std::string{} : fmt::format(" from frame {}", from_frame), reason));
         f.call = stream.call;
         f.stream = stream.id;
         // The payload was sampled: codec-like bytes make it a strong pattern, not a recomputation.
         f.confidence = Confidence::inferred;
-        f.frames = {stream.cleared_at_frame.value_or(stream.first_frame), stream.last_frame};
+        f.frames = {from_frame, stream.last_frame};
         f.evidence = {{"ssrc", ssrc_hex(stream.ssrc)},
                       {"src", stream.src.to_string()},
                       {"dst", stream.dst.to_string()},
@@ -52,6 +65,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
                       {"payload_bytes", stream.bytes},
                       {"payload_types", payload_types(stream)},
                       {"signalled", !unsignalled},
+                      {"clear_from_frame", from_frame},
                       {"payload_entropy_bits", std::round(stream.payload_entropy * 1000) / 1000},
                       {"first_byte_share", std::round(stream.first_byte_share * 1000) / 1000},
                       {"payload_check", stream.payload_looks_encrypted ? "codec-like" : "too-few-bytes"}};

@@ -10,7 +10,11 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         // an RTP sender (RFC 3550 section 5.1: the number increases by one per packet); a TTL
         // that changes back and forth means packets from two distances share the stream.
         const bool duplicates = stream.conflicting_duplicates > 0;
-        const bool ttl_spread = stream.ttl_changes > 1 && stream.ttl_max > stream.ttl_min;
+        // Every packet twice, byte for byte, is one stream seen at two capture points (two taps
+        // merged, or a router's two sides): the second copy is a hop further on, so the TTL
+        // alternates without a second sender.
+        const bool captured_twice = stream.conflicting_duplicates == 0 && stream.duplicates * 2 + 2 >= stream.packets;
+        const bool ttl_spread = !captured_twice && stream.ttl_changes > 1 && stream.ttl_max > stream.ttl_min;
         if (!duplicates && !ttl_spread) {
             continue;
         }

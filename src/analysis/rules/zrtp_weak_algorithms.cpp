@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "rules.hpp"
+#include "zaudit/util/text.hpp"
 #include "zrtp_facts.hpp"
 
 namespace zaudit::analysis::rules {
@@ -49,11 +50,12 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
         if (handshake.secure_frame) {
             f.frames.push_back(*handshake.secure_frame);
         }
-        f.evidence["key_agreement"] = name;
-        f.evidence["hash"] = commit->hash;
-        f.evidence["cipher"] = commit->cipher;
-        f.evidence["auth_tag"] = commit->auth_tag;
-        f.evidence["sas"] = commit->sas;
+        // Names as people write them: the wire pads blocks with spaces ("B32 ").
+        f.evidence["key_agreement"] = util::trim_padding(name);
+        f.evidence["hash"] = util::trim_padding(commit->hash);
+        f.evidence["cipher"] = util::trim_padding(commit->cipher);
+        f.evidence["auth_tag"] = util::trim_padding(commit->auth_tag);
+        f.evidence["sas"] = util::trim_padding(commit->sas);
         f.evidence["why"] = broken ? "SIDH/SIKE-based key agreement: practical key recovery (Castryck-Decru 2022)"
                                    : "listed as weak by the policy";
         f.evidence["commit_frame"] = record->frame;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
 #include "zaudit/crypto/hash.hpp"
@@ -15,19 +16,6 @@
 using namespace zaudit;
 
 namespace {
-
-struct Run {
-    int exit_code = 0;
-    std::string out;
-    std::string err;
-};
-
-Run run(std::vector<std::string> args) {
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
 
 std::size_t lines(const std::string& text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
@@ -38,14 +26,14 @@ const std::string k_sample = test::source_path("samples/net-rtp-over-vlan.pcap")
 }  // namespace
 
 TEST_CASE("a missing capture exits 2 with one line naming it") {
-    const auto r = run({"/nonexistent"});
+    const auto r = test::run_cli({"/nonexistent"});
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK(r.out.empty());
     CHECK(r.err == "zaudit: /nonexistent: No such file or directory\n");
 }
 
 TEST_CASE("a text file that is not a capture exits 2 with one line") {
-    const auto r = run({"/etc/passwd"});
+    const auto r = test::run_cli({"/etc/passwd"});
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK(lines(r.err) == 1);
     CHECK_THAT(r.err, Catch::StartsWith("zaudit: /etc/passwd: not a pcap or pcapng capture"));
@@ -61,7 +49,7 @@ TEST_CASE("usage errors exit 2 and point at --help") {
                                                                   {"--count", "10", k_sample},
                                                                   {"rules", "--format", "sarif"},
                                                                   {"rules", k_sample}}) {
-        const auto r = run(args);
+        const auto r = test::run_cli(args);
         CHECK(r.exit_code == cli::k_exit_usage);
         CHECK(lines(r.err) == 1);
         CHECK_THAT(r.err, Catch::EndsWith("(try --help)\n"));
@@ -69,36 +57,33 @@ TEST_CASE("usage errors exit 2 and point at --help") {
 }
 
 TEST_CASE("what is not implemented is refused, not faked") {
-    // markdown and html once printed the text report; --decode-as and --srtp-key were accepted and ignored.
-    for (const auto& args : std::vector<std::vector<std::string>>{{"--format", "markdown", k_sample},
-                                                                  {"--format", "html", k_sample},
-                                                                  {"--format", "md", k_sample},
-                                                                  {"--decode-as", "udp:5060=sip", k_sample},
-                                                                  {"--srtp-key", "x", k_sample}}) {
-        const auto r = run(args);
+    // markdown and html once printed the text report.
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--format", "markdown", k_sample}, {"--format", "html", k_sample}, {"--format", "md", k_sample}}) {
+        const auto r = test::run_cli(args);
         CHECK(r.exit_code == cli::k_exit_usage);
         CHECK(r.out.empty());
         CHECK_THAT(r.err, Catch::EndsWith("(try --help)\n"));
     }
     // compare was a command that only said "not implemented": now it is a capture's name like any other.
-    const auto compare = run({"compare", k_sample});
+    const auto compare = test::run_cli({"compare", k_sample});
     CHECK(compare.exit_code == cli::k_exit_usage);
     CHECK_THAT(compare.err, Catch::StartsWith("zaudit: compare: "));
-    const auto help = run({"--help"}).out;
-    for (const char* absent : {"compare", "html", "decode-as", "srtp-key"}) {
+    const auto help = test::run_cli({"--help"}).out;
+    for (const char* absent : {"compare", "html"}) {
         INFO(absent);
         CHECK_THAT(help, !Catch::Contains(absent));
     }
 }
 
 TEST_CASE("help and version exit 0 on stdout") {
-    CHECK(run({"--help"}).exit_code == 0);
-    CHECK_THAT(run({"--help"}).out, Catch::Contains("--fail-on"));
-    CHECK_THAT(run({"--version"}).out, Catch::StartsWith("zaudit "));
+    CHECK(test::run_cli({"--help"}).exit_code == 0);
+    CHECK_THAT(test::run_cli({"--help"}).out, Catch::Contains("--fail-on"));
+    CHECK_THAT(test::run_cli({"--version"}).out, Catch::StartsWith("zaudit "));
 }
 
 TEST_CASE("json report has the DESIGN.md shape and the input's real sha256") {
-    const auto r = run({"--format", "json", "--fail-on", "none", k_sample});
+    const auto r = test::run_cli({"--format", "json", "--fail-on", "none", k_sample});
     REQUIRE(r.exit_code == 0);
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["schema"] == "zaudit/1");
@@ -118,16 +103,16 @@ TEST_CASE("json report has the DESIGN.md shape and the input's real sha256") {
 
 TEST_CASE("decode anomalies are counted per code in the json and text reports") {
     const std::string sample = test::source_path("samples/zrtp-crc-corrupt.pcap");
-    const auto json = run({"--format", "json", "--fail-on", "none", sample});
+    const auto json = test::run_cli({"--format", "json", "--fail-on", "none", sample});
     REQUIRE(json.exit_code == 0);
     const auto doc = nlohmann::json::parse(json.out);
     CHECK(doc["decode"]["anomalies"] == nlohmann::json{{"zrtp.crc_mismatch", 1}});
-    const auto text = run({"--fail-on", "none", sample});
+    const auto text = test::run_cli({"--fail-on", "none", sample});
     CHECK_THAT(text.out, Catch::Contains("  decode anomalies: zrtp.crc_mismatch 1\n"));
 }
 
 TEST_CASE("the same input gives the same bytes") {
-    CHECK(run({"--format", "json", k_sample}).out == run({"--format", "json", k_sample}).out);
+    CHECK(test::run_cli({"--format", "json", k_sample}).out == test::run_cli({"--format", "json", k_sample}).out);
 }
 
 TEST_CASE("a truncated capture is reported as partial, not as unreadable") {
@@ -136,7 +121,7 @@ TEST_CASE("a truncated capture is reported as partial, not as unreadable") {
     std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
     bytes.resize(bytes.size() - 30);
     const auto path = dir.write("cut.pcap", bytes);
-    const auto r = run({"--format", "json", "--fail-on", "none", path});
+    const auto r = test::run_cli({"--format", "json", "--fail-on", "none", path});
     CHECK(r.exit_code == 0);
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["partial"] == true);
@@ -147,15 +132,15 @@ TEST_CASE("a truncated capture is reported as partial, not as unreadable") {
 
 TEST_CASE("the exit code follows --fail-on") {
     const std::string tcp = test::source_path("samples/net-tcp-reordered.pcapng");
-    CHECK(run({"--fail-on", "info", tcp}).exit_code == 0);  // no call, no finding
+    CHECK(test::run_cli({"--fail-on", "info", tcp}).exit_code == 0);  // no call, no finding
     const std::string call = test::source_path("tests/data/sip-over-tcp.pcap");
-    CHECK(run({"--fail-on", "low", call}).exit_code == cli::k_exit_findings);  // cleartext SIP is low
-    CHECK(run({"--fail-on", "critical", call}).exit_code == 0);  // plain media is high, nothing is critical
-    CHECK(run({"--fail-on", "none", call}).exit_code == 0);
+    CHECK(test::run_cli({"--fail-on", "low", call}).exit_code == cli::k_exit_findings);  // cleartext SIP is low
+    CHECK(test::run_cli({"--fail-on", "critical", call}).exit_code == 0);  // plain media is high, nothing is critical
+    CHECK(test::run_cli({"--fail-on", "none", call}).exit_code == 0);
 }
 
 TEST_CASE("several captures and stdin in one run") {
-    const auto r = run({"--format", "json", k_sample, test::source_path("samples/net-tcp-reordered.pcapng")});
+    const auto r = test::run_cli({"--format", "json", k_sample, test::source_path("samples/net-tcp-reordered.pcapng")});
     const auto doc = nlohmann::json::parse(r.out);
     CHECK(doc["inputs"].size() == 2);
     CHECK(doc["inputs"][1]["first_frame"] == 1);  // each input is audited on its own
@@ -163,13 +148,13 @@ TEST_CASE("several captures and stdin in one run") {
 
 TEST_CASE("jsonl and sarif are valid documents") {
     const std::string call = test::source_path("tests/data/sip-over-tcp.pcap");
-    const auto jsonl = run({"--format", "jsonl", call});
+    const auto jsonl = test::run_cli({"--format", "jsonl", call});
     REQUIRE_FALSE(jsonl.out.empty());
     std::istringstream stream(jsonl.out);
     for (std::string line; std::getline(stream, line);) {
         CHECK(nlohmann::json::parse(line).contains("rule"));
     }
-    const auto sarif = nlohmann::json::parse(run({"--format", "sarif", call}).out);
+    const auto sarif = nlohmann::json::parse(test::run_cli({"--format", "sarif", call}).out);
     CHECK(sarif["version"] == "2.1.0");
     const auto& results = sarif["runs"][0]["results"];
     CHECK(std::any_of(results.begin(), results.end(),
@@ -177,18 +162,18 @@ TEST_CASE("jsonl and sarif are valid documents") {
 }
 
 TEST_CASE("rules lists the catalogue") {
-    const auto r = run({"rules"});
+    const auto r = test::run_cli({"rules"});
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("sip.cleartext-signaling"));
 }
 
 TEST_CASE("rules as json and markdown carry every rule of the text catalogue") {
-    const auto text = run({"rules", "--format", "text"});
-    const auto json = run({"rules", "--format", "json"});
-    const auto markdown = run({"rules", "-f", "markdown"});
+    const auto text = test::run_cli({"rules", "--format", "text"});
+    const auto json = test::run_cli({"rules", "--format", "json"});
+    const auto markdown = test::run_cli({"rules", "-f", "markdown"});
     REQUIRE(json.exit_code == 0);
     REQUIRE(markdown.exit_code == 0);
-    CHECK(text.out == run({"rules"}).out);
+    CHECK(text.out == test::run_cli({"rules"}).out);
     const auto doc = nlohmann::json::parse(json.out);
     CHECK(doc["schema"] == "zaudit-rules/1");
     REQUIRE(doc["rules"].size() >= 12);
@@ -207,7 +192,7 @@ TEST_CASE("rules as json and markdown carry every rule of the text catalogue") {
 TEST_CASE("every rule in the catalogue has a man-page entry") {
     std::ifstream in(test::source_path("man/zaudit.1"));
     const std::string man{std::istreambuf_iterator<char>(in), {}};
-    const auto r = run({"rules"});
+    const auto r = test::run_cli({"rules"});
     std::istringstream lines_of(r.out);
     std::size_t rules = 0;
     for (std::string line; std::getline(lines_of, line);) {
@@ -227,7 +212,7 @@ TEST_CASE("the ZID ledger learns on the first run and reports a changed ZID on a
     test::TempDir dir;
     const std::string ledger = dir.file("ledger.txt");
     const std::string call = test::source_path("tests/interop/zrtp-linphone.pcap");
-    auto first = run({"--format", "json", "--fail-on", "none", "--ledger", ledger, call});
+    auto first = test::run_cli({"--format", "json", "--fail-on", "none", "--ledger", ledger, call});
     REQUIRE(first.exit_code == 0);
     std::ifstream learned_file(ledger);
     const std::string learned{std::istreambuf_iterator<char>(learned_file), {}};
@@ -235,7 +220,7 @@ TEST_CASE("the ZID ledger learns on the first run and reports a changed ZID on a
     CHECK_THAT(learned, Catch::Contains("36fd6c4701697a963cacca0d\tsip:bob@10.77.0.2\tBZRTPv1.1"));
     CHECK_THAT(learned, Catch::Contains("a3ada7cb5f4e948301c6001a\tsip:linphone@10.77.0.1"));
     // The same call again: nothing new.
-    const auto again = nlohmann::json::parse(run({"--format", "json", "--ledger", ledger, call}).out);
+    const auto again = nlohmann::json::parse(test::run_cli({"--format", "json", "--ledger", ledger, call}).out);
     for (const auto& f : again["findings"]) {
         CHECK(f["rule"] != "zrtp.zid-conflict");
     }
@@ -244,7 +229,7 @@ TEST_CASE("the ZID ledger learns on the first run and reports a changed ZID on a
     edited.replace(edited.find("36fd6c47"), 8, "00000000");
     test::TempDir other;
     const auto path = other.write("ledger.txt", util::as_bytes(edited));
-    const auto changed = nlohmann::json::parse(run({"--format", "json", "--ledger", path, call}).out);
+    const auto changed = nlohmann::json::parse(test::run_cli({"--format", "json", "--ledger", path, call}).out);
     const auto conflict = std::find_if(changed["findings"].begin(), changed["findings"].end(),
                                        [](const auto& f) { return f["rule"] == "zrtp.zid-conflict"; });
     REQUIRE(conflict != changed["findings"].end());
@@ -255,17 +240,17 @@ TEST_CASE("the ZID ledger learns on the first run and reports a changed ZID on a
 TEST_CASE("a malformed ledger is a usage error") {
     test::TempDir dir;
     const auto path = dir.write("ledger.txt", util::as_bytes(std::string{"not a ledger\n"}));
-    const auto r = run({"--ledger", path, k_sample});
+    const auto r = test::run_cli({"--ledger", path, k_sample});
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK_THAT(r.err, Catch::Contains("not a ledger line"));
 }
 
 TEST_CASE("calls lists each call and its media as the text report's calls section does") {
     const std::string sample = test::source_path("samples/sdes-call-udp.pcap");
-    const auto listing = run({"calls", sample});
+    const auto listing = test::run_cli({"calls", sample});
     CHECK(listing.exit_code == cli::k_exit_clean);
     CHECK_THAT(listing.out, Catch::StartsWith("Calls (1)\n  #1 "));
     CHECK_THAT(listing.out, Catch::Contains("     media "));
-    const auto report = run({"--fail-on", "none", sample});
+    const auto report = test::run_cli({"--fail-on", "none", sample});
     CHECK_THAT(report.out, Catch::Contains("\n" + listing.out + "\nFlows ("));
 }

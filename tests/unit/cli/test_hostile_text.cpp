@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
 #include "zaudit/gen/capture_writer.hpp"
@@ -55,18 +56,6 @@ std::string hostile_capture(const test::TempDir& dir) {
     return path;
 }
 
-struct Output {
-    int exit_code = 0;
-    std::string out;
-};
-
-Output run(const std::vector<std::string>& args) {
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str()};
-}
-
 /// No byte a terminal acts on: C0 controls other than newline, DEL, and C1 (as UTF-8 C2 80-9F).
 void check_no_control_bytes(const std::string& text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -103,7 +92,7 @@ TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every form
     const std::string capture = hostile_capture(dir);
     for (const std::string format : {"text", "json", "jsonl", "sarif"}) {
         INFO(format);
-        const auto r = run({"--format", format, "--color", "never", capture});
+        const auto r = test::run_cli({"--format", format, "--color", "never", capture});
         CHECK((r.exit_code == 0 || r.exit_code == 1));
         REQUIRE_FALSE(r.out.empty());
         check_no_control_bytes(r.out);
@@ -120,11 +109,11 @@ TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every form
         }
     }
     for (const std::string command : {"calls", "zrtp"}) {
-        const auto r = run({command, capture});
+        const auto r = test::run_cli({command, capture});
         CHECK(r.exit_code == 0);
         check_no_control_bytes(r.out);
     }
-    const auto text = run({"--color", "never", capture}).out;
+    const auto text = test::run_cli({"--color", "never", capture}).out;
     CHECK(text.find("\\x1B[2J") != std::string::npos);
     CHECK(text.find("\\xFF") != std::string::npos);
 }

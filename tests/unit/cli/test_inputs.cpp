@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
 
@@ -18,22 +19,9 @@ using nlohmann::json;
 
 namespace {
 
-struct Result {
-    int exit_code = 0;
-    std::string out;
-    std::string err;
-};
-
-Result zaudit_run(const std::vector<std::string>& args) {
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
 json audit_json(std::vector<std::string> args) {
     args.insert(args.begin(), {"--format", "json"});
-    return json::parse(zaudit_run(args).out);
+    return json::parse(test::run_cli(args).out);
 }
 
 const std::string k_plain = test::source_path("samples/sip-plain-call.pcap");
@@ -62,9 +50,9 @@ json findings_of_input(const json& doc, int input) {
 
 TEST_CASE("two inputs do not contaminate each other: the plain call keeps its HIGH findings") {
     // Regression: the first file's plain RTP was credited to the second file's ZRTP handshake.
-    const auto alone = zaudit_run({k_plain});
+    const auto alone = test::run_cli({k_plain});
     REQUIRE(alone.exit_code == cli::k_exit_findings);
-    const auto both = zaudit_run({k_plain, k_zrtp});
+    const auto both = test::run_cli({k_plain, k_zrtp});
     CHECK(both.exit_code == cli::k_exit_findings);
     const json doc = audit_json({k_plain, k_zrtp});
     CHECK(doc["merged"] == false);
@@ -94,7 +82,7 @@ TEST_CASE("each input's findings are exactly those of auditing it alone") {
 }
 
 TEST_CASE("the text report has a section per input and a summary") {
-    const auto r = zaudit_run({"--color", "never", k_plain, k_zrtp});
+    const auto r = test::run_cli({"--color", "never", k_plain, k_zrtp});
     CHECK_THAT(r.out, Catch::Contains("== input 1: " + k_plain + " =="));
     CHECK_THAT(r.out, Catch::Contains("== input 2: " + k_zrtp + " =="));
     CHECK_THAT(r.out, Catch::Contains("Summary: 2 inputs audited on their own"));
@@ -105,16 +93,16 @@ TEST_CASE("option --jobs gives the same report as one job") {
     auto with_jobs = [&](const std::string& jobs) {
         std::vector<std::string> args{"--format", "json", "--jobs", jobs};
         args.insert(args.end(), inputs.begin(), inputs.end());
-        auto doc = json::parse(zaudit_run(args).out);
+        auto doc = json::parse(test::run_cli(args).out);
         doc["tool"].erase("command_line");
         return doc;
     };
     CHECK(with_jobs("1") == with_jobs("3"));
-    CHECK(zaudit_run({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
 }
 
 TEST_CASE("an unreadable input is listed and exits 2, and the others are still reported") {
-    const auto r = zaudit_run({"--format", "json", k_plain, "/nonexistent.pcap"});
+    const auto r = test::run_cli({"--format", "json", k_plain, "/nonexistent.pcap"});
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK_THAT(r.err, Catch::Contains("/nonexistent.pcap"));
     const json doc = json::parse(r.out);
@@ -131,7 +119,7 @@ TEST_CASE("a capture without one complete packet could not be read: exit 2") {
     whole.read(header.data(), 24);  // the pcap file header alone
     const auto path =
         dir.write("header-only.pcap", util::Bytes{reinterpret_cast<const std::uint8_t*>(header.data()), 24});
-    const auto r = zaudit_run({path});
+    const auto r = test::run_cli({path});
     CHECK(r.exit_code == cli::k_exit_usage);
     CHECK_THAT(r.err, Catch::Contains("no complete packet"));
 }
@@ -163,7 +151,7 @@ TEST_CASE("option --merge audits the inputs as one capture and maps frames back 
         }
         CHECK(own == alone["findings"][i]["frames"].get<std::vector<int>>());
     }
-    CHECK(zaudit_run({"--merge", k_plain, "-"}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"--merge", k_plain, "-"}).exit_code == cli::k_exit_usage);
 }
 
 TEST_CASE("option --filter keeps the file's frame numbers (tshark's)") {
@@ -178,6 +166,10 @@ TEST_CASE("option --filter keeps the file's frame numbers (tshark's)") {
     CHECK(doc["media"][0]["first_frame"] == 7);
     CHECK(doc["inputs"][0]["packets"] == 207);
     CHECK(doc["inputs"][0]["filtered_out"] == 207 - static_cast<int>(tshark_frames.size()));
+    // The input is described as capinfos describes the file, whatever the filter kept.
+    CHECK(doc["inputs"][0]["bytes"] == 46062);
+    CHECK(doc["inputs"][0]["first_time"] == "2026-09-21T14:13:20.000000Z");
+    CHECK(doc["inputs"][0]["last_time"] == "2026-09-21T14:13:22.946000Z");
     bool cited = false;
     for (const auto& f : doc["findings"]) {
         for (const auto& frame : f["frames"]) {
@@ -189,13 +181,13 @@ TEST_CASE("option --filter keeps the file's frame numbers (tshark's)") {
 }
 
 TEST_CASE("usage errors for live-capture options") {
-    CHECK(zaudit_run({"-i", "lo", k_plain}).exit_code == cli::k_exit_usage);
-    CHECK(zaudit_run({"--count", "3", k_plain}).exit_code == cli::k_exit_usage);
-    CHECK(zaudit_run({"--duration", "1", k_plain}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"-i", "lo", k_plain}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"--count", "3", k_plain}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"--duration", "1", k_plain}).exit_code == cli::k_exit_usage);
 }
 
 TEST_CASE("option -o - writes the report to standard output") {
-    const auto r = zaudit_run({"-o", "-", "--format", "json", k_plain});
+    const auto r = test::run_cli({"-o", "-", "--format", "json", k_plain});
     CHECK(json::parse(r.out)["schema"] == "zaudit/1");
     CHECK_FALSE(std::filesystem::exists("-"));
 }
@@ -203,7 +195,7 @@ TEST_CASE("option -o - writes the report to standard output") {
 TEST_CASE("a live capture on a quiet interface ends after --duration with a report") {
     // Regression: a blocking read on a quiet Linux interface never returned, so --duration never
     // ended. Needs capture privileges (root or CAP_NET_RAW): without them it says why and skips.
-    const auto r = zaudit_run({"--format", "json", "-i", "lo", "--duration", "1", "--filter", "udp port 9"});
+    const auto r = test::run_cli({"--format", "json", "-i", "lo", "--duration", "1", "--filter", "udp port 9"});
     if (r.exit_code == cli::k_exit_usage && r.out.empty()) {
         WARN("skipped: no capture privileges here (" << r.err << ")");
         return;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
 
@@ -16,26 +17,13 @@ using namespace zaudit;
 
 namespace {
 
-struct Output {
-    int exit_code = 0;
-    std::string out;
-    std::string err;
-};
-
-Output zaudit_run(const std::vector<std::string>& args) {
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = cli::run(args, out, err);
-    return {code, out.str(), err.str()};
-}
-
 std::string read_file(const std::string& path) {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
 std::size_t zid_conflicts(const std::string& ledger, const std::string& capture) {
-    const auto doc = nlohmann::json::parse(zaudit_run({"--format", "json", "--ledger", ledger, capture}).out);
+    const auto doc = nlohmann::json::parse(test::run_cli({"--format", "json", "--ledger", ledger, capture}).out);
     return static_cast<std::size_t>(std::count_if(doc["findings"].begin(), doc["findings"].end(), [](const auto& f) {
         return f["rule"] == "zrtp.zid-conflict" && f["evidence"]["kind"] == "zid_changed_since_ledger";
     }));
@@ -50,7 +38,7 @@ const std::string k_bob_zid = "36fd6c4701697a963cacca0d";
 TEST_CASE("a changed ZID stays a conflict across runs until it is accepted") {
     test::TempDir dir;
     const std::string ledger = dir.file("ledger.txt");
-    REQUIRE(zaudit_run({"--fail-on", "none", "--ledger", ledger, k_call}).exit_code == 0);
+    REQUIRE(test::run_cli({"--fail-on", "none", "--ledger", ledger, k_call}).exit_code == 0);
     // Bob was known with another ZID before this capture.
     std::string edited = read_file(ledger);
     edited.replace(edited.find(k_bob_zid), 24, "000000000000000000000000");
@@ -61,25 +49,25 @@ TEST_CASE("a changed ZID stays a conflict across runs until it is accepted") {
     CHECK_THAT(read_file(ledger), Catch::Contains(k_bob_zid + "\tsip:bob@10.77.0.2\tBZRTPv1.1"));
     CHECK_THAT(read_file(ledger), Catch::Contains("\tpending\n"));
 
-    const auto listed = zaudit_run({"ledger", "list", "--ledger", ledger});
+    const auto listed = test::run_cli({"ledger", "list", "--ledger", ledger});
     CHECK(listed.exit_code == 0);
     CHECK_THAT(listed.out, Catch::Contains(k_bob_zid + "  pending  sip:bob@10.77.0.2"));
     CHECK_THAT(listed.out, Catch::Contains("000000000000000000000000  known    sip:bob@10.77.0.2"));
 
-    REQUIRE(zaudit_run({"ledger", "accept", "sip:bob@10.77.0.2", "--ledger", ledger}).exit_code == 0);
+    REQUIRE(test::run_cli({"ledger", "accept", "sip:bob@10.77.0.2", "--ledger", ledger}).exit_code == 0);
     CHECK(zid_conflicts(ledger, k_call) == 0);
     CHECK(read_file(ledger).find("000000000000000000000000") == std::string::npos);  // the old ZID is gone
-    CHECK(zaudit_run({"ledger", "accept", k_bob_zid, "--ledger", ledger}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"ledger", "accept", k_bob_zid, "--ledger", ledger}).exit_code == cli::k_exit_usage);
 }
 
 TEST_CASE("ledger forget drops an identity, and misuse is a usage error") {
     test::TempDir dir;
     const std::string ledger = dir.file("ledger.txt");
-    REQUIRE(zaudit_run({"--fail-on", "none", "--ledger", ledger, k_call}).exit_code == 0);
-    CHECK(zaudit_run({"ledger", "forget", k_bob_zid, "--ledger", ledger}).exit_code == 0);
+    REQUIRE(test::run_cli({"--fail-on", "none", "--ledger", ledger, k_call}).exit_code == 0);
+    CHECK(test::run_cli({"ledger", "forget", k_bob_zid, "--ledger", ledger}).exit_code == 0);
     CHECK(read_file(ledger).find(k_bob_zid) == std::string::npos);
-    CHECK(zaudit_run({"ledger", "forget", k_bob_zid, "--ledger", ledger}).exit_code == cli::k_exit_usage);
-    CHECK(zaudit_run({"ledger", "list"}).exit_code == cli::k_exit_usage);  // no --ledger
-    CHECK(zaudit_run({"ledger", "accept", "--ledger", ledger}).exit_code == cli::k_exit_usage);
-    CHECK(zaudit_run({"ledger", "purge", "x", "--ledger", ledger}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"ledger", "forget", k_bob_zid, "--ledger", ledger}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"ledger", "list"}).exit_code == cli::k_exit_usage);  // no --ledger
+    CHECK(test::run_cli({"ledger", "accept", "--ledger", ledger}).exit_code == cli::k_exit_usage);
+    CHECK(test::run_cli({"ledger", "purge", "x", "--ledger", ledger}).exit_code == cli::k_exit_usage);
 }
