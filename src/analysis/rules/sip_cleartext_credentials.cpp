@@ -32,8 +32,17 @@ bool carries_secret(const sip::Credentials& c) {
     return !c.token.empty() || !c.params.empty();
 }
 
-/// One finding per (call or none, scheme, user, realm): every message that sent those credentials.
+/// (call or 0, scheme in lower case, user, realm): what one finding stands for.
+using GroupKey = std::tuple<std::uint32_t, std::string, std::string, std::string>;
+
+GroupKey key_of(const session::CredentialUse& use) {
+    const sip::Credentials& c = use.credentials;
+    return {use.call.value_or(0), util::to_lower(c.scheme), username_of(c), c.value("realm")};
+}
+
+/// One finding per key: every message that sent those credentials.
 struct Group {
+    GroupKey key;
     const session::CredentialUse* first = nullptr;
     std::vector<std::uint64_t> frames;
     std::vector<std::string> methods;
@@ -48,21 +57,16 @@ void add_unique(std::vector<T>& values, T value) {
     }
 }
 
-auto key_of(const session::CredentialUse& use) {
-    const sip::Credentials& c = use.credentials;
-    return std::tuple{use.call.value_or(0), util::to_lower(c.scheme), username_of(c), c.value("realm")};
-}
-
 std::vector<Group> groups_of(const session::Model& model) {
     std::vector<Group> groups;
     for (const session::CredentialUse& use : model.credentials) {
         if (use.transport == "tls" || !carries_secret(use.credentials)) {
             continue;
         }
-        auto it =
-            std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return key_of(*g.first) == key_of(use); });
+        GroupKey key = key_of(use);
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.key == key; });
         if (it == groups.end()) {
-            it = groups.insert(groups.end(), Group{&use, {}, {}, {}, 0});
+            it = groups.insert(groups.end(), Group{std::move(key), &use, {}, {}, {}, 0});
         }
         it->frames.push_back(use.frame);
         add_unique(it->methods, use.method_text);
