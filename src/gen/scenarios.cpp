@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 32> k_scenarios{{
+    static const std::array<Scenario, 33> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -56,6 +56,14 @@ std::span<const Scenario> scenarios() {
          "sip.cleartext-signaling", false, scenario_builders::sip_over_tcp_split},
         {"sip-fragmented-ipv6", "plain call over IPv6 UDP at MTU 576: INVITE and 200 OK are IP-fragmented",
          "sip.cleartext-signaling, media.unencrypted", false, scenario_builders::sip_fragmented_ipv6},
+        {"sip-digest-register-calls",
+         "REGISTER challenged (401) and sent again with digest credentials over UDP; an INVITE challenged (407), "
+         "retried with Proxy-Authorization and refused 488; a second call answered 200 whose media runs 8 s with no "
+         "BYE before the capture ends",
+         "sip.cleartext-credentials (the REGISTER, no call; call 1; call 2), media.unencrypted, "
+         "sip.cleartext-signaling; call 1 outcome 488, ended by error 488; call 2 outcome 200, still up, about 9 s "
+         "long",
+         false, scenario_builders::sip_digest_register_calls},
         {"zrtp-clean-call",
          "SIP call with a=zrtp-hash both ways, a ZRTP DH3k handshake on the RTP ports, 1.2 s "
          "of SRTP (AES_CM_128_HMAC_SHA1_80) under the ZRTP keys; no clear RTP",

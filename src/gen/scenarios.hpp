@@ -23,6 +23,9 @@ CaptureBuilder proxy_strips_crypto(std::uint64_t seed);
 CaptureBuilder sip_over_tcp_split(std::uint64_t seed);
 CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed);
 
+// scenarios_sip_auth.cpp: digest authentication, failed and unfinished calls
+CaptureBuilder sip_digest_register_calls(std::uint64_t seed);
+
 // scenarios_zrtp.cpp: SIP calls with a=zrtp-hash, ZRTP handshakes (clean and attacked), SRTP
 CaptureBuilder zrtp_clean_call(std::uint64_t seed);
 CaptureBuilder zrtp_clear_before_secure(std::uint64_t seed);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "zaudit/crypto/hash.hpp"
 #include "zaudit/srtp/crypto_suite.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
@@ -155,6 +156,9 @@ std::string build_request(const DialogSpec& dialog, const RequestSpec& request) 
         writer.header("Supported", "replaces, timer");
     }
     writer.header("User-Agent", sender.user_agent);
+    for (const auto& [name, value] : request.headers) {
+        writer.header(name, value);
+    }
     if (!request.sdp.empty()) {
         writer.body("application/sdp", request.sdp);
     }
@@ -162,7 +166,7 @@ std::string build_request(const DialogSpec& dialog, const RequestSpec& request) 
 }
 
 std::string build_response(const DialogSpec& dialog, const RequestSpec& request, int code, std::string_view reason,
-                           std::string_view sdp) {
+                           std::string_view sdp, const std::vector<std::pair<std::string, std::string>>& headers) {
     const SipParty& sender = request.from_callee ? dialog.callee : dialog.caller;
     const SipParty& responder = request.from_callee ? dialog.caller : dialog.callee;
     auto writer = SipWriter::response(code, reason);
@@ -184,10 +188,36 @@ std::string build_response(const DialogSpec& dialog, const RequestSpec& request,
         writer.header("Contact", responder.contact(to_string(dialog.transport)));
     }
     writer.header("Server", responder.user_agent);
+    for (const auto& [name, value] : headers) {
+        writer.header(name, value);
+    }
     if (!sdp.empty()) {
         writer.body("application/sdp", sdp);
     }
     return writer.text();
+}
+
+namespace {
+std::string sha256_hex(std::string_view text) {
+    return util::to_hex(crypto::sha256(util::as_bytes(text)));
+}
+}  // namespace
+
+std::string digest_challenge(const DigestChallenge& challenge) {
+    return fmt::format("Digest realm=\"{}\", nonce=\"{}\", qop=\"auth\", algorithm=SHA-256", challenge.realm,
+                       challenge.nonce);
+}
+
+std::string digest_credentials(const DigestChallenge& challenge, const DigestAnswer& answer) {
+    const std::string nc = fmt::format("{:08x}", answer.nonce_count);
+    const std::string ha1 = sha256_hex(fmt::format("{}:{}:{}", answer.user, challenge.realm, answer.password));
+    const std::string ha2 = sha256_hex(fmt::format("{}:{}", answer.method, answer.uri));
+    const std::string response =
+        sha256_hex(fmt::format("{}:{}:{}:{}:auth:{}", ha1, challenge.nonce, nc, answer.cnonce, ha2));
+    return fmt::format(
+        "Digest username=\"{}\", realm=\"{}\", nonce=\"{}\", uri=\"{}\", response=\"{}\", "
+        "algorithm=SHA-256, cnonce=\"{}\", qop=auth, nc={}",
+        answer.user, challenge.realm, challenge.nonce, answer.uri, response, answer.cnonce, nc);
 }
 
 std::string crypto_value(const SdpCrypto& crypto) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sections.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/util/escape.hpp"
 #include "zaudit/util/text.hpp"
@@ -126,16 +127,23 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
             media.push_back(media_to_json(*stream));
         }
     }
+    ordered_json outcome = nullptr;
+    if (call.outcome) {
+        outcome = {{"status", call.outcome->status}, {"reason", call.outcome->reason}, {"frame", call.outcome->frame}};
+    }
+    const auto ended_by = ended_by_label(call);
     return {{"id", call.id},
             {"call_id", call.call_id},
             {"from", call.from},
             {"to", call.to},
             {"start", util::to_rfc3339(call.start)},
             {"end", util::to_rfc3339(call.end)},
+            {"duration_s", std::round(duration_seconds(call) * 1000) / 1000},
             {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
             {"sip_messages", call.messages.size()},
             {"offer_answer", call.exchanges.size()},
-            {"ended_by", call.ended_by},
+            {"outcome", outcome},
+            {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
             {"zrtp_handshakes", call.handshakes},
             {"media", media}};
 }

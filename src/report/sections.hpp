@@ -1,13 +1,31 @@
 #pragma once
 // Human formats show each independently audited input in its own section.
 
+#include <optional>
 #include <ostream>
+#include <string>
 
 #include <fmt/format.h>
 
 #include "zaudit/report/report.hpp"
 
 namespace zaudit::report {
+
+/// How a call ended, for display: "BYE", "CANCEL", "error 488"; nullopt while it was still up.
+inline std::optional<std::string> ended_by_label(const session::Call& call) {
+    switch (call.ended_by) {
+        case session::CallEnd::bye: return "BYE";
+        case session::CallEnd::cancel: return "CANCEL";
+        case session::CallEnd::failure: return fmt::format("error {}", call.outcome ? call.outcome->status : 0);
+        case session::CallEnd::none: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+/// The call's length in seconds, from its first to its last SIP message or media packet.
+inline double duration_seconds(const session::Call& call) {
+    return static_cast<double>(call.end.micros - call.start.micros) / 1e6;
+}
 
 /// The input an audit covers, as a heading: its path, or every path when merged.
 inline std::string audit_heading(const AuditResult& result, std::size_t index) {

@@ -40,10 +40,6 @@ std::string frames_text(const std::vector<std::uint64_t>& frames) {
     return text;
 }
 
-double duration_seconds(util::Timestamp a, util::Timestamp b) {
-    return static_cast<double>(b.micros - a.micros) / 1e6;
-}
-
 void render_inputs(const session::Model& model, std::ostream& out) {
     for (const auto& input : model.inputs) {
         if (input.error) {
@@ -110,12 +106,25 @@ std::string timeline_text(const std::vector<session::ProtectionPeriod>& timeline
     return text + ")";
 }
 
+/// "200 OK, ended by BYE", "488 Not Acceptable Here, failed", "no final response, up at capture end".
+std::string call_state(const session::Call& call) {
+    std::string text = call.outcome ? fmt::format("{} {}", call.outcome->status, safe(call.outcome->reason))
+                                    : std::string{"no final response"};
+    switch (call.ended_by) {
+        case session::CallEnd::bye: return text + ", ended by BYE";
+        case session::CallEnd::cancel: return text + ", cancelled";
+        case session::CallEnd::failure: return text + ", failed";
+        case session::CallEnd::none: return text + ", up at capture end";
+    }
+    return text;
+}
+
 void render_calls_of(const session::Model& model, std::ostream& out) {
     out << fmt::format("Calls ({})\n", model.calls.size());
     for (const auto& call : model.calls) {
-        out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  Call-ID {}\n", call.id, safe(call.from), safe(call.to),
-                           call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
-                           duration_seconds(call.start, call.end), safe(call.call_id));
+        out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  {}  Call-ID {}\n", call.id, safe(call.from),
+                           safe(call.to), call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
+                           duration_seconds(call), call_state(call), safe(call.call_id));
         for (const std::uint32_t id : call.media) {
             if (const session::MediaStream* m = model.stream(id)) {
                 out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}{}\n", m->src, m->dst,

@@ -10,6 +10,7 @@
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/rtp/payload.hpp"
 #include "zaudit/sdp/session.hpp"
+#include "zaudit/sip/credentials.hpp"
 #include "zaudit/sip/multipart.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
@@ -128,6 +129,9 @@ CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, co
 
 void CallTracker::on_message(const sip::SipMessage& message, const MessageContext& context) {
     ++m_messages;
+    if (message.is_request) {
+        on_credentials(message, context);
+    }
     if (message.call_id.empty()) {
         ++m_without_call_id;
         return;
@@ -163,13 +167,57 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
     } else if (!message.is_request && message.status_code >= 300) {
         on_failure(state, message);
     }
-    const bool ends = message.method_kind == sip::Method::bye || message.method_kind == sip::Method::cancel;
-    if (message.is_request && ends && call.ended_by.empty()) {
-        call.ended_by = message.method;
+    if (message.is_request && message.method_kind == sip::Method::invite && message.cseq) {
+        add_unique(state.invites, message.cseq->number);
+        if (!message.to || message.to->tag.empty()) {  // out of any dialog: sets the call up (RFC 3261 12.1)
+            add_unique(state.initial_invites, message.cseq->number);
+        }
     }
-    if (!message.is_request && message.status_code >= 300 && message.transaction_method_kind() == sip::Method::invite &&
-        call.exchanges.size() <= 1 && call.ended_by.empty()) {
-        call.ended_by = fmt::format("error {}", message.status_code);
+    state.bye = state.bye || (message.is_request && message.method_kind == sip::Method::bye);
+    state.cancelled = state.cancelled || (message.is_request && message.method_kind == sip::Method::cancel);
+    on_invite_outcome(state, message, context);
+}
+
+/// The final response to the INVITE that set the call up (RFC 3261 13.2.2). A failure is
+/// replaced by a later final response (the retry of a 401/407 challenge, another fork's 200);
+/// a 2xx stays (a late 487 from another fork, a failed re-INVITE do not undo the call).
+void CallTracker::on_invite_outcome(CallState& state, const sip::SipMessage& message, const MessageContext& context) {
+    if (message.is_request || message.status_code < 200 || !message.cseq ||
+        message.transaction_method_kind() != sip::Method::invite) {
+        return;
+    }
+    const std::uint32_t cseq = message.cseq->number;
+    const auto contains = [](const std::vector<std::uint32_t>& v, std::uint32_t n) {
+        return std::find(v.begin(), v.end(), n) != v.end();
+    };
+    auto& outcome = state.call.outcome;
+    const bool established = outcome && outcome->status < 300;
+    // An INVITE the capture missed counts as initial until the call is up.
+    const bool initial = contains(state.initial_invites, cseq) || (!contains(state.invites, cseq) && !established);
+    if (!initial || established) {
+        return;
+    }
+    if (outcome && outcome->cseq == cseq && outcome->status == message.status_code) {
+        return;  // a retransmission, or the same response seen at another hop: keep the first
+    }
+    outcome = FinalResponse{message.status_code, message.reason, context.frame, context.time, cseq};
+}
+
+void CallTracker::on_credentials(const sip::SipMessage& message, const MessageContext& context) {
+    for (auto& credentials : sip::credentials_of(message)) {
+        CredentialUse use;
+        use.frame = context.frame;
+        use.time = context.time;
+        use.src = context.src;
+        use.dst = context.dst;
+        use.transport = context.transport;
+        use.method = message.method_kind;
+        use.method_text = message.method;
+        use.call_id = message.call_id;
+        const auto& party = message.transaction_method() == "REGISTER" ? message.to : message.from;
+        use.aor = party ? party->uri : std::string{};
+        use.credentials = std::move(credentials);
+        m_credentials.push_back(std::move(use));
     }
 }
 
@@ -251,21 +299,38 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     call.sdps.push_back(std::move(snapshot));
 }
 
-std::vector<Call> CallTracker::finish() && {
+SipResult CallTracker::finish() && {
     // A call is a dialog that an INVITE set up; REGISTER, OPTIONS, SUBSCRIBE... are counted
     // as SIP messages but are not calls.
-    std::vector<Call> calls;
+    SipResult result;
+    std::unordered_map<std::string, std::uint32_t> call_of;
     for (auto& state : m_calls) {
         const auto& messages = state.call.messages;
         const bool invited = std::any_of(messages.begin(), messages.end(), [](const SipEvent& e) {
             return e.status == 0 && e.method == sip::Method::invite;
         });
-        if (invited) {
-            state.call.id = static_cast<std::uint32_t>(calls.size() + 1);
-            calls.push_back(std::move(state.call));
+        if (!invited) {
+            continue;
+        }
+        Call& call = state.call;
+        call.id = static_cast<std::uint32_t>(result.calls.size() + 1);
+        if (state.bye) {  // a BYE ends the dialog even after a CANCEL that lost the race with the 200
+            call.ended_by = CallEnd::bye;
+        } else if (state.cancelled) {
+            call.ended_by = CallEnd::cancel;
+        } else if (call.outcome && call.outcome->status >= 300) {
+            call.ended_by = CallEnd::failure;
+        }
+        call_of[call.call_id] = call.id;
+        result.calls.push_back(std::move(call));
+    }
+    for (auto& use : m_credentials) {
+        if (const auto it = call_of.find(use.call_id); it != call_of.end() && !use.call_id.empty()) {
+            use.call = it->second;
         }
     }
-    return calls;
+    result.credentials = std::move(m_credentials);
+    return result;
 }
 
 }  // namespace zaudit::session

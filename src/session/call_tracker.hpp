@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zaudit/session/call.hpp"
+#include "zaudit/session/credentials.hpp"
 #include "zaudit/sip/message.hpp"
 #include "zaudit/util/anomaly.hpp"
 
@@ -26,13 +27,18 @@ struct MessageContext {
 
 class AnomalyLog;
 
+/// What the SIP of a capture amounts to.
+struct SipResult {
+    std::vector<Call> calls;                 ///< in order of their first message
+    std::vector<CredentialUse> credentials;  ///< in frame order, bound to the calls above
+};
+
 class CallTracker {
 public:
     /// SDP anomalies go to `anomalies`, which must outlive the tracker.
     explicit CallTracker(AnomalyLog& anomalies) : m_anomalies{anomalies} {}
     void on_message(const sip::SipMessage& message, const MessageContext& context);
-    /// Calls in order of their first message.
-    std::vector<Call> finish() &&;
+    SipResult finish() &&;
     [[nodiscard]] std::uint64_t messages() const { return m_messages; }
     [[nodiscard]] std::uint64_t without_call_id() const { return m_without_call_id; }
 
@@ -43,14 +49,21 @@ private:
         std::map<std::pair<std::uint32_t, std::string>, std::size_t> pending;
         std::optional<std::size_t> offer_awaiting_ack;  ///< offer sent in a 2xx to an SDP-less INVITE
         std::vector<std::string> seen_bodies;           ///< dedupe retransmissions: key of each SDP seen
+        std::vector<std::uint32_t> initial_invites;     ///< CSeq numbers of INVITEs sent without a To tag
+        std::vector<std::uint32_t> invites;             ///< CSeq numbers of every INVITE request seen
+        bool cancelled = false;
+        bool bye = false;
     };
     CallState& call_for(const sip::SipMessage& message, const MessageContext& context);
     void on_sdp(CallState& state, const sip::SipMessage& message, const MessageContext& context,
                 const std::string& body);
     void on_failure(CallState& state, const sip::SipMessage& message);
+    static void on_invite_outcome(CallState& state, const sip::SipMessage& message, const MessageContext& context);
+    void on_credentials(const sip::SipMessage& message, const MessageContext& context);
 
     AnomalyLog& m_anomalies;
     std::vector<CallState> m_calls;
+    std::vector<CredentialUse> m_credentials;
     std::unordered_map<std::string, std::size_t> m_by_call_id;
     std::uint64_t m_messages = 0;
     std::uint64_t m_without_call_id = 0;

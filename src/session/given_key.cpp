@@ -61,9 +61,10 @@ util::Expected<GivenSrtpKey> parse_given_srtp_key(std::string_view spec) {
     const std::string_view target = spec.substr(0, equals);
     const auto bad = [&](std::string_view why) {
         // The key is a secret: the message quotes only what comes before it.
-        return util::Error{fmt::format("--srtp-key for '{}': {} (expected ADDR:PORT=SUITE:KEY or 0xSSRC=SUITE:KEY, "
-                                       "KEY the base64 master key and salt)",
-                                       target, why)};
+        return util::Error{
+            fmt::format("--srtp-key for '{}': {} (expected ADDR:PORT=SUITE:KEY or 0xSSRC=SUITE:KEY, "
+                        "KEY the base64 master key and salt)",
+                        target, why)};
     };
     if (equals == std::string_view::npos) {
         return bad("no '=' after the stream");

@@ -327,7 +327,9 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
         summarise_stream(m_stream_stats[i], m_model.media[i]);
     }
     m_stream_stats.clear();
-    m_model.calls = std::move(*m_calls).finish();
+    SipResult sip = std::move(*m_calls).finish();
+    m_model.calls = std::move(sip.calls);
+    m_model.credentials = std::move(sip.credentials);
     bind_to_calls();
     check_sdes_keys(m_model, m_stream_samples, m_hints.srtp_keys);
     m_stream_samples.clear();
@@ -436,7 +438,10 @@ void Tracker::bind_to_calls() {
     for (ZrtpHandshake& handshake : m_model.handshakes) {
         if (const auto* found = announcement_for(handshake.b, handshake.a, handshake.first_time)) {
             handshake.call = found->call;
-            m_model.call(found->call)->handshakes.push_back(handshake.id);
+            Call& call = *m_model.call(found->call);
+            call.handshakes.push_back(handshake.id);
+            call.start = std::min(call.start, handshake.first_time);
+            call.end = std::max(call.end, handshake.last_time);
         }
         finish_handshake(handshake, handshake.call ? m_model.call(*handshake.call) : nullptr);
     }
@@ -449,6 +454,10 @@ void Tracker::bind_to_calls() {
         if (const auto* best = announcement_for(stream.dst, stream.src, stream.first_time)) {
             Call& call = *m_model.call(best->call);
             stream.call = call.id;
+            // A call lasts as long as its signalling or its media: without a BYE in the capture
+            // its last packet is the best end there is.
+            call.start = std::min(call.start, stream.first_time);
+            call.end = std::max(call.end, stream.last_time);
             stream.sdp = best->sdp;
             stream.sdp_media = best->media;
             call.media.push_back(stream.id);

@@ -131,6 +131,16 @@ MUST_FAIL = [
     ("empty input error", ["inputs", 0, "error"], SET, ""),
     ("frames_by_input without its frame", ["findings", 0], ADD, ("frames_by_input", [{"input": 1}])),
     ("frames_by_input with frame 0", ["findings", 0], ADD, ("frames_by_input", [{"input": 1, "frame": 0}])),
+    ("ended_by empty instead of null", ["calls", 0, "ended_by"], SET, ""),
+    ("ended_by not a known end", ["calls", 0, "ended_by"], SET, "timeout"),
+    ("ended_by error without its code", ["calls", 0, "ended_by"], SET, "error"),
+    ("missing call outcome", ["calls", 0, "outcome"], DELETE, None),
+    ("outcome as a bare status", ["calls", 0, "outcome"], SET, 488),
+    ("provisional status as an outcome", ["calls", 0, "outcome", "status"], SET, 180),
+    ("outcome without its frame", ["calls", 0, "outcome", "frame"], DELETE, None),
+    ("extra key in an outcome", ["calls", 0, "outcome"], ADD, ("sip_frag", "x")),
+    ("missing duration_s", ["calls", 0, "duration_s"], DELETE, None),
+    ("negative duration_s", ["calls", 0, "duration_s"], SET, -0.5),
 ]
 MUST_PASS = [
     ("decode anomalies by code", ["decode", "anomalies"], SET, {"sip.bad_start_line": 2, "zrtp.bad_crc": 0}),
@@ -139,6 +149,9 @@ MUST_PASS = [
     ("an input that could not be read", ["inputs", 0, "error"], SET, "x.pcap: No such file or directory"),
     ("a null call on a finding", ["findings", 0, "call"], SET, None),
     ("no findings", ["findings"], SET, []),
+    ("a call still up at the end of the capture", ["calls", 0, "ended_by"], SET, None),
+    ("a call with no final response", ["calls", 0, "outcome"], SET, None),
+    ("a call that failed", ["calls", 0, "ended_by"], SET, "error 488"),
 ]
 
 

@@ -102,6 +102,8 @@ struct RequestSpec {
     std::vector<std::string> proxy_vias;
     std::vector<std::string> record_routes;  ///< Record-Route values, as proxies insert them
     std::vector<std::string> routes;         ///< Route values of an in-dialog request
+    /// Headers written after User-Agent, in order (Proxy-Authorization...).
+    std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// The request as the sender (plus any proxies in proxy_vias) writes it.
@@ -110,8 +112,34 @@ std::string build_request(const DialogSpec& dialog, const RequestSpec& request);
 /// The response to a request: Vias, From, To, Call-ID and CSeq copied from the request (RFC 3261
 /// section 8.2.6.2), To tagged except in 100 Trying, Contact and Record-Route in 18x/2xx to an
 /// INVITE, Server naming the responder.
+/// `headers` are written after Server (WWW-Authenticate, Proxy-Authenticate...).
 std::string build_response(const DialogSpec& dialog, const RequestSpec& request, int code, std::string_view reason,
-                           std::string_view sdp = {});
+                           std::string_view sdp = {},
+                           const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// ---------------------------------------------------------------------------------------------
+// Digest authentication (RFC 3261 section 22.4, RFC 7616 with SHA-256 as RFC 8760 allows).
+
+/// What a registrar or proxy challenges with (WWW-Authenticate / Proxy-Authenticate).
+struct DigestChallenge {
+    std::string realm;
+    std::string nonce;
+};
+
+/// `Digest realm="...", nonce="...", qop="auth", algorithm=SHA-256`
+std::string digest_challenge(const DigestChallenge& challenge);
+
+/// The client's answer (Authorization / Proxy-Authorization) with a genuine SHA-256 response
+/// (RFC 7616 section 3.4.1, qop=auth): H(H(user:realm:password):nonce:nc:cnonce:auth:H(method:uri)).
+struct DigestAnswer {
+    std::string user;
+    std::string password;
+    std::string method;  ///< the request's method
+    std::string uri;     ///< the Request-URI
+    std::string cnonce;
+    std::uint32_t nonce_count = 1;
+};
+std::string digest_credentials(const DigestChallenge& challenge, const DigestAnswer& answer);
 
 // ---------------------------------------------------------------------------------------------
 // SDP.

@@ -91,6 +91,24 @@ struct TimelineEvent {
     std::size_t sdp = 0;  ///< the answer that set it (index in Call::sdps)
 };
 
+/// The final response (RFC 3261 section 7.2: 2xx-6xx) to the INVITE that set the call up or
+/// failed to: for a challenged INVITE (401/407) retried with credentials, the retry's.
+struct FinalResponse {
+    int status = 0;
+    std::string reason;  ///< reason phrase as captured
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    std::uint32_t cseq = 0;
+};
+
+/// How the call ended, as far as the capture shows.
+enum class CallEnd : std::uint8_t {
+    none,     ///< no BYE, CANCEL or failure seen: still up when the capture ended (or ended unseen)
+    bye,      ///< a BYE
+    cancel,   ///< a CANCEL of the pending INVITE
+    failure,  ///< the INVITE got a final failure (3xx-6xx, in Call::outcome) and no dialog came up
+};
+
 struct Call {
     std::uint32_t id = 0;
     std::string call_id;
@@ -98,9 +116,9 @@ struct Call {
     std::string to;    ///< To URI
     std::string from_tag;
     std::vector<std::string> to_tags;  ///< several when a fork answered more than once
-    util::Timestamp start;
-    util::Timestamp end;
-    std::string transport;  ///< "udp", "tcp", "tls"
+    util::Timestamp start;             ///< its first SIP message or media packet, whichever came first
+    util::Timestamp end;               ///< its last SIP message or media packet, whichever came last
+    std::string transport;             ///< "udp", "tcp", "tls"
     bool tls = false;
     std::vector<util::Endpoint> signaling_endpoints;  ///< every address the call's SIP came from or went to
     std::vector<std::string> via_path;                ///< Via sent-by values of the first INVITE, topmost first
@@ -110,7 +128,8 @@ struct Call {
     std::vector<SdpSnapshot> sdps;
     std::vector<OfferAnswer> exchanges;
     std::vector<TimelineEvent> timeline;
-    std::string ended_by;                   ///< "BYE", "CANCEL", "error 486", "" (still up at capture end)
+    std::optional<FinalResponse> outcome;  ///< nullopt when no final response to its INVITE was seen
+    CallEnd ended_by = CallEnd::none;
     std::vector<std::uint32_t> media;       ///< MediaStream ids bound to the call
     std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
 };

@@ -13,6 +13,7 @@
 #include "zaudit/net/decoder.hpp"
 #include "zaudit/net/packet.hpp"
 #include "zaudit/session/call.hpp"
+#include "zaudit/session/credentials.hpp"
 #include "zaudit/session/media.hpp"
 #include "zaudit/session/zid_ledger.hpp"
 #include "zaudit/session/zrtp_handshake.hpp"
@@ -61,6 +62,8 @@ struct Model {
     std::vector<Call> calls;
     std::vector<MediaStream> media;
     std::vector<ZrtpHandshake> handshakes;
+    /// Every SIP request that carried credentials, in frame order (REGISTER ones too).
+    std::vector<CredentialUse> credentials;
     DecodeSummary decode;
     /// What the parsers (sip, sdp, rtp, zrtp) found malformed, in frame order, with frame and
     /// offset (see util/anomaly.hpp); the first Limits::max_anomalies of them.

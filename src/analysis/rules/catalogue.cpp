@@ -38,6 +38,7 @@ std::span<const RuleInfo> catalogue() {
         zrtp_trusted_mitm(),
         zrtp_zid_conflict(),
         call_security_downgraded(),
+        sip_cleartext_credentials(),
         path_media_relay(),
         path_media_source_mismatch(),
     };

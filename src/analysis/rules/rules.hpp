@@ -43,6 +43,7 @@ RuleInfo zrtp_weak_algorithms();
 RuleInfo zrtp_trusted_mitm();
 RuleInfo zrtp_zid_conflict();
 RuleInfo call_security_downgraded();
+RuleInfo sip_cleartext_credentials();
 RuleInfo path_media_relay();
 
 /// The first `n` frames of a list, for evidence that stays readable.

@@ -46,8 +46,11 @@ std::string hostile_capture(const test::TempDir& dir) {
         return message;
     };
     gen::CaptureBuilder capture{gen::Framing{}};
-    const std::string invite =
-        common(gen::SipWriter::request("INVITE", "sip:bob@198.51.100.20")).body("application/sdp", sdp).text();
+    const std::string invite = common(gen::SipWriter::request("INVITE", "sip:bob@198.51.100.20"))
+                                   .header("Proxy-Authorization", "Digest username=\"" + evil + "\", realm=" + evil +
+                                                                      ", uri=\"" + evil + "\", response=\"0a1b\"")
+                                   .body("application/sdp", sdp)
+                                   .text();
     const std::string ok = common(gen::SipWriter::response(200, "OK " + evil)).body("application/sdp", sdp).text();
     capture.add_udp(util::Timestamp{1'800'000'000'000'000}, alice, bob, util::as_bytes(invite));
     capture.add_udp(util::Timestamp{1'800'000'000'100'000}, bob, alice, util::as_bytes(ok));
@@ -114,6 +117,7 @@ TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every form
         check_no_control_bytes(r.out);
     }
     const auto text = test::run_cli({"--color", "never", capture}).out;
+    CHECK(text.find("sip.cleartext-credentials") != std::string::npos);  // its user name, realm and uri escaped
     CHECK(text.find("\\x1B[2J") != std::string::npos);
     CHECK(text.find("\\xFF") != std::string::npos);
 }

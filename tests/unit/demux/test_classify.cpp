@@ -11,7 +11,9 @@ using demux::PayloadKind;
 
 namespace {
 
-std::vector<std::uint8_t> bytes_of(std::string_view text) { return {text.begin(), text.end()}; }
+std::vector<std::uint8_t> bytes_of(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 
 /// 12-byte RTP header, version 2, marker clear, payload type `pt`.
 std::vector<std::uint8_t> rtp_packet(std::uint8_t second_byte) {

@@ -168,3 +168,127 @@ TEST_CASE("codecs of an m= line: its a=rtpmap, else the RFC 3551 static type, el
     CHECK(model.calls[0].sdps[0].media[0].codecs ==
           std::vector<std::string>{"PCMU/8000", "L16/44100", "H263/90000", "opus/48000", "PT 77"});
 }
+
+namespace {
+
+const util::Endpoint k_phone{*util::IpAddress::parse("192.0.2.10"), 5060};
+const util::Endpoint k_pbx{*util::IpAddress::parse("203.0.113.1"), 5060};
+
+/// One SIP message of the dialog "outcome-test" over UDP; `to_tag` empty for an initial INVITE.
+std::string sip_message(const std::string& start_line, const std::string& cseq, const std::string& to_tag = "") {
+    return start_line +
+           "\r\n"
+           "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1\r\n"
+           "From: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>" +
+           (to_tag.empty() ? "" : ";tag=" + to_tag) +
+           "\r\n"
+           "Call-ID: outcome-test\r\nCSeq: " +
+           cseq + "\r\nContent-Length: 0\r\n\r\n";
+}
+
+/// Each message `step` ms after the previous one: requests from the phone, responses from the PBX.
+session::Model dialog(const std::vector<std::string>& messages) {
+    gen::CaptureBuilder capture;
+    std::int64_t at = 1'000'000;
+    for (const auto& m : messages) {
+        const bool request = m.rfind("SIP/2.0", 0) != 0;
+        capture.add_udp(util::Timestamp{at}, request ? k_phone : k_pbx, request ? k_pbx : k_phone, util::as_bytes(m));
+        at += 10'000;
+    }
+    return track(capture);
+}
+
+}  // namespace
+
+TEST_CASE("calls: a failed INVITE shows its final response and ends by it") {
+    const auto model =
+        dialog({sip_message("INVITE sip:bob@example.com SIP/2.0", "1 INVITE"),
+                sip_message("SIP/2.0 100 Trying", "1 INVITE"), sip_message("SIP/2.0 486 Busy Here", "1 INVITE", "b1"),
+                sip_message("ACK sip:bob@example.com SIP/2.0", "1 ACK", "b1")});
+    REQUIRE(model.calls.size() == 1);
+    const auto& call = model.calls[0];
+    REQUIRE(call.outcome);
+    CHECK(call.outcome->status == 486);
+    CHECK(call.outcome->reason == "Busy Here");
+    CHECK(call.outcome->frame == 3);
+    CHECK(call.ended_by == session::CallEnd::failure);
+}
+
+TEST_CASE("calls: after a 407 challenge the retried INVITE's answer is the outcome") {
+    const auto model = dialog({sip_message("INVITE sip:bob@example.com SIP/2.0", "1 INVITE"),
+                               sip_message("SIP/2.0 407 Proxy Authentication Required", "1 INVITE", "p1"),
+                               sip_message("ACK sip:bob@example.com SIP/2.0", "1 ACK", "p1"),
+                               sip_message("INVITE sip:bob@example.com SIP/2.0", "2 INVITE"),
+                               sip_message("SIP/2.0 200 OK", "2 INVITE", "b1"),
+                               sip_message("SIP/2.0 200 OK", "2 INVITE", "b1")});  // retransmitted
+    const auto& call = model.calls.at(0);
+    REQUIRE(call.outcome);
+    CHECK(call.outcome->status == 200);
+    CHECK(call.outcome->frame == 5);                 // the first copy
+    CHECK(call.ended_by == session::CallEnd::none);  // no BYE: still up, not "error 407"
+}
+
+TEST_CASE("calls: a failed re-INVITE does not undo an established call, and BYE ends it") {
+    const auto model = dialog({sip_message("INVITE sip:bob@example.com SIP/2.0", "1 INVITE"),
+                               sip_message("SIP/2.0 200 OK", "1 INVITE", "b1"),
+                               sip_message("INVITE sip:bob@example.com SIP/2.0", "2 INVITE", "b1"),
+                               sip_message("SIP/2.0 491 Request Pending", "2 INVITE", "b1"),
+                               sip_message("BYE sip:bob@example.com SIP/2.0", "3 BYE", "b1")});
+    const auto& call = model.calls.at(0);
+    REQUIRE(call.outcome);
+    CHECK(call.outcome->status == 200);
+    CHECK(call.ended_by == session::CallEnd::bye);
+}
+
+TEST_CASE("calls: CANCEL then 487 is a cancelled call with outcome 487") {
+    const auto model = dialog({sip_message("INVITE sip:bob@example.com SIP/2.0", "1 INVITE"),
+                               sip_message("SIP/2.0 180 Ringing", "1 INVITE", "b1"),
+                               sip_message("CANCEL sip:bob@example.com SIP/2.0", "1 CANCEL"),
+                               sip_message("SIP/2.0 200 OK", "1 CANCEL", "b1"),
+                               sip_message("SIP/2.0 487 Request Terminated", "1 INVITE", "b1")});
+    const auto& call = model.calls.at(0);
+    REQUIRE(call.outcome);
+    CHECK(call.outcome->status == 487);  // the 200 answers the CANCEL, not the INVITE
+    CHECK(call.ended_by == session::CallEnd::cancel);
+}
+
+TEST_CASE("calls: no final response seen leaves no outcome and the call up") {
+    const auto model = dialog({sip_message("INVITE sip:bob@example.com SIP/2.0", "1 INVITE"),
+                               sip_message("SIP/2.0 180 Ringing", "1 INVITE", "b1")});
+    const auto& call = model.calls.at(0);
+    CHECK_FALSE(call.outcome);
+    CHECK(call.ended_by == session::CallEnd::none);
+    CHECK(call.end.micros - call.start.micros == 10'000);
+}
+
+TEST_CASE(
+    "calls: a call without BYE lasts until its last media packet, and REGISTER is no call but its "
+    "credentials are kept") {
+    const session::Model model = track(scenario("sip-digest-register-calls"));
+    REQUIRE(model.calls.size() == 2);  // the REGISTER transaction is not a call
+    const auto& refused = model.calls[0];
+    REQUIRE(refused.outcome);
+    CHECK(refused.outcome->status == 488);
+    CHECK(refused.outcome->reason == "Not Acceptable Here");
+    CHECK(refused.ended_by == session::CallEnd::failure);
+    const auto& answered = model.calls[1];
+    REQUIRE(answered.outcome);
+    CHECK(answered.outcome->status == 200);
+    CHECK(answered.ended_by == session::CallEnd::none);
+    REQUIRE(answered.media.size() == 2);
+    util::Timestamp last_media;
+    for (const auto id : answered.media) {
+        last_media = std::max(last_media, model.stream(id)->last_time);
+    }
+    CHECK(answered.end == last_media);
+    CHECK(answered.end.micros - answered.start.micros > 8'000'000);  // 8 s of media after the ACK
+    REQUIRE(model.credentials.size() == 3);
+    CHECK(model.credentials[0].method_text == "REGISTER");
+    CHECK_FALSE(model.credentials[0].call);
+    CHECK(model.credentials[0].aor == "sip:alice@sip.example.com");
+    CHECK(model.credentials[0].credentials.header == sip::CredentialsHeader::authorization);
+    CHECK(model.credentials[1].call == 1u);
+    CHECK(model.credentials[1].credentials.header == sip::CredentialsHeader::proxy_authorization);
+    CHECK(model.credentials[2].call == 2u);
+    CHECK(model.credentials[2].credentials.value("nc") == "00000002");
+}
