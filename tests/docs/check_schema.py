@@ -127,6 +127,15 @@ MUST_FAIL = [
     ("empty input error", ["inputs", 0, "error"], SET, ""),
     ("frames_by_input without its frame", ["findings", 0], ADD, ("frames_by_input", [{"input": 1}])),
     ("frames_by_input with frame 0", ["findings", 0], ADD, ("frames_by_input", [{"input": 1, "frame": 0}])),
+    ("missing media codecs", ["media", 0, "codecs"], DELETE, None),
+    ("missing max delta", ["media", 0, "rtp", "max_delta_ms"], DELETE, None),
+    ("missing mean jitter", ["media", 0, "rtp", "mean_jitter_ms"], DELETE, None),
+    ("extra key in a codec", ["media", 0, "codecs", 0], ADD, ("channels", 2)),
+    ("bad codec source", ["media", 0, "codecs", 0, "source"], SET, "rtpmap"),
+    ("clock rate as a string", ["media", 0, "codecs", 0, "clock_rate"], SET, "48000"),
+    ("max jitter as a string", ["media", 0, "rtp", "max_jitter_ms"], SET, "0.5"),
+    ("negative max delta", ["media", 0, "rtp", "max_delta_ms"], SET, -1),
+    ("loss percentage missing", ["media", 0, "rtp", "lost_percent"], DELETE, None),
 ]
 MUST_PASS = [
     ("decode anomalies by code", ["decode", "anomalies"], SET, {"sip.bad_start_line": 2, "zrtp.bad_crc": 0}),
@@ -135,6 +144,9 @@ MUST_PASS = [
     ("an input that could not be read", ["inputs", 0, "error"], SET, "x.pcap: No such file or directory"),
     ("a null call on a finding", ["findings", 0, "call"], SET, None),
     ("no findings", ["findings"], SET, []),
+    ("jitter unknown (no clock rate)", ["media", 0, "rtp"], ADD, ("max_jitter_ms", None)),
+    ("a codec neither announced nor static", ["media", 0, "codecs", 0], SET,
+     {"payload_type": 96, "name": None, "clock_rate": None, "source": "unknown"}),
 ]
 
 
