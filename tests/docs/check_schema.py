@@ -144,7 +144,7 @@ MUST_PASS = [
     ("an input that could not be read", ["inputs", 0, "error"], SET, "x.pcap: No such file or directory"),
     ("a null call on a finding", ["findings", 0, "call"], SET, None),
     ("no findings", ["findings"], SET, []),
-    ("jitter unknown (no clock rate)", ["media", 0, "rtp"], ADD, ("max_jitter_ms", None)),
+    ("jitter unknown (no clock rate)", ["media", 0, "rtp", "max_jitter_ms"], SET, None),
     ("a codec neither announced nor static", ["media", 0, "codecs", 0], SET,
      {"payload_type": 96, "name": None, "clock_rate": None, "source": "unknown"}),
 ]

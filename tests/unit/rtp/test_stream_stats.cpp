@@ -182,7 +182,8 @@ void feed_late_and_early(RtpStreamStats& stats, std::uint8_t pt, std::uint32_t s
     const std::int64_t arrivals[] = {0, 20'000, 45'000, 60'000};
     for (std::uint16_t i = 0; i < 4; ++i) {
         const auto marker = static_cast<std::uint8_t>(i == 2 && third_has_marker ? 0x80 : 0);
-        const auto p = packet(static_cast<std::uint16_t>(i + 1), (i + 1U) * step, static_cast<std::uint8_t>(pt | marker));
+        const auto p =
+            packet(static_cast<std::uint16_t>(i + 1), (i + 1U) * step, static_cast<std::uint8_t>(pt | marker));
         stats.on_packet(*parse_rtp(p), p, Timestamp{arrivals[i]}, 64);
     }
 }
