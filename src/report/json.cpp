@@ -83,6 +83,23 @@ ordered_json timeline_to_json(const std::vector<session::ProtectionPeriod>& time
     return out;
 }
 
+/// Milliseconds to three decimals (microsecond resolution, as tshark prints them); null when unknown.
+ordered_json millis(std::optional<double> ms) {
+    return ms ? ordered_json(std::round(*ms * 1000) / 1000) : ordered_json(nullptr);
+}
+
+ordered_json codecs_to_json(const std::vector<session::StreamCodec>& codecs) {
+    ordered_json out = ordered_json::array();
+    for (const auto& c : codecs) {
+        const bool known = c.source != session::StreamCodec::Source::unknown;
+        out.push_back({{"payload_type", c.payload_type},
+                       {"name", known ? ordered_json(c.name) : ordered_json(nullptr)},
+                       {"clock_rate", known && c.clock_rate != 0 ? ordered_json(c.clock_rate) : ordered_json(nullptr)},
+                       {"source", session::to_string(c.source)}});
+    }
+    return out;
+}
+
 ordered_json media_to_json(const session::MediaStream& m) {
     ordered_json pts = ordered_json::array();
     for (std::size_t pt = 0; pt < m.payload_types.size(); ++pt) {
@@ -102,13 +119,18 @@ ordered_json media_to_json(const session::MediaStream& m) {
             {"first_time", util::to_rfc3339(m.first_time)},
             {"last_time", util::to_rfc3339(m.last_time)},
             {"payload_types", pts},
+            {"codecs", codecs_to_json(m.codecs)},
             {"ttl", {{"min", m.ttl_min}, {"max", m.ttl_max}, {"changes", m.ttl_changes}}},
             {"rtp",
              {{"lost", m.lost},
+              {"lost_percent", std::round(m.lost_percent * 1000) / 1000},
               {"duplicates", m.duplicates},
               {"conflicting_duplicates", m.conflicting_duplicates},
               {"out_of_order", m.out_of_order},
-              {"jitter_ms", std::round(m.jitter_ms * 1000) / 1000}}},
+              {"jitter_ms", millis(m.jitter_ms)},
+              {"mean_jitter_ms", millis(m.mean_jitter_ms)},
+              {"max_jitter_ms", millis(m.max_jitter_ms)},
+              {"max_delta_ms", millis(m.max_delta_ms)}}},
             {"payload",
              {{"entropy_bits", std::round(m.payload_entropy * 1000) / 1000},
               {"first_byte_share", std::round(m.first_byte_share * 1000) / 1000},

@@ -119,6 +119,21 @@ std::string call_state(const session::Call& call) {
     return text;
 }
 
+/// "opus/48000  lost 0 (0.0%)  jitter mean 0.381 max 0.496 ms  max delta 21.949 ms"
+std::string media_numbers(const session::MediaStream& m) {
+    std::string codecs;
+    for (const auto& c : m.codecs) {
+        codecs += codecs.empty() ? "" : ",";
+        codecs += c.source == session::StreamCodec::Source::unknown ? fmt::format("PT {}", c.payload_type)
+                                                                    : fmt::format("{}/{}", safe(c.name), c.clock_rate);
+    }
+    const std::string jitter = m.mean_jitter_ms && m.max_jitter_ms ? fmt::format("jitter mean {:.3f} max {:.3f} ms",
+                                                                                 *m.mean_jitter_ms, *m.max_jitter_ms)
+                                                                   : std::string{"jitter unknown (no clock rate)"};
+    return fmt::format("{}  lost {} ({:.1f}%)  {}  max delta {:.3f} ms", codecs.empty() ? "no codec" : codecs, m.lost,
+                       m.lost_percent, jitter, m.max_delta_ms);
+}
+
 void render_calls_of(const session::Model& model, std::ostream& out) {
     out << fmt::format("Calls ({})\n", model.calls.size());
     for (const auto& call : model.calls) {
@@ -130,6 +145,7 @@ void render_calls_of(const session::Model& model, std::ostream& out) {
                 out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}{}\n", m->src, m->dst,
                                    m->ssrc, m->packets, session::to_string(m->protection),
                                    timeline_text(m->protection_timeline));
+                out << "       " << media_numbers(*m) << '\n';
             }
         }
     }

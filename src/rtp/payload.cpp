@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "zaudit/util/mix.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::rtp {
 
@@ -62,6 +63,10 @@ std::optional<StaticPayloadType> static_payload_type(std::uint8_t payload_type) 
         return std::nullopt;
     }
     return *it;
+}
+
+std::uint32_t jitter_clock_rate(std::string_view encoding, std::uint32_t clock_rate) {
+    return util::iequals(encoding, "telephone-event") ? 0 : clock_rate;
 }
 
 std::uint64_t payload_hash(util::Bytes payload) {

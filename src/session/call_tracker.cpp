@@ -89,6 +89,12 @@ std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::
         media.profile_dtls = m.profile_dtls;
         for (const auto& format : m.formats) {
             media.codecs.push_back(codec_name(m, format));
+            const auto payload_type = format.size() < 4 ? util::parse_unsigned<unsigned>(format) : std::nullopt;
+            const sdp::RtpMap* map = payload_type ? m.rtpmap(*payload_type) : nullptr;
+            if (map != nullptr && *payload_type <= 127) {
+                media.rtpmaps.push_back(
+                    PayloadFormat{static_cast<std::uint8_t>(*payload_type), map->encoding, map->clock_rate});
+            }
         }
         for (const auto& crypto : m.cryptos) {
             media.cryptos.push_back(to_sdes_key(crypto));
@@ -297,6 +303,22 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(), index});
     }
     call.sdps.push_back(std::move(snapshot));
+}
+
+const SdpMedia* CallTracker::latest_media_at(const util::Endpoint& endpoint) const {
+    const SdpMedia* found = nullptr;
+    util::Timestamp found_time;
+    for (const CallState& state : m_calls) {
+        for (const SdpSnapshot& sdp : state.call.sdps) {
+            for (const SdpMedia& media : sdp.media) {
+                if (media.rtp.port != 0 && media.rtp == endpoint && (found == nullptr || !(sdp.time < found_time))) {
+                    found = &media;
+                    found_time = sdp.time;
+                }
+            }
+        }
+    }
+    return found;
 }
 
 SipResult CallTracker::finish() && {

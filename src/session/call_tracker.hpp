@@ -41,6 +41,9 @@ public:
     SipResult finish() &&;
     [[nodiscard]] std::uint64_t messages() const { return m_messages; }
     [[nodiscard]] std::uint64_t without_call_id() const { return m_without_call_id; }
+    /// The m= line of the latest SDP seen so far that announced `endpoint` as where its sender
+    /// receives media (RFC 3264), or nullptr. Valid until the next message.
+    [[nodiscard]] const SdpMedia* latest_media_at(const util::Endpoint& endpoint) const;
 
 private:
     struct CallState {

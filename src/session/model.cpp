@@ -55,6 +55,15 @@ const char* to_string(Protection protection) {
     return "unknown";
 }
 
+const char* to_string(StreamCodec::Source source) {
+    switch (source) {
+        case StreamCodec::Source::sdp: return "sdp";
+        case StreamCodec::Source::static_table: return "static";
+        case StreamCodec::Source::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
 Protection SdpMedia::advertised() const {
     if (!zrtp_hashes.empty()) {
         return Protection::zrtp;

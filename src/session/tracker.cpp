@@ -10,6 +10,7 @@
 #include "call_tracker.hpp"
 #include "srtp_check.hpp"
 #include "zrtp_tracker.hpp"
+#include "zaudit/rtp/payload.hpp"
 #include "zaudit/rtp/rtp_header.hpp"
 #include "zaudit/sip/stream_framer.hpp"
 
@@ -243,6 +244,7 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
             m_model.media.push_back(stream);
             m_stream_stats.emplace_back();
             m_stream_samples.emplace_back();
+            m_stream_formats.push_back(announced_formats(m_stream_stats.back(), stream));
             flow.streams.push_back({header->ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
             it = std::prev(flow.streams.end());
         }
@@ -287,19 +289,60 @@ void Tracker::close_flow(FlowState&& flow, bool idle) {
     m_model.flows.push_back(flow.record);
 }
 
+// The SDP is looked up when the stream's first packet comes (jitter cannot be rescaled later):
+// the offer or answer announcing where the media goes (RFC 3264) normally precedes it. Wireshark
+// does the same through the RTP conversation the SDP set up. bind_to_calls() binds the stream
+// to a call once all SDP is known, and may pick a later SDP.
+std::vector<PayloadFormat> Tracker::announced_formats(rtp::RtpStreamStats& stats, const MediaStream& stream) const {
+    const SdpMedia* media = m_calls->latest_media_at(stream.dst);
+    if (media == nullptr) {
+        media = m_calls->latest_media_at(stream.src);
+    }
+    if (media == nullptr) {
+        return {};
+    }
+    for (const PayloadFormat& format : media->rtpmaps) {
+        stats.set_clock_rate(format.payload_type, rtp::jitter_clock_rate(format.encoding, format.clock_rate));
+    }
+    return media->rtpmaps;
+}
+
 /// Copies what the stream's statistics concluded into the model's plain values.
-void Tracker::summarise_stream(const rtp::RtpStreamStats& stats, MediaStream& stream) {
+void Tracker::summarise_stream(const rtp::RtpStreamStats& stats, const std::vector<PayloadFormat>& formats,
+                               MediaStream& stream) {
     stream.packets = stats.packets();
     stream.bytes = stats.payload_bytes();
     stream.payload_types = stats.payload_types();
+    for (std::size_t pt = 0; pt < stream.payload_types.size(); ++pt) {
+        if (!stream.payload_types.test(pt)) {
+            continue;
+        }
+        StreamCodec codec;
+        codec.payload_type = static_cast<std::uint8_t>(pt);
+        const auto announced =
+            std::find_if(formats.begin(), formats.end(), [&](const PayloadFormat& f) { return f.payload_type == pt; });
+        if (announced != formats.end()) {
+            codec = {codec.payload_type, announced->encoding, announced->clock_rate, StreamCodec::Source::sdp};
+        } else if (const auto known = rtp::static_payload_type(codec.payload_type)) {
+            codec = {codec.payload_type, std::string{known->encoding}, known->clock_rate,
+                     StreamCodec::Source::static_table};
+        }
+        stream.codecs.push_back(std::move(codec));
+    }
     stream.ttl_min = stats.ttl_min();
     stream.ttl_max = stats.ttl_max();
     stream.lost = stats.lost();
+    stream.lost_percent = stats.lost_percent();
     stream.duplicates = stats.duplicates();
     stream.conflicting_duplicates = stats.conflicting_duplicates();
     stream.out_of_order = stats.out_of_order();
     stream.ttl_changes = stats.ttl_changes();
-    stream.jitter_ms = stats.jitter_ms();
+    if (stats.jitter_known()) {
+        stream.jitter_ms = stats.jitter_ms();
+        stream.mean_jitter_ms = stats.mean_jitter_ms();
+        stream.max_jitter_ms = stats.max_jitter_ms();
+    }
+    stream.max_delta_ms = stats.max_delta_ms();
     const rtp::PayloadSampler& sample = stats.payload_sample();
     stream.sampled_bytes = sample.sampled_bytes();
     stream.payload_entropy = sample.entropy_bits_corrected();
@@ -324,9 +367,10 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     std::sort(m_model.flows.begin(), m_model.flows.end(),
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
     for (std::size_t i = 0; i < m_model.media.size(); ++i) {
-        summarise_stream(m_stream_stats[i], m_model.media[i]);
+        summarise_stream(m_stream_stats[i], m_stream_formats[i], m_model.media[i]);
     }
     m_stream_stats.clear();
+    m_stream_formats.clear();
     SipResult sip = std::move(*m_calls).finish();
     m_model.calls = std::move(sip.calls);
     m_model.credentials = std::move(sip.credentials);

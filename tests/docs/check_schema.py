@@ -141,6 +141,15 @@ MUST_FAIL = [
     ("extra key in an outcome", ["calls", 0, "outcome"], ADD, ("sip_frag", "x")),
     ("missing duration_s", ["calls", 0, "duration_s"], DELETE, None),
     ("negative duration_s", ["calls", 0, "duration_s"], SET, -0.5),
+    ("missing media codecs", ["media", 0, "codecs"], DELETE, None),
+    ("missing max delta", ["media", 0, "rtp", "max_delta_ms"], DELETE, None),
+    ("missing mean jitter", ["media", 0, "rtp", "mean_jitter_ms"], DELETE, None),
+    ("extra key in a codec", ["media", 0, "codecs", 0], ADD, ("channels", 2)),
+    ("bad codec source", ["media", 0, "codecs", 0, "source"], SET, "rtpmap"),
+    ("clock rate as a string", ["media", 0, "codecs", 0, "clock_rate"], SET, "48000"),
+    ("max jitter as a string", ["media", 0, "rtp", "max_jitter_ms"], SET, "0.5"),
+    ("negative max delta", ["media", 0, "rtp", "max_delta_ms"], SET, -1),
+    ("loss percentage missing", ["media", 0, "rtp", "lost_percent"], DELETE, None),
 ]
 MUST_PASS = [
     ("decode anomalies by code", ["decode", "anomalies"], SET, {"sip.bad_start_line": 2, "zrtp.bad_crc": 0}),
@@ -152,6 +161,9 @@ MUST_PASS = [
     ("a call still up at the end of the capture", ["calls", 0, "ended_by"], SET, None),
     ("a call with no final response", ["calls", 0, "outcome"], SET, None),
     ("a call that failed", ["calls", 0, "ended_by"], SET, "error 488"),
+    ("jitter unknown (no clock rate)", ["media", 0, "rtp", "max_jitter_ms"], SET, None),
+    ("a codec neither announced nor static", ["media", 0, "codecs", 0], SET,
+     {"payload_type": 96, "name": None, "clock_rate": None, "source": "unknown"}),
 ]
 
 

@@ -75,11 +75,30 @@ def sip_stat(path, extra):
 
 RTP_ROW = re.compile(
     r"^\s*([\d.]+)\s+([\d.]+)\s+(\S+)\s+(\d+)\s+(\S+)\s+(\d+)\s+(0x[0-9A-Fa-f]+)\s+(.+?)\s+"
-    r"(\d+)\s+(-?\d+) \(")
+    r"(\d+)\s+(-?\d+) \((-?[\d.]+)%\)" + r"\s+(-?[\d.]+)" * 6)
+
+
+def packets_with_clock(path, extra):
+    """RTP packets per (src, dst, ssrc) whose payload type tshark could name, hence clock: a
+    static type, or a dynamic one it tied to an SDP a=rtpmap. Its jitter covers only those: it
+    shows "DynamicRTP-Type-N" for the others (e.g. SRTP after a ZRTP handshake, whose
+    conversation tshark sets up without the SDP's payload map)."""
+    root = ET.fromstring(run(TSHARK + extra + ["-r", path, "-Y", "rtp", "-T", "pdml", "-J", "frame ip ipv6 udp rtp"]))
+    counts = {}
+    for pkt in root.iter("packet"):
+        _, src, dst = packet_endpoints(pkt)
+        ssrc = first(pkt, "rtp.ssrc", "show")
+        if ssrc is None:  # "rtp" matched by something without an RTP header (e.g. only RTP events)
+            continue
+        showname = first(pkt, "rtp.p_type", "showname") or ""
+        key = (src, dst, "0x%08x" % int(ssrc, 16))
+        counts[key] = counts.get(key, 0) + (0 if "DynamicRTP-Type-" in showname else 1)
+    return counts
 
 
 def rtp_streams(path, extra):
     out = run(TSHARK + extra + ["-r", path, "-q", "-z", "rtp,streams"])
+    clocked = packets_with_clock(path, extra) if out.count("\n") > 3 else {}
     streams = []
     for line in out.splitlines():
         if m := RTP_ROW.match(line):
@@ -90,7 +109,16 @@ def rtp_streams(path, extra):
                 "payload": m.group(8),
                 "packets": int(m.group(9)),
                 "lost": int(m.group(10)),
+                "lost_percent": float(m.group(11)),
+                # Min/mean delta (groups 12, 13) and min jitter (15) are not kept. tshark prints a
+                # minimum jitter of -1 when it computed none (no clock rate for the payload
+                # type: dynamic without an SDP it associated); mean and max are then null.
+                "max_delta_ms": float(m.group(14)),
+                "mean_jitter_ms": None if float(m.group(15)) < 0 else float(m.group(16)),
+                "max_jitter_ms": None if float(m.group(15)) < 0 else float(m.group(17)),
             })
+            s = streams[-1]
+            s["packets_with_clock"] = clocked.get((s["src"], s["dst"], s["ssrc"]), 0)
     return streams
 
 

@@ -59,6 +59,11 @@ struct StaticPayloadType {
 /// The RFC 3551 entry for a static payload type, nullopt for dynamic, reserved or unassigned.
 std::optional<StaticPayloadType> static_payload_type(std::uint8_t payload_type);
 
+/// The clock rate jitter may use for an encoding announced at `clock_rate` Hz: 0 for
+/// telephone-event, whose packets all carry the event's start time as RTP timestamp (RFC 4733
+/// section 2.3.1), so their arrival says nothing about the path (Wireshark skips them too).
+std::uint32_t jitter_clock_rate(std::string_view encoding, std::uint32_t clock_rate);
+
 /// A cheap 64-bit hash of a payload, to tell whether two packets with one sequence number carry
 /// the same bytes. It covers the size, the first 32 bytes and the last 8 bytes (FNV-1a over
 /// 64-bit words, then a final mix), so two payloads differing only in the middle of a large

@@ -1,9 +1,13 @@
 #pragma once
 /// \file Per-SSRC RTP statistics, updated once per packet on the hot path: sequence tracking
-/// (RFC 3550 appendix A.1), interarrival jitter (appendix A.8), payload types, TTL spread,
-/// duplicates and conflicting duplicates (one sequence number, two payloads).
+/// (RFC 3550 appendix A.1), interarrival jitter (appendix A.8) and arrival deltas, payload
+/// types, TTL spread, duplicates and conflicting duplicates (one sequence number, two payloads).
 ///
-/// Fixed size (about 3.5 KiB), no allocation, no exception. The caller keys streams by SSRC
+/// Jitter and deltas follow what Wireshark's RTP stream analysis (`tshark -z rtp,streams`)
+/// computes, so the two can be compared packet for packet; see update_timing() for the packets
+/// it leaves out.
+///
+/// Fixed size (about 4 KiB), no allocation, no exception. The caller keys streams by SSRC
 /// (and flow); this class does not look at the SSRC of later packets.
 
 #include <array>
@@ -27,12 +31,17 @@ public:
     /// How many recent packets are remembered for duplicate detection (a power of two).
     static constexpr std::size_t k_recent = 64;
 
-    /// `clock_rate` is the RTP timestamp clock in Hz, needed for jitter (RFC 3551: 8000 for the
-    /// narrowband audio codecs; Opus is 48000). Set it again when the SDP rtpmap becomes known.
-    explicit RtpStreamStats(std::uint32_t clock_rate = 8000) { set_clock_rate(clock_rate); }
-    void set_clock_rate(std::uint32_t clock_rate) {
-        m_clock_rate = clock_rate;
-        m_units_per_micro = static_cast<double>(clock_rate) / 1e6;
+    /// Clock rates start from RFC 3551's static payload types; dynamic ones are unknown (0).
+    RtpStreamStats();
+    /// The RTP timestamp clock of `payload_type` in Hz (from the SDP's a=rtpmap); 0 when unknown
+    /// or when its timestamps do not follow the media clock (telephone-event): such packets then
+    /// count for deltas but not for jitter, as in Wireshark. Jitter cannot be rescaled later, so
+    /// set the clock rates before the first packet.
+    void set_clock_rate(std::uint8_t payload_type, std::uint32_t clock_rate) {
+        m_clock_rates[payload_type & 0x7f] = clock_rate;
+    }
+    [[nodiscard]] std::uint32_t clock_rate(std::uint8_t payload_type) const {
+        return m_clock_rates[payload_type & 0x7f];
     }
 
     /// Updates everything except what needs the payload bytes (payload hash, byte sampling).
@@ -63,8 +72,17 @@ public:
     [[nodiscard]] std::uint64_t received() const { return m_received; }
     /// A.7: extended max - base + 1 (0 until the source left probation).
     [[nodiscard]] std::uint64_t expected() const;
-    /// A.7: expected - received. Negative when duplicates outnumber losses, as in the RFC.
+    /// A.7: expected() - received(), the loss an RTCP receiver report would carry.
+    [[nodiscard]] std::int64_t rfc_lost() const;
+    /// Packets expected in the capture: highest sequence number seen (extended by serial
+    /// arithmetic) - the first packet's + 1. A.7's formula without A.1's probation: in an audit
+    /// the first packet is evidence too, and tshark -z rtp,streams counts from it.
+    [[nodiscard]] std::uint64_t expected_in_capture() const { return m_packets == 0 ? 0 : m_highest_offset + 1; }
+    /// expected_in_capture() - packets(). Negative when duplicates outnumber losses (RFC 3550
+    /// section 6.4.1 allows it); a sequence restart counts its jump as loss, as in tshark.
     [[nodiscard]] std::int64_t lost() const;
+    /// lost * 100 / expected_in_capture() (0 for an empty stream), as tshark prints it.
+    [[nodiscard]] double lost_percent() const;
     /// Times A.1 restarted the sequence after two consecutive packets far from max_seq
     /// (a restarted sender, or a second sender using this SSRC).
     [[nodiscard]] std::uint64_t sequence_resets() const { return m_sequence_resets; }
@@ -81,12 +99,19 @@ public:
     /// Packets older than the highest sequence number seen that were not duplicates.
     [[nodiscard]] std::uint64_t out_of_order() const { return m_out_of_order; }
 
-    // --- jitter (RFC 3550 appendix A.8) -----------------------------------------------------
-    /// Interarrival jitter estimate in RTP timestamp units.
-    [[nodiscard]] double jitter() const { return m_jitter; }
-    /// The same in milliseconds, using the clock rate.
-    [[nodiscard]] double jitter_ms() const;
-    [[nodiscard]] double max_jitter() const { return m_max_jitter; }
+    // --- timing: jitter (RFC 3550 appendix A.8) and deltas, in milliseconds ------------------
+    /// True once a packet with a known clock rate updated the jitter; until then the jitter
+    /// values below are 0 and mean nothing (tshark prints a minimum jitter of -1 then).
+    [[nodiscard]] bool jitter_known() const { return m_jitter_packets != 0; }
+    /// Interarrival jitter after the last packet (the RFC 3550 value an RTCP report would carry).
+    [[nodiscard]] double jitter_ms() const { return m_jitter_ms; }
+    /// Highest jitter after a regular packet (see update_timing()).
+    [[nodiscard]] double max_jitter_ms() const { return m_max_jitter_ms; }
+    /// Mean of the jitter after each regular packet, weighted as tshark does: the running mean
+    /// divides by the number of packets before this one, skipped ones included.
+    [[nodiscard]] double mean_jitter_ms() const { return m_mean_jitter_ms; }
+    /// Largest arrival-time gap before a regular packet.
+    [[nodiscard]] double max_delta_ms() const { return m_max_delta_ms; }
 
     // --- path ---------------------------------------------------------------------------------
     [[nodiscard]] std::uint8_t ttl_min() const { return m_ttl_min; }
@@ -109,10 +134,9 @@ private:
     void track_order(std::uint16_t seq, std::uint64_t hash, bool hashed);
     void init_sequence(std::uint16_t seq);
     void update_sequence(std::uint16_t seq);
-    void update_jitter(std::uint32_t rtp_timestamp, util::Timestamp arrival);
+    void update_timing(const RtpHeader& header, util::Timestamp arrival);
 
-    std::uint32_t m_clock_rate = 8000;
-    double m_units_per_micro = 0.008;  ///< RTP timestamp units per microsecond of arrival time
+    std::array<std::uint32_t, 128> m_clock_rates{};  ///< Hz per payload type, 0: unknown
     std::uint32_t m_ssrc = 0;
     std::uint64_t m_packets = 0;
     std::uint64_t m_bytes = 0;
@@ -138,12 +162,18 @@ private:
     std::uint64_t m_duplicates = 0;
     std::uint64_t m_conflicting_duplicates = 0;
     std::uint64_t m_out_of_order = 0;
-    std::uint16_t m_highest_seen = 0;  ///< highest sequence seen (serial arithmetic), any state
+    std::uint16_t m_highest_seen = 0;    ///< highest sequence seen (serial arithmetic), any state
+    std::uint64_t m_highest_offset = 0;  ///< m_highest_seen - the first packet's sequence, extended
 
-    std::uint32_t m_prev_rtp_timestamp = 0;
-    util::Timestamp m_prev_arrival;
-    double m_jitter = 0.0;
-    double m_max_jitter = 0.0;
+    // Timing state: times relative to the first packet's RTP timestamp and arrival.
+    std::uint32_t m_first_rtp_timestamp = 0;
+    util::Timestamp m_prev_arrival;      ///< of the last packet whose timestamp was in sequence
+    double m_prev_nominal_ms = 0.0;      ///< its RTP timestamp in ms since the first packet's
+    std::uint64_t m_jitter_packets = 0;  ///< packets that updated the jitter
+    double m_jitter_ms = 0.0;
+    double m_max_jitter_ms = 0.0;
+    double m_mean_jitter_ms = 0.0;
+    double m_max_delta_ms = 0.0;
 
     std::uint8_t m_ttl_min = 255;
     std::uint8_t m_ttl_max = 0;

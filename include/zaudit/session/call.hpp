@@ -28,6 +28,13 @@ struct SdesKey {
     bool unauthenticated_srtp = false;
 };
 
+/// An a=rtpmap of an m= line (RFC 4566 section 6): a payload type's encoding and RTP clock.
+struct PayloadFormat {
+    std::uint8_t payload_type = 0;
+    std::string encoding;          ///< as written ("opus", "telephone-event")
+    std::uint32_t clock_rate = 0;  ///< Hz
+};
+
 /// One m= line of one SDP body, reduced to what the audit needs.
 struct SdpMedia {
     std::string media;   ///< "audio", "video", ...
@@ -37,7 +44,8 @@ struct SdpMedia {
     std::string profile;
     bool profile_secure = false;
     bool profile_dtls = false;
-    std::vector<std::string> codecs;  ///< "PCMU/8000", ...
+    std::vector<std::string> codecs;     ///< "PCMU/8000", ...
+    std::vector<PayloadFormat> rtpmaps;  ///< the a=rtpmap lines of the formats listed on the m= line
     std::vector<SdesKey> cryptos;
     std::vector<std::string> zrtp_hashes;   ///< "1.10 <hex>"
     std::vector<std::string> fingerprints;  ///< "sha-256 AB:CD:..."

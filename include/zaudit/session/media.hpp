@@ -44,6 +44,17 @@ struct ProtectionPeriod {
     Protection protection = Protection::unknown;
 };
 
+/// A payload type the stream carried, named from the a=rtpmap of the SDP that announced the
+/// stream when its first packet came, else from RFC 3551's static table.
+struct StreamCodec {
+    enum class Source { sdp, static_table, unknown };
+    std::uint8_t payload_type = 0;
+    std::string name;              ///< encoding as written ("opus", "PCMU"); empty when unknown
+    std::uint32_t clock_rate = 0;  ///< RTP clock in Hz; 0 when unknown
+    Source source = Source::unknown;
+};
+const char* to_string(StreamCodec::Source source);
+
 struct MediaStream {
     std::uint32_t id = 0;
     std::uint32_t flow = 0;
@@ -57,6 +68,7 @@ struct MediaStream {
     std::uint64_t first_frame = 0;
     std::uint64_t last_frame = 0;
     std::bitset<128> payload_types;
+    std::vector<StreamCodec> codecs;  ///< one per payload type seen, in payload type order
     std::uint8_t ttl_min = 255;
     std::uint8_t ttl_max = 0;
     /// The weakest protection the stream had over its life (what a listener could exploit).
@@ -78,13 +90,20 @@ struct MediaStream {
     /// byte); false when it reads like codec data; nullopt when too little was sampled.
     std::optional<bool> payload_looks_encrypted;
 
-    // Sequence, loss, jitter and injection evidence (RFC 3550 appendix A).
-    std::int64_t lost = 0;
+    // Sequence, loss, jitter and injection evidence (RFC 3550 appendix A). Jitter and deltas
+    // are computed as tshark -z rtp,streams does (rtp/stream_stats.hpp), in milliseconds.
+    std::int64_t lost = 0;    ///< expected from the first packet - received (tshark's count)
+    double lost_percent = 0;  ///< lost * 100 / expected
     std::uint64_t duplicates = 0;
     std::uint64_t conflicting_duplicates = 0;  ///< same sequence number, different payload
     std::uint64_t out_of_order = 0;
     std::uint64_t ttl_changes = 0;
-    double jitter_ms = 0;
+    /// Interarrival jitter after the last packet; its mean and maximum over regular packets.
+    /// nullopt when no payload type of the stream had a known clock rate.
+    std::optional<double> jitter_ms;
+    std::optional<double> mean_jitter_ms;
+    std::optional<double> max_jitter_ms;
+    double max_delta_ms = 0;  ///< largest gap between arrivals before a regular packet
 
     /// SDES keys from the call's SDP that the sender announced, tried on the stream's packets.
     std::vector<SrtpKeyCheck> srtp_checks;

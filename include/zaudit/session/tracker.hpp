@@ -70,7 +70,11 @@ private:
     /// or the TCP direction's byte stream).
     void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, std::size_t offset);
     void bind_to_calls();
-    static void summarise_stream(const rtp::RtpStreamStats& stats, MediaStream& stream);
+    /// Gives a new stream's statistics the clock rates of the SDP that announced its
+    /// destination (else its source) so far; returns that SDP's a=rtpmap formats.
+    std::vector<PayloadFormat> announced_formats(rtp::RtpStreamStats& stats, const MediaStream& stream) const;
+    static void summarise_stream(const rtp::RtpStreamStats& stats, const std::vector<PayloadFormat>& formats,
+                                 MediaStream& stream);
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
     void close_flow(FlowState&& flow, bool idle);
     void sweep(util::Timestamp now);
@@ -86,9 +90,10 @@ private:
     Model m_model;
     std::unique_ptr<AnomalyLog> m_anomalies;
     std::unique_ptr<CallTracker> m_calls;
-    std::vector<rtp::RtpStreamStats> m_stream_stats;          ///< parallel to m_model.media while tracking
-    std::vector<std::vector<PacketSample>> m_stream_samples;  ///< packets kept for SDES key checks
-    net::Packet m_packet;                                     ///< reused: decoding allocates nothing per frame
+    std::vector<rtp::RtpStreamStats> m_stream_stats;           ///< parallel to m_model.media while tracking
+    std::vector<std::vector<PacketSample>> m_stream_samples;   ///< packets kept for SDES key checks
+    std::vector<std::vector<PayloadFormat>> m_stream_formats;  ///< a=rtpmap that named each stream's codecs
+    net::Packet m_packet;                                      ///< reused: decoding allocates nothing per frame
 };
 
 }  // namespace zaudit::session

@@ -3,6 +3,7 @@
 // for each (tests/interop/<name>.facts.json, written without zaudit).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -68,6 +69,57 @@ TEST_CASE("interop captures: packets, calls, SIP messages and RTP streams match 
             CHECK(found);
         }
     }
+}
+
+// tshark prints milliseconds with three decimals and zaudit's JSON rounds them to three decimals
+// too: two roundings of the same value differ by at most 0.001 ms (the epsilon absorbs binary
+// representation). The loss percentage is printed with one decimal by tshark.
+constexpr double k_ms_tolerance = 0.001 + 1e-9;
+constexpr double k_percent_tolerance = 0.05 + 1e-9;
+
+TEST_CASE("interop captures: loss, jitter and max delta of every RTP stream equal tshark's") {
+    std::size_t streams = 0;
+    std::size_t jitter_compared = 0;
+    for (const auto& facts_path : fact_files()) {
+        std::ifstream in(facts_path);
+        const json facts = json::parse(in);
+        if (facts["rtp_streams"].empty()) {
+            continue;
+        }
+        INFO(facts["file"]);
+        const json report = audit(test::source_path("tests/interop/" + facts["file"].get<std::string>()));
+        for (const auto& expected : facts["rtp_streams"]) {
+            INFO(expected.dump());
+            const auto found = std::find_if(report["media"].begin(), report["media"].end(), [&](const json& m) {
+                return m["ssrc"] == expected["ssrc"] && m["src"] == expected["src"] && m["dst"] == expected["dst"];
+            });
+            REQUIRE(found != report["media"].end());
+            const json& rtp = (*found)["rtp"];
+            INFO(rtp.dump());
+            CHECK((*found)["packets"] == expected["packets"]);
+            CHECK(rtp["lost"] == expected["lost"]);
+            CHECK(std::abs(rtp["lost_percent"].get<double>() - expected["lost_percent"].get<double>()) <=
+                  k_percent_tolerance);
+            CHECK(std::abs(rtp["max_delta_ms"].get<double>() - expected["max_delta_ms"].get<double>()) <=
+                  k_ms_tolerance);
+            ++streams;
+            // tshark's jitter covers only the packets whose payload type it tied to a clock rate:
+            // none where it missed the SDP (dtls-linphone), the clear ones before Conf2ACK where
+            // ZRTP set up SRTP without the SDP's payload map. zaudit reads the a=rtpmap for
+            // every packet, so only streams tshark clocked throughout can be compared.
+            if (expected["packets_with_clock"] != expected["packets"]) {
+                continue;
+            }
+            REQUIRE(rtp["mean_jitter_ms"].is_number());
+            CHECK(std::abs(rtp["mean_jitter_ms"].get<double>() - expected["mean_jitter_ms"].get<double>()) <=
+                  k_ms_tolerance);
+            CHECK(std::abs(rtp["max_jitter_ms"].get<double>() - expected["max_jitter_ms"].get<double>()) <=
+                  k_ms_tolerance);
+            ++jitter_compared;
+        }
+    }
+    CHECK(streams >= 60);
+    CHECK(jitter_compared >= 36);
 }
 
 TEST_CASE("interop captures: every verifiable ZRTP check passes on genuine bzrtp handshakes") {
