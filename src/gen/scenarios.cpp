@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 33> k_scenarios{{
+    static const std::array<Scenario, 35> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -107,7 +107,9 @@ std::span<const Scenario> scenarios() {
         {"zrtp-crc-corrupt", "the first copy of the Commit has a bad CRC-32C, a good copy follows",
          "zrtp.crc-invalid, sip.cleartext-signaling", false, scenario_builders::zrtp_crc_corrupt},
         {"zrtp-retransmit-changed", "the caller's Hello sent again with a different client identifier",
-         "zrtp.retransmission-mismatch, sip.cleartext-signaling", false, scenario_builders::zrtp_retransmit_changed},
+         "zrtp.retransmission-mismatch (both copies pass the MAC: the endpoint itself made both), "
+         "zrtp.zrtp-hash-mismatch (the second copy is not the Hello its SDP bound), sip.cleartext-signaling",
+         false, scenario_builders::zrtp_retransmit_changed},
         {"zrtp-fragmented",
          "ZRTP packets over 128 bytes (Hellos, Commit, DHParts) sent as bzrtp-style "
          "fragments (first byte 0x11)",
@@ -116,6 +118,16 @@ std::span<const Scenario> scenarios() {
          "zrtp.weak-algorithms (low), sip.cleartext-signaling", false, scenario_builders::zrtp_dh2k},
         {"zrtp-no-sip", "a ZRTP handshake and SRTP with no SIP captured", "none (rtp.unsignaled-stream at most)", false,
          scenario_builders::zrtp_no_sip},
+        {"zrtp-hello-edited-contention",
+         "both endpoints send a Commit (contention); a box strips AES3 from the callee's Hello and the capture, "
+         "from taps on both sides of the box, holds the original and then the edited copy; the handshake stalls",
+         "zrtp.hello-tampered (edited and intact frames named: the edited copy fails the MAC under the H2 of the "
+         "callee's Commit and a=zrtp-hash), zrtp.handshake-incomplete, sip.cleartext-signaling",
+         false, scenario_builders::zrtp_hello_edited_contention},
+        {"zrtp-hello-edited-contention-skewed",
+         "the same with the caller-side tap's clock 40 ms behind: the edited copy of the Hello comes first",
+         "zrtp.hello-tampered (edited and intact frames named), zrtp.handshake-incomplete, sip.cleartext-signaling",
+         false, scenario_builders::zrtp_hello_edited_contention_skewed},
     }};
     return k_scenarios;
 }

@@ -44,4 +44,8 @@ CaptureBuilder zrtp_retransmit_changed(std::uint64_t seed);
 CaptureBuilder zrtp_fragmented(std::uint64_t seed);
 CaptureBuilder zrtp_dh2k(std::uint64_t seed);
 CaptureBuilder zrtp_no_sip(std::uint64_t seed);
+
+// scenarios_zrtp_contention.cpp: a Hello-editing box under Commit contention, seen from both sides
+CaptureBuilder zrtp_hello_edited_contention(std::uint64_t seed);
+CaptureBuilder zrtp_hello_edited_contention_skewed(std::uint64_t seed);
 }  // namespace zaudit::gen::scenario_builders

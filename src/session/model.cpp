@@ -86,4 +86,28 @@ const ZrtpMessageRecord* ZrtpHandshake::find(zrtp::MessageType type, const util:
     return nullptr;
 }
 
+std::vector<const ZrtpMessageRecord*> ZrtpHandshake::copies_of(zrtp::MessageType type,
+                                                               const util::Endpoint& sender) const {
+    std::vector<const ZrtpMessageRecord*> out;
+    for (const auto* list : {&messages, &variants}) {
+        for (const auto& record : *list) {
+            if (record.message.type == type && record.src == sender) {
+                out.push_back(&record);
+            }
+        }
+    }
+    return out;
+}
+
+const ZrtpMessageRecord* ZrtpHandshake::record_at(std::uint64_t frame) const {
+    for (const auto* list : {&messages, &variants}) {
+        for (const auto& record : *list) {
+            if (record.frame == frame) {
+                return &record;
+            }
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace zaudit::session

@@ -90,6 +90,20 @@ std::optional<zrtp::Message> reassemble(ZrtpHandshake& handshake, zrtp::Fragment
     return std::move(assembled.message);
 }
 
+/// A copy that differs from `record`, the distinct message of its sender and type: counted
+/// when its content was seen before, else kept (so that it is verified too) with one conflict.
+void add_variant(ZrtpHandshake& handshake, const ZrtpMessageRecord& record, ZrtpMessageRecord copy) {
+    for (auto& variant : handshake.variants) {
+        if (variant.src == copy.src && variant.message.bytes == copy.message.bytes) {
+            ++variant.copies;
+            return;
+        }
+    }
+    handshake.conflicts.push_back(ZrtpConflict{copy.message.type, copy.src, record.frame, copy.frame,
+                                               first_difference(record.message.bytes, copy.message.bytes)});
+    handshake.variants.push_back(std::move(copy));
+}
+
 }  // namespace
 
 std::string_view to_string(ZrtpEventKind kind) {
@@ -147,22 +161,22 @@ bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragment
         return true;
     }
     note_event(handshake, packet, *message);
+    ZrtpMessageRecord copy{packet.frame,           packet.time, packet.src,  packet.dst,         parsed.header.ssrc,
+                           parsed.header.sequence, 1,           reassembled, std::move(*message)};
     for (auto& record : handshake.messages) {
-        if (record.src == packet.src && record.message.type == message->type) {
-            if (record.message.bytes == message->bytes) {
-                ++record.copies;
-                return true;
-            }
-            if (must_repeat_identically(message->type)) {
-                handshake.conflicts.push_back(ZrtpConflict{message->type, packet.src, record.frame, packet.frame,
-                                                           first_difference(record.message.bytes, message->bytes)});
-                return true;
-            }
+        if (record.src != packet.src || record.message.type != copy.message.type) {
+            continue;
+        }
+        if (record.message.bytes == copy.message.bytes) {
+            ++record.copies;
+            return true;
+        }
+        if (must_repeat_identically(copy.message.type)) {
+            add_variant(handshake, record, std::move(copy));
+            return true;
         }
     }
-    handshake.messages.push_back(ZrtpMessageRecord{packet.frame, packet.time, packet.src, packet.dst,
-                                                   parsed.header.ssrc, parsed.header.sequence, 1, reassembled,
-                                                   std::move(*message)});
+    handshake.messages.push_back(std::move(copy));
     return true;
 }
 
@@ -184,6 +198,80 @@ std::vector<std::uint64_t> frames_of(const std::vector<const zrtp::Message*>& co
 const ZrtpMessageRecord* record_or_null(const ZrtpHandshake& h, MessageType type,
                                         const std::optional<util::Endpoint>& who) {
     return who ? h.find(type, &*who) : nullptr;
+}
+
+/// Adds a check of two copies unless the same check of the same frames is already there.
+void add_pair_check(ZrtpHandshake& handshake, zrtp::Check check, const ZrtpMessageRecord& x,
+                    const ZrtpMessageRecord& y) {
+    std::vector<std::uint64_t> frames{x.frame, y.frame};
+    std::sort(frames.begin(), frames.end());
+    const bool present = std::any_of(handshake.checks.begin(), handshake.checks.end(),
+                                     [&](const ZrtpCheck& c) { return c.check.id == check.id && c.frames == frames; });
+    if (!present) {
+        handshake.checks.push_back(ZrtpCheck{std::move(check), std::move(frames)});
+    }
+}
+
+/// The hash-chain checks that verify_handshake() did not make because they involve a variant
+/// (a differing copy) or the Commit of the endpoint that yielded under Commit contention
+/// (RFC 6189 section 4.2: both endpoints sent a Commit; each one revealed its sender's H2). Per
+/// endpoint: every Hello copy against every Commit copy of the same sender (H2: hello_h3,
+/// hello_mac) and every DHPart1 copy (SHA-256(H1): responder_hello_*); every Commit copy against
+/// every DHPart copy of the same sender (H1: commit_h2, commit_mac), the yielding endpoint's
+/// DHPart1 included. Same chain, same sender: all of them hold for a genuine endpoint.
+void verify_copies(ZrtpHandshake& handshake) {
+    for (const auto* endpoint : {&handshake.a, &handshake.b}) {
+        const auto hellos = handshake.copies_of(MessageType::hello, *endpoint);
+        const auto commits = handshake.copies_of(MessageType::commit, *endpoint);
+        const auto dhpart1s = handshake.copies_of(MessageType::dhpart1, *endpoint);
+        auto dhparts = handshake.copies_of(MessageType::dhpart2, *endpoint);
+        dhparts.insert(dhparts.end(), dhpart1s.begin(), dhpart1s.end());
+        for (const auto* hello : hellos) {
+            for (const auto* commit : commits) {
+                add_pair_check(handshake, zrtp::check_hello_h3(hello->message, commit->message), *hello, *commit);
+                add_pair_check(handshake, zrtp::check_hello_mac(hello->message, commit->message), *hello, *commit);
+            }
+            for (const auto* dhpart1 : dhpart1s) {
+                add_pair_check(handshake, zrtp::check_responder_hello_h3(hello->message, dhpart1->message), *hello,
+                               *dhpart1);
+                add_pair_check(handshake, zrtp::check_responder_hello_mac(hello->message, dhpart1->message), *hello,
+                               *dhpart1);
+            }
+        }
+        for (const auto* commit : commits) {
+            for (const auto* dhpart : dhparts) {
+                add_pair_check(handshake, zrtp::check_commit_h2(commit->message, dhpart->message), *commit, *dhpart);
+                add_pair_check(handshake, zrtp::check_commit_mac(commit->message, dhpart->message), *commit, *dhpart);
+            }
+        }
+    }
+}
+
+/// a=zrtp-hash (RFC 6189 section 8.1): each endpoint's SDP binds the Hello it will send; every
+/// copy of that endpoint's Hello is checked, so that an edited copy shows against the original.
+void verify_zrtp_hashes(ZrtpHandshake& handshake, const Call& call) {
+    for (const auto* endpoint : {&handshake.a, &handshake.b}) {
+        for (const auto* hello : handshake.copies_of(MessageType::hello, *endpoint)) {
+            for (const auto& sdp : call.sdps) {
+                for (const auto& media : sdp.media) {
+                    if (media.rtp != *endpoint) {
+                        continue;
+                    }
+                    for (const auto& value : media.zrtp_hashes) {
+                        auto check = zrtp::check_zrtp_hash(hello->message, value);
+                        const bool repeated =
+                            std::any_of(handshake.checks.begin(), handshake.checks.end(), [&](const ZrtpCheck& c) {
+                                return c.check.id == check.id && c.check.observed == check.observed &&
+                                       c.check.expected == check.expected;
+                            });
+                        if (!repeated) {
+                            handshake.checks.push_back(ZrtpCheck{std::move(check), {sdp.frame, hello->frame}});
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -218,33 +306,9 @@ void finish_handshake(ZrtpHandshake& handshake, const Call* call) {
             handshake.checks.push_back(ZrtpCheck{std::move(verified.check), std::move(frames)});
         }
     }
-    // a=zrtp-hash (RFC 6189 section 8.1): each endpoint's SDP binds the Hello it will send.
-    if (call == nullptr) {
-        return;
-    }
-    for (const auto* endpoint : {&handshake.a, &handshake.b}) {
-        const auto* hello = handshake.hello_of(*endpoint);
-        if (hello == nullptr) {
-            continue;
-        }
-        for (const auto& sdp : call->sdps) {
-            for (const auto& media : sdp.media) {
-                if (media.rtp != *endpoint || media.zrtp_hashes.empty()) {
-                    continue;
-                }
-                for (const auto& value : media.zrtp_hashes) {
-                    auto check = zrtp::check_zrtp_hash(hello->message, value);
-                    const bool repeated =
-                        std::any_of(handshake.checks.begin(), handshake.checks.end(), [&](const ZrtpCheck& c) {
-                            return c.check.id == check.id && c.check.observed == check.observed &&
-                                   c.check.expected == check.expected;
-                        });
-                    if (!repeated) {
-                        handshake.checks.push_back(ZrtpCheck{std::move(check), {sdp.frame, hello->frame}});
-                    }
-                }
-            }
-        }
+    verify_copies(handshake);
+    if (call != nullptr) {
+        verify_zrtp_hashes(handshake, *call);
     }
 }
 

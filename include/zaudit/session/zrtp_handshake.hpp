@@ -30,7 +30,8 @@ struct ZrtpMessageRecord {
     zrtp::Message message;
 };
 
-/// Two copies of "the same" message (same sender, same type) whose bytes differ.
+/// Two copies of "the same" message (same sender, same type) whose bytes differ: the distinct
+/// message (ZrtpHandshake::messages) and a variant (ZrtpHandshake::variants), by first frame.
 struct ZrtpConflict {
     zrtp::MessageType type = zrtp::MessageType::unknown;
     util::Endpoint sender;
@@ -82,7 +83,12 @@ struct ZrtpHandshake {
     util::Endpoint a;  ///< the endpoint that sent the first ZRTP packet
     util::Endpoint b;
     std::vector<ZrtpMessageRecord> messages;  ///< distinct messages, in order of first appearance
-    std::vector<ZrtpConflict> conflicts;
+    /// Copies of a message that must repeat identically (Hello, Commit, DHPart, Confirm,
+    /// SASrelay) whose bytes differ from the one in `messages`: each content once, its copies
+    /// counted, in order of first appearance. Every one is verified like the first (RFC 6189
+    /// section 9: an edited Hello fails its MAC, the genuine one passes).
+    std::vector<ZrtpMessageRecord> variants;
+    std::vector<ZrtpConflict> conflicts;  ///< one per variant
     std::vector<ZrtpEvent> events;
     std::uint64_t packets = 0;
     std::uint64_t first_frame = 0;
@@ -104,11 +110,18 @@ struct ZrtpHandshake {
 
     /// The distinct message of this type from this sender (the first), or nullptr.
     [[nodiscard]] const ZrtpMessageRecord* find(zrtp::MessageType type, const util::Endpoint* sender = nullptr) const;
+    /// Every distinct copy of this type from this sender: the one in `messages` first, then its
+    /// variants.
+    [[nodiscard]] std::vector<const ZrtpMessageRecord*> copies_of(zrtp::MessageType type,
+                                                                  const util::Endpoint& sender) const;
+    /// The copy (in `messages` or `variants`) first seen in this frame, or nullptr.
+    [[nodiscard]] const ZrtpMessageRecord* record_at(std::uint64_t frame) const;
     /// The Hello of an endpoint, or nullptr.
     [[nodiscard]] const ZrtpMessageRecord* hello_of(const util::Endpoint& sender) const {
         return find(zrtp::MessageType::hello, &sender);
     }
-    /// The Commit that the handshake went on with (the initiator's).
+    /// The Commit that the handshake went on with (the initiator's). Under Commit contention
+    /// (section 4.2) the responder's Commit is in copies_of(commit, *responder).
     [[nodiscard]] const ZrtpMessageRecord* commit() const {
         return initiator ? find(zrtp::MessageType::commit, &*initiator) : find(zrtp::MessageType::commit);
     }

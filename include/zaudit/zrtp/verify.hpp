@@ -117,7 +117,8 @@ Check check_dhpart_public_value(const Message& dhpart, std::string_view key_agre
 
 /// The messages of one handshake as the session model paired them. The initiator is the sender
 /// of the Commit that was answered (and of DHPart2); with commit contention the other Commit is
-/// not this one. Null pointers for what was not captured.
+/// not this one (the session model checks it, and every differing copy of a message, with the
+/// pairwise functions above). Null pointers for what was not captured.
 struct HandshakeMessages {
     const Message* initiator_hello = nullptr;
     const Message* responder_hello = nullptr;

@@ -61,13 +61,74 @@ Finding& add_handshake_finding(const session::Model& model, FindingSink& sink, c
     return f;
 }
 
+namespace {
+
+bool is_hello_chain_check(zrtp::CheckId id) {
+    return id == zrtp::CheckId::hello_h3 || id == zrtp::CheckId::hello_mac || id == zrtp::CheckId::responder_hello_h3 ||
+           id == zrtp::CheckId::responder_hello_mac;
+}
+
+/// What the checks of one kind say about one Hello copy: failed when any failed, passed when
+/// some passed and none failed, nullopt when none could be made.
+std::optional<bool> copy_passes(const session::ZrtpHandshake& handshake, std::uint64_t frame, bool chain) {
+    std::optional<bool> verdict;
+    for (const session::ZrtpCheck& entry : handshake.checks) {
+        const bool kind = chain ? is_hello_chain_check(entry.check.id) : entry.check.id == zrtp::CheckId::zrtp_hash;
+        if (!kind || std::find(entry.frames.begin(), entry.frames.end(), frame) == entry.frames.end()) {
+            continue;
+        }
+        if (entry.check.outcome == zrtp::CheckOutcome::failed) {
+            return false;
+        }
+        if (entry.check.outcome == zrtp::CheckOutcome::passed) {
+            verdict = true;
+        }
+    }
+    return verdict;
+}
+
+}  // namespace
+
+std::vector<HelloEdit> hello_edits(const session::ZrtpHandshake& handshake) {
+    std::vector<HelloEdit> edits;
+    for (const session::ZrtpConflict& conflict : handshake.conflicts) {
+        const auto* first = handshake.record_at(conflict.first_frame);
+        const auto* other = handshake.record_at(conflict.other_frame);
+        if (conflict.type != zrtp::MessageType::hello || first == nullptr || other == nullptr) {
+            continue;
+        }
+        for (const bool chain : {true, false}) {
+            const auto a = copy_passes(handshake, first->frame, chain);
+            const auto b = copy_passes(handshake, other->frame, chain);
+            if (a && b && *a != *b) {
+                edits.push_back(HelloEdit{&conflict, *a ? other : first, *a ? first : other, chain});
+                break;
+            }
+            if (a || b) {
+                break;  // the hash chain decided (both pass or both fail): a=zrtp-hash does not overrule it
+            }
+        }
+    }
+    return edits;
+}
+
+bool explained_by_hello_edit(std::span<const HelloEdit> edits, const session::ZrtpCheck& check) {
+    if (!is_hello_chain_check(check.check.id) && check.check.id != zrtp::CheckId::zrtp_hash) {
+        return false;
+    }
+    return std::any_of(edits.begin(), edits.end(), [&](const HelloEdit& edit) {
+        return std::find(check.frames.begin(), check.frames.end(), edit.edited->frame) != check.frames.end();
+    });
+}
+
 void report_failed_checks(const session::Model& model, FindingSink& sink, std::span<const zrtp::CheckId> ids) {
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
+        const auto edits = hello_edits(handshake);
         for (const session::ZrtpCheck& entry : handshake.checks) {
             const zrtp::Check& check = entry.check;
             // not_verifiable is listed by the zrtp command, never reported as a finding.
             if (check.outcome != zrtp::CheckOutcome::failed ||
-                std::find(ids.begin(), ids.end(), check.id) == ids.end()) {
+                std::find(ids.begin(), ids.end(), check.id) == ids.end() || explained_by_hello_edit(edits, entry)) {
                 continue;
             }
             Finding& f = add_handshake_finding(

@@ -40,9 +40,31 @@ nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshak
 Finding& add_handshake_finding(const session::Model& model, FindingSink& sink, const session::ZrtpHandshake& handshake,
                                std::string message);
 
+/// Two differing copies of one endpoint's Hello (a ZrtpConflict) told apart by their checks:
+/// the edited copy fails a hash-chain check (hello_h3, hello_mac, responder_hello_h3,
+/// responder_hello_mac: the MAC under H2 from the sender's Commit, or SHA-256(H1) from its
+/// DHPart1) while the other passes them all; or, when no hash-chain check could be made (no
+/// Commit or DHPart1 of that sender captured), it fails a=zrtp-hash while the other passes.
+/// Copies that both pass the hash chain were both made by someone who knew H2 before the Commit
+/// revealed it, the endpoint itself: not an edit in transit, so not told apart here.
+struct HelloEdit {
+    const session::ZrtpConflict* conflict = nullptr;
+    const session::ZrtpMessageRecord* edited = nullptr;
+    const session::ZrtpMessageRecord* intact = nullptr;
+    bool by_hash_chain = true;  ///< false: told apart by a=zrtp-hash alone
+};
+
+/// The Hello conflicts of a handshake whose edited copy can be named, in conflict order.
+std::vector<HelloEdit> hello_edits(const session::ZrtpHandshake& handshake);
+
+/// True when `check` is a Hello check (hash chain or a=zrtp-hash) of the edited copy of one of
+/// `edits`: zrtp.hello-tampered reports it once with both copies, no other finding repeats it.
+bool explained_by_hello_edit(std::span<const HelloEdit> edits, const session::ZrtpCheck& check);
+
 /// One finding per failed check (outcome failed; not_verifiable never reports) of every
 /// handshake whose id is in `ids`: frames from ZrtpCheck::frames, expected and observed values,
-/// confidence verified (the value was recomputed).
+/// confidence verified (the value was recomputed). Checks explained by a HelloEdit are left to
+/// zrtp.hello-tampered.
 void report_failed_checks(const session::Model& model, FindingSink& sink, std::span<const zrtp::CheckId> ids);
 
 /// True when an SDP of the call announced `endpoint` with an a=zrtp-hash.

@@ -1,4 +1,6 @@
 // zrtp.retransmission-mismatch: two different copies of one handshake message.
+#include <algorithm>
+
 #include "rules.hpp"
 #include "zrtp_facts.hpp"
 
@@ -7,7 +9,12 @@ namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
+        const auto edits = hello_edits(handshake);
         for (const session::ZrtpConflict& conflict : handshake.conflicts) {
+            // A Hello pair whose edited copy its checks name is zrtp.hello-tampered's finding.
+            if (std::any_of(edits.begin(), edits.end(), [&](const HelloEdit& e) { return e.conflict == &conflict; })) {
+                continue;
+            }
             const std::string_view type = zrtp::message_type_name(conflict.type);
             Finding& f = add_handshake_finding(
                 model, sink, handshake,
@@ -36,7 +43,8 @@ RuleInfo zrtp_retransmission_mismatch() {
             "that endpoint's address: an injector racing the genuine endpoint, or a device that rewrites some "
             "copies.",
             "Compare the two frames (the evidence gives the first differing byte of the message) and find which "
-            "copy the peer answered; capture closer to the endpoint to see which one it really sent.",
+            "copy the peer answered; capture closer to the endpoint to see which one it really sent. (Two Hellos "
+            "whose checks tell the edited copy from the genuine one are reported as zrtp.hello-tampered instead.)",
             "RFC 6189 sections 6 and 9",
             &check};
 }

@@ -289,6 +289,62 @@ TEST_CASE("zrtp.retransmission-mismatch: one finding per conflict, with both fra
     CHECK(findings[0].evidence["first_difference"] == 40);
 }
 
+/// The handshake with a second copy of alice's Hello (frame 9, a variant) and its checks: the MAC
+/// under the H2 of alice's Commit (frame 6) for the copy in frame 2 and the one in frame 9.
+ZrtpHandshake two_hellos(CheckOutcome first, CheckOutcome other) {
+    ZrtpHandshake h = handshake();
+    h.variants.push_back(record(9, k_alice, hello_message(zid_of(0xaa), "alice-edited")));
+    h.conflicts.push_back({MessageType::hello, k_alice, 2, 9, 40});
+    h.checks.push_back(check(zrtp::CheckId::hello_mac, first, {2, 6}));
+    h.checks.push_back(check(zrtp::CheckId::hello_mac, other, {6, 9}));
+    return h;
+}
+
+TEST_CASE("zrtp.hello-tampered: two Hello copies, one failing its MAC, name the edited and the intact frame") {
+    for (const bool edited_first : {true, false}) {
+        INFO("edited copy first: " << edited_first);
+        const ZrtpHandshake h = edited_first ? two_hellos(CheckOutcome::failed, CheckOutcome::passed)
+                                             : two_hellos(CheckOutcome::passed, CheckOutcome::failed);
+        const auto findings = test::run_rule("zrtp.hello-tampered", model_with({h}));
+        REQUIRE(findings.size() == 1);  // the pair, not also the failed check on its own
+        CHECK(findings[0].frames == std::vector<std::uint64_t>{2, 9});
+        CHECK(findings[0].evidence["edited_frame"] == (edited_first ? 2 : 9));
+        CHECK(findings[0].evidence["intact_frame"] == (edited_first ? 9 : 2));
+        CHECK(findings[0].evidence["told_apart_by"] == "hash_chain");
+        CHECK(findings[0].evidence["edited_checks"].at(0)["outcome"] == "failed");
+        CHECK(findings[0].evidence["intact_checks"].at(0)["outcome"] == "passed");
+        // The pair is explained: no retransmission mismatch beside it.
+        CHECK(test::run_rule("zrtp.retransmission-mismatch", model_with({h})).empty());
+    }
+}
+
+TEST_CASE("zrtp.hello-tampered: copies the hash chain cannot tell apart stay a retransmission mismatch") {
+    // Both pass: whoever made them knew H2 before the Commit revealed it, the endpoint itself.
+    ZrtpHandshake both_pass = two_hellos(CheckOutcome::passed, CheckOutcome::passed);
+    both_pass.checks.push_back(check(zrtp::CheckId::zrtp_hash, CheckOutcome::failed, {1, 9}));
+    CHECK(test::run_rule("zrtp.hello-tampered", model_with({both_pass})).empty());
+    CHECK(test::run_rule("zrtp.retransmission-mismatch", model_with({both_pass})).size() == 1);
+    CHECK(test::run_rule("zrtp.zrtp-hash-mismatch", model_with({both_pass})).size() == 1);
+    // Both fail: each failed check is its own finding, and the copies still differ.
+    const ZrtpHandshake both_fail = two_hellos(CheckOutcome::failed, CheckOutcome::failed);
+    CHECK(test::run_rule("zrtp.hello-tampered", model_with({both_fail})).size() == 2);
+    CHECK(test::run_rule("zrtp.retransmission-mismatch", model_with({both_fail})).size() == 1);
+}
+
+TEST_CASE("zrtp.hello-tampered: with no Commit or DHPart1 of the sender, a=zrtp-hash tells the copies apart") {
+    ZrtpHandshake h = handshake(1, false);
+    h.variants.push_back(record(9, k_alice, hello_message(zid_of(0xaa), "alice-edited")));
+    h.conflicts.push_back({MessageType::hello, k_alice, 2, 9, 40});
+    h.checks.push_back(check(zrtp::CheckId::zrtp_hash, CheckOutcome::passed, {1, 2}));
+    h.checks.push_back(check(zrtp::CheckId::zrtp_hash, CheckOutcome::failed, {1, 9}));
+    const auto findings = test::run_rule("zrtp.hello-tampered", model_with({h}));
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].evidence["edited_frame"] == 9);
+    CHECK(findings[0].evidence["told_apart_by"] == "zrtp_hash");
+    CHECK(test::run_rule("zrtp.zrtp-hash-mismatch", model_with({h})).empty());
+    CHECK(test::run_rule("zrtp.retransmission-mismatch", model_with({h})).empty());
+}
+
 TEST_CASE("zrtp.crc-invalid: one finding per handshake with every bad frame") {
     ZrtpHandshake h = handshake();
     session::ZrtpEvent truncated = event(4, session::ZrtpEventKind::anomaly);

@@ -12,6 +12,7 @@
 #include "support/temp_dir.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/gen/capture_writer.hpp"
+#include "zaudit/gen/scenario.hpp"
 #include "zaudit/gen/zrtp_handshake.hpp"
 #include "zaudit/session/tracker.hpp"
 
@@ -231,6 +232,50 @@ TEST_CASE("zrtp e2e: each attack variant fires exactly its rule") {
           Ids{"zrtp.retransmission-mismatch"});
     // Without the M flag the responder relays the SAS: still a PBX in the path.
     CHECK(run_variant(with([](ZrtpHandshakeOptions& o) { o.sas_relay = true; })) == Ids{"zrtp.trusted-mitm"});
+}
+
+TEST_CASE("zrtp e2e: a Hello edited under Commit contention, both copies captured, in either order") {
+    for (const std::string_view name : {"zrtp-hello-edited-contention", "zrtp-hello-edited-contention-skewed"}) {
+        INFO(name);
+        const auto all = gen::scenarios();
+        const auto it = std::find_if(all.begin(), all.end(), [&](const gen::Scenario& s) { return s.name == name; });
+        REQUIRE(it != all.end());
+        test::TempDir dir;
+        const std::string path = dir.file("contention.pcap");
+        REQUIRE(it->build(1).write_pcap(path));
+        const auto model = model_of_file(path);
+        const auto findings = analysis::run_rules(model, analysis::Policy{});
+        CHECK(zrtp_rules(findings) == Ids{"zrtp.hello-tampered", "zrtp.handshake-incomplete"});
+        REQUIRE(model.handshakes.size() == 1);
+        const auto& h = model.handshakes[0];
+        // Both endpoints sent a Commit, and each Commit's H2 checked its sender's Hello copies.
+        CHECK(h.copies_of(zrtp::MessageType::commit, h.a).size() == 1);
+        CHECK(h.copies_of(zrtp::MessageType::commit, h.b).size() == 1);
+        const auto& f = only(findings, "zrtp.hello-tampered");
+        const auto* edited = h.record_at(f.evidence["edited_frame"].get<std::uint64_t>());
+        const auto* intact = h.record_at(f.evidence["intact_frame"].get<std::uint64_t>());
+        REQUIRE(edited != nullptr);
+        REQUIRE(intact != nullptr);
+        const auto offers_aes3 = [](const session::ZrtpMessageRecord* r) {
+            const auto& ciphers = r->message.hello()->ciphers;
+            return std::find(ciphers.begin(), ciphers.end(), "AES3") != ciphers.end();
+        };
+        CHECK_FALSE(offers_aes3(edited));  // the box stripped AES3
+        CHECK(offers_aes3(intact));
+        CHECK((edited->frame < intact->frame) == (name == "zrtp-hello-edited-contention-skewed"));
+        CHECK(f.evidence["told_apart_by"] == "hash_chain");
+        std::set<std::string> failed;
+        for (const auto& c : f.evidence["edited_checks"]) {
+            if (c["outcome"] == "failed") {
+                failed.insert(c["check"].get<std::string>());
+            }
+        }
+        CHECK(failed.contains("hello_mac"));
+        CHECK(failed.contains("zrtp_hash"));
+        for (const auto& c : f.evidence["intact_checks"]) {
+            CHECK(c["outcome"] == "passed");
+        }
+    }
 }
 
 TEST_CASE("zrtp e2e: the M flag, and SASrelay from the M-flagged side") {

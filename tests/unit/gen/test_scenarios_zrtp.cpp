@@ -573,3 +573,43 @@ TEST_CASE("zrtp-no-sip: a complete handshake and SRTP with no signalling") {
     CHECK(failed(b.checks) == k_none);
     check_secure_stream(b.decoded, b.secrets.main, k_caller_audio, k_callee_audio, 0);
 }
+
+TEST_CASE("zrtp-hello-edited-contention: two Commits, and the callee's Hello as sent and as edited") {
+    for (const std::string_view name : {"zrtp-hello-edited-contention", "zrtp-hello-edited-contention-skewed"}) {
+        INFO(name);
+        const Decoded d = decode(build(name));
+        std::vector<const ZrtpSeen*> callee_hellos;
+        for (const auto& z : d.zrtp) {
+            if (z.src == k_callee_audio && z.message->type == zrtp::MessageType::hello &&
+                (callee_hellos.empty() || callee_hellos.front()->message->bytes != z.message->bytes)) {
+                callee_hellos.push_back(&z);
+            }
+        }
+        REQUIRE(callee_hellos.size() == 2);  // two distinct copies, one per tap
+        const auto* caller_commit = first(d, zrtp::MessageType::commit, k_caller_audio);
+        const auto* callee_commit = first(d, zrtp::MessageType::commit, k_callee_audio);
+        REQUIRE(caller_commit != nullptr);
+        REQUIRE(callee_commit != nullptr);  // contention: both endpoints commit
+        const auto* caller_hello = first(d, zrtp::MessageType::hello, k_caller_audio);
+        REQUIRE(caller_hello != nullptr);
+        CHECK(zrtp::check_hello_mac(*caller_hello->message, *caller_commit->message).outcome ==
+              zrtp::CheckOutcome::passed);
+        const auto without_aes3 = [](const ZrtpSeen* hello) {
+            const auto& ciphers = hello->message->hello()->ciphers;
+            return std::find(ciphers.begin(), ciphers.end(), "AES3") == ciphers.end();
+        };
+        // The copy without AES3 fails the MAC under the H2 of the callee's Commit, the other passes;
+        // both keep the callee's H3, so hello_h3 passes for both.
+        std::size_t edited = 0;
+        for (const auto* hello : callee_hellos) {
+            const bool stripped = without_aes3(hello);
+            edited += stripped ? 1 : 0;
+            CHECK(zrtp::check_hello_mac(*hello->message, *callee_commit->message).outcome ==
+                  (stripped ? zrtp::CheckOutcome::failed : zrtp::CheckOutcome::passed));
+            CHECK(zrtp::check_hello_h3(*hello->message, *callee_commit->message).outcome == zrtp::CheckOutcome::passed);
+        }
+        CHECK(edited == 1);
+        CHECK(without_aes3(callee_hellos.front()) == (name == "zrtp-hello-edited-contention-skewed"));
+        CHECK(first(d, zrtp::MessageType::conf2_ack, k_callee_audio) == nullptr);  // the handshake stalls
+    }
+}
