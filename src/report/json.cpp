@@ -139,7 +139,54 @@ ordered_json media_to_json(const session::MediaStream& m) {
                m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted) : ordered_json(nullptr)}}},
             {"srtp_checks", srtp_checks_to_json(m.srtp_checks)},
             {"protection", session::to_string(m.protection)},
-            {"protection_timeline", timeline_to_json(m.protection_timeline)}};
+            {"protection_timeline", timeline_to_json(m.protection_timeline)},
+            {"leg", m.leg == 0 ? ordered_json(nullptr) : ordered_json(m.leg)},
+            {"twin", m.twin ? ordered_json{{"stream", m.twin->stream},
+                                           {"matched", m.twin->matched},
+                                           {"identical", m.twin->identical}}
+                            : ordered_json(nullptr)}};
+}
+
+ordered_json legs_to_json(const session::Call& call) {
+    ordered_json out = ordered_json::array();
+    for (const session::CallLeg& leg : call.legs) {
+        out.push_back({{"id", leg.id},
+                       {"a", leg.a.to_string()},
+                       {"b", leg.b.to_string()},
+                       {"role", session::to_string(leg.role)},
+                       {"first_frame", leg.first_frame},
+                       {"media", leg.media},
+                       {"protection",
+                        leg.media.empty() ? ordered_json(nullptr) : ordered_json(session::to_string(leg.protection))}});
+    }
+    return out;
+}
+
+ordered_json path_to_json(const session::Call& call) {
+    ordered_json out = ordered_json::array();
+    for (const session::PathNode& node : call.path) {
+        ordered_json addresses = ordered_json::array();
+        for (const auto& address : node.addresses) {
+            addresses.push_back(address.to_string());
+        }
+        ordered_json twins = ordered_json::array();
+        for (const auto& [in, out_stream] : node.twin_streams) {
+            twins.push_back({in, out_stream});
+        }
+        const bool relay = node.kind == session::PathNode::Kind::media_relay;
+        out.push_back(
+            {{"address", addresses.empty() ? ordered_json(nullptr) : addresses.front()},
+             {"addresses", addresses},
+             {"kind", session::to_string(node.kind)},
+             {"on_wire", node.on_wire},
+             {"keeps_keys", node.keeps_keys},
+             {"forwarding", relay ? ordered_json(session::to_string(node.forwarding)) : ordered_json(nullptr)},
+             {"anchored_in", node.anchored_in},
+             {"twin_streams", twins},
+             {"protection_to_next", node.protection_to_next ? ordered_json(session::to_string(*node.protection_to_next))
+                                                            : ordered_json(nullptr)}});
+    }
+    return out;
 }
 
 ordered_json call_to_json(const session::Call& call, const session::Model& model) {
@@ -167,6 +214,8 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
             {"outcome", outcome},
             {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
             {"zrtp_handshakes", call.handshakes},
+            {"legs", legs_to_json(call)},
+            {"path", path_to_json(call)},
             {"media", media}};
 }
 

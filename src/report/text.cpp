@@ -134,12 +134,57 @@ std::string media_numbers(const session::MediaStream& m) {
                        m.lost_percent, jitter, m.max_delta_ms);
 }
 
+/// "alice" from "sip:alice@192.0.2.10": who a user agent at the end of the path is.
+std::string user_of(const std::string& uri) {
+    const std::size_t colon = uri.find(':');
+    const std::size_t at = uri.find('@');
+    if (colon == std::string::npos || at == std::string::npos || at < colon) {
+        return {};
+    }
+    return uri.substr(colon + 1, at - colon - 1);
+}
+
+/// "path alice 10.78.1.1 =[sdes-srtp]= [media relay 10.78.1.254/10.78.2.254, rewrites, keeps keys] =[none]= bob 10.78.2.1"
+std::string path_text(const session::Call& call) {
+    std::string text;
+    for (std::size_t i = 0; i < call.path.size(); ++i) {
+        const session::PathNode& node = call.path[i];
+        std::string addresses;
+        for (const auto& address : node.addresses) {
+            addresses += fmt::format("{}{}", addresses.empty() ? "" : "/", address.to_string());
+        }
+        if (node.kind == session::PathNode::Kind::ua) {
+            const std::string user = user_of(i == 0 ? call.from : call.to);
+            text += fmt::format("{}{}{}", user.empty() ? "" : safe(user) + " ", addresses,
+                                node.on_wire ? "" : " (not captured)");
+        } else {
+            std::string about = node.kind == session::PathNode::Kind::media_relay ? "media relay " : "proxy ";
+            about += addresses;
+            if (node.forwarding != session::RelayForwarding::unknown) {
+                about += fmt::format(", {}", session::to_string(node.forwarding));
+            }
+            if (node.keeps_keys) {
+                about += ", keeps keys";
+            }
+            text += "[" + about + "]";
+        }
+        if (i + 1 < call.path.size()) {
+            text += node.protection_to_next ? fmt::format(" ={}= ", session::to_string(*node.protection_to_next))
+                                            : std::string{" == "};
+        }
+    }
+    return text;
+}
+
 void render_calls_of(const session::Model& model, std::ostream& out) {
     out << fmt::format("Calls ({})\n", model.calls.size());
     for (const auto& call : model.calls) {
         out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  {}  Call-ID {}\n", call.id, safe(call.from),
                            safe(call.to), call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
                            duration_seconds(call), call_state(call), safe(call.call_id));
+        if (call.path.size() > 2 || call.legs.size() > 1) {
+            out << "     path " << path_text(call) << '\n';
+        }
         for (const std::uint32_t id : call.media) {
             if (const session::MediaStream* m = model.stream(id)) {
                 out << fmt::format("     media {} -> {}  ssrc 0x{:08x}  {} packets  protection {}{}\n", m->src, m->dst,

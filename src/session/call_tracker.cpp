@@ -1,6 +1,7 @@
 #include "call_tracker.hpp"
 
 #include "anomaly_log.hpp"
+#include "path.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -62,12 +63,101 @@ SdesKey to_sdes_key(const sdp::CryptoAttribute& crypto) {
     return key;
 }
 
+TransactionKey transaction_on_hop(const MessageContext& context, std::uint32_t cseq, std::string method) {
+    const auto [low, high] = std::minmax(context.src.address, context.dst.address);
+    return {low, high, cseq, std::move(method)};
+}
+
+/// The offer `key` answers: the one on the same hop, else (the answer came back over addresses
+/// the capture did not see the offer on) an unanswered one of the same transaction elsewhere.
+auto find_offer(std::map<TransactionKey, std::size_t>& pending, const std::vector<OfferAnswer>& exchanges,
+                const TransactionKey& key) {
+    if (const auto it = pending.find(key); it != pending.end()) {
+        return it;
+    }
+    return std::find_if(pending.begin(), pending.end(), [&](const auto& entry) {
+        return std::get<2>(entry.first) == std::get<2>(key) && std::get<3>(entry.first) == std::get<3>(key) &&
+               !exchanges[entry.second].answer;
+    });
+}
+
+PathNode node_at(std::vector<util::IpAddress> addresses, PathNode::Kind kind, bool on_wire) {
+    PathNode node;
+    node.addresses = std::move(addresses);
+    node.kind = kind;
+    node.on_wire = on_wire;
+    return node;
+}
+
+/// The call's legs (one per pair of addresses its SIP travelled between, caller side first,
+/// in the order each hop's first request was seen: a proxy forwards after it receives) and the
+/// nodes they join. A party whose Contact is not the address its hop ends at sits behind a
+/// proxy outside the capture.
+void trace_path(Call& call, const std::optional<util::IpAddress>& caller,
+                const std::optional<util::IpAddress>& callee) {
+    for (const SipEvent& event : call.messages) {
+        const auto it = std::find_if(call.legs.begin(), call.legs.end(), [&](const CallLeg& leg) {
+            return leg.joins(event.src.address, event.dst.address);
+        });
+        if (it == call.legs.end()) {
+            CallLeg leg;
+            leg.id = static_cast<std::uint32_t>(call.legs.size() + 1);
+            // Responses travel back towards the caller: their source is the callee side.
+            leg.a = event.status == 0 ? event.src : event.dst;
+            leg.b = event.status == 0 ? event.dst : event.src;
+            leg.first_frame = event.frame;
+            call.legs.push_back(leg);
+        }
+    }
+    for (SdpSnapshot& sdp : call.sdps) {
+        for (const CallLeg& leg : call.legs) {
+            if (leg.joins(sdp.sender.address, sdp.receiver.address)) {
+                sdp.leg = leg.id;
+            }
+        }
+    }
+    if (call.legs.empty()) {
+        return;
+    }
+    const bool caller_behind = caller && !same_node(*caller, call.legs.front().a.address);
+    const bool callee_behind = callee && !same_node(*callee, call.legs.back().b.address);
+    for (CallLeg& leg : call.legs) {
+        const bool from_caller = leg.id == 1 && !caller_behind;
+        const bool to_callee = leg.id == call.legs.size() && !callee_behind;
+        leg.role = from_caller && to_callee ? LegRole::direct
+                   : from_caller            ? LegRole::uac_proxy
+                   : to_callee              ? LegRole::proxy_uas
+                                            : LegRole::proxy_proxy;
+    }
+    if (caller_behind) {
+        call.path.push_back(node_at({*caller}, PathNode::Kind::ua, false));
+    }
+    call.path.push_back(
+        node_at({call.legs.front().a.address}, caller_behind ? PathNode::Kind::proxy : PathNode::Kind::ua, true));
+    for (std::size_t i = 0; i + 1 < call.legs.size(); ++i) {
+        std::vector<util::IpAddress> addresses{call.legs[i].b.address};
+        if (call.legs[i + 1].a.address != addresses.front()) {
+            addresses.push_back(call.legs[i + 1].a.address);
+        }
+        call.path.push_back(node_at(std::move(addresses), PathNode::Kind::proxy, true));
+    }
+    call.path.push_back(
+        node_at({call.legs.back().b.address}, callee_behind ? PathNode::Kind::proxy : PathNode::Kind::ua, true));
+    if (callee_behind) {
+        call.path.push_back(node_at({*callee}, PathNode::Kind::ua, false));
+    }
+}
+
 }  // namespace
 
-std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::Anomaly>& anomalies) {
+SdpBody to_sdp_body(std::string_view sdp_text, std::vector<util::Anomaly>& anomalies) {
     sdp::SdpSession session = sdp::parse(sdp_text);
     std::move(session.anomalies.begin(), session.anomalies.end(), std::back_inserter(anomalies));
-    std::vector<SdpMedia> out;
+    SdpBody body;
+    if (session.origin) {
+        body.origin = util::IpAddress::parse(session.origin->address);
+    }
+    std::vector<SdpMedia>& out = body.media;
     for (const auto& m : session.media) {
         SdpMedia media;
         media.media = m.media;
@@ -109,7 +199,7 @@ std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::
         media.direction = std::string{sdp::to_string(m.direction)};
         out.push_back(std::move(media));
     }
-    return out;
+    return body;
 }
 
 CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, const MessageContext& context) {
@@ -171,7 +261,7 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
     if (body) {
         on_sdp(state, message, context, *body);
     } else if (!message.is_request && message.status_code >= 300) {
-        on_failure(state, message);
+        on_failure(state, message, context);
     }
     if (message.is_request && message.method_kind == sip::Method::invite && message.cseq) {
         add_unique(state.invites, message.cseq->number);
@@ -179,6 +269,7 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
             add_unique(state.initial_invites, message.cseq->number);
         }
     }
+    note_contact(state, message);
     state.bye = state.bye || (message.is_request && message.method_kind == sip::Method::bye);
     state.cancelled = state.cancelled || (message.is_request && message.method_kind == sip::Method::cancel);
     on_invite_outcome(state, message, context);
@@ -209,6 +300,19 @@ void CallTracker::on_invite_outcome(CallState& state, const sip::SipMessage& mes
     outcome = FinalResponse{message.status_code, message.reason, context.frame, context.time, cseq};
 }
 
+void CallTracker::note_contact(CallState& state, const sip::SipMessage& message) {
+    if (message.contacts.empty()) {
+        return;
+    }
+    const auto contact = sip::uri_ip_address(message.contacts.front().uri);
+    if (message.is_request && message.method_kind == sip::Method::invite && (!message.to || message.to->tag.empty())) {
+        state.caller_contact = state.caller_contact ? state.caller_contact : contact;
+    } else if (!message.is_request && message.status_code > 100 && message.status_code < 300 &&
+               message.transaction_method_kind() == sip::Method::invite) {
+        state.callee_contact = state.callee_contact ? state.callee_contact : contact;
+    }
+}
+
 void CallTracker::on_credentials(const sip::SipMessage& message, const MessageContext& context) {
     for (auto& credentials : sip::credentials_of(message)) {
         CredentialUse use;
@@ -227,11 +331,12 @@ void CallTracker::on_credentials(const sip::SipMessage& message, const MessageCo
     }
 }
 
-void CallTracker::on_failure(CallState& state, const sip::SipMessage& message) {
+void CallTracker::on_failure(CallState& state, const sip::SipMessage& message, const MessageContext& context) {
     if (!message.cseq) {
         return;
     }
-    const auto it = state.pending.find({message.cseq->number, message.cseq->method});
+    const auto it = find_offer(state.pending, state.call.exchanges,
+                               transaction_on_hop(context, message.cseq->number, message.cseq->method));
     if (it != state.pending.end()) {
         OfferAnswer& exchange = state.call.exchanges[it->second];
         exchange.rejected = true;
@@ -266,14 +371,19 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     snapshot.status = message.is_request ? 0 : message.status_code;
     snapshot.cseq = cseq;
     std::vector<util::Anomaly> anomalies;
-    snapshot.media = to_sdp_media(body, anomalies);
+    SdpBody sdp = to_sdp_body(body, anomalies);
+    snapshot.media = std::move(sdp.media);
+    snapshot.origin = sdp.origin;
+    if (!message.contacts.empty()) {
+        snapshot.contact = sip::uri_ip_address(message.contacts.front().uri);
+    }
     // Offsets count from the SIP message's start: the SDP is the body or one of its parts.
     const std::size_t sdp_at = message.body.find(body);
     const std::size_t base = context.offset + message.body_offset + (sdp_at == std::string::npos ? 0 : sdp_at);
     m_anomalies.add_all(anomalies, context.frame, base);
     const std::size_t index = call.sdps.size();
 
-    const auto transaction = std::pair{cseq, method};
+    const TransactionKey transaction = transaction_on_hop(context, cseq, method);
     if (message.is_request && message.method_kind == sip::Method::ack) {
         if (state.offer_awaiting_ack) {  // RFC 3261 13.2.1: an offer in a 2xx is answered in the ACK
             call.exchanges[*state.offer_awaiting_ack].answer = index;
@@ -281,11 +391,11 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         }
     } else if (message.is_request) {
         snapshot.is_offer = true;
-        if (!state.pending.contains(transaction)) {  // else: the same offer seen at another hop
+        if (!state.pending.contains(transaction)) {  // else: a retransmission with another body
             state.pending[transaction] = call.exchanges.size();
             call.exchanges.push_back(OfferAnswer{index, std::nullopt, false, 0});
         }
-    } else if (const auto it = state.pending.find(transaction); it != state.pending.end()) {
+    } else if (const auto it = find_offer(state.pending, call.exchanges, transaction); it != state.pending.end()) {
         OfferAnswer& exchange = call.exchanges[it->second];
         if (!exchange.answer) {
             exchange.answer = index;
@@ -343,6 +453,7 @@ SipResult CallTracker::finish() && {
         } else if (call.outcome && call.outcome->status >= 300) {
             call.ended_by = CallEnd::failure;
         }
+        trace_path(call, state.caller_contact, state.callee_contact);
         call_of[call.call_id] = call.id;
         result.calls.push_back(std::move(call));
     }

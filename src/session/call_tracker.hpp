@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct SipResult {
     std::vector<CredentialUse> credentials;  ///< in frame order, bound to the calls above
 };
 
+/// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
+using TransactionKey = std::tuple<util::IpAddress, util::IpAddress, std::uint32_t, std::string>;
+
 class CallTracker {
 public:
     /// SDP anomalies go to `anomalies`, which must outlive the tracker.
@@ -48,21 +52,28 @@ public:
 private:
     struct CallState {
         Call call;
-        /// Offer waiting for its answer, by "CSeq number + method" of its transaction.
-        std::map<std::pair<std::uint32_t, std::string>, std::size_t> pending;
+        /// Offer waiting for its answer, by the hop it travels on and "CSeq number + method" of
+        /// its transaction: a proxy forwards one offer over several hops, and each hop (a relay
+        /// may rewrite the SDP between them) has its own answer.
+        std::map<TransactionKey, std::size_t> pending;
         std::optional<std::size_t> offer_awaiting_ack;  ///< offer sent in a 2xx to an SDP-less INVITE
         std::vector<std::string> seen_bodies;           ///< dedupe retransmissions: key of each SDP seen
         std::vector<std::uint32_t> initial_invites;     ///< CSeq numbers of INVITEs sent without a To tag
         std::vector<std::uint32_t> invites;             ///< CSeq numbers of every INVITE request seen
         bool cancelled = false;
         bool bye = false;
+        /// Where the Contacts of the setting-up INVITE and of its first answer with a Contact point:
+        /// the two user agents (a proxy forwards Contact untouched; RFC 3261 section 16.6).
+        std::optional<util::IpAddress> caller_contact;
+        std::optional<util::IpAddress> callee_contact;
     };
     CallState& call_for(const sip::SipMessage& message, const MessageContext& context);
     void on_sdp(CallState& state, const sip::SipMessage& message, const MessageContext& context,
                 const std::string& body);
-    void on_failure(CallState& state, const sip::SipMessage& message);
+    void on_failure(CallState& state, const sip::SipMessage& message, const MessageContext& context);
     static void on_invite_outcome(CallState& state, const sip::SipMessage& message, const MessageContext& context);
     void on_credentials(const sip::SipMessage& message, const MessageContext& context);
+    static void note_contact(CallState& state, const sip::SipMessage& message);
 
     AnomalyLog& m_anomalies;
     std::vector<CallState> m_calls;
@@ -72,7 +83,13 @@ private:
     std::uint64_t m_without_call_id = 0;
 };
 
-/// The m= lines of an SDP body, reduced for the model; what was malformed goes to `anomalies`.
-std::vector<SdpMedia> to_sdp_media(std::string_view sdp_text, std::vector<util::Anomaly>& anomalies);
+/// An SDP body reduced for the model.
+struct SdpBody {
+    std::vector<SdpMedia> media;
+    std::optional<util::IpAddress> origin;  ///< o= unicast address, when an IP address
+};
+
+/// The m= lines and origin of an SDP body; what was malformed goes to `anomalies`.
+SdpBody to_sdp_body(std::string_view sdp_text, std::vector<util::Anomaly>& anomalies);
 
 }  // namespace zaudit::session

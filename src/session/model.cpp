@@ -55,6 +55,34 @@ const char* to_string(Protection protection) {
     return "unknown";
 }
 
+const char* to_string(LegRole role) {
+    switch (role) {
+        case LegRole::direct: return "direct";
+        case LegRole::uac_proxy: return "uac-proxy";
+        case LegRole::proxy_proxy: return "proxy-proxy";
+        case LegRole::proxy_uas: return "proxy-uas";
+    }
+    return "direct";
+}
+
+const char* to_string(RelayForwarding forwarding) {
+    switch (forwarding) {
+        case RelayForwarding::unknown: return "unknown";
+        case RelayForwarding::forwards: return "forwards";
+        case RelayForwarding::rewrites: return "rewrites";
+    }
+    return "unknown";
+}
+
+const char* to_string(PathNode::Kind kind) {
+    switch (kind) {
+        case PathNode::Kind::ua: return "ua";
+        case PathNode::Kind::proxy: return "proxy";
+        case PathNode::Kind::media_relay: return "media-relay";
+    }
+    return "ua";
+}
+
 const char* to_string(StreamCodec::Source source) {
     switch (source) {
         case StreamCodec::Source::sdp: return "sdp";

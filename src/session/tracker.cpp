@@ -8,6 +8,7 @@
 
 #include "anomaly_log.hpp"
 #include "call_tracker.hpp"
+#include "path.hpp"
 #include "srtp_check.hpp"
 #include "zrtp_tracker.hpp"
 #include "zaudit/rtp/payload.hpp"
@@ -374,6 +375,7 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     SipResult sip = std::move(*m_calls).finish();
     m_model.calls = std::move(sip.calls);
     m_model.credentials = std::move(sip.credentials);
+    find_twin_streams(m_model.media, m_stream_samples);
     bind_to_calls();
     check_sdes_keys(m_model, m_stream_samples, m_hints.srtp_keys);
     m_stream_samples.clear();
@@ -504,6 +506,7 @@ void Tracker::bind_to_calls() {
             call.end = std::max(call.end, stream.last_time);
             stream.sdp = best->sdp;
             stream.sdp_media = best->media;
+            stream.leg = call.sdps[best->sdp].leg;
             call.media.push_back(stream.id);
             // a=zrtp-hash only says ZRTP may run; without a completed handshake nothing protects the media.
             const auto negotiated = [](Protection offered) {
@@ -518,6 +521,9 @@ void Tracker::bind_to_calls() {
                 }
                 const SdpSnapshot& offer = call.sdps[exchange.offer];
                 const SdpSnapshot& answer = call.sdps[*exchange.answer];
+                if (offer.leg != stream.leg) {
+                    continue;  // another hop's offer/answer: a relay between them may change it
+                }
                 if (answer.time <= stream.last_time && best->media < answer.media.size() &&
                     best->media < offer.media.size()) {
                     timeline.set(answer.frame, answer.time,
@@ -547,6 +553,9 @@ void Tracker::bind_to_calls() {
         }
         stream.protection_timeline = std::move(timeline).periods();
         stream.protection = weakest_protection(stream.protection_timeline);
+    }
+    for (Call& call : m_model.calls) {
+        complete_path(call, m_model.media);
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "text.hpp"
 #include "zaudit/sip/message.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::sip {
 namespace {
@@ -361,6 +362,28 @@ std::optional<Via> parse_via(std::string_view value) {
         }
     }
     return via;
+}
+
+std::optional<util::IpAddress> uri_ip_address(std::string_view uri) {
+    const std::size_t colon = uri.find(':');
+    if (colon == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const std::string_view scheme = uri.substr(0, colon);
+    if (!util::iequals(scheme, "sip") && !util::iequals(scheme, "sips")) {
+        return std::nullopt;
+    }
+    std::string_view rest = uri.substr(colon + 1);
+    // userinfo ends at the last '@' before any parameter or header (RFC 3261 19.1.1).
+    rest = rest.substr(0, rest.find_first_of(";?"));
+    if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+        rest = rest.substr(at + 1);
+    }
+    if (rest.starts_with('[')) {
+        const std::size_t close = rest.find(']');
+        return close == std::string_view::npos ? std::nullopt : util::IpAddress::parse(rest.substr(1, close - 1));
+    }
+    return util::IpAddress::parse(rest.substr(0, rest.find(':')));
 }
 
 }  // namespace zaudit::sip

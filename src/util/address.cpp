@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -49,6 +50,18 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
 
 bool IpAddress::is_v4() const {
     return std::memcmp(m_bytes.data(), k_v4_mapped_prefix.data(), 12) == 0;
+}
+
+bool IpAddress::is_private() const {
+    const auto& b = m_bytes;
+    if (is_v4()) {
+        const std::uint8_t a0 = b[12];
+        const std::uint8_t a1 = b[13];
+        return a0 == 10 || a0 == 127 || (a0 == 172 && (a1 & 0xf0U) == 16) || (a0 == 192 && a1 == 168) ||
+               (a0 == 169 && a1 == 254) || (a0 == 100 && (a1 & 0xc0U) == 64);
+    }
+    const bool loopback = std::all_of(b.begin(), b.end() - 1, [](std::uint8_t x) { return x == 0; }) && b[15] == 1;
+    return loopback || (b[0] & 0xfeU) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0U) == 0x80);
 }
 
 bool IpAddress::is_unspecified() const {

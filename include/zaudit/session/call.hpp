@@ -68,6 +68,11 @@ struct SdpSnapshot {
     std::uint32_t cseq = 0;
     bool is_offer = false;
     std::vector<SdpMedia> media;
+    /// Where the carrying message's Contact points, when it is an IP address: the party whose
+    /// SDP this is, as far as SIP says (a proxy leaves it alone; a B2BUA puts its own).
+    std::optional<util::IpAddress> contact;
+    std::optional<util::IpAddress> origin;  ///< o= unicast address, when an IP address
+    std::uint32_t leg = 0;                  ///< the CallLeg (id) it travelled on
 };
 
 /// An offer and the answer to it (indices into Call::sdps); a re-INVITE or UPDATE adds one.
@@ -117,6 +122,58 @@ enum class CallEnd : std::uint8_t {
     failure,  ///< the INVITE got a final failure (3xx-6xx, in Call::outcome) and no dialog came up
 };
 
+/// Where a leg sits on the call's signalling path (RFC 3261 section 16 proxies; the roles of
+/// DESIGN.md section 5).
+enum class LegRole : std::uint8_t {
+    direct,       ///< the only hop: user agent to user agent, as far as the capture shows
+    uac_proxy,    ///< the caller's side of a proxied call
+    proxy_proxy,  ///< between two proxies
+    proxy_uas,    ///< the callee's side of a proxied call
+};
+const char* to_string(LegRole role);
+
+/// One signalling hop of a call: its SIP between two nodes, as seen on one wire. Offers and
+/// answers pair up per leg, and a stream is bound to the SDP of the leg it travels on.
+struct CallLeg {
+    std::uint32_t id = 0;  ///< 1-based, in the order the legs' first messages were seen
+    util::Endpoint a;      ///< the side that sent the leg's first request (towards the caller)
+    util::Endpoint b;
+    LegRole role = LegRole::direct;
+    std::uint64_t first_frame = 0;
+    std::vector<std::uint32_t> media;             ///< streams bound to this leg's SDP
+    Protection protection = Protection::unknown;  ///< the weakest of its streams'; unknown without media
+    [[nodiscard]] bool joins(const util::IpAddress& x, const util::IpAddress& y) const {
+        return (a.address == x && b.address == y) || (a.address == y && b.address == x);
+    }
+};
+
+/// How a media relay handled what it anchored, from the same RTP packets seen on both its sides.
+enum class RelayForwarding : std::uint8_t {
+    unknown,   ///< only one side of it was captured
+    forwards,  ///< byte-identical payloads on both sides: it passes SRTP/ZRTP through
+    rewrites,  ///< same SSRC and sequence numbers, other bytes: it decrypts or re-encrypts
+};
+const char* to_string(RelayForwarding forwarding);
+
+/// A node on the call's path, from caller to callee.
+struct PathNode {
+    enum class Kind : std::uint8_t { ua, proxy, media_relay };
+    std::vector<util::IpAddress> addresses;  ///< one per network it was seen on (caller side first)
+    Kind kind = Kind::ua;
+    bool on_wire = true;  ///< false for a party known only from a Contact (its hop is outside the capture)
+    /// The call's media keys reached it: it anchored SDES media (the keys are in the SDP it
+    /// rewrote) or it rewrote the packets themselves.
+    bool keeps_keys = false;
+    RelayForwarding forwarding = RelayForwarding::unknown;  ///< media relays only
+    /// Why it is a media relay: the SDPs whose c= named it (frames), and twin streams.
+    std::vector<std::uint64_t> anchored_in;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> twin_streams;  ///< stream ids: caller side, callee side
+    /// The protection of the captured leg from this node to the next (its weakest stream);
+    /// nullopt when that hop was not captured or carried no media.
+    std::optional<Protection> protection_to_next;
+};
+const char* to_string(PathNode::Kind kind);
+
 struct Call {
     std::uint32_t id = 0;
     std::string call_id;
@@ -139,6 +196,8 @@ struct Call {
     std::optional<FinalResponse> outcome;  ///< nullopt when no final response to its INVITE was seen
     CallEnd ended_by = CallEnd::none;
     std::vector<std::uint32_t> media;       ///< MediaStream ids bound to the call
+    std::vector<CallLeg> legs;              ///< its signalling hops in this capture, caller side first
+    std::vector<PathNode> path;             ///< its nodes from caller to callee
     std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
 };
 

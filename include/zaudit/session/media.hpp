@@ -79,6 +79,15 @@ struct MediaStream {
     std::optional<std::uint32_t> call;
     std::optional<std::size_t> sdp;        ///< index in Call::sdps of the SDP that announced it
     std::optional<std::size_t> sdp_media;  ///< index of its m= line in that SDP
+    std::uint32_t leg = 0;                 ///< the call leg (CallLeg::id) whose SDP announced it; 0 unbound
+    /// The same packets (SSRC and sequence numbers) on another 5-tuple of the capture: the other
+    /// side of a relay. `identical`: how many of the matched packets had the same bytes.
+    struct Twin {
+        std::uint32_t stream = 0;
+        std::uint32_t matched = 0;
+        std::uint32_t identical = 0;
+    };
+    std::optional<Twin> twin;
     /// ZRTP GoClear/ClearACK switched the stream to clear at this frame, and packets followed.
     std::optional<std::uint64_t> cleared_at_frame;
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "zaudit/sip/method.hpp"
+#include "zaudit/util/address.hpp"
 #include "zaudit/util/anomaly.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
@@ -126,6 +127,10 @@ public:
 private:
     std::variant<SipMessage, util::Anomaly> m_state;
 };
+
+/// The host of a SIP or SIPS URI (`sip:user@host:port;params`) when it is an IP address literal
+/// (IPv6 in brackets); nullopt for a host name or another scheme. Where a Contact points.
+std::optional<util::IpAddress> uri_ip_address(std::string_view uri);
 
 /// Parses one whole message (a UDP datagram, or one message cut by StreamFramer).
 /// Leading CRLFs are ignored (RFC 3261 section 7.5). Bytes past Content-Length are dropped

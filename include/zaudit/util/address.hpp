@@ -25,6 +25,8 @@ public:
 
     [[nodiscard]] bool is_v4() const;
     [[nodiscard]] bool is_unspecified() const;
+    /// Not routed on the Internet: RFC 1918, loopback, link-local, CGNAT (RFC 6598), IPv6 ULA.
+    [[nodiscard]] bool is_private() const;
     [[nodiscard]] std::string to_string() const;
     [[nodiscard]] const std::array<std::uint8_t, 16>& bytes() const { return m_bytes; }
     auto operator<=>(const IpAddress&) const = default;  // NOLINT(modernize-use-nullptr): v14 bug

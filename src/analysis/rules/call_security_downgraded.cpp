@@ -128,10 +128,11 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
     for (const session::Call& call : model.calls) {
         const std::vector<ProtectionStep> steps = protection_timeline(model, call);
         for (std::size_t i = 0; i < steps.size(); ++i) {
-            // The previous step of the same m= line.
+            // The previous step of the same m= line on the same hop (protection that differs
+            // between hops is path.protection-changed's subject).
             const ProtectionStep* before = nullptr;
             for (std::size_t j = i; j-- > 0;) {
-                if (steps[j].m_line == steps[i].m_line) {
+                if (steps[j].m_line == steps[i].m_line && steps[j].leg == steps[i].leg) {
                     before = &steps[j];
                     break;
                 }

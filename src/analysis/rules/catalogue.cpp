@@ -40,6 +40,7 @@ std::span<const RuleInfo> catalogue() {
         call_security_downgraded(),
         sip_cleartext_credentials(),
         path_media_relay(),
+        path_protection_changed(),
         path_media_source_mismatch(),
     };
     return k_rules;

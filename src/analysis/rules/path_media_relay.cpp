@@ -1,4 +1,4 @@
-// path.media-relay: the call's media is anchored at an address that signals for neither party.
+// path.media-relay: the call's media is anchored at a node that is neither user agent.
 #include <algorithm>
 
 #include "rules.hpp"
@@ -7,108 +7,85 @@
 namespace zaudit::analysis::rules {
 namespace {
 
-/// One media address that no SIP of the call came from or went to, and where it was seen.
-struct Anchor {
-    util::IpAddress address;
-    std::vector<std::string> seen_in;
-    std::vector<std::uint64_t> frames;
-};
-
-void add(std::vector<Anchor>& anchors, const util::IpAddress& address, std::string where, std::uint64_t frame) {
-    auto it = std::find_if(anchors.begin(), anchors.end(), [&](const Anchor& a) { return a.address == address; });
-    if (it == anchors.end()) {
-        anchors.push_back(Anchor{address, {}, {}});
-        it = std::prev(anchors.end());
+std::string addresses_of(const session::PathNode& node) {
+    std::vector<std::string> names;
+    for (const auto& address : node.addresses) {
+        names.push_back(address.to_string());
     }
-    if (std::find(it->seen_in.begin(), it->seen_in.end(), where) == it->seen_in.end()) {
-        it->seen_in.push_back(std::move(where));
-    }
-    it->frames.push_back(frame);
+    return fmt::format("{}", fmt::join(names, "/"));
 }
 
-bool uses_sdes(const session::Call& call) {
-    return std::any_of(call.sdps.begin(), call.sdps.end(), [](const session::SdpSnapshot& sdp) {
-        return std::any_of(sdp.media.begin(), sdp.media.end(),
-                           [](const session::SdpMedia& m) { return !m.cryptos.empty(); });
-    });
+/// "because the SDP in frames 4, 9 put its address in c= while the Contact names the far party,
+/// and streams 1/3 carry the same packets on both its sides"
+std::string why(const session::PathNode& relay) {
+    std::vector<std::string> reasons;
+    if (!relay.anchored_in.empty()) {
+        reasons.push_back(
+            fmt::format("the SDP forwarded in frame{} {} names it in c= while the Contact names the far "
+                        "party",
+                        relay.anchored_in.size() == 1 ? "" : "s", fmt::join(relay.anchored_in, ", ")));
+    }
+    if (!relay.twin_streams.empty()) {
+        std::vector<std::string> pairs;
+        for (const auto& [in, out] : relay.twin_streams) {
+            pairs.push_back(fmt::format("{} and {}", in, out));
+        }
+        reasons.push_back(fmt::format("the same RTP packets (SSRC and sequence numbers) cross it as streams {}",
+                                      fmt::join(pairs, "; ")));
+    }
+    return fmt::format("{}", fmt::join(reasons, ", and "));
 }
 
-/// Media addresses of the call outside its signalling addresses. An SDP c= address that is
-/// private while the SDP came from another address is the sender's own address behind NAT,
-/// not a relay, and is left out (conservative: NAT is far more common than a relay).
-std::vector<Anchor> anchors_of(const session::Model& model, const session::Call& call,
-                               const std::vector<util::IpAddress>& signaling) {
-    const auto signals = [&](const util::IpAddress& a) {
-        return std::find(signaling.begin(), signaling.end(), a) != signaling.end();
-    };
-    std::vector<Anchor> anchors;
-    for (const session::SdpSnapshot& sdp : call.sdps) {
-        for (std::size_t m = 0; m < sdp.media.size(); ++m) {
-            const util::IpAddress& c = sdp.media[m].rtp.address;
-            if (!accepted(sdp.media[m]) || c.is_unspecified() || signals(c) ||
-                (is_private(c) && c != sdp.sender.address)) {
-                continue;
-            }
-            add(anchors, c,
-                fmt::format("SDP c= of {} in {} from {} (frame {})", sdp.media[m].media, sdp.carried_by, sdp.sender,
-                            sdp.frame),
-                sdp.frame);
-        }
+std::string what_it_does(const session::PathNode& relay) {
+    switch (relay.forwarding) {
+        case session::RelayForwarding::forwards: return "; it forwards the packets unchanged";
+        case session::RelayForwarding::rewrites: return "; it rewrites every packet (decrypts or re-encrypts)";
+        case session::RelayForwarding::unknown: break;
     }
-    for (const std::uint32_t id : call.media) {
-        const session::MediaStream* bound = model.stream(id);
-        if (bound == nullptr) {
-            continue;
-        }
-        const session::MediaStream& stream = *bound;
-        for (const util::Endpoint& end : {stream.src, stream.dst}) {
-            if (!signals(end.address)) {
-                add(anchors, end.address,
-                    fmt::format("RTP stream {} ssrc {} {} -> {}", stream.id, ssrc_hex(stream.ssrc), stream.src,
-                                stream.dst),
-                    stream.first_frame);
-            }
-        }
-    }
-    return anchors;
+    return {};
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
-        std::vector<util::IpAddress> signaling;
-        for (const util::Endpoint& e : call.signaling_endpoints) {
-            if (std::find(signaling.begin(), signaling.end(), e.address) == signaling.end()) {
-                signaling.push_back(e.address);
+        for (const session::PathNode& relay : call.path) {
+            if (relay.kind != session::PathNode::Kind::media_relay) {
+                continue;
             }
+            Finding& f = sink.add(fmt::format(
+                "call {} media is anchored at {}: {}{}{}", call.id, addresses_of(relay), why(relay),
+                what_it_does(relay), relay.keeps_keys ? " (the call's media keys reach it: it can decrypt)" : ""));
+            if (relay.keeps_keys) {
+                f.severity = Severity::medium;
+            }
+            f.call = call.id;
+            // Twin streams are the packets themselves; an SDP address alone could be a media
+            // server of the far party's own system.
+            f.confidence = relay.twin_streams.empty() ? Confidence::inferred : Confidence::verified;
+            std::vector<std::uint64_t> frames = relay.anchored_in;
+            for (const auto& [in, out] : relay.twin_streams) {
+                for (const std::uint32_t id : {in, out}) {
+                    if (const session::MediaStream* stream = model.stream(id)) {
+                        frames.push_back(stream->first_frame);
+                    }
+                }
+            }
+            std::sort(frames.begin(), frames.end());
+            frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+            f.frames = first_frames(frames);
+            auto addresses = nlohmann::ordered_json::array();
+            for (const auto& address : relay.addresses) {
+                addresses.push_back(address.to_string());
+            }
+            auto twins = nlohmann::ordered_json::array();
+            for (const auto& [in, out] : relay.twin_streams) {
+                twins.push_back({in, out});
+            }
+            f.evidence = {{"relay_addresses", addresses},
+                          {"anchored_in_sdp_frames", relay.anchored_in},
+                          {"twin_streams", twins},
+                          {"forwarding", session::to_string(relay.forwarding)},
+                          {"keeps_keys", relay.keeps_keys}};
         }
-        const std::vector<Anchor> anchors = anchors_of(model, call, signaling);
-        if (anchors.empty()) {
-            continue;
-        }
-        const bool sdes = uses_sdes(call);
-        std::vector<std::string> names;
-        auto media = nlohmann::ordered_json::array();
-        std::vector<std::uint64_t> frames;
-        for (const Anchor& anchor : anchors) {
-            names.push_back(anchor.address.to_string());
-            media.push_back({{"address", anchor.address.to_string()}, {"seen_in", anchor.seen_in}});
-            frames.insert(frames.end(), anchor.frames.begin(), anchor.frames.end());
-        }
-        auto signaling_json = nlohmann::ordered_json::array();
-        for (const util::Endpoint& e : call.signaling_endpoints) {
-            signaling_json.push_back(e.to_string());
-        }
-        Finding& f = sink.add(fmt::format("call {} media goes through {}, which sent or received none of its SIP{}",
-                                          call.id, fmt::join(names, ", "),
-                                          sdes ? " (and the call's SDES keys let a relay decrypt)" : ""));
-        if (sdes) {
-            f.severity = Severity::medium;
-        }
-        f.call = call.id;
-        f.confidence = Confidence::inferred;  // a media server, a NAT we cannot see, or a relay
-        std::sort(frames.begin(), frames.end());
-        f.frames = first_frames(frames);
-        f.evidence = {{"media_addresses", media}, {"signaling_endpoints", signaling_json}, {"sdes", sdes}};
     }
 }
 
@@ -117,17 +94,19 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
 RuleInfo path_media_relay() {
     return {"path.media-relay",
             Severity::info,
-            "Media anchored at a third address",
-            "The call's media (the c= addresses in its SDP, or the RTP packets bound to it) goes to or comes from "
-            "an address that sent or received none of the call's SIP. That is usually a media relay: an SBC, a "
-            "conference bridge, a TURN server or a B2BUA's media proxy. A relay sees every packet; with SDES it "
-            "also receives the keys in the SDP and can decrypt and alter the media, so whoever runs it can listen. "
-            "It can also be a NAT, a separate media server of the same phone system, or the far phone itself "
-            "when its SIP went through a server whose other side the capture did not see.",
-            "Check that the relay address belongs to infrastructure you run and trust. If it must not see the "
-            "media in clear, use end-to-end ZRTP (with SAS comparison) or DTLS-SRTP with fingerprints the relay "
-            "cannot change, instead of SDES.",
-            "RFC 3264 section 5; RFC 7362; RFC 4568 section 8",
+            "Media anchored at a relay",
+            "The call's media is anchored at a node that is neither user agent: a hop that forwarded the SDP put "
+            "its own (or a third) address in c= while the Contact still names the far party, as a proxy with a "
+            "media relay (rtpengine, an SBC) does; or the same RTP packets, by SSRC and sequence number, cross "
+            "two wires of the capture. A relay sees every packet. When the packets on its two sides are "
+            "byte-identical it forwards them; when they differ it decrypts and re-encrypts, so it holds the "
+            "keys. With SDES it also receives the keys in the SDP it rewrites, so whoever runs it can listen. "
+            "Media that goes straight between the two phones while their SIP crossed a proxy or PBX is not "
+            "reported.",
+            "Check that the relay belongs to infrastructure you run and trust. If it must not be able to listen, "
+            "use end-to-end ZRTP (with SAS comparison) or DTLS-SRTP with fingerprints the relay cannot change, "
+            "instead of SDES.",
+            "RFC 3264 section 5; RFC 3261 section 16.6 (proxies keep Contact); RFC 7362; RFC 4568 section 8",
             &check};
 }
 

@@ -25,6 +25,7 @@ RuleInfo media_protection_mismatch();
 RuleInfo srtp_auth_failure();
 RuleInfo rtp_injection_suspected();
 RuleInfo path_media_source_mismatch();
+RuleInfo path_protection_changed();
 RuleInfo rtp_unsignaled_stream();
 RuleInfo zrtp_handshake_incomplete();
 RuleInfo zrtp_stripped();

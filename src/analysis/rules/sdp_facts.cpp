@@ -41,18 +41,6 @@ Transaction transaction_of(const session::SdpSnapshot& snapshot) {
     return Transaction{snapshot.cseq, ack ? sip::Method::invite : snapshot.method};
 }
 
-bool is_private(const util::IpAddress& address) {
-    const auto& b = address.bytes();
-    if (address.is_v4()) {
-        const std::uint8_t a0 = b[12];
-        const std::uint8_t a1 = b[13];
-        return a0 == 10 || a0 == 127 || (a0 == 172 && (a1 & 0xf0U) == 16) || (a0 == 192 && a1 == 168) ||
-               (a0 == 169 && a1 == 254) || (a0 == 100 && (a1 & 0xc0U) == 64);
-    }
-    const bool loopback = std::all_of(b.begin(), b.end() - 1, [](std::uint8_t x) { return x == 0; }) && b[15] == 1;
-    return loopback || (b[0] & 0xfeU) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0U) == 0x80);
-}
-
 std::vector<ProtectionStep> protection_timeline(const session::Model& /*model*/, const session::Call& call) {
     std::vector<ProtectionStep> steps;
     for_each_exchanged_line(call, [&](const ExchangedLine& line) {
@@ -61,6 +49,7 @@ std::vector<ProtectionStep> protection_timeline(const session::Model& /*model*/,
         if (accepted(answered) && accepted(offered)) {
             steps.push_back(ProtectionStep{line.answer.frame,
                                            line.m_line,
+                                           line.answer.leg,
                                            answered.media,
                                            std::min(offered.advertised(), answered.advertised()),
                                            "sdp",

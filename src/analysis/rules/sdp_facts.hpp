@@ -114,15 +114,12 @@ struct Transaction {
 /// sip::Method names (RFC 3261, 3262, 3311), so `other` never mixes two transactions up.
 Transaction transaction_of(const session::SdpSnapshot& snapshot);
 
-/// An address no one outside the site can route to: RFC 1918, RFC 6598 shared space,
-/// loopback, link-local, IPv6 unique-local (RFC 4193) and link-local.
-bool is_private(const util::IpAddress& address);
-
 /// The protection of one m= line from one event on: for an offer/answer exchange, the weaker
 /// of what the offer and the answer advertised (SdpMedia::advertised()).
 struct ProtectionStep {
     std::uint64_t frame = 0;  ///< where the level took effect (the answer, for SDP)
     std::size_t m_line = 0;   ///< 0-based index of the m= line
+    std::uint32_t leg = 0;    ///< the call leg it was negotiated on: each hop has its own timeline
     std::string media;        ///< "audio", ...
     session::Protection level = session::Protection::none;
     std::string source;                 ///< "sdp"; ZRTP events (GoClear, failed handshake) may add their own

@@ -1,4 +1,6 @@
 // sdp.srtp-declined: SRTP was asked for and the call ended up on plain RTP.
+#include <map>
+
 #include "rules.hpp"
 #include "sdp_facts.hpp"
 
@@ -53,12 +55,15 @@ void declined_answers(const session::Call& call, FindingSink& sink) {
     });
 }
 
-/// A re-offer that no longer asks for any protection on an m= line whose previous exchange
-/// had negotiated SRTP (both sides secure).
+/// A re-offer that no longer asks for any protection on an m= line whose previous exchange on
+/// the same hop had negotiated SRTP (both sides secure). An offer that is plain on another hop
+/// of the call is a relay's doing: path.protection-changed and sdp.security-stripped say so.
 void plain_reoffers(const session::Call& call, FindingSink& sink) {
-    std::vector<const session::SdpSnapshot*> secured_by;  // per m= line: the answer that secured it
+    // per leg, per m= line: the answer that secured it
+    std::map<std::uint32_t, std::vector<const session::SdpSnapshot*>> secured_by_leg;
     for (const session::OfferAnswer& exchange : call.exchanges) {
         const session::SdpSnapshot& offer = call.sdps[exchange.offer];
+        auto& secured_by = secured_by_leg[offer.leg];
         for (std::size_t m = 0; m < offer.media.size() && m < secured_by.size(); ++m) {
             const session::SdpSnapshot* before = secured_by[m];
             if (before == nullptr || !accepted(offer.media[m]) || carries_security(offer.media[m])) {

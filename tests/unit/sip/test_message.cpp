@@ -377,3 +377,15 @@ TEST_CASE("method names: one distinct name per value, and back") {
     CHECK(to_string(Method::ack) == "ACK");
     CHECK(to_string(Method::prack) == "PRACK");
 }
+
+TEST_CASE("uri_ip_address: where a Contact points, when it is an address") {
+    const auto ip = [](const char* text) { return zaudit::util::IpAddress::parse(text); };
+    CHECK(uri_ip_address("sip:10.78.2.1;transport=udp") == ip("10.78.2.1"));
+    CHECK(uri_ip_address("sip:alice@192.0.2.10:5062") == ip("192.0.2.10"));
+    CHECK(uri_ip_address("SIPS:bob@[2001:db8::7]:5061;transport=tls") == ip("2001:db8::7"));
+    CHECK(uri_ip_address("sip:user:secret@198.51.100.20") == ip("198.51.100.20"));
+    CHECK(uri_ip_address("sip:alice@example.com") == std::nullopt);
+    CHECK(uri_ip_address("tel:+15551234") == std::nullopt);
+    CHECK(uri_ip_address("sip:[2001:db8::7") == std::nullopt);
+    CHECK(uri_ip_address("") == std::nullopt);
+}

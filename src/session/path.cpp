@@ -1,0 +1,179 @@
+#include "path.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace zaudit::session {
+namespace {
+
+/// RTP sequence number of a sampled packet (RFC 3550 section 5.1), when it is long enough.
+std::optional<std::uint16_t> sequence_of(const PacketSample& sample) {
+    if (sample.bytes.size() < 12) {
+        return std::nullopt;
+    }
+    return static_cast<std::uint16_t>((sample.bytes[2] << 8U) | sample.bytes[3]);
+}
+
+MediaStream::Twin compare_samples(const std::vector<PacketSample>& x, const std::vector<PacketSample>& y,
+                                  std::uint32_t y_id) {
+    std::unordered_map<std::uint16_t, const PacketSample*> by_sequence;
+    for (const PacketSample& sample : x) {
+        if (const auto seq = sequence_of(sample)) {
+            by_sequence.try_emplace(*seq, &sample);
+        }
+    }
+    MediaStream::Twin twin{y_id, 0, 0};
+    for (const PacketSample& sample : y) {
+        const auto seq = sequence_of(sample);
+        const auto it = seq ? by_sequence.find(*seq) : by_sequence.end();
+        if (it == by_sequence.end()) {
+            continue;
+        }
+        ++twin.matched;
+        twin.identical += it->second->bytes == sample.bytes ? 1 : 0;
+    }
+    return twin;
+}
+
+PathNode* node_with(std::vector<PathNode>& path, const util::IpAddress& address) {
+    const auto it = std::find_if(path.begin(), path.end(), [&](const PathNode& node) {
+        return std::find(node.addresses.begin(), node.addresses.end(), address) != node.addresses.end();
+    });
+    return it == path.end() ? nullptr : &*it;
+}
+
+/// The node at `address`, made a media relay; a relay on a host of its own is added beside the
+/// node that signalled for it.
+PathNode& relay_at(std::vector<PathNode>& path, const util::IpAddress& address, const util::IpAddress& beside) {
+    PathNode* node = node_with(path, address);
+    if (node == nullptr) {
+        PathNode relay;
+        relay.addresses = {address};
+        PathNode* neighbour = node_with(path, beside);
+        const auto at = neighbour == nullptr ? path.end() - 1 : path.begin() + (neighbour - path.data()) + 1;
+        node = &*path.insert(at, relay);
+    }
+    node->kind = PathNode::Kind::media_relay;
+    return *node;
+}
+
+/// SDP evidence: a hop that is not the party (its Contact) sent an SDP whose c= is neither
+/// the party nor the party behind a NAT. The relay is where c= points.
+void anchors_from_sdp(Call& call) {
+    for (const SdpSnapshot& sdp : call.sdps) {
+        if (!sdp.contact || same_node(*sdp.contact, sdp.sender.address)) {
+            continue;  // the party itself (or a B2BUA speaking for it) chose the address: no evidence
+        }
+        for (const SdpMedia& m : sdp.media) {
+            const util::IpAddress& c = m.rtp.address;
+            if (m.rtp.port == 0 || c.is_unspecified() || same_node(*sdp.contact, c)) {
+                continue;
+            }
+            PathNode& relay = relay_at(call.path, c, sdp.sender.address);
+            if (std::find(relay.anchored_in.begin(), relay.anchored_in.end(), sdp.frame) == relay.anchored_in.end()) {
+                relay.anchored_in.push_back(sdp.frame);
+            }
+            // It rewrote an SDP that carries the keys: with SDES, the keys reach the relay.
+            relay.keeps_keys = relay.keeps_keys || !m.cryptos.empty();
+        }
+    }
+}
+
+/// Packet evidence: one stream of the call on each side of a node.
+void anchors_from_twins(Call& call, const std::vector<MediaStream>& media) {
+    for (const std::uint32_t id : call.media) {
+        const MediaStream& upstream = media[id - 1];
+        if (!upstream.twin || upstream.twin->stream <= id) {
+            continue;  // each pair once, from its lower id
+        }
+        const MediaStream& other = media[upstream.twin->stream - 1];
+        if (other.call != upstream.call) {
+            continue;
+        }
+        // The packets reach the relay first on the side they were sent from.
+        const bool first = !(other.first_time < upstream.first_time);
+        const MediaStream& in = first ? upstream : other;
+        const MediaStream& out = first ? other : upstream;
+        PathNode& relay = relay_at(call.path, in.dst.address, in.src.address);
+        if (std::find(relay.addresses.begin(), relay.addresses.end(), out.src.address) == relay.addresses.end()) {
+            relay.addresses.push_back(out.src.address);
+        }
+        const auto& twin = *upstream.twin;
+        relay.forwarding = twin.identical * 2 >= twin.matched ? RelayForwarding::forwards : RelayForwarding::rewrites;
+        const bool protected_media = in.protection > Protection::unknown || out.protection > Protection::unknown;
+        relay.keeps_keys = relay.keeps_keys || (relay.forwarding == RelayForwarding::rewrites && protected_media);
+        relay.twin_streams.emplace_back(in.id, out.id);
+    }
+}
+
+}  // namespace
+
+bool same_node(const util::IpAddress& contact, const util::IpAddress& seen) {
+    return contact == seen || (contact.is_private() && !seen.is_private());
+}
+
+void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<PacketSample>>& samples) {
+    // A relay's two sides share the SSRC; more than a few streams with one SSRC is a flood or a
+    // collision, not a relay, and is left alone.
+    constexpr std::size_t k_max_per_ssrc = 4;
+    constexpr std::uint32_t k_min_matched = 8;
+    std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_ssrc;
+    for (std::size_t i = 0; i < media.size(); ++i) {
+        auto& group = by_ssrc[media[i].ssrc];
+        if (group.size() <= k_max_per_ssrc) {
+            group.push_back(i);
+        }
+    }
+    for (const auto& [ssrc, group] : by_ssrc) {
+        if (group.size() < 2 || group.size() > k_max_per_ssrc) {
+            continue;
+        }
+        for (std::size_t x = 0; x < group.size(); ++x) {
+            for (std::size_t y = x + 1; y < group.size(); ++y) {
+                MediaStream& a = media[group[x]];
+                MediaStream& b = media[group[y]];
+                const MediaStream::Twin twin = compare_samples(samples[group[x]], samples[group[y]], b.id);
+                if (twin.matched < k_min_matched || (a.twin && a.twin->matched >= twin.matched) ||
+                    (b.twin && b.twin->matched >= twin.matched)) {
+                    continue;
+                }
+                a.twin = twin;
+                b.twin = MediaStream::Twin{a.id, twin.matched, twin.identical};
+            }
+        }
+    }
+}
+
+void complete_path(Call& call, const std::vector<MediaStream>& media) {
+    for (CallLeg& leg : call.legs) {
+        leg.media.clear();
+        std::optional<Protection> weakest;
+        for (const std::uint32_t id : call.media) {
+            const MediaStream& stream = media[id - 1];
+            if (stream.leg == leg.id) {
+                leg.media.push_back(id);
+                weakest = std::min(weakest.value_or(stream.protection), stream.protection);
+            }
+        }
+        leg.protection = weakest.value_or(Protection::unknown);
+    }
+    if (call.path.empty()) {
+        return;
+    }
+    anchors_from_sdp(call);
+    anchors_from_twins(call, media);
+    for (std::size_t i = 0; i + 1 < call.path.size(); ++i) {
+        for (const CallLeg& leg : call.legs) {
+            const PathNode& here = call.path[i];
+            const PathNode& next = call.path[i + 1];
+            const auto has = [](const PathNode& node, const util::IpAddress& address) {
+                return std::find(node.addresses.begin(), node.addresses.end(), address) != node.addresses.end();
+            };
+            if (!leg.media.empty() && has(here, leg.a.address) && has(next, leg.b.address)) {
+                call.path[i].protection_to_next = leg.protection;
+            }
+        }
+    }
+}
+
+}  // namespace zaudit::session

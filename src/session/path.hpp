@@ -1,0 +1,28 @@
+#pragma once
+// What the packets say about a call's path beyond its SIP: the same RTP seen on two wires
+// (twin streams), where each hop's SDP anchors the media, and the protection per hop. Private
+// to the session area.
+
+#include <vector>
+
+#include "srtp_check.hpp"
+#include "zaudit/session/model.hpp"
+
+namespace zaudit::session {
+
+/// The same node as far as SIP can tell: a Contact is the party's own address, which a NAT
+/// hides behind a public one (a private Contact seen from a public address).
+bool same_node(const util::IpAddress& contact, const util::IpAddress& seen);
+
+/// Pairs streams that carry the same RTP packets (SSRC and sequence numbers) on two different
+/// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin
+/// on both. Streams with one SSRC beyond the first few are not paired (cost stays linear).
+void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<PacketSample>>& samples);
+
+/// Completes the call's path once its streams are bound: each leg's media and weakest protection,
+/// the nodes that anchor media (an SDP whose c= is neither the party its Contact names nor
+/// that party behind a NAT, sent by a hop that is not that party; twin streams), whether
+/// they forward or rewrite the packets, and whether the media keys reach them.
+void complete_path(Call& call, const std::vector<MediaStream>& media);
+
+}  // namespace zaudit::session

@@ -1,0 +1,173 @@
+// Real relay captures (kamailio + rtpengine between two linphone-cli, each leg on its own wire,
+// and both merged with mergecap; tests/interop/make_relay_*.sh) held against the facts
+// relay_facts.py established from tshark and rtpengine's own key log (<name>.relay.json),
+// without zaudit: where the media is anchored, whether the relay forwards or rewrites, and
+// what protects each hop.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_cli.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace zaudit;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> relay_fact_files() {
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(test::source_path("tests/interop"))) {
+        if (entry.path().string().ends_with(".relay.json")) {
+            files.push_back(entry.path().string());
+        }
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+std::string capture(const std::string& name) {
+    return test::source_path("tests/interop/" + name);
+}
+
+json audit(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--format", "json", "--fail-on", "none"});
+    const test::CliResult result = test::run_cli(args);
+    REQUIRE(result.exit_code == 0);
+    return json::parse(result.out);
+}
+
+std::vector<json> findings_of(const json& report, const std::string& rule) {
+    std::vector<json> out;
+    for (const auto& f : report["findings"]) {
+        if (f["rule"] == rule) {
+            out.push_back(f);
+        }
+    }
+    return out;
+}
+
+std::set<std::string> split(const std::string& text, char separator) {
+    std::set<std::string> parts;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(separator, start), text.size());
+        parts.insert(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return parts;
+}
+
+/// The rule ids and severities of a report, counted: what must not depend on how the two legs
+/// were put together.
+std::multiset<std::string> rule_counts(const json& report) {
+    std::multiset<std::string> out;
+    for (const auto& f : report["findings"]) {
+        out.insert(f["rule"].get<std::string>() + " " + f["severity"].get<std::string>());
+    }
+    return out;
+}
+
+const json* stream_between(const json& report, const json& ends) {
+    for (const auto& m : report["media"]) {
+        if (m["src"] == ends["src"] && m["dst"] == ends["dst"]) {
+            return &m;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("relay captures: path.media-relay names the node rtpengine anchored the media at, on every view") {
+    const auto files = relay_fact_files();
+    REQUIRE(files.size() >= 5);
+    for (const auto& path : files) {
+        std::ifstream in(path);
+        const json facts = json::parse(in);
+        INFO(path);
+        const json leg_a = audit({capture(facts["legs"]["a"])});
+        const json leg_b = audit({capture(facts["legs"]["b"])});
+        const json merged = audit({capture(facts["legs"]["merged"])});
+        const json merge_option = audit({"--merge", capture(facts["legs"]["a"]), capture(facts["legs"]["b"])});
+        CHECK(rule_counts(merged) == rule_counts(merge_option));
+        const json& relay = facts["relay"];
+        if (relay["anchor"].is_null()) {
+            // Media went straight between the phones although their SIP crossed the proxy.
+            for (const json* report : {&leg_a, &leg_b, &merged, &merge_option}) {
+                CHECK(findings_of(*report, "path.media-relay").empty());
+            }
+            continue;
+        }
+        const std::set<std::string> anchor = split(relay["anchor"], '/');
+        const auto relay_addresses = [](const json& finding) {
+            return finding["evidence"]["relay_addresses"].get<std::set<std::string>>();
+        };
+        for (const auto& [report, leg] : {std::pair{&leg_a, "leg_a"}, std::pair{&leg_b, "leg_b"}}) {
+            INFO(leg);
+            const auto found = findings_of(*report, "path.media-relay");
+            REQUIRE(found.size() == 1);
+            // One wire shows one side of the relay: the address its SDP put in c=.
+            std::set<std::string> expected;
+            for (const auto& endpoint : relay["anchor_endpoints"][leg]) {
+                expected.insert(endpoint.get<std::string>().substr(0, endpoint.get<std::string>().rfind(':')));
+            }
+            CHECK(relay_addresses(found[0]) == expected);
+            CHECK(found[0]["evidence"]["forwarding"] == "unknown");
+        }
+        for (const json* report : {&merged, &merge_option}) {
+            const auto found = findings_of(*report, "path.media-relay");
+            REQUIRE(found.size() == 1);
+            CHECK(relay_addresses(found[0]) == anchor);
+            CHECK(found[0]["confidence"] == "verified");  // the same packets on both its sides
+            CHECK(found[0]["evidence"]["forwarding"] == (relay["media"] == "forwarded" ? "forwards" : "rewrites"));
+            CHECK(found[0]["evidence"]["twin_streams"].size() == facts["rtp_streams"].size());
+            for (const char* rule : {"zrtp.zid-conflict", "sdes.key-reuse", "rtp.injection-suspected",
+                                     "zrtp.retransmission-mismatch", "sdp.srtp-declined"}) {
+                INFO(rule);
+                CHECK(findings_of(*report, rule).empty());
+            }
+        }
+    }
+}
+
+TEST_CASE("relay captures: each hop's streams carry that hop's protection, and a change between hops is one finding") {
+    for (const auto& path : relay_fact_files()) {
+        std::ifstream in(path);
+        const json facts = json::parse(in);
+        INFO(path);
+        const json merged = audit({capture(facts["legs"]["merged"])});
+        std::set<bool> srtp_per_leg;
+        for (const auto& stream : facts["rtp_streams"]) {
+            for (const char* leg : {"leg_a", "leg_b"}) {
+                INFO(leg << " " << stream[leg]["src"] << " -> " << stream[leg]["dst"]);
+                const json* m = stream_between(merged, stream[leg]);
+                REQUIRE(m != nullptr);
+                const bool srtp = stream[leg]["srtp"].get<bool>();
+                srtp_per_leg.insert(srtp);
+                if (srtp) {
+                    CHECK((*m)["protection"] != "none");
+                } else {
+                    CHECK((*m)["protection"] == "none");
+                }
+                for (const auto& f : findings_of(merged, "media.unencrypted")) {
+                    CHECK((srtp ? f["stream"] != (*m)["id"] : true));
+                }
+            }
+        }
+        const auto changed = findings_of(merged, "path.protection-changed");
+        if (srtp_per_leg.size() == 2) {
+            REQUIRE(changed.size() == 1);
+            CHECK(changed[0]["evidence"]["node"] == facts["relay"]["anchor"]);
+            CHECK(changed[0]["severity"] == "high");
+        } else {
+            CHECK(changed.empty());
+        }
+    }
+}
