@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 35> k_scenarios{{
+    static const std::array<Scenario, 37> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -50,6 +50,19 @@ std::span<const Scenario> scenarios() {
          "(two Vias); plain media",
          "sdp.security-stripped, sdp.srtp-declined, media.unencrypted, sdes.key-exposed, sip.cleartext-signaling",
          false, scenario_builders::proxy_strips_crypto},
+        {"relay-sdes-to-plain",
+         "a proxy with a media relay (as Kamailio + rtpengine) seen on both its wires: SDP c= rewritten to the relay "
+         "on "
+         "each hop, SDES-SRTP on the caller's hop, plain RTP on the callee's, the same SSRC and sequence numbers on "
+         "both",
+         "path.media-relay (medium: rewrites, keeps keys), path.protection-changed, sdp.security-stripped, "
+         "media.unencrypted (callee's hop only), sdes.key-exposed, sip.cleartext-signaling",
+         false, scenario_builders::relay_sdes_to_plain},
+        {"pbx-direct-media",
+         "a B2BUA PBX with direct media: two dialogs, each answer points its phone at the other phone; RTP flows phone "
+         "to phone",
+         "media.unencrypted, sip.cleartext-signaling; no path.media-relay (the media never touches the PBX)", false,
+         scenario_builders::pbx_direct_media},
         {"sip-over-tcp-split",
          "plain call over TCP: INVITE in three segments (one retransmitted), 180 and 200 in "
          "one segment; no media",

@@ -20,6 +20,8 @@ CaptureBuilder sdes_key_reuse(std::uint64_t seed);
 CaptureBuilder weak_suite(std::uint64_t seed);
 CaptureBuilder null_cipher(std::uint64_t seed);
 CaptureBuilder proxy_strips_crypto(std::uint64_t seed);
+CaptureBuilder relay_sdes_to_plain(std::uint64_t seed);
+CaptureBuilder pbx_direct_media(std::uint64_t seed);
 CaptureBuilder sip_over_tcp_split(std::uint64_t seed);
 CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed);
 

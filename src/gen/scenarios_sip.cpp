@@ -429,6 +429,114 @@ CaptureBuilder proxy_strips_crypto(std::uint64_t seed) {
     return capture;
 }
 
+CaptureBuilder relay_sdes_to_plain(std::uint64_t seed) {
+    SeededBytes random = SeededBytes::for_scenario(seed, "relay-sdes-to-plain");
+    CaptureBuilder capture;
+    const Agent caller = alice(random);
+    const Agent callee = bob(random);
+    // A proxy with a media relay beside it (as Kamailio with rtpengine): one address on each
+    // network, SIP forwarded with Contact untouched, each SDP's c= rewritten to the relay.
+    const util::Endpoint proxy_a = ep("203.0.113.1", 5060);
+    const util::Endpoint proxy_b = ep("198.51.100.1", 5060);
+    const util::Endpoint relay_a = ep("203.0.113.1", 30000);
+    const util::Endpoint relay_b = ep("198.51.100.1", 30000);
+    const std::vector<std::string> record_route = {"<sip:198.51.100.1;r2=on;lr>", "<sip:203.0.113.1;r2=on;lr>"};
+    const DialogSpec dialog{caller.party, callee.party, sip_call_id(random, "192.0.2.10"), SipTransport::udp};
+    SignalingLink hop1{capture, random, caller.party.signaling, proxy_a, SipTransport::udp};
+    SignalingLink hop2{capture, random, proxy_b, callee.party.signaling, SipTransport::udp};
+
+    // SDES-SRTP towards alice, plain RTP towards bob: the relay decrypts one way and encrypts
+    // the other, with a key of its own in its answer to alice.
+    const SdpCrypto caller_key = crypto(random, 1, k_suite_80);
+    const SdpCrypto relay_key = crypto(random, 1, k_suite_80);
+    const RequestSpec invite1 = invite_spec(random, 1, false, sdp(media_of(random, caller.media, true, {caller_key})));
+    RequestSpec invite2 = invite1;
+    invite2.sdp = sdp(media_of(random, relay_b, false, {}));
+    invite2.proxy_vias = {proxy_via(random, proxy_b)};
+    invite2.record_routes = record_route;
+    RequestSpec invite1_back = invite1;
+    invite1_back.record_routes = record_route;
+    request(hop1, at(0), dialog, invite1);
+    respond(hop1, at(3'000), dialog, invite1, 100, "Trying");
+    request(hop2, at(6'000), dialog, invite2);
+    respond(hop2, at(9'000), dialog, invite2, 100, "Trying");
+    respond(hop2, at(45'000), dialog, invite2, 180, "Ringing");
+    respond(hop1, at(46'000), dialog, invite1_back, 180, "Ringing");
+    respond(hop2, at(900'000), dialog, invite2, 200, "OK", sdp(media_of(random, callee.media, false, {})));
+    respond(hop1, at(903'000), dialog, invite1_back, 200, "OK", sdp(media_of(random, relay_a, true, {relay_key})));
+    RequestSpec ack1 = in_dialog_spec(random, "ACK", 1);
+    ack1.routes = {record_route[1], record_route[0]};
+    RequestSpec ack2 = in_dialog_spec(random, "ACK", 1);
+    ack2.proxy_vias = {proxy_via(random, proxy_b)};
+    request(hop1, at(910'000), dialog, ack1);
+    request(hop2, at(911'000), dialog, ack2);
+
+    // The relay keeps SSRC, sequence numbers and timestamps: each packet appears on both wires,
+    // 1 ms apart, SRTP on alice's and RTP on bob's.
+    auto a_out = media_direction(random, caller.media, relay_a, sender(caller_key));
+    MediaDirection b_in = a_out;
+    b_in.src = relay_b;
+    b_in.dst = callee.media;
+    b_in.srtp = nullptr;
+    auto b_out = media_direction(random, callee.media, relay_b);
+    MediaDirection a_in = b_out;
+    a_in.src = relay_a;
+    a_in.dst = caller.media;
+    a_in.srtp = sender(relay_key);
+    util::Timestamp t = at(920'000);
+    for (int i = 0; i < 50; ++i) {
+        add_g711_media(capture, t, 1, a_out, b_out);
+        t = add_g711_media(capture, util::Timestamp{t.micros + 1'000}, 1, b_in, a_in);
+        t.micros -= 1'000;
+    }
+    const std::int64_t bye_at = t.micros - k_start + 20'000;
+    RequestSpec bye1 = in_dialog_spec(random, "BYE", 2);
+    bye1.routes = ack1.routes;
+    RequestSpec bye2 = in_dialog_spec(random, "BYE", 2);
+    bye2.proxy_vias = {proxy_via(random, proxy_b)};
+    request(hop1, at(bye_at), dialog, bye1);
+    request(hop2, at(bye_at + 1'000), dialog, bye2);
+    respond(hop2, at(bye_at + 5'000), dialog, bye2, 200, "OK");
+    respond(hop1, at(bye_at + 6'000), dialog, bye1, 200, "OK");
+    sort_by_time(capture);
+    return capture;
+}
+
+CaptureBuilder pbx_direct_media(std::uint64_t seed) {
+    SeededBytes random = SeededBytes::for_scenario(seed, "pbx-direct-media");
+    CaptureBuilder capture;
+    const Agent caller = alice(random);
+    const Agent callee = bob(random);
+    // A B2BUA PBX (Asterisk with directmedia=yes): two dialogs with the PBX as the far party of
+    // each (its own Contact), but each answer sends the phone's media straight to the other phone.
+    const Agent pbx_in = agent(random, "bob", "Bob", ep("203.0.113.5", 5060), callee.media, "ExamplePBX/18");
+    const Agent pbx_out = agent(random, "alice", "Alice", ep("203.0.113.5", 5060), caller.media, "ExamplePBX/18");
+    const DialogSpec leg1{caller.party, pbx_in.party, sip_call_id(random, "192.0.2.10"), SipTransport::udp};
+    const DialogSpec leg2{pbx_out.party, callee.party, sip_call_id(random, "203.0.113.5"), SipTransport::udp};
+    SignalingLink link1{capture, random, caller.party.signaling, pbx_in.party.signaling, SipTransport::udp};
+    SignalingLink link2{capture, random, pbx_out.party.signaling, callee.party.signaling, SipTransport::udp};
+
+    const RequestSpec invite1 = invite_spec(random, 1, false, sdp(media_of(random, caller.media, false, {})));
+    const RequestSpec invite2 = invite_spec(random, 1, false, sdp(media_of(random, pbx_out.media, false, {})));
+    request(link1, at(0), leg1, invite1);
+    respond(link1, at(3'000), leg1, invite1, 100, "Trying");
+    request(link2, at(10'000), leg2, invite2);
+    respond(link2, at(50'000), leg2, invite2, 180, "Ringing");
+    respond(link1, at(52'000), leg1, invite1, 180, "Ringing");
+    respond(link2, at(900'000), leg2, invite2, 200, "OK", sdp(media_of(random, callee.media, false, {})));
+    request(link2, at(905'000), leg2, in_dialog_spec(random, "ACK", 1));
+    respond(link1, at(906'000), leg1, invite1, 200, "OK", sdp(media_of(random, pbx_in.media, false, {})));
+    request(link1, at(912'000), leg1, in_dialog_spec(random, "ACK", 1));
+
+    auto forward = media_direction(random, caller.media, callee.media);
+    auto backward = media_direction(random, callee.media, caller.media);
+    const util::Timestamp end = add_g711_media(capture, at(920'000), 50, forward, backward);
+    bye_transaction(link1, util::Timestamp{end.micros + 20'000}, leg1, random, 2);
+    bye_transaction(link2, util::Timestamp{end.micros + 30'000}, leg2, random, 2);
+    sort_by_time(capture);
+    return capture;
+}
+
 CaptureBuilder sip_over_tcp_split(std::uint64_t seed) {
     SeededBytes random = SeededBytes::for_scenario(seed, "sip-over-tcp-split");
     CaptureBuilder capture;

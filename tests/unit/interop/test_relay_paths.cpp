@@ -171,3 +171,29 @@ TEST_CASE("relay captures: each hop's streams carry that hop's protection, and a
         }
     }
 }
+
+TEST_CASE(
+    "generated paths: a B2BUA PBX with direct media is no relay, a relay that decrypts is found from both sides") {
+    const json pbx = audit({test::source_path("samples/pbx-direct-media.pcap")});
+    CHECK(findings_of(pbx, "path.media-relay").empty());
+    REQUIRE(pbx["calls"].size() == 2);  // the PBX ends each dialog: two calls
+    for (const auto& call : pbx["calls"]) {
+        for (const auto& node : call["path"]) {
+            CHECK(node["kind"] != "media-relay");
+        }
+    }
+
+    const json relay = audit({test::source_path("samples/relay-sdes-to-plain.pcap")});
+    const auto found = findings_of(relay, "path.media-relay");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]["severity"] == "medium");
+    CHECK(found[0]["evidence"]["forwarding"] == "rewrites");
+    CHECK(found[0]["evidence"]["relay_addresses"] == json::array({"203.0.113.1", "198.51.100.1"}));
+    const json& path = relay["calls"][0]["path"];
+    REQUIRE(path.size() == 3);
+    CHECK(path[0]["protection_to_next"] == "sdes-srtp");
+    CHECK(path[1]["kind"] == "media-relay");
+    CHECK(path[1]["protection_to_next"] == "none");
+    CHECK(findings_of(relay, "path.protection-changed").size() == 1);
+    CHECK(findings_of(relay, "sdp.srtp-declined").empty());
+}
