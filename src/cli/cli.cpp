@@ -25,6 +25,7 @@ namespace {
 namespace po = boost::program_options;
 
 enum class Command { audit, calls, zrtp, rules, ledger };
+enum class ColorWhen { auto_detect, always, never };
 
 struct Options {
     Command command = Command::audit;
@@ -38,7 +39,7 @@ struct Options {
     double duration = 0;
     std::uint64_t count = 0;
     bool reveal_keys = false;
-    std::string color = "auto";
+    ColorWhen color = ColorWhen::auto_detect;
     bool quiet = false;
     std::string ledger;
     bool merge = false;
@@ -182,9 +183,15 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     }
     o.reveal_keys = vm["reveal-keys"].as<bool>();
     o.quiet = vm["quiet"].as<bool>();
-    o.color = vm["color"].as<std::string>();
-    if (o.color != "auto" && o.color != "always" && o.color != "never") {
-        throw UsageError{fmt::format("unknown --color '{}' (auto, always, never)", o.color)};
+    const std::string color = vm["color"].as<std::string>();
+    if (color == "auto") {
+        o.color = ColorWhen::auto_detect;
+    } else if (color == "always") {
+        o.color = ColorWhen::always;
+    } else if (color == "never") {
+        o.color = ColorWhen::never;
+    } else {
+        throw UsageError{fmt::format("unknown --color '{}' (auto, always, never)", color)};
     }
     if ((vm.count("duration") != 0 || vm.count("count") != 0) && o.interface.empty()) {
         throw UsageError{"--duration and --count stop a live capture: they need --interface"};
@@ -363,7 +370,8 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     }
     std::ostream& sink = to_stdout ? out : file;
     const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
-    const report::RenderOptions render_options{o.color == "always" || (o.color == "auto" && to_terminal)};
+    const report::RenderOptions render_options{o.color == ColorWhen::always ||
+                                               (o.color == ColorWhen::auto_detect && to_terminal)};
     if (o.command == Command::zrtp && o.format == report::Format::text) {
         report::render_zrtp(result, sink);
     } else if (o.command == Command::calls && o.format == report::Format::text) {

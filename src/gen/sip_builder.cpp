@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/crypto/hash.hpp"
+#include "zaudit/sip/method.hpp"
 #include "zaudit/srtp/crypto_suite.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
@@ -150,7 +151,7 @@ std::string build_request(const DialogSpec& dialog, const RequestSpec& request) 
     writer.header("To", name_addr(receiver, request.in_dialog));
     writer.header("Call-ID", dialog.call_id);
     writer.header("CSeq", fmt::format("{} {}", request.cseq, request.method));
-    if (request.method == "INVITE") {
+    if (sip::method_from_text(request.method) == sip::Method::invite) {
         writer.header("Contact", sender.contact(to_string(dialog.transport)));
         writer.header("Allow", "INVITE, ACK, CANCEL, OPTIONS, BYE, REFER, NOTIFY, MESSAGE, SUBSCRIBE, INFO, UPDATE");
         writer.header("Supported", "replaces, timer");
@@ -173,7 +174,7 @@ std::string build_response(const DialogSpec& dialog, const RequestSpec& request,
     for (const auto& via : request_vias(dialog, request)) {
         writer.header("Via", via);
     }
-    const bool invite = request.method == "INVITE";
+    const bool invite = sip::method_from_text(request.method) == sip::Method::invite;
     if (invite && code > 100) {
         for (const auto& route : request.record_routes) {
             writer.header("Record-Route", route);

@@ -59,7 +59,7 @@ ordered_json flow_to_json(const session::FlowRecord& flow) {
 ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& checks) {
     ordered_json out = ordered_json::array();
     for (const auto& c : checks) {
-        ordered_json j{{"source", c.source == session::SrtpKeySource::given ? "given" : "sdp"},
+        ordered_json j{{"source", session::to_string(c.source)},
                        {"key_fingerprint", c.key_fingerprint},
                        {"suite", c.suite},
                        {"checked", c.checked},

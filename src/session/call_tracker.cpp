@@ -316,10 +316,7 @@ void CallTracker::note_contact(CallState& state, const sip::SipMessage& message)
 void CallTracker::on_credentials(const sip::SipMessage& message, const MessageContext& context) {
     for (auto& credentials : sip::credentials_of(message)) {
         CredentialUse use;
-        use.frame = context.frame;
-        use.time = context.time;
-        use.src = context.src;
-        use.dst = context.dst;
+        use.seen = static_cast<const SeenAt&>(context);  // where, without the parser's offset
         use.transport = context.transport;
         use.method = message.method_kind;
         use.method_text = message.method;
@@ -412,23 +409,27 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     if (!snapshot.is_offer && !snapshot.media.empty()) {
         call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(), index});
     }
+    const std::size_t call_index = static_cast<std::size_t>(&state - m_calls.data());
+    for (std::size_t m = 0; m < snapshot.media.size(); ++m) {
+        const util::Endpoint& rtp = snapshot.media[m].rtp;
+        if (rtp.port == 0) {
+            continue;
+        }
+        Announced& latest = m_announced[rtp];
+        if (latest.time <= snapshot.time) {  // capture order may run back in time: keep the latest
+            latest = Announced{call_index, index, m, snapshot.time};
+        }
+    }
     call.sdps.push_back(std::move(snapshot));
 }
 
 const SdpMedia* CallTracker::latest_media_at(const util::Endpoint& endpoint) const {
-    const SdpMedia* found = nullptr;
-    util::Timestamp found_time;
-    for (const CallState& state : m_calls) {
-        for (const SdpSnapshot& sdp : state.call.sdps) {
-            for (const SdpMedia& media : sdp.media) {
-                if (media.rtp.port != 0 && media.rtp == endpoint && (found == nullptr || !(sdp.time < found_time))) {
-                    found = &media;
-                    found_time = sdp.time;
-                }
-            }
-        }
+    const auto it = m_announced.find(endpoint);
+    if (it == m_announced.end()) {
+        return nullptr;
     }
-    return found;
+    const Announced& at = it->second;
+    return &m_calls[at.call].call.sdps[at.sdp].media[at.media];
 }
 
 SipResult CallTracker::finish() && {

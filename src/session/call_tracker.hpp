@@ -11,17 +11,14 @@
 
 #include "zaudit/session/call.hpp"
 #include "zaudit/session/credentials.hpp"
+#include "zaudit/session/seen_at.hpp"
 #include "zaudit/sip/message.hpp"
 #include "zaudit/util/anomaly.hpp"
 
 namespace zaudit::session {
 
-/// Where a SIP message was seen.
-struct MessageContext {
-    std::uint64_t frame = 0;
-    util::Timestamp time;
-    util::Endpoint src;
-    util::Endpoint dst;
+/// Where a SIP message was seen, and what the parser needs to place its anomalies.
+struct MessageContext : SeenAt {
     const char* transport = "udp";
     std::size_t offset = 0;  ///< where the message starts in what anomaly offsets count from
 };
@@ -75,8 +72,17 @@ private:
     void on_credentials(const sip::SipMessage& message, const MessageContext& context);
     static void note_contact(CallState& state, const sip::SipMessage& message);
 
+    /// Where the latest SDP that announced an address put it: call, SDP and m= line indices.
+    struct Announced {
+        std::size_t call = 0;
+        std::size_t sdp = 0;
+        std::size_t media = 0;
+        util::Timestamp time;
+    };
+
     AnomalyLog& m_anomalies;
     std::vector<CallState> m_calls;
+    std::map<util::Endpoint, Announced> m_announced;  ///< keeps latest_media_at logarithmic
     std::vector<CredentialUse> m_credentials;
     std::unordered_map<std::string, std::size_t> m_by_call_id;
     std::uint64_t m_messages = 0;

@@ -55,6 +55,14 @@ const char* to_string(Protection protection) {
     return "unknown";
 }
 
+const char* to_string(SrtpKeySource source) {
+    switch (source) {
+        case SrtpKeySource::sdp: return "sdp";
+        case SrtpKeySource::given: return "given";
+    }
+    return "sdp";
+}
+
 const char* to_string(LegRole role) {
     switch (role) {
         case LegRole::direct: return "direct";

@@ -170,9 +170,9 @@ void Tracker::on_sip_datagram(FlowState& /*flow*/, const net::Packet& packet, bo
 
 void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& packet, std::size_t offset) {
     m_anomalies->add_all(message.anomalies, packet.frame, offset);
-    const MessageContext context{
-        packet.frame, packet.time, packet.src, packet.dst, packet.transport == net::Transport::udp ? "udp" : "tcp",
-        offset};
+    const MessageContext context{{packet.frame, packet.time, packet.src, packet.dst},
+                                 packet.transport == net::Transport::udp ? "udp" : "tcp",
+                                 offset};
     m_calls->on_message(message, context);
 }
 

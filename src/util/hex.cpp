@@ -1,6 +1,9 @@
 #include "zaudit/util/hex.hpp"
 
-#include <array>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <string>
 
 namespace zaudit::util {
 namespace {
@@ -17,8 +20,6 @@ int hex_digit(char c) {
     }
     return -1;
 }
-
-constexpr std::string_view k_base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 }  // namespace
 
@@ -58,58 +59,33 @@ std::optional<std::vector<std::uint8_t>> from_hex(std::string_view text) {
 }
 
 std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text) {
-    std::array<int, 256> value{};
-    value.fill(-1);
-    for (std::size_t i = 0; i < k_base64_alphabet.size(); ++i) {
-        value[static_cast<unsigned char>(k_base64_alphabet[i])] = static_cast<int>(i);
-    }
-    std::vector<std::uint8_t> out;
-    unsigned int accumulator = 0;
-    int bits = 0;
-    std::size_t padding = 0;
-    for (const char c : text) {
-        if (c == '=') {
-            ++padding;
-            continue;
-        }
-        const int v = value[static_cast<unsigned char>(c)];
-        if (v < 0 || padding > 0) {
-            return std::nullopt;
-        }
-        accumulator = (accumulator << 6) | static_cast<unsigned int>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<std::uint8_t>((accumulator >> bits) & 0xff));
-        }
-    }
-    if (padding > 2) {
+    // SDP keys and Basic credentials are often written without their '=' padding (RFC 4648
+    // section 3.2 allows it where the length is known); OpenSSL's block decoder wants it.
+    const std::size_t padding = text.size() - std::min(text.size(), text.find_last_not_of('=') + 1);
+    const std::string_view digits = text.substr(0, text.size() - padding);
+    if (padding > 2 || (digits.empty() && padding > 0) || digits.find('=') != std::string_view::npos ||
+        digits.size() % 4 == 1) {
         return std::nullopt;
     }
+    std::string block{digits};
+    block.append((4 - digits.size() % 4) % 4, '=');
+    std::vector<std::uint8_t> out(block.size() / 4 * 3);
+    // EVP_DecodeBlock also skips leading/trailing blanks; a key or token never has any.
+    if (block.find_first_of(" \t\r\n") != std::string::npos ||
+        EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(block.data()),
+                        static_cast<int>(block.size())) < 0) {
+        return std::nullopt;
+    }
+    // It decodes the padding as zero bytes: drop them.
+    out.resize(digits.size() * 6 / 8);
     return out;
 }
 
 std::string to_base64(Bytes bytes) {
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        const unsigned int n = (unsigned{bytes[i]} << 16) | (unsigned{bytes[i + 1]} << 8) | bytes[i + 2];
-        out.push_back(k_base64_alphabet[(n >> 18) & 63]);
-        out.push_back(k_base64_alphabet[(n >> 12) & 63]);
-        out.push_back(k_base64_alphabet[(n >> 6) & 63]);
-        out.push_back(k_base64_alphabet[n & 63]);
-    }
-    const std::size_t left = bytes.size() - i;
-    if (left > 0) {
-        unsigned int n = unsigned{bytes[i]} << 16;
-        if (left == 2) {
-            n |= unsigned{bytes[i + 1]} << 8;
-        }
-        out.push_back(k_base64_alphabet[(n >> 18) & 63]);
-        out.push_back(k_base64_alphabet[(n >> 12) & 63]);
-        out.push_back(left == 2 ? k_base64_alphabet[(n >> 6) & 63] : '=');
-        out.push_back('=');
-    }
+    std::string out((bytes.size() + 2) / 3 * 4 + 1, '\0');
+    const int written =
+        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes.data(), static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(written));
     return out;
 }
 

@@ -7,19 +7,15 @@
 #include <string>
 
 #include "zaudit/sip/credentials.hpp"
+#include "zaudit/session/seen_at.hpp"
 #include "zaudit/sip/method.hpp"
-#include "zaudit/util/address.hpp"
-#include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
 
 /// One set of credentials in one request, as captured. The digest response, nonce and cnonce
 /// (or a Basic token) are secrets: reports show them only with --reveal-keys.
 struct CredentialUse {
-    std::uint64_t frame = 0;
-    util::Timestamp time;
-    util::Endpoint src;
-    util::Endpoint dst;
+    SeenAt seen;
     std::string transport;  ///< "udp", "tcp"
     sip::Method method = sip::Method::other;
     std::string method_text;  ///< the request method as written ("REGISTER")

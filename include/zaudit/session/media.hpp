@@ -18,6 +18,7 @@ enum class SrtpKeySource : std::uint8_t {
     sdp,    ///< an a=crypto line the sender announced in SDP the capture shows
     given,  ///< the user's --srtp-key
 };
+const char* to_string(SrtpKeySource source);
 
 /// The stream's packets tried against one SRTP key (libsrtp2).
 struct SrtpKeyCheck {

@@ -68,7 +68,7 @@ std::vector<Group> groups_of(const session::Model& model) {
         if (it == groups.end()) {
             it = groups.insert(groups.end(), Group{std::move(key), &use, {}, {}, {}, 0});
         }
-        it->frames.push_back(use.frame);
+        it->frames.push_back(use.seen.frame);
         add_unique(it->methods, use.method_text);
         add_unique(it->headers, std::string{sip::to_string(use.credentials.header)});
         ++it->messages;
@@ -93,7 +93,7 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
             use.call ? fmt::format("{} of call {}", use.method_text, *use.call) : use.method_text;
         Finding& f =
             sink.add(fmt::format("{} from {} carried {} of user '{}'{} over {} without TLS ({} message{})", request,
-                                 use.src, what, user, realm.empty() ? "" : fmt::format(" (realm '{}')", realm),
+                                 use.seen.src, what, user, realm.empty() ? "" : fmt::format(" (realm '{}')", realm),
                                  use.transport, group.messages, group.messages == 1 ? "" : "s"));
         if (c.is_basic()) {
             f.severity = Severity::medium;  // nothing to brute-force: the password is on the wire
@@ -113,8 +113,8 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
                                                   : nlohmann::ordered_json(nullptr)},
                       {"qop", or_null(c.param("qop"))},
                       {"transport", use.transport},
-                      {"sent_by", use.src.to_string()},
-                      {"sent_to", use.dst.to_string()},
+                      {"sent_by", use.seen.src.to_string()},
+                      {"sent_to", use.seen.dst.to_string()},
                       {"call_id", use.call_id},
                       {"messages", group.messages}};
         // Never a hash or fingerprint of the response: with the nonce it would be an offline oracle.

@@ -27,7 +27,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             f.evidence = {{"ssrc", fmt::format("0x{:08x}", stream.ssrc)},
                           {"src", stream.src.to_string()},
                           {"dst", stream.dst.to_string()},
-                          {"key_source", key_check.source == session::SrtpKeySource::given ? "given" : "sdp"},
+                          {"key_source", session::to_string(key_check.source)},
                           {"key_fingerprint", key_check.key_fingerprint},
                           {"suite", key_check.suite},
                           {"checked", key_check.checked},

@@ -12,9 +12,9 @@ session::CredentialUse use(std::uint64_t frame, std::string method, std::string 
                            std::optional<std::uint32_t> call = std::nullopt,
                            sip::CredentialsHeader header = sip::CredentialsHeader::authorization) {
     session::CredentialUse u;
-    u.frame = frame;
-    u.src = ep("192.0.2.10", 5060);
-    u.dst = ep("203.0.113.1", 5060);
+    u.seen.frame = frame;
+    u.seen.src = ep("192.0.2.10", 5060);
+    u.seen.dst = ep("203.0.113.1", 5060);
     u.transport = "udp";
     u.method_text = std::move(method);
     u.method = sip::method_from_text(u.method_text);

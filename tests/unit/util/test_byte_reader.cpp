@@ -57,4 +57,14 @@ TEST_CASE("hex and base64 round trips") {
     REQUIRE(decoded);
     CHECK(as_text(*decoded) == "foob");
     CHECK_FALSE(from_base64("Zm9v!"));
+    // SDP keys and Basic tokens may come without padding; what is not base64 is refused.
+    CHECK(as_text(*from_base64("Zm9vYg")) == "foob");
+    CHECK(as_text(*from_base64("Zm9vYmE")) == "fooba");
+    CHECK(from_base64("")->empty());
+    CHECK_FALSE(from_base64("Z"));
+    CHECK_FALSE(from_base64("Zm9v=Zm9v"));
+    CHECK_FALSE(from_base64("Zm9vYg==="));
+    CHECK_FALSE(from_base64("=="));
+    CHECK_FALSE(from_base64(" Zm9v"));
+    CHECK(to_base64(as_bytes("")).empty());
 }
