@@ -41,6 +41,7 @@ std::span<const RuleInfo> catalogue() {
         sip_cleartext_credentials(),
         path_media_relay(),
         path_media_source_mismatch(),
+        path_vantage_divergence(),
     };
     return k_rules;
 }
