@@ -117,9 +117,10 @@ void add_identity_finding(const session::Model& a, const session::Model& b, cons
         return;
     }
     Finding& f = add("path.vantage-divergence", findings,
-                     fmt::format("Call-ID {}: {} identity value{} differ between the two capture points ({}): "
+                     fmt::format("Call-ID {}: {} identity {} between the two capture points ({}): "
                                  "something between them terminates ZRTP{}",
-                                 c.call_id, fields.size(), fields.size() == 1 ? "" : "s", field_list(fields),
+                                 c.call_id, fields.size(), fields.size() == 1 ? "value differs" : "values differ",
+                                 field_list(fields),
                                  std::any_of(fields.begin(), fields.end(),
                                              [](const ComparedField* d) {
                                                  return d->field.ends_with(".dtls_fingerprint");

@@ -124,11 +124,11 @@ ordered_json compare_to_json(const AuditResult& result, const analysis::Comparis
         counts[analysis::to_string(static_cast<analysis::Severity>(s))] = by_severity.at(s);
     }
     doc["summary"] = {{"calls", comparison.calls.size()}, {"verdicts", verdicts}, {"findings", counts}};
+    make_printable(doc);  // Call-IDs, URIs and SDP values are capture bytes until escaped
     doc["findings"] = ordered_json::array();
     for (const auto& f : comparison.findings) {
-        doc["findings"].push_back(finding_to_json(f, std::nullopt));
+        doc["findings"].push_back(finding_to_json(f, std::nullopt));  // escaped once, there
     }
-    make_printable(doc);  // Call-IDs, URIs and SDP values are capture bytes until escaped
     return doc;
 }
 
