@@ -4,6 +4,7 @@
 #include "compare_findings.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -12,18 +13,48 @@
 namespace zaudit::analysis {
 namespace {
 
-std::vector<const ComparedField*> differences_where(const CallComparison& c, bool (*keep)(std::string_view)) {
+std::vector<const ComparedField*> differences_where(const CallComparison& c, bool (*keep)(const ComparedField&)) {
     std::vector<const ComparedField*> out;
     for (const ComparedField& d : c.different) {
-        if (keep(d.field)) {
+        if (keep(d)) {
             out.push_back(&d);
         }
     }
     return out;
 }
 
-bool is_sdes_field(std::string_view field) {
-    return field.ends_with(".sdes_keys");
+/// A ZRTP or DTLS identity that both views have and that differs. An attribute only one view
+/// has is listed in `different` but is no proof of a terminating node: rtpengine, for one, adds
+/// a DTLS offer (a=fingerprint) to an SDES call that forwards the SDES keys untouched.
+bool is_identity_difference(const ComparedField& d) {
+    return is_identity_field(d.field) && d.a && d.b;
+}
+
+/// The keys of an sdes_keys value ("1 SUITE key FP, 2 SUITE key FP"): the last word of each.
+std::set<std::string> keys_of(const std::string& value) {
+    std::set<std::string> keys;
+    std::size_t start = 0;
+    while (start < value.size()) {
+        const std::size_t end = std::min(value.find(", ", start), value.size());
+        const std::string item = value.substr(start, end - start);
+        keys.insert(item.substr(item.rfind(' ') + 1));
+        start = end + 2;
+    }
+    return keys;
+}
+
+/// SDES keys that the node between the points re-made or removed: no key in common (a relay
+/// that forwards SRTP passes the offered key on, perhaps with suites of its own added).
+bool is_sdes_difference(const ComparedField& d) {
+    if (!d.field.ends_with(".sdes_keys")) {
+        return false;
+    }
+    if (!d.a || !d.b) {
+        return true;
+    }
+    const auto in_a = keys_of(*d.a);
+    const auto in_b = keys_of(*d.b);
+    return std::none_of(in_a.begin(), in_a.end(), [&](const std::string& key) { return in_b.count(key) != 0; });
 }
 
 /// The frames that show the compared values in one view: the Hello, Commit and DHPart of its
@@ -136,7 +167,7 @@ void add_sdes_finding(const session::Model& a, const session::Model& b, const Ca
                       const std::vector<const ComparedField*>& fields, std::vector<Finding>& findings) {
     Finding& f = add("path.media-relay", findings,
                      fmt::format("Call-ID {}: the SDES keys differ between the two capture points ({}): the node "
-                                 "between them knows the keys of both sides and decrypts the media",
+                                 "between them made keys of its own or removed them, so it decrypts the media",
                                  c.call_id, field_list(fields)));
     f.severity = Severity::medium;  // the catalogue's "medium with SDES": that node can listen
     f.confidence = Confidence::verified;
@@ -152,11 +183,11 @@ void add_compare_findings(const session::Model& a, const session::Model& b, Comp
         if (!c.a || !c.b) {
             continue;
         }
-        const auto identity = differences_where(c, is_identity_field);
+        const auto identity = differences_where(c, is_identity_difference);
         if (!identity.empty()) {
             add_identity_finding(a, b, c, identity, findings);
         }
-        const auto sdes = differences_where(c, is_sdes_field);
+        const auto sdes = differences_where(c, is_sdes_difference);
         if (!sdes.empty()) {
             add_sdes_finding(a, b, c, sdes, findings);
         }

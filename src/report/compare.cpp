@@ -146,7 +146,7 @@ std::string short_value(const std::optional<std::string>& value) {
     if (value->size() <= 72) {
         return safe(*value);
     }
-    return fmt::format("{}... ({} hex digits)", safe(value->substr(0, 48)), value->size());
+    return fmt::format("{}... ({} characters)", safe(value->substr(0, 48)), value->size());
 }
 
 void render_input(const char* label, const InputAudit& audit, std::ostream& out) {

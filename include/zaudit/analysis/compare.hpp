@@ -65,7 +65,8 @@ struct Comparison {
 Comparison compare(const session::Model& a, const session::Model& b, const Policy& policy);
 
 /// True when a field of this name carries a ZRTP or DTLS identity (ZID, hash image, Hello hash,
-/// DH value, a=zrtp-hash, a=fingerprint): a difference is path.vantage-divergence.
+/// DH value, a=zrtp-hash, a=fingerprint): a difference where both views have a value is
+/// path.vantage-divergence.
 bool is_identity_field(std::string_view field);
 
 }  // namespace zaudit::analysis

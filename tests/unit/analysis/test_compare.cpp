@@ -197,6 +197,12 @@ TEST_CASE("compare: other SDES keys at the two points are listed by fingerprint 
     REQUIRE(c.findings.size() == 1);  // an SDES difference alone is not a ZRTP-terminating node
     CHECK(c.findings.front().rule == "path.media-relay");
     CHECK(c.findings.front().severity == analysis::Severity::medium);
+    // A relay that passes the offered key on and adds suites of its own (rtpengine does): the
+    // attribute differs, but the key is the same at both points, so no finding.
+    leg_b.caller_keys = {leg_a.caller_keys.front(), test::sdes(2, "AES_256_CM_HMAC_SHA1_80", 0x33)};
+    const auto passed_on = analysis::compare(model(leg_a), model(leg_b), {});
+    CHECK(passed_on.calls.front().different.size() == 1);
+    CHECK(passed_on.findings.empty());
     // A key missing from one wire's SDP that both captured differs too; --reveal-keys shows the key.
     leg_b.caller_keys.clear();
     analysis::Policy reveal;
@@ -206,6 +212,22 @@ TEST_CASE("compare: other SDES keys at the two points are listed by fingerprint 
     CHECK(*stripped.calls.front().different.front().a ==
           "1 AES_CM_128_HMAC_SHA1_80 inline:" + util::to_base64(leg_a.caller_keys.front().key_salt));
     CHECK_FALSE(stripped.calls.front().different.front().b);
+}
+
+TEST_CASE("compare: an identity attribute only one wire's SDP has is a difference, not a divergence") {
+    auto a = model(make_leg(k_caller, k_relay_a));
+    auto b = model(make_leg(k_relay_b, k_callee));
+    // A relay offering DTLS-SRTP beside the forwarded SDES (rtpengine adds a=fingerprint).
+    b.calls.front().sdps.front().media.front().fingerprints = {"sha-256 AB:CD"};
+    auto c = analysis::compare(a, b, {});
+    REQUIRE(c.calls.front().different.size() == 1);
+    CHECK(c.calls.front().different.front().field == "sdp.caller.dtls_fingerprint");
+    CHECK(c.findings.empty());
+    // Both have one, and they differ: DTLS is terminated between the points.
+    a.calls.front().sdps.front().media.front().fingerprints = {"sha-256 12:34"};
+    c = analysis::compare(a, b, {});
+    REQUIRE(c.findings.size() == 1);
+    CHECK(c.findings.front().rule == "path.vantage-divergence");
 }
 
 TEST_CASE("compare: a call in one capture only is listed, not compared") {

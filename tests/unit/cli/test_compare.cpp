@@ -127,7 +127,7 @@ TEST_CASE("compare: a box that terminates ZRTP is path.vantage-divergence althou
     const auto text = test::run_cli({"compare", k_mitm_a, k_mitm_b});
     CHECK_THAT(text.out, Catch::Contains("14 differences:"));
     CHECK_THAT(text.out, Catch::Contains("CRITICAL path.vantage-divergence"));
-    CHECK_THAT(text.out, Catch::Contains("(768 hex digits)"));  // DH3k public values, shortened for a terminal
+    CHECK_THAT(text.out, Catch::Contains("(768 characters)"));  // DH3k public values, shortened for a terminal
 }
 
 TEST_CASE("compare: an input that cannot be read exits 2 and compares nothing") {
