@@ -221,7 +221,7 @@ std::string frames_by_input_text(const std::vector<analysis::InputFrame>& frames
 
 void render_compare_text(const AuditResult& result, const analysis::Comparison& comparison, std::ostream& out,
                          const RenderOptions& options) {
-    out << fmt::format("zaudit {} compare: the same calls seen at two capture points\n", result.tool.version);
+    out << fmt::format("zaudit {}: compare, the same calls seen at two capture points\n", result.tool.version);
     render_input("A", result.audits[0], out);
     render_input("B", result.audits[1], out);
     if (comparison.clock_offset_s) {
