@@ -194,8 +194,7 @@ std::string joined(const std::vector<std::string>& items) {
 
 /// The security attributes of one side's SDP, every m= line in order. SDES keys as their
 /// fingerprint (the key itself only with --reveal-keys).
-void add_sdp_values(const session::SdpSnapshot& sdp, const std::string& prefix, const Policy& policy,
-                    Values& values) {
+void add_sdp_values(const session::SdpSnapshot& sdp, const std::string& prefix, const Policy& policy, Values& values) {
     std::vector<std::string> zrtp_hashes;
     std::vector<std::string> keys;
     std::vector<std::string> fingerprints;
@@ -229,9 +228,8 @@ bool declares_mitm(const session::ZrtpHandshake& h) {
     const bool flag = std::any_of(h.messages.begin(), h.messages.end(), [](const session::ZrtpMessageRecord& r) {
         return r.message.hello() != nullptr && r.message.hello()->mitm;
     });
-    return flag || std::any_of(h.events.begin(), h.events.end(), [](const session::ZrtpEvent& e) {
-               return e.kind == session::ZrtpEventKind::sas_relay;
-           });
+    return flag || std::any_of(h.events.begin(), h.events.end(),
+                               [](const session::ZrtpEvent& e) { return e.kind == session::ZrtpEventKind::sas_relay; });
 }
 
 /// Handshake group names: "zrtp" for the first pair, "zrtp2"... for the next.
@@ -352,8 +350,7 @@ std::vector<HandshakePair> pair_handshakes(const std::vector<const session::Zrtp
 // ----- comparing -----
 
 const std::string* value_of(const Values& values, const std::string& field) {
-    const auto it =
-        std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == field; });
+    const auto it = std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == field; });
     return it == values.end() ? nullptr : &it->second;
 }
 
@@ -378,7 +375,8 @@ void compare_values(const ViewValues& x, const ViewValues& y, CallComparison& ou
         if (va != nullptr && vb != nullptr && *va == *vb) {
             out.same.push_back(field);
         } else if ((va != nullptr && vb != nullptr) || sdp_field_in_both(field, x, y)) {
-            out.different.push_back({field, va ? std::optional{*va} : std::nullopt, vb ? std::optional{*vb} : std::nullopt});
+            out.different.push_back(
+                {field, va ? std::optional{*va} : std::nullopt, vb ? std::optional{*vb} : std::nullopt});
         } else {
             out.one_sided.push_back(field);
         }
@@ -427,8 +425,8 @@ Comparison compare(const session::Model& a, const session::Model& b, const Polic
     }
     for (const auto& call : b.calls) {  // calls only B saw
         const auto& candidates = b_calls[call.call_id];
-        const auto rank = static_cast<std::size_t>(std::find(candidates.begin(), candidates.end(), &call) -
-                                                   candidates.begin());
+        const auto rank =
+            static_cast<std::size_t>(std::find(candidates.begin(), candidates.end(), &call) - candidates.begin());
         if (rank >= taken[call.call_id]) {
             matched.emplace_back(nullptr, &call);
         }
@@ -443,8 +441,7 @@ Comparison compare(const session::Model& a, const session::Model& b, const Polic
     for (const auto& [ca, cb] : matched) {
         CallComparison c;
         c.call_id = ca != nullptr ? ca->call_id : cb->call_id;
-        const auto pairs =
-            pair_handshakes(handshakes_of(a, ca), handshakes_of(b, cb), offset.value_or(0));
+        const auto pairs = pair_handshakes(handshakes_of(a, ca), handshakes_of(b, cb), offset.value_or(0));
         ViewValues va;
         ViewValues vb;
         if (ca != nullptr) {

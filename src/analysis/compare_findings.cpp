@@ -88,11 +88,13 @@ std::vector<InputFrame> frames_of(const session::Model& a, const session::Model&
     std::vector<InputFrame> out;
     add_frames(a, *c.a, 1, out);
     add_frames(b, *c.b, 2, out);
-    std::sort(out.begin(), out.end(),
-              [](const InputFrame& x, const InputFrame& y) { return std::tie(x.input, x.frame) < std::tie(y.input, y.frame); });
-    out.erase(std::unique(out.begin(), out.end(),
-                          [](const InputFrame& x, const InputFrame& y) { return x.input == y.input && x.frame == y.frame; }),
-              out.end());
+    std::sort(out.begin(), out.end(), [](const InputFrame& x, const InputFrame& y) {
+        return std::tie(x.input, x.frame) < std::tie(y.input, y.frame);
+    });
+    out.erase(
+        std::unique(out.begin(), out.end(),
+                    [](const InputFrame& x, const InputFrame& y) { return x.input == y.input && x.frame == y.frame; }),
+        out.end());
     return out;
 }
 
@@ -147,17 +149,16 @@ void add_identity_finding(const session::Model& a, const session::Model& b, cons
         f.frames_by_input = frames_of(a, b, c);
         return;
     }
-    Finding& f = add("path.vantage-divergence", findings,
-                     fmt::format("Call-ID {}: {} identity {} between the two capture points ({}): "
-                                 "something between them terminates ZRTP{}",
-                                 c.call_id, fields.size(), fields.size() == 1 ? "value differs" : "values differ",
-                                 field_list(fields),
-                                 std::any_of(fields.begin(), fields.end(),
-                                             [](const ComparedField* d) {
-                                                 return d->field.ends_with(".dtls_fingerprint");
-                                             })
-                                     ? " or DTLS"
-                                     : ""));
+    Finding& f =
+        add("path.vantage-divergence", findings,
+            fmt::format("Call-ID {}: {} identity {} between the two capture points ({}): "
+                        "something between them terminates ZRTP{}",
+                        c.call_id, fields.size(), fields.size() == 1 ? "value differs" : "values differ",
+                        field_list(fields),
+                        std::any_of(fields.begin(), fields.end(),
+                                    [](const ComparedField* d) { return d->field.ends_with(".dtls_fingerprint"); })
+                            ? " or DTLS"
+                            : ""));
     f.confidence = Confidence::verified;  // the values were read in both captures and compared
     f.evidence = common_evidence(c, fields);
     f.frames_by_input = frames_of(a, b, c);

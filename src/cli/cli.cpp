@@ -105,12 +105,9 @@ po::options_description option_descriptions() {
 namespace {
 
 Command parse_command(std::vector<std::string>& positional) {
-    static const std::vector<std::pair<std::string_view, Command>> k_commands{{"audit", Command::audit},
-                                                                              {"calls", Command::calls},
-                                                                              {"zrtp", Command::zrtp},
-                                                                              {"compare", Command::compare},
-                                                                              {"rules", Command::rules},
-                                                                              {"ledger", Command::ledger}};
+    static const std::vector<std::pair<std::string_view, Command>> k_commands{
+        {"audit", Command::audit},     {"calls", Command::calls}, {"zrtp", Command::zrtp},
+        {"compare", Command::compare}, {"rules", Command::rules}, {"ledger", Command::ledger}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -267,9 +264,8 @@ int exit_code_for(const report::AuditResult& result, std::optional<analysis::Sev
 }
 
 int exit_code_for(const std::vector<analysis::Finding>& findings, std::optional<analysis::Severity> fail_on) {
-    const bool failing = fail_on && std::any_of(findings.begin(), findings.end(), [&](const analysis::Finding& f) {
-                             return f.severity >= *fail_on;
-                         });
+    const bool failing = fail_on && std::any_of(findings.begin(), findings.end(),
+                                                [&](const analysis::Finding& f) { return f.severity >= *fail_on; });
     return failing ? k_exit_findings : k_exit_clean;
 }
 

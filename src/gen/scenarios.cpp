@@ -138,9 +138,10 @@ std::span<const Scenario> scenarios() {
         {"zrtp-mitm-vantage-b",
          "bob's wire of the same call (same Call-ID): a second complete, valid handshake between the box posing as "
          "alice and bob, with other ZIDs, hash images and DH values",
-         "sip.cleartext-signaling only; compared with zrtp-mitm-vantage-a: path.vantage-divergence (critical)",
-         false, scenario_builders::zrtp_mitm_vantage_b},
-        {"zrtp-mitm-vantage-merged", "both wires of zrtp-mitm-vantage merged by time (one clock): two handshakes "
+         "sip.cleartext-signaling only; compared with zrtp-mitm-vantage-a: path.vantage-divergence (critical)", false,
+         scenario_builders::zrtp_mitm_vantage_b},
+        {"zrtp-mitm-vantage-merged",
+         "both wires of zrtp-mitm-vantage merged by time (one clock): two handshakes "
          "for one Call-ID, one per leg",
          "sip.cleartext-signaling", false, scenario_builders::zrtp_mitm_vantage_merged},
     }};

@@ -132,8 +132,8 @@ Wires build_wires(std::uint64_t seed) {
     const util::Endpoint box_sip = ep("203.0.113.66", 5060);
     // Leg A: alice initiates towards the box posing as bob; leg B: the box, posing as alice,
     // initiates towards bob. Client ids copied from the phones: ZRTP does not authenticate them.
-    Leg leg_a = run_leg(ep("192.0.2.10", 40000), ep("203.0.113.66", 30000),
-                        endpoint(random, "ExamplePhone 2.1", true), endpoint(random, "ExampleDesk 7.4", false));
+    Leg leg_a = run_leg(ep("192.0.2.10", 40000), ep("203.0.113.66", 30000), endpoint(random, "ExamplePhone 2.1", true),
+                        endpoint(random, "ExampleDesk 7.4", false));
     Leg leg_b = run_leg(ep("203.0.113.66", 30002), ep("198.51.100.20", 50000),
                         endpoint(random, "ExamplePhone 2.1", true), endpoint(random, "ExampleDesk 7.4", false));
     Wires wires;
@@ -159,9 +159,9 @@ Wires build_wires(std::uint64_t seed) {
     hop2.send(at(9 * k_ms), false, build_response(dialog, invite2, 100, "Trying"));
     hop2.send(at(45 * k_ms), false, build_response(dialog, invite2, 180, "Ringing"));
     hop1.send(at(46 * k_ms), false, build_response(dialog, invite1_back, 180, "Ringing"));
-    hop2.send(at(900 * k_ms), false,
-              build_response(dialog, invite2, 200, "OK",
-                             sdp(random, leg_b.responder, leg_b.handshake.main.responder_hello)));
+    hop2.send(
+        at(900 * k_ms), false,
+        build_response(dialog, invite2, 200, "OK", sdp(random, leg_b.responder, leg_b.handshake.main.responder_hello)));
     hop1.send(at(901 * k_ms), false,
               build_response(dialog, invite1_back, 200, "OK",
                              sdp(random, leg_a.responder, leg_a.handshake.main.responder_hello)));

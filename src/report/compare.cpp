@@ -102,9 +102,8 @@ ordered_json compare_to_json(const AuditResult& result, const analysis::Comparis
         }
     }
     // Microseconds, the resolution of the capture times it comes from.
-    doc["clock_offset_s"] = comparison.clock_offset_s
-                                ? ordered_json(std::round(*comparison.clock_offset_s * 1e6) / 1e6)
-                                : ordered_json(nullptr);
+    doc["clock_offset_s"] = comparison.clock_offset_s ? ordered_json(std::round(*comparison.clock_offset_s * 1e6) / 1e6)
+                                                      : ordered_json(nullptr);
     doc["clock_offset_basis"] =
         comparison.clock_offset_basis.empty() ? ordered_json(nullptr) : ordered_json(comparison.clock_offset_basis);
     doc["clock_offset_samples"] = comparison.clock_offset_samples;
@@ -176,10 +175,10 @@ void render_call(const AuditResult& result, const analysis::CallComparison& c, s
         return;
     }
     if (c.different.empty()) {
-        out << (c.same.empty() ? "  nothing to compare: neither ZRTP nor security attributes in the SDP of both\n"
-                               : fmt::format("  identical at both points ({} values){}\n", c.same.size(),
-                                             compared_zrtp(c) ? ": nothing between the two points terminates ZRTP"
-                                                              : ""));
+        out << (c.same.empty()
+                    ? "  nothing to compare: neither ZRTP nor security attributes in the SDP of both\n"
+                    : fmt::format("  identical at both points ({} values){}\n", c.same.size(),
+                                  compared_zrtp(c) ? ": nothing between the two points terminates ZRTP" : ""));
     } else {
         out << fmt::format("  {} difference{}:\n", c.different.size(), c.different.size() == 1 ? "" : "s");
         std::size_t width = 0;

@@ -16,7 +16,6 @@ ordered_json optional_time(const std::optional<util::Timestamp>& t) {
     return t ? ordered_json(util::to_rfc3339(*t)) : ordered_json(nullptr);
 }
 
-
 ordered_json flow_to_json(const session::FlowRecord& flow) {
     ordered_json kinds = ordered_json::object();
     for (const auto kind : flow.kinds()) {

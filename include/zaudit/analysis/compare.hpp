@@ -25,7 +25,7 @@ struct ComparedField {
 
 /// One call as one capture saw it.
 struct CallView {
-    std::uint32_t call = 0;                ///< its id in that input's audit
+    std::uint32_t call = 0;                 ///< its id in that input's audit
     std::vector<std::uint32_t> handshakes;  ///< ZRTP handshakes compared, by id in that input
     /// Every value this view has, by field name, in field order.
     std::vector<std::pair<std::string, std::string>> values;
@@ -38,7 +38,7 @@ struct CallComparison {
     std::string call_id;
     std::optional<CallView> a;  ///< nullopt: the call is not in input A
     std::optional<CallView> b;
-    std::vector<std::string> same;       ///< fields both views have, with equal values
+    std::vector<std::string> same;         ///< fields both views have, with equal values
     std::vector<ComparedField> different;  ///< fields whose values differ (one view may lack an SDP attribute)
     /// ZRTP fields only one view has (a message that one capture missed): not compared.
     std::vector<std::string> one_sided;

@@ -77,8 +77,8 @@ TEST_CASE("compare: rtpengine forwarding ZRTP shows identical handshakes on both
     const auto text = test::run_cli({"compare", k_leg_a, k_leg_b_shifted});
     CHECK(text.exit_code == cli::k_exit_clean);
     CHECK_THAT(text.out, Catch::Contains("clock offset: B = A +3.69"));
-    CHECK_THAT(text.out, Catch::Contains(
-                             "identical at both points (16 values): nothing between the two points terminates ZRTP"));
+    CHECK_THAT(text.out,
+               Catch::Contains("identical at both points (16 values): nothing between the two points terminates ZRTP"));
     CHECK_THAT(text.out, Catch::Contains("Findings: none"));
 }
 
@@ -169,9 +169,10 @@ std::string hostile_wire(const test::TempDir& dir, const std::string& name, char
     }
     const util::Endpoint alice{*util::IpAddress::parse("192.0.2.10"), 5060};
     const util::Endpoint bob{*util::IpAddress::parse("198.51.100.20"), 5060};
-    const std::string sdp = "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n"
-                            "m=audio 40000 RTP/AVP 0\r\na=zrtp-hash:1.10 " +
-                            std::string(64, hash_digit) + "\r\n";
+    const std::string sdp =
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n"
+        "m=audio 40000 RTP/AVP 0\r\na=zrtp-hash:1.10 " +
+        std::string(64, hash_digit) + "\r\n";
     const std::string invite = gen::SipWriter::request("INVITE", "sip:bob@198.51.100.20")
                                    .header("Via", "SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK1")
                                    .header("From", "<sip:alice@192.0.2.10>;tag=a1")
