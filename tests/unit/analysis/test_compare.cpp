@@ -240,7 +240,7 @@ TEST_CASE("compare: a call in one capture only is listed, not compared") {
     CHECK(c.findings.empty());
 }
 
-TEST_CASE("path.vantage-divergence: in the catalogue as critical; one capture alone never gives it") {
+TEST_CASE("path.vantage-divergence is in the catalogue as critical, and one capture alone never gives it") {
     const analysis::RuleInfo* rule = analysis::find_rule("path.vantage-divergence");
     REQUIRE(rule != nullptr);
     CHECK(rule->severity == analysis::Severity::critical);
