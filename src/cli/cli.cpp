@@ -24,7 +24,7 @@ namespace {
 
 namespace po = boost::program_options;
 
-enum class Command { audit, calls, zrtp, rules, ledger };
+enum class Command { audit, calls, zrtp, compare, rules, ledger };
 enum class ColorWhen { auto_detect, always, never };
 
 struct Options {
@@ -51,6 +51,7 @@ constexpr std::string_view k_usage =
     R"(usage: zaudit [OPTIONS] CAPTURE...     audit captures (pcap, pcapng, '-' for stdin)
        zaudit calls CAPTURE...          one line per call: parties, media, protection
        zaudit zrtp CAPTURE...           every ZRTP handshake in detail
+       zaudit compare A B               the same calls seen at two capture points (text|json)
        zaudit rules                     the finding catalogue, with explanations (text|json|markdown)
        zaudit ledger list|accept|forget [ZID|IDENTITY] --ledger FILE
                                         the ZID ledger: list it, accept a changed ZID, forget one
@@ -66,7 +67,8 @@ po::options_description option_descriptions() {
     po::options_description options{"Options"};
     options.add_options()(
         "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
-        "text|json|jsonl|sarif (rules: text|json|markdown); json follows schema zaudit/1, jsonl prints one "
+        "text|json|jsonl|sarif (rules: text|json|markdown; compare: text|json); json follows schema zaudit/1 "
+        "(compare: zaudit-compare/1), jsonl prints one "
         "finding per line, sarif follows SARIF 2.1.0")("output,o", po::value<std::string>()->value_name("FILE"),
                                                        "write the report to FILE instead of standard output")(
         "fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("high"),
@@ -104,11 +106,9 @@ po::options_description option_descriptions() {
 namespace {
 
 Command parse_command(std::vector<std::string>& positional) {
-    static const std::vector<std::pair<std::string_view, Command>> k_commands{{"audit", Command::audit},
-                                                                              {"calls", Command::calls},
-                                                                              {"zrtp", Command::zrtp},
-                                                                              {"rules", Command::rules},
-                                                                              {"ledger", Command::ledger}};
+    static const std::vector<std::pair<std::string_view, Command>> k_commands{
+        {"audit", Command::audit},     {"calls", Command::calls}, {"zrtp", Command::zrtp},
+        {"compare", Command::compare}, {"rules", Command::rules}, {"ledger", Command::ledger}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -118,6 +118,19 @@ Command parse_command(std::vector<std::string>& positional) {
         }
     }
     return Command::audit;
+}
+
+/// `zaudit compare A B`: two capture files, each audited on its own, and a report of their own.
+void check_compare(const Options& o) {
+    if (o.captures.size() != 2 || !o.interface.empty()) {
+        throw UsageError{"usage: zaudit compare A B (two captures of the same calls, taken at two points)"};
+    }
+    if (o.merge) {
+        throw UsageError{"compare audits A and B on their own and compares them: --merge does not apply"};
+    }
+    if (o.format != report::Format::text && o.format != report::Format::json) {
+        throw UsageError{"compare writes text or json (schema zaudit-compare/1), not jsonl or sarif"};
+    }
 }
 
 Options to_options(const po::variables_map& vm, std::vector<std::string> positional) {
@@ -208,6 +221,10 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         }
         return o;
     }
+    if (o.command == Command::compare) {
+        check_compare(o);
+        return o;
+    }
     if (o.captures.empty() && o.interface.empty()) {
         throw UsageError{"no capture given"};
     }
@@ -251,6 +268,12 @@ int exit_code_for(const report::AuditResult& result, std::optional<analysis::Sev
         }
     }
     return k_exit_clean;
+}
+
+int exit_code_for(const std::vector<analysis::Finding>& findings, std::optional<analysis::Severity> fail_on) {
+    const bool failing = fail_on && std::any_of(findings.begin(), findings.end(),
+                                                [&](const analysis::Finding& f) { return f.severity >= *fail_on; });
+    return failing ? k_exit_findings : k_exit_clean;
 }
 
 /// Learns what the captures showed, after judging them against what was known before.
@@ -372,6 +395,21 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
     const report::RenderOptions render_options{o.color == ColorWhen::always ||
                                                (o.color == ColorWhen::auto_detect && to_terminal)};
+    if (o.command == Command::compare) {
+        if (run.input_failed) {
+            // Half a comparison would read as "nothing differs": the reason is on stderr already.
+            err << "zaudit: compare needs both captures; nothing compared\n";
+            return k_exit_usage;
+        }
+        const analysis::Comparison comparison =
+            analysis::compare(result.audits[0].model, result.audits[1].model, plan.policy);
+        if (o.format == report::Format::json) {
+            sink << report::compare_to_json(result, comparison).dump(2) << '\n';
+        } else {
+            report::render_compare_text(result, comparison, sink, render_options);
+        }
+        return exit_code_for(comparison.findings, o.fail_on);
+    }
     if (o.command == Command::zrtp && o.format == report::Format::text) {
         report::render_zrtp(result, sink);
     } else if (o.command == Command::calls && o.format == report::Format::text) {

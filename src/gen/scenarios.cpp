@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 37> k_scenarios{{
+    static const std::array<Scenario, 40> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -141,6 +141,22 @@ std::span<const Scenario> scenarios() {
          "the same with the caller-side tap's clock 40 ms behind: the edited copy of the Hello comes first",
          "zrtp.hello-tampered (edited and intact frames named), zrtp.handshake-incomplete, sip.cleartext-signaling",
          false, scenario_builders::zrtp_hello_edited_contention_skewed},
+        {"zrtp-mitm-vantage-a",
+         "alice's wire of a call through 203.0.113.66, a SIP proxy that anchors the media and terminates ZRTP: a "
+         "complete, valid handshake between alice and the box posing as bob (its own ZID, hash chain and DH), "
+         "a=zrtp-hash rewritten to match, SRTP under that leg's keys",
+         "sip.cleartext-signaling only: alone it looks clean; `zaudit compare` with zrtp-mitm-vantage-b gives "
+         "path.vantage-divergence (critical)",
+         false, scenario_builders::zrtp_mitm_vantage_a},
+        {"zrtp-mitm-vantage-b",
+         "bob's wire of the same call (same Call-ID): a second complete, valid handshake between the box posing as "
+         "alice and bob, with other ZIDs, hash images and DH values",
+         "sip.cleartext-signaling only; compared with zrtp-mitm-vantage-a: path.vantage-divergence (critical)", false,
+         scenario_builders::zrtp_mitm_vantage_b},
+        {"zrtp-mitm-vantage-merged",
+         "both wires of zrtp-mitm-vantage merged by time (one clock): two handshakes "
+         "for one Call-ID, one per leg",
+         "sip.cleartext-signaling", false, scenario_builders::zrtp_mitm_vantage_merged},
     }};
     return k_scenarios;
 }

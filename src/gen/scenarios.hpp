@@ -50,4 +50,9 @@ CaptureBuilder zrtp_no_sip(std::uint64_t seed);
 // scenarios_zrtp_contention.cpp: a Hello-editing box under Commit contention, seen from both sides
 CaptureBuilder zrtp_hello_edited_contention(std::uint64_t seed);
 CaptureBuilder zrtp_hello_edited_contention_skewed(std::uint64_t seed);
+
+// scenarios_zrtp_vantage.cpp: a box that terminates ZRTP, seen on each side of it and on both
+CaptureBuilder zrtp_mitm_vantage_a(std::uint64_t seed);
+CaptureBuilder zrtp_mitm_vantage_b(std::uint64_t seed);
+CaptureBuilder zrtp_mitm_vantage_merged(std::uint64_t seed);
 }  // namespace zaudit::gen::scenario_builders

@@ -16,22 +16,6 @@ ordered_json optional_time(const std::optional<util::Timestamp>& t) {
     return t ? ordered_json(util::to_rfc3339(*t)) : ordered_json(nullptr);
 }
 
-ordered_json input_to_json(const capture::InputInfo& input) {
-    return {{"path", input.path},
-            {"sha256", input.sha256},
-            {"format", input.format},
-            {"link_type", input.link_type},
-            {"packets", input.packets},
-            {"bytes", input.bytes},
-            {"first_frame", input.first_frame},
-            {"first_time", optional_time(input.first_time)},
-            {"last_time", optional_time(input.last_time)},
-            {"truncated", input.truncated},
-            {"filtered_out", input.filtered_out},
-            {"warnings", input.warnings},
-            {"error", input.error ? ordered_json(*input.error) : ordered_json(nullptr)}};
-}
-
 ordered_json flow_to_json(const session::FlowRecord& flow) {
     ordered_json kinds = ordered_json::object();
     for (const auto kind : flow.kinds()) {
@@ -362,6 +346,22 @@ ordered_json finding_fields(const analysis::Finding& f, std::optional<std::uint3
 }
 
 }  // namespace
+
+ordered_json input_to_json(const capture::InputInfo& input) {
+    return {{"path", input.path},
+            {"sha256", input.sha256},
+            {"format", input.format},
+            {"link_type", input.link_type},
+            {"packets", input.packets},
+            {"bytes", input.bytes},
+            {"first_frame", input.first_frame},
+            {"first_time", optional_time(input.first_time)},
+            {"last_time", optional_time(input.last_time)},
+            {"truncated", input.truncated},
+            {"filtered_out", input.filtered_out},
+            {"warnings", input.warnings},
+            {"error", input.error ? ordered_json(*input.error) : ordered_json(nullptr)}};
+}
 
 void make_printable(ordered_json& value) {
     if (value.is_string()) {

@@ -11,6 +11,18 @@
 
 namespace zaudit::report {
 
+/// The ANSI colour of a severity label (--color).
+inline const char* severity_color(analysis::Severity s) {
+    switch (s) {
+        case analysis::Severity::critical: return "\x1b[1;31m";
+        case analysis::Severity::high: return "\x1b[31m";
+        case analysis::Severity::medium: return "\x1b[33m";
+        case analysis::Severity::low: return "\x1b[36m";
+        case analysis::Severity::info: return "\x1b[2m";
+    }
+    return "";
+}
+
 /// How a call ended, for display: "BYE", "CANCEL", "error 488"; nullopt while it was still up.
 inline std::optional<std::string> ended_by_label(const session::Call& call) {
     switch (call.ended_by) {

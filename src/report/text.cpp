@@ -15,17 +15,6 @@ std::string safe(std::string_view captured) {
     return util::printable(captured);
 }
 
-const char* severity_color(analysis::Severity s) {
-    switch (s) {
-        case analysis::Severity::critical: return "\x1b[1;31m";
-        case analysis::Severity::high: return "\x1b[31m";
-        case analysis::Severity::medium: return "\x1b[33m";
-        case analysis::Severity::low: return "\x1b[36m";
-        case analysis::Severity::info: return "\x1b[2m";
-    }
-    return "";
-}
-
 std::string frames_text(const std::vector<std::uint64_t>& frames) {
     if (frames.empty()) {
         return "";

@@ -4,6 +4,7 @@ usage: check_schema.py SOURCE_DIR goldens
        check_schema.py SOURCE_DIR mutations
        check_schema.py SOURCE_DIR rule-ids ZAUDIT
        check_schema.py SOURCE_DIR live ZAUDIT CAPTURE...
+       check_schema.py SOURCE_DIR compare ZAUDIT A B [A B...]
 
 goldens    every tests/golden/*.json (after its "exit: N" line) validates
 mutations  documents made from the goldens, each broken in one way, must each fail to validate
@@ -11,6 +12,9 @@ mutations  documents made from the goldens, each broken in one way, must each fa
 rule-ids   the schema's rule-id enum is exactly `zaudit rules --format json`'s ids, in order, and
            that document validates against docs/schema/zaudit-rules-1.schema.json
 live       zaudit's json and jsonl output for captures outside the goldens validate too
+compare    `zaudit compare A B --format json` of each pair validates against
+           docs/schema/zaudit-compare-1.schema.json, whose $defs shared with zaudit-1 are equal to
+           zaudit-1's, and documents broken in one way must fail to validate
 Run it with Debian's python3 (python3-jsonschema, scripts/deps).
 """
 
@@ -303,6 +307,61 @@ def live(source_dir, zaudit, captures):
     return 1 if failed or lines == 0 else 0
 
 
+# Mutations of a compare document: (name, path, operation, argument), as MUST_FAIL above.
+COMPARE_MUST_FAIL = [
+    ("other schema", ["schema"], SET, "zaudit/1"),
+    ("one input only", ["inputs"], SET, []),
+    ("missing clock offset", ["clock_offset_s"], DELETE, None),
+    ("clock offset as a string", ["clock_offset_s"], SET, "3.7"),
+    ("unknown offset basis", ["clock_offset_basis"], SET, "guess"),
+    ("extra top-level key", [], ADD, ("surprise", True)),
+    ("unknown verdict", ["calls", 0, "verdict"], SET, "same"),
+    ("a field that is not a compared value", ["calls", 0, "same"], SET, ["zrtp.caller.sas"]),
+    ("a difference without b", ["calls", {"verdict": "different"}, "different", 0, "b"], DELETE, None),
+    ("a difference with a number", ["calls", {"verdict": "different"}, "different", 0, "a"], SET, 1),
+    ("missing view", ["calls", 0, "a"], DELETE, None),
+    ("view input 0", ["calls", 0, "a", "input"], SET, 0),
+    ("unknown rule on a finding", ["findings", 0, "rule"], SET, "path.made-up"),
+    ("finding without severity", ["findings", 0, "severity"], DELETE, None),
+    ("missing verdict count", ["summary", "verdicts", "identical"], DELETE, None),
+]
+
+
+def compare(source_dir, zaudit, pairs):
+    base = load_schema(source_dir, "zaudit-1.schema.json")
+    schema = load_schema(source_dir, "zaudit-compare-1.schema.json")
+    failed = 0
+    for name, definition in schema["$defs"].items():
+        if name in base["$defs"] and base["$defs"][name] != definition:
+            print(f"FAIL zaudit-compare-1 $defs/{name} differs from zaudit-1's: copy it over")
+            failed += 1
+    if schema["properties"]["tool"] != base["properties"]["tool"]:
+        print("FAIL zaudit-compare-1 tool differs from zaudit-1's")
+        failed += 1
+    v = validator(schema)
+    docs = []
+    for a, b in zip(pairs[::2], pairs[1::2]):
+        doc = json.loads(run_zaudit(zaudit, "compare", "--format", "json", "--fail-on", "none", a, b))
+        errors = errors_of(v, doc)
+        if errors:
+            failed += 1
+            print(f"FAIL compare {a} {b}\n" + "\n".join(errors[:20]))
+        else:
+            docs.append((os.path.basename(b), doc))
+    for name, path, operation, argument in COMPARE_MUST_FAIL:
+        golden, doc = mutated(docs, path, operation, argument)
+        if doc is None:
+            print(f"FAIL {name}: no compare document has {path}")
+            failed += 1
+        elif not errors_of(v, doc):
+            print(f"FAIL {name} ({golden}): the schema accepts it")
+            failed += 1
+        else:
+            print(f"ok   {name} ({golden}): rejected")
+    print(f"{len(pairs) // 2} compare documents checked, {len(COMPARE_MUST_FAIL)} mutations: {failed} problem(s)")
+    return 1 if failed or len(pairs) < 2 or len(pairs) % 2 else 0
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__)
@@ -315,6 +374,8 @@ def main(argv):
         return rule_ids(source_dir, argv[3])
     if mode == "live" and len(argv) > 4:
         return live(source_dir, argv[3], argv[4:])
+    if mode == "compare" and len(argv) > 5:
+        return compare(source_dir, argv[3], argv[4:])
     sys.exit(__doc__)
 
 

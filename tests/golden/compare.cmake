@@ -1,5 +1,10 @@
 # Runs zaudit on one sample and compares "exit: N" plus its report with the golden file.
-execute_process(COMMAND ${ZAUDIT} --format ${FORMAT} --color never ${SAMPLE}
+# With SAMPLE_B: `zaudit compare SAMPLE SAMPLE_B`, the comparison of two captures.
+set(command ${ZAUDIT} --format ${FORMAT} --color never ${SAMPLE})
+if(DEFINED SAMPLE_B)
+  set(command ${ZAUDIT} compare --format ${FORMAT} --color never ${SAMPLE} ${SAMPLE_B})
+endif()
+execute_process(COMMAND ${command}
                 WORKING_DIRECTORY ${SOURCE_DIR}
                 OUTPUT_VARIABLE output ERROR_VARIABLE errors RESULT_VARIABLE exit_code)
 # The tool's version changes with releases; the golden files do not pin it.

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zaudit/analysis/compare.hpp"
 #include "zaudit/analysis/finding.hpp"
 #include "zaudit/session/model.hpp"
 
@@ -59,6 +60,8 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
 
 /// The DESIGN.md section 5 document (schema zaudit/1); also the source of jsonl and sarif.
 nlohmann::ordered_json to_json(const AuditResult& result);
+/// One input as the report lists it (path, sha256, format, packets...).
+nlohmann::ordered_json input_to_json(const capture::InputInfo& input);
 /// Escapes every string (and key) of `value` with util::printable: valid UTF-8, no control bytes.
 void make_printable(nlohmann::ordered_json& value);
 /// One finding; `input` (1-based) names the input it was found in, unless inputs were merged.
@@ -70,6 +73,13 @@ void render_sarif(const AuditResult& result, std::ostream& out);
 void render_zrtp(const AuditResult& result, std::ostream& out);
 /// `zaudit calls`, and the calls section of the text report: one line per call, then its media streams.
 void render_calls(const AuditResult& result, std::ostream& out);
+
+/// `zaudit compare A B`: `result` holds the two audits (A first), `comparison` what compare()
+/// made of them. The document of schema zaudit-compare/1 (DESIGN.md section 5).
+nlohmann::ordered_json compare_to_json(const AuditResult& result, const analysis::Comparison& comparison);
+/// The human report: per call "identical at both points" or its differences, then the findings.
+void render_compare_text(const AuditResult& result, const analysis::Comparison& comparison, std::ostream& out,
+                         const RenderOptions& options);
 
 /// The anomaly counts of the decode summary that are not zero, sorted by code name.
 std::map<std::string_view, std::uint64_t> anomaly_counts(const session::DecodeSummary& decode);

@@ -42,6 +42,7 @@ std::span<const RuleInfo> catalogue() {
         path_media_relay(),
         path_protection_changed(),
         path_media_source_mismatch(),
+        path_vantage_divergence(),
     };
     return k_rules;
 }

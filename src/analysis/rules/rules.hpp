@@ -46,6 +46,7 @@ RuleInfo zrtp_zid_conflict();
 RuleInfo call_security_downgraded();
 RuleInfo sip_cleartext_credentials();
 RuleInfo path_media_relay();
+RuleInfo path_vantage_divergence();
 
 /// The first `n` frames of a list, for evidence that stays readable.
 std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames, std::size_t n = 8);

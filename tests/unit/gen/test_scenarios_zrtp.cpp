@@ -21,6 +21,8 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "zaudit/capture/frame.hpp"
 #include "zaudit/crypto/hash.hpp"
@@ -357,7 +359,8 @@ TEST_CASE("every zrtp sample is a small pcap of UDP only") {
         CHECK(bytes < 100'000);
         CHECK_FALSE(s.pcapng);
         const Decoded d = decode(capture);  // every frame UDP: SIP, ZRTP or RTP
-        CHECK(d.sip.size() == (s.name == "zrtp-no-sip" ? 0U : 7U));
+        // A call's seven SIP messages; the merged vantage sample holds both wires' copies.
+        CHECK(d.sip.size() == (s.name == "zrtp-no-sip" ? 0U : s.name == "zrtp-mitm-vantage-merged" ? 14U : 7U));
         CHECK(bad_crcs(d) == (s.name == "zrtp-crc-corrupt" ? 1U : 0U));
     }
 }
@@ -612,4 +615,44 @@ TEST_CASE("zrtp-hello-edited-contention: two Commits, and the callee's Hello as 
         CHECK(without_aes3(callee_hellos.front()) == (name == "zrtp-hello-edited-contention-skewed"));
         CHECK(first(d, zrtp::MessageType::conf2_ack, k_callee_audio) == nullptr);  // the handshake stalls
     }
+}
+
+TEST_CASE("zrtp-mitm-vantage: each wire holds a complete handshake that verifies, with other identities per wire") {
+    const util::Endpoint box_a = ep("203.0.113.66", 30000);
+    const util::Endpoint box_b = ep("203.0.113.66", 30002);
+    const Decoded a = decode(build("zrtp-mitm-vantage-a"));
+    const Decoded b = decode(build("zrtp-mitm-vantage-b"));
+    const Decoded merged = decode(build("zrtp-mitm-vantage-merged"));
+    // Each leg alone: every check passes, and each SDP's a=zrtp-hash names the Hello sent on that wire.
+    for (const auto& [d, initiator, responder] :
+         {std::tuple{&a, k_caller_audio, box_a}, std::tuple{&b, box_b, k_callee_audio}}) {
+        const auto checks = verify(*d, initiator, responder);
+        CHECK(failed(checks) == k_none);
+        check_passed(checks, {"hello_h3", "hello_mac", "responder_hello_h3", "responder_hello_mac", "commit_h2",
+                              "commit_mac", "hvi"});
+        CHECK(count(*d, zrtp::MessageType::conf2_ack, responder) == 1);
+        const auto* hello_i = first(*d, zrtp::MessageType::hello, initiator);
+        const auto* hello_r = first(*d, zrtp::MessageType::hello, responder);
+        REQUIRE((hello_i != nullptr && hello_r != nullptr));
+        CHECK(sdp_zrtp_hashes(*d, true) == std::vector<std::string>{"1.10 " + sha256_hex(hello_i->message->bytes)});
+        CHECK(sdp_zrtp_hashes(*d, false) == std::vector<std::string>{"1.10 " + sha256_hex(hello_r->message->bytes)});
+        CHECK(phases(*d, initiator, responder).secure.size() == 25);
+    }
+    // The box answers with identities of its own: no ZID is on both wires.
+    const auto zid = [](const Decoded& d, const util::Endpoint& src) {
+        return util::to_hex(first(d, zrtp::MessageType::hello, src)->message->hello()->zid);
+    };
+    const std::set<std::string> on_a{zid(a, k_caller_audio), zid(a, box_a)};
+    const std::set<std::string> on_b{zid(b, box_b), zid(b, k_callee_audio)};
+    CHECK(on_a.size() == 2);
+    CHECK(on_b.size() == 2);
+    for (const auto& z : on_a) {
+        CHECK(on_b.count(z) == 0);
+    }
+    // One call: the same Call-ID on both wires; the merged capture is both wires, frame for frame.
+    REQUIRE((!a.sip.empty() && !b.sip.empty()));
+    CHECK(a.sip.front().call_id == b.sip.front().call_id);
+    CHECK(merged.sip.size() == a.sip.size() + b.sip.size());
+    CHECK(merged.zrtp.size() == a.zrtp.size() + b.zrtp.size());
+    CHECK(merged.rtp.size() == a.rtp.size() + b.rtp.size());
 }
