@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "compare_findings.hpp"
+#include "rules/zrtp_facts.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/util/hex.hpp"
@@ -224,14 +225,6 @@ struct ViewValues {
     bool declared_mitm = false;
 };
 
-bool declares_mitm(const session::ZrtpHandshake& h) {
-    const bool flag = std::any_of(h.messages.begin(), h.messages.end(), [](const session::ZrtpMessageRecord& r) {
-        return r.message.hello() != nullptr && r.message.hello()->mitm;
-    });
-    return flag || std::any_of(h.events.begin(), h.events.end(),
-                               [](const session::ZrtpEvent& e) { return e.kind == session::ZrtpEventKind::sas_relay; });
-}
-
 /// Handshake group names: "zrtp" for the first pair, "zrtp2"... for the next.
 std::string group_name(std::size_t index) {
     return index == 0 ? std::string{"zrtp"} : fmt::format("zrtp{}", index + 1);
@@ -251,7 +244,7 @@ ViewValues view_values(const session::Call& call, const std::vector<HandshakePai
         const auto [caller, callee] = orient(*h, sdp);
         add_zrtp_values(*h, caller, group_name(i) + ".caller.", out.values);
         add_zrtp_values(*h, callee, group_name(i) + ".callee.", out.values);
-        out.declared_mitm = out.declared_mitm || declares_mitm(*h);
+        out.declared_mitm = out.declared_mitm || rules::declares_trusted_mitm(*h);
     }
     for (const auto& [side, snapshot] : {std::pair{Side::caller, sdp.caller}, std::pair{Side::callee, sdp.callee}}) {
         if (snapshot != nullptr) {

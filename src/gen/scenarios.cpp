@@ -156,7 +156,8 @@ std::span<const Scenario> scenarios() {
         {"zrtp-mitm-vantage-merged",
          "both wires of zrtp-mitm-vantage merged by time (one clock): two handshakes "
          "for one Call-ID, one per leg",
-         "sip.cleartext-signaling", false, scenario_builders::zrtp_mitm_vantage_merged},
+         "path.vantage-divergence (different ZIDs on the two legs), path.media-relay, sip.cleartext-signaling", false,
+         scenario_builders::zrtp_mitm_vantage_merged},
     }};
     return k_scenarios;
 }

@@ -170,4 +170,13 @@ bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHand
     });
 }
 
+bool declares_trusted_mitm(const session::ZrtpHandshake& handshake) {
+    const auto& messages = handshake.messages;
+    const bool flag = std::any_of(messages.begin(), messages.end(), [](const session::ZrtpMessageRecord& r) {
+        return r.message.hello() != nullptr && r.message.hello()->mitm;
+    });
+    return flag || std::any_of(handshake.events.begin(), handshake.events.end(),
+                               [](const session::ZrtpEvent& e) { return e.kind == session::ZrtpEventKind::sas_relay; });
+}
+
 }  // namespace zaudit::analysis::rules

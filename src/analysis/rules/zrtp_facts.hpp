@@ -13,6 +13,7 @@
 
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/session/model.hpp"
+#include "zaudit/util/text.hpp"
 
 namespace zaudit::analysis::rules {
 
@@ -73,6 +74,10 @@ bool sdp_offers_zrtp(const session::Call& call, const util::Endpoint& endpoint);
 /// The last distinct message each side sent, or nullptr.
 const session::ZrtpMessageRecord* last_message_of(const session::ZrtpHandshake& handshake,
                                                   const util::Endpoint& sender);
+
+/// True when a party of the handshake declares itself a trusted MiTM (RFC 6189 section 7.3):
+/// the M flag in its Hello, or a SASrelay.
+bool declares_trusted_mitm(const session::ZrtpHandshake& handshake);
 
 /// True when another handshake on the same flow completed (a failed attempt was retried).
 bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHandshake& handshake);

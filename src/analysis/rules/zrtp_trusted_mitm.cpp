@@ -14,12 +14,12 @@ void report_mitm_hellos(const session::Model& model, const session::ZrtpHandshak
         Finding& f = add_handshake_finding(
             model, sink, handshake,
             fmt::format("ZRTP handshake {}: {} announces itself as a trusted MiTM (Hello M flag, client '{}')",
-                        handshake.id, record.src, hello->client_id));
+                        handshake.id, record.src, util::trim_padding(hello->client_id)));
         f.confidence = Confidence::verified;  // the flag is read from the Hello
         f.frames = {record.frame};
         f.evidence["indicator"] = "hello_m_flag";
         f.evidence["sender"] = record.src.to_string();
-        f.evidence["client_id"] = hello->client_id;
+        f.evidence["client_id"] = util::trim_padding(hello->client_id);
         f.evidence["zid"] = zid_hex(hello->zid);
     }
 }

@@ -21,7 +21,7 @@ std::vector<ZidUse> hellos_of(const session::Model& model) {
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         for (const session::ZrtpMessageRecord& record : handshake.messages) {
             if (const zrtp::Hello* hello = record.message.hello()) {
-                uses.push_back({&handshake, &record, hello->zid, hello->client_id});
+                uses.push_back({&handshake, &record, hello->zid, std::string{util::trim_padding(hello->client_id)}});
             }
         }
     }

@@ -129,7 +129,7 @@ TEST_CASE("relay captures: path.media-relay names the node rtpengine anchored th
             CHECK(found[0]["evidence"]["forwarding"] == (relay["media"] == "forwarded" ? "forwards" : "rewrites"));
             CHECK(found[0]["evidence"]["twin_streams"].size() == facts["rtp_streams"].size());
             for (const char* rule : {"zrtp.zid-conflict", "sdes.key-reuse", "rtp.injection-suspected",
-                                     "zrtp.retransmission-mismatch", "sdp.srtp-declined"}) {
+                                     "zrtp.retransmission-mismatch", "sdp.srtp-declined", "path.vantage-divergence"}) {
                 INFO(rule);
                 CHECK(findings_of(*report, rule).empty());
             }
@@ -196,4 +196,17 @@ TEST_CASE(
     CHECK(path[1]["protection_to_next"] == "none");
     CHECK(findings_of(relay, "path.protection-changed").size() == 1);
     CHECK(findings_of(relay, "sdp.srtp-declined").empty());
+}
+
+TEST_CASE("generated MITM: two legs of one call in one capture with different ZIDs are a vantage divergence") {
+    const json merged = audit({test::source_path("samples/zrtp-mitm-vantage-merged.pcap")});
+    const auto found = findings_of(merged, "path.vantage-divergence");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]["severity"] == "critical");
+    CHECK(found[0]["evidence"]["views"] == "legs");
+    CHECK(found[0]["evidence"]["a"]["zids"] != found[0]["evidence"]["b"]["zids"]);
+    // Each wire alone verifies clean: only the second view shows the box.
+    for (const char* wire : {"samples/zrtp-mitm-vantage-a.pcap", "samples/zrtp-mitm-vantage-b.pcap"}) {
+        CHECK(findings_of(audit({test::source_path(wire)}), "path.vantage-divergence").empty());
+    }
 }
