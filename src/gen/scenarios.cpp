@@ -33,8 +33,9 @@ std::span<const Scenario> scenarios() {
         {"b2bua-two-legs",
          "caller-B2BUA leg with SDES (one Call-ID), B2BUA-callee leg plain (another), media "
          "anchored at 203.0.113.5",
-         "sdes.key-exposed, media.unencrypted (leg 2), sip.cleartext-signaling; no path.media-relay: on each leg the "
-         "media sits at the B2BUA, a party of that leg (correlating legs is not done yet)",
+         "path.protection-changed (the B2BUA's two dialogs, tied by timing: SDES-SRTP on one, plain on the other), "
+         "sdes.key-exposed, media.unencrypted (leg 2), sip.cleartext-signaling; no path.media-relay: the media sits at "
+         "the B2BUA, a party of each dialog",
          false, scenario_builders::b2bua_two_legs},
         {"sdes-key-reuse", "SDES call whose answer repeats the offer's key||salt: both directions share it",
          "sdes.key-reuse, sdes.key-exposed, sip.cleartext-signaling", false, scenario_builders::sdes_key_reuse},

@@ -146,6 +146,14 @@ ordered_json legs_to_json(const session::Call& call) {
     return out;
 }
 
+ordered_json linked_to_json(const session::Call& call) {
+    ordered_json out = ordered_json::array();
+    for (const session::Call::Link& link : call.linked_calls) {
+        out.push_back({{"call", link.call}, {"by", session::to_string(link.by)}});
+    }
+    return out;
+}
+
 ordered_json path_to_json(const session::Call& call) {
     ordered_json out = ordered_json::array();
     for (const session::PathNode& node : call.path) {
@@ -199,6 +207,7 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
             {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
             {"zrtp_handshakes", call.handshakes},
             {"legs", legs_to_json(call)},
+            {"linked_calls", linked_to_json(call)},
             {"path", path_to_json(call)},
             {"media", media}};
 }

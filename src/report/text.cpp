@@ -142,9 +142,10 @@ std::string path_text(const session::Call& call) {
         for (const auto& address : node.addresses) {
             addresses += fmt::format("{}{}", addresses.empty() ? "" : "/", address.to_string());
         }
-        if (node.kind == session::PathNode::Kind::ua) {
+        if (node.kind == session::PathNode::Kind::ua || node.kind == session::PathNode::Kind::b2bua) {
             const std::string user = user_of(i == 0 ? call.from : call.to);
-            text += fmt::format("{}{}{}", user.empty() ? "" : safe(user) + " ", addresses,
+            text += fmt::format("{}{}{}{}", user.empty() ? "" : safe(user) + " ", addresses,
+                                node.kind == session::PathNode::Kind::b2bua ? " (B2BUA)" : "",
                                 node.on_wire ? "" : " (not captured)");
         } else {
             std::string about = node.kind == session::PathNode::Kind::media_relay ? "media relay " : "proxy ";
@@ -171,8 +172,13 @@ void render_calls_of(const session::Model& model, std::ostream& out) {
         out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  {}  Call-ID {}\n", call.id, safe(call.from),
                            safe(call.to), call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
                            duration_seconds(call), call_state(call), safe(call.call_id));
-        if (call.path.size() > 2 || call.legs.size() > 1) {
-            out << "     path " << path_text(call) << '\n';
+        if (call.path.size() > 2 || call.legs.size() > 1 || !call.linked_calls.empty()) {
+            out << "     path " << path_text(call);
+            for (const session::Call::Link& link : call.linked_calls) {
+                out << fmt::format("  (B2BUA's other dialog: call #{}, tied by {})", link.call,
+                                   session::to_string(link.by));
+            }
+            out << '\n';
         }
         for (const std::uint32_t id : call.media) {
             if (const session::MediaStream* m = model.stream(id)) {

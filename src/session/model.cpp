@@ -69,6 +69,7 @@ const char* to_string(LegRole role) {
         case LegRole::uac_proxy: return "uac-proxy";
         case LegRole::proxy_proxy: return "proxy-proxy";
         case LegRole::proxy_uas: return "proxy-uas";
+        case LegRole::b2bua_leg: return "b2bua-leg";
     }
     return "direct";
 }
@@ -86,9 +87,19 @@ const char* to_string(PathNode::Kind kind) {
     switch (kind) {
         case PathNode::Kind::ua: return "ua";
         case PathNode::Kind::proxy: return "proxy";
+        case PathNode::Kind::b2bua: return "b2bua";
         case PathNode::Kind::media_relay: return "media-relay";
     }
     return "ua";
+}
+
+const char* to_string(Call::Link::By by) {
+    switch (by) {
+        case Call::Link::By::sdp: return "sdp";
+        case Call::Link::By::ssrc: return "ssrc";
+        case Call::Link::By::timing: return "timing";
+    }
+    return "timing";
 }
 
 const char* to_string(StreamCodec::Source source) {

@@ -106,6 +106,40 @@ void anchors_from_twins(Call& call, const std::vector<MediaStream>& media) {
     }
 }
 
+/// The media addresses of a call's first offer.
+std::vector<util::Endpoint> first_offer_addresses(const Call& call) {
+    std::vector<util::Endpoint> out;
+    for (const SdpSnapshot& sdp : call.sdps) {
+        if (sdp.is_offer) {
+            for (const SdpMedia& m : sdp.media) {
+                if (m.rtp.port != 0 && !m.rtp.address.is_unspecified()) {
+                    out.push_back(m.rtp);
+                }
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+bool shares_ssrc(const Call& x, const Call& y, const std::vector<MediaStream>& media) {
+    for (const std::uint32_t a : x.media) {
+        for (const std::uint32_t b : y.media) {
+            if (media[a - 1].ssrc == media[b - 1].ssrc) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void mark_b2bua(PathNode& node, const util::IpAddress& address) {
+    if (std::find(node.addresses.begin(), node.addresses.end(), address) != node.addresses.end() &&
+        node.kind == PathNode::Kind::ua) {
+        node.kind = PathNode::Kind::b2bua;
+    }
+}
+
 }  // namespace
 
 bool same_node(const util::IpAddress& contact, const util::IpAddress& seen) {
@@ -172,6 +206,69 @@ void complete_path(Call& call, const std::vector<MediaStream>& media) {
             if (!leg.media.empty() && has(here, leg.a.address) && has(next, leg.b.address)) {
                 call.path[i].protection_to_next = leg.protection;
             }
+        }
+    }
+}
+
+void link_b2bua_dialogs(std::vector<Call>& calls, const std::vector<MediaStream>& media) {
+    constexpr std::int64_t k_setup_window_us = 32'000'000;  // RFC 3261 Timer B: 64*T1
+    constexpr std::size_t k_max_candidates = 64;            // a busy PBX: stay linear
+    struct Start {
+        util::IpAddress from;
+        util::Timestamp time;
+        std::size_t index;
+        auto operator<=>(const Start&) const = default;  // NOLINT(modernize-use-nullptr): v14 bug
+    };
+    std::vector<Start> starts;
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (!calls[i].legs.empty() && !calls[i].messages.empty()) {
+            starts.push_back({calls[i].legs.front().a.address, calls[i].messages.front().time, i});
+        }
+    }
+    std::sort(starts.begin(), starts.end());
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        Call& first = calls[i];
+        if (first.legs.empty() || first.messages.empty()) {
+            continue;
+        }
+        const util::IpAddress b2bua = first.legs.back().b.address;
+        const util::Timestamp from = first.messages.front().time;
+        const std::vector<util::Endpoint> offered = first_offer_addresses(first);
+        std::vector<std::pair<std::size_t, Call::Link::By>> candidates;
+        for (auto it = std::lower_bound(starts.begin(), starts.end(), Start{b2bua, from, 0});
+             it != starts.end() && it->from == b2bua && it->time.micros - from.micros <= k_setup_window_us &&
+             candidates.size() < k_max_candidates;
+             ++it) {
+            if (it->index == i) {
+                continue;
+            }
+            const Call& second = calls[it->index];
+            const std::vector<util::Endpoint> reoffered = first_offer_addresses(second);
+            const bool same_offer = std::any_of(offered.begin(), offered.end(), [&](const util::Endpoint& e) {
+                return std::find(reoffered.begin(), reoffered.end(), e) != reoffered.end();
+            });
+            candidates.emplace_back(it->index, same_offer                          ? Call::Link::By::sdp
+                                               : shares_ssrc(first, second, media) ? Call::Link::By::ssrc
+                                                                                   : Call::Link::By::timing);
+        }
+        const auto evidence = std::find_if(candidates.begin(), candidates.end(),
+                                           [](const auto& c) { return c.second != Call::Link::By::timing; });
+        const auto chosen = evidence != candidates.end() ? evidence
+                            : candidates.size() == 1     ? candidates.begin()
+                                                         : candidates.end();
+        if (chosen == candidates.end()) {
+            continue;  // several dialogs left the B2BUA then: timing alone cannot tell which
+        }
+        Call& second = calls[chosen->first];
+        first.linked_calls.push_back({second.id, chosen->second});
+        second.linked_calls.push_back({first.id, chosen->second});
+        first.legs.back().role = LegRole::b2bua_leg;
+        second.legs.front().role = LegRole::b2bua_leg;
+        if (!first.path.empty()) {
+            mark_b2bua(first.path.back(), b2bua);
+        }
+        if (!second.path.empty()) {
+            mark_b2bua(second.path.front(), second.legs.front().a.address);
         }
     }
 }

@@ -25,4 +25,10 @@ void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::v
 /// they forward or rewrite the packets, and whether the media keys reach them.
 void complete_path(Call& call, const std::vector<MediaStream>& media);
 
+/// Ties a B2BUA's two dialogs (two Call-IDs): the second dialog's first request leaves the
+/// address the first dialog's INVITE went to, while the first was being set up (within 32 s,
+/// RFC 3261 Timer B), and its offer re-offers the caller's media address, or streams of both
+/// share SSRCs, or it is the only such dialog. The B2BUA becomes a `b2bua` node of both paths.
+void link_b2bua_dialogs(std::vector<Call>& calls, const std::vector<MediaStream>& media);
+
 }  // namespace zaudit::session

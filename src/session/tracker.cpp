@@ -557,6 +557,7 @@ void Tracker::bind_to_calls() {
     for (Call& call : m_model.calls) {
         complete_path(call, m_model.media);
     }
+    link_b2bua_dialogs(m_model.calls, m_model.media);
 }
 
 }  // namespace zaudit::session

@@ -141,6 +141,8 @@ MUST_FAIL = [
     ("missing call outcome", ["calls", 0, "outcome"], DELETE, None),
     ("missing call legs", ["calls", 0, "legs"], DELETE, None),
     ("missing call path", ["calls", 0, "path"], DELETE, None),
+    ("missing linked calls", ["calls", 0, "linked_calls"], DELETE, None),
+    ("linked call tied by guess", ["calls", 0, "linked_calls"], SET, [{"call": 2, "by": "guess"}]),
     ("leg role not a known role", ["calls", 0, "legs", 0, "role"], SET, "b2bua"),
     ("leg without its endpoints", ["calls", 0, "legs", 0, "a"], DELETE, None),
     ("path node kind unknown", ["calls", 0, "path", 0, "kind"], SET, "router"),

@@ -129,6 +129,7 @@ enum class LegRole : std::uint8_t {
     uac_proxy,    ///< the caller's side of a proxied call
     proxy_proxy,  ///< between two proxies
     proxy_uas,    ///< the callee's side of a proxied call
+    b2bua_leg,    ///< one side of a B2BUA, whose other side is another call (Call::linked_calls)
 };
 const char* to_string(LegRole role);
 
@@ -157,7 +158,7 @@ const char* to_string(RelayForwarding forwarding);
 
 /// A node on the call's path, from caller to callee.
 struct PathNode {
-    enum class Kind : std::uint8_t { ua, proxy, media_relay };
+    enum class Kind : std::uint8_t { ua, proxy, b2bua, media_relay };
     std::vector<util::IpAddress> addresses;  ///< one per network it was seen on (caller side first)
     Kind kind = Kind::ua;
     bool on_wire = true;  ///< false for a party known only from a Contact (its hop is outside the capture)
@@ -195,10 +196,19 @@ struct Call {
     std::vector<TimelineEvent> timeline;
     std::optional<FinalResponse> outcome;  ///< nullopt when no final response to its INVITE was seen
     CallEnd ended_by = CallEnd::none;
-    std::vector<std::uint32_t> media;       ///< MediaStream ids bound to the call
-    std::vector<CallLeg> legs;              ///< its signalling hops in this capture, caller side first
-    std::vector<PathNode> path;             ///< its nodes from caller to callee
+    std::vector<std::uint32_t> media;  ///< MediaStream ids bound to the call
+    std::vector<CallLeg> legs;         ///< its signalling hops in this capture, caller side first
+    std::vector<PathNode> path;        ///< its nodes from caller to callee
+    /// The other dialog(s) of a B2BUA this call ends at or starts from, and how they were tied.
+    struct Link {
+        enum class By : std::uint8_t { sdp, ssrc, timing };
+        std::uint32_t call = 0;
+        By by = By::timing;
+    };
+    std::vector<Link> linked_calls;
     std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
 };
+
+const char* to_string(Call::Link::By by);
 
 }  // namespace zaudit::session

@@ -18,12 +18,52 @@ std::string node_between(const session::CallLeg& before, const session::CallLeg&
     return fmt::format("{}/{}", before.b.address.to_string(), after.a.address.to_string());
 }
 
-nlohmann::ordered_json hop_json(const session::CallLeg& leg) {
-    return {{"leg", leg.id},
+nlohmann::ordered_json hop_json(std::uint32_t call, const session::CallLeg& leg) {
+    return {{"call", call},
+            {"leg", leg.id},
             {"a", leg.a.to_string()},
             {"b", leg.b.to_string()},
             {"protection", session::to_string(leg.protection)},
             {"streams", leg.media}};
+}
+
+bool carries_known_media(const session::CallLeg& leg) {
+    return !leg.media.empty() && leg.protection != session::Protection::unknown;
+}
+
+/// Two consecutive hops of one call, or the two dialogs a B2BUA joins.
+void compare_hops(const session::Model& model, const session::Call& call, const session::CallLeg& before,
+                  std::uint32_t after_call, const session::CallLeg& after, FindingSink& sink) {
+    if (before.protection == after.protection) {
+        return;
+    }
+    const bool lost = after.protection < before.protection;
+    const session::CallLeg& weaker = lost ? after : before;
+    const session::CallLeg& stronger = lost ? before : after;
+    Finding& f =
+        sink.add(fmt::format("call {} media is {} on hop {} but {} on hop {}: the node {} between them {} it", call.id,
+                             session::to_string(stronger.protection), hop_text(stronger),
+                             session::to_string(weaker.protection), hop_text(weaker), node_between(before, after),
+                             weaker.protection == session::Protection::none ? "decrypts" : "decrypts and re-protects"));
+    f.call = call.id;
+    f.confidence = Confidence::verified;  // both hops' streams were read from the capture
+    std::vector<std::uint64_t> frames;
+    for (const std::uint32_t id : before.media) {
+        if (const session::MediaStream* stream = model.stream(id)) {
+            frames.push_back(stream->first_frame);
+        }
+    }
+    for (const std::uint32_t id : after.media) {
+        if (const session::MediaStream* stream = model.stream(id)) {
+            frames.push_back(stream->first_frame);
+        }
+    }
+    std::sort(frames.begin(), frames.end());
+    f.frames = first_frames(frames);
+    f.evidence = {{"node", node_between(before, after)},
+                  {"caller_side", hop_json(call.id, before)},
+                  {"callee_side", hop_json(after_call, after)},
+                  {"lost_towards", lost ? "callee" : "caller"}};
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
@@ -31,43 +71,21 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         // Legs in path order that carried media whose protection is known.
         std::vector<const session::CallLeg*> hops;
         for (const session::CallLeg& leg : call.legs) {
-            if (!leg.media.empty() && leg.protection != session::Protection::unknown) {
+            if (carries_known_media(leg)) {
                 hops.push_back(&leg);
             }
         }
         for (std::size_t i = 0; i + 1 < hops.size(); ++i) {
-            const session::CallLeg& before = *hops[i];
-            const session::CallLeg& after = *hops[i + 1];
-            if (before.protection == after.protection) {
+            compare_hops(model, call, *hops[i], call.id, *hops[i + 1], sink);
+        }
+        // A B2BUA ends this dialog and starts the linked one: its two sides are two calls.
+        for (const session::Call::Link& link : call.linked_calls) {
+            const session::Call* next = model.call(link.call);
+            if (next == nullptr || next->start < call.start || call.legs.empty() || next->legs.empty() ||
+                !carries_known_media(call.legs.back()) || !carries_known_media(next->legs.front())) {
                 continue;
             }
-            const bool lost = after.protection < before.protection;
-            const session::CallLeg& weaker = lost ? after : before;
-            const session::CallLeg& stronger = lost ? before : after;
-            Finding& f = sink.add(
-                fmt::format("call {} media is {} on hop {} but {} on hop {}: the node {} between them {} it", call.id,
-                            session::to_string(stronger.protection), hop_text(stronger),
-                            session::to_string(weaker.protection), hop_text(weaker), node_between(before, after),
-                            weaker.protection == session::Protection::none ? "decrypts" : "decrypts and re-protects"));
-            f.call = call.id;
-            f.confidence = Confidence::verified;  // both hops' streams were read from the capture
-            std::vector<std::uint64_t> frames;
-            for (const std::uint32_t id : before.media) {
-                if (const session::MediaStream* stream = model.stream(id)) {
-                    frames.push_back(stream->first_frame);
-                }
-            }
-            for (const std::uint32_t id : after.media) {
-                if (const session::MediaStream* stream = model.stream(id)) {
-                    frames.push_back(stream->first_frame);
-                }
-            }
-            std::sort(frames.begin(), frames.end());
-            f.frames = first_frames(frames);
-            f.evidence = {{"node", node_between(before, after)},
-                          {"caller_side", hop_json(before)},
-                          {"callee_side", hop_json(after)},
-                          {"lost_towards", lost ? "callee" : "caller"}};
+            compare_hops(model, call, call.legs.back(), next->id, next->legs.front(), sink);
         }
     }
 }

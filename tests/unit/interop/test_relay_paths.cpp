@@ -177,6 +177,9 @@ TEST_CASE(
     const json pbx = audit({test::source_path("samples/pbx-direct-media.pcap")});
     CHECK(findings_of(pbx, "path.media-relay").empty());
     REQUIRE(pbx["calls"].size() == 2);  // the PBX ends each dialog: two calls
+    // ... tied together because the PBX re-offered alice's media address to bob.
+    CHECK(pbx["calls"][0]["linked_calls"] == json::parse(R"([{"call": 2, "by": "sdp"}])"));
+    CHECK(pbx["calls"][1]["legs"][0]["role"] == "b2bua-leg");
     for (const auto& call : pbx["calls"]) {
         for (const auto& node : call["path"]) {
             CHECK(node["kind"] != "media-relay");
@@ -209,4 +212,17 @@ TEST_CASE("generated MITM: two legs of one call in one capture with different ZI
     for (const char* wire : {"samples/zrtp-mitm-vantage-a.pcap", "samples/zrtp-mitm-vantage-b.pcap"}) {
         CHECK(findings_of(audit({test::source_path(wire)}), "path.vantage-divergence").empty());
     }
+}
+
+TEST_CASE("generated B2BUA: its two dialogs are tied, and SRTP ending at it is path.protection-changed") {
+    const json report = audit({test::source_path("samples/b2bua-two-legs.pcap")});
+    REQUIRE(report["calls"].size() == 2);
+    CHECK(report["calls"][0]["linked_calls"] == json::parse(R"([{"call": 2, "by": "timing"}])"));
+    CHECK(report["calls"][0]["path"].back()["kind"] == "b2bua");
+    const auto changed = findings_of(report, "path.protection-changed");
+    REQUIRE(changed.size() == 1);
+    CHECK(changed[0]["evidence"]["node"] == "203.0.113.5");
+    CHECK(changed[0]["evidence"]["caller_side"]["protection"] == "sdes-srtp");
+    CHECK(changed[0]["evidence"]["callee_side"]["call"] == 2);
+    CHECK(changed[0]["evidence"]["callee_side"]["protection"] == "none");
 }
