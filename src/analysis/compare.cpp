@@ -324,6 +324,7 @@ std::vector<HandshakePair> pair_handshakes(const std::vector<const session::Zrtp
     }
     std::sort(chosen.begin(), chosen.end());  // in A's order
     std::vector<HandshakePair> out;
+    out.reserve(in_a.size() + in_b.size());
     for (const auto& [i, j] : chosen) {
         out.emplace_back(in_a[i], in_b[j]);
     }

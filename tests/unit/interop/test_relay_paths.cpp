@@ -128,6 +128,9 @@ TEST_CASE("relay captures: path.media-relay names the node rtpengine anchored th
             CHECK(found[0]["confidence"] == "verified");  // the same packets on both its sides
             CHECK(found[0]["evidence"]["forwarding"] == (relay["media"] == "forwarded" ? "forwards" : "rewrites"));
             CHECK(found[0]["evidence"]["twin_streams"].size() == facts["rtp_streams"].size());
+            // rtpengine's own key log (--log-srtp-keys) holds keys exactly when the keys reached it.
+            const json& logged = facts["sdes"]["relay_logged_keys"];
+            CHECK(found[0]["evidence"]["keeps_keys"] == (logged.is_array() && !logged.empty()));
             for (const char* rule : {"zrtp.zid-conflict", "sdes.key-reuse", "rtp.injection-suspected",
                                      "zrtp.retransmission-mismatch", "sdp.srtp-declined", "path.vantage-divergence"}) {
                 INFO(rule);
