@@ -119,11 +119,14 @@ int main(int argc, char** argv) {
         if (kind == "one-key" || kind == "distinct-keys") {
             const util::Endpoint caller{host(0x0a000000, i), 5060};
             const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
-            const std::string text = invite(i, caller, callee, kind == "one-key" ? shared_key : random_bytes(random, 30));
+            const std::string text =
+                invite(i, caller, callee, kind == "one-key" ? shared_key : random_bytes(random, 30));
             out.udp(caller, callee, util::as_bytes(text), time);
         } else if (kind == "random-udp") {
-            const util::Endpoint src{host(0x0b000000, random()), static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
-            const util::Endpoint dst{host(0x0c000000, random()), static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
+            const util::Endpoint src{host(0x0b000000, random()),
+                                     static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
+            const util::Endpoint dst{host(0x0c000000, random()),
+                                     static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
             gen::ByteVector payload = random_bytes(random, 40 + random() % 160);
             if (i % 4 == 0) {
                 payload[0] = 0x80;

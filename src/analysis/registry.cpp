@@ -9,12 +9,12 @@ namespace zaudit::analysis {
 
 Finding& FindingSink::add(std::string message) {
     Finding& finding = m_out.emplace_back();
-    finding.rule = std::string{m_rule.id};
+    finding.rule = m_rule.id;
     finding.severity = m_rule.severity;
-    finding.title = std::string{m_rule.title};
+    finding.title = m_rule.title;
     finding.message = std::move(message);
-    finding.explanation = std::string{m_rule.explanation};
-    finding.remediation = std::string{m_rule.remediation};
+    finding.explanation = m_rule.explanation;
+    finding.remediation = m_rule.remediation;
     return finding;
 }
 

@@ -103,7 +103,7 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
         outcome.audit = unreadable(sources.front(), reader.error().message);
         return outcome;
     }
-    session::Tracker tracker{session::Limits{}, plan.hints};
+    session::Tracker tracker{plan.limits, plan.hints};
     if (plan.ledger != nullptr) {
         tracker.use_ledger(*plan.ledger);
     }

@@ -24,6 +24,7 @@ struct AuditPlan {
     bool quiet = false;
     analysis::Policy policy;
     session::UserHints hints;                                   ///< --decode-as and --srtp-key, for every audit
+    session::Limits limits;                                     ///< --dialog-timeout, --max-dialogs
     const std::vector<session::LedgerEntry>* ledger = nullptr;  ///< --ledger, loaded
     const volatile std::sig_atomic_t* stop = nullptr;           ///< set by SIGINT/SIGTERM
 };

@@ -45,6 +45,7 @@ struct Options {
     bool merge = false;
     std::size_t jobs = 0;      ///< 0: one per core
     session::UserHints hints;  ///< --decode-as, --srtp-key
+    session::Limits limits;    ///< --dialog-timeout, --max-dialogs
 };
 
 constexpr std::string_view k_usage =
@@ -94,6 +95,12 @@ po::options_description option_descriptions() {
         "merge", po::bool_switch(),
         "audit the inputs as one capture merged by time, as mergecap does (two taps of one call, or rotated "
         "files); without it each input is audited on its own")(
+        "dialog-timeout", po::value<double>()->value_name("S")->default_value(180, "180"),
+        "a SIP dialog whose INVITE got no final response (or with no INVITE) and no message for S seconds of "
+        "capture time is closed and summarised: counted in the findings, not listed as a call")(
+        "max-dialogs", po::value<std::size_t>()->value_name("N")->default_value(20000),
+        "at most N such dialogs are followed at once; beyond, the oldest is summarised early (counted in the "
+        "report's decode section: results are partial)")(
         "jobs,j", po::value<std::size_t>()->value_name("N"),
         "audit up to N inputs at once (default: one per core); the report is the same for any N")(
         "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
@@ -170,6 +177,15 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     if (vm.count("duration") != 0) o.duration = vm["duration"].as<double>();
     if (vm.count("count") != 0) o.count = vm["count"].as<std::uint64_t>();
     o.merge = vm["merge"].as<bool>();
+    const double dialog_timeout = vm["dialog-timeout"].as<double>();
+    if (!(dialog_timeout > 0 && dialog_timeout <= 1e6)) {
+        throw UsageError{"--dialog-timeout needs a number of seconds above 0 (at most 1000000)"};
+    }
+    o.limits.dialog_timeout_micros = static_cast<std::int64_t>(dialog_timeout * 1e6);
+    o.limits.max_live_dialogs = vm["max-dialogs"].as<std::size_t>();
+    if (o.limits.max_live_dialogs == 0) {
+        throw UsageError{"--max-dialogs needs a number of at least 1"};
+    }
     if (vm.count("jobs") != 0) {
         o.jobs = vm["jobs"].as<std::size_t>();
         if (o.jobs == 0) {
@@ -371,6 +387,7 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     plan.ledger = o.ledger.empty() ? nullptr : &ledger;
     plan.stop = stop;
     plan.hints = o.hints;
+    plan.limits = o.limits;
     report::ToolInfo tool{ZAUDIT_VERSION, {"zaudit"}};
     tool.command_line.insert(tool.command_line.end(), args.begin(), args.end());
     if (!o.reveal_keys) {

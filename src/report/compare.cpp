@@ -38,7 +38,7 @@ std::vector<std::string> findings_on(const InputAudit& audit, std::uint32_t call
     std::vector<std::string> out;
     for (const auto& f : audit.findings) {
         if (f.call == call && std::find(out.begin(), out.end(), f.rule) == out.end()) {
-            out.push_back(f.rule);
+            out.emplace_back(f.rule);
         }
     }
     return out;

@@ -325,6 +325,12 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
               {"timed_out", d.defrag.timed_out},
               {"overlaps", d.defrag.overlaps},
               {"dropped", d.defrag.dropped_for_space + d.defrag.oversized}}},
+            {"dialogs",
+             {{"summarised", d.dialogs.summarised},
+              {"by_timeout", d.dialogs.by_timeout},
+              {"by_cap", d.dialogs.by_cap},
+              {"not_calls", d.dialogs.not_calls},
+              {"keys_untracked", d.dialogs.keys_untracked}}},
             {"anomalies", anomalies}};
 }
 
@@ -349,6 +355,10 @@ ordered_json finding_fields(const analysis::Finding& f, std::optional<std::uint3
         j["frames_by_input"] = located;
     }
     j["evidence"] = f.evidence;
+    if (f.count) {
+        j["count"] = *f.count;
+        j["examples"] = f.examples;
+    }
     j["explanation"] = f.explanation;
     j["remediation"] = f.remediation;
     return j;
@@ -467,7 +477,9 @@ ordered_json to_json(const AuditResult& result) {
         for (const auto& in : model.inputs) {
             doc["inputs"].push_back(input_to_json(in));
         }
-        doc["partial"] = doc["partial"].get<bool>() || model.partial;
+        // Dialogs summarised early by the cap, or keys beyond the key memory: incomplete too.
+        doc["partial"] = doc["partial"].get<bool>() || model.partial || model.decode.dialogs.by_cap > 0 ||
+                         model.decode.dialogs.keys_untracked > 0;
         frames += model.frames;
         for (const auto& call : model.calls) {
             doc["calls"].push_back(with_input(call_to_json(call, model), input));

@@ -61,6 +61,22 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
     if (!counts.empty()) {
         out << fmt::format("  decode anomalies: {}\n", counts);
     }
+    const session::DialogCounts& dialogs = model.decode.dialogs;
+    if (dialogs.summarised > 0 || dialogs.not_calls > 0) {
+        out << fmt::format(
+            "  dialogs closed early: {} INVITEs without final response summarised ({} by timeout, {} "
+            "by the live-dialog cap), {} dialogs without INVITE\n",
+            dialogs.summarised, dialogs.by_timeout, dialogs.by_cap, dialogs.not_calls);
+    }
+    if (dialogs.by_cap > 0) {
+        out << "  PARTIAL: more dialogs were live than --max-dialogs allows; the oldest were summarised early.\n";
+    }
+    if (dialogs.keys_untracked > 0) {
+        out << fmt::format(
+            "  PARTIAL: {} SDES keys of summarised dialogs were beyond the key memory and not checked "
+            "for reuse.\n",
+            dialogs.keys_untracked);
+    }
 }
 
 void render_findings(const InputAudit& audit, std::ostream& out, const RenderOptions& options) {

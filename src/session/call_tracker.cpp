@@ -4,6 +4,7 @@
 #include "path.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -18,6 +19,19 @@
 
 namespace zaudit::session {
 namespace {
+
+/// Examples a summary keeps: as many as a counted finding shows (analysis::max_examples).
+constexpr std::size_t analysis_examples = 10;
+
+/// A key fingerprint (16 hex digits) as the number a summary files it under.
+std::optional<std::uint64_t> fingerprint_number(std::string_view hex) {
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+    if (ec != std::errc{} || end != hex.data() + hex.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
 
 /// "PCMU/8000": the m= line's a=rtpmap for a format, else RFC 3551's static payload type, else "PT <format>".
 std::string codec_name(const sdp::MediaDescription& m, const std::string& format) {
@@ -205,8 +219,9 @@ SdpBody to_sdp_body(std::string_view sdp_text, std::vector<util::Anomaly>& anoma
 CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, const MessageContext& context) {
     auto [it, inserted] = m_by_call_id.try_emplace(message.call_id, m_calls.size());
     if (inserted) {
-        CallState state;
-        Call& call = state.call;
+        auto state = std::make_unique<CallState>();
+        state->index = m_calls.size();
+        Call& call = state->call;
         call.id = static_cast<std::uint32_t>(m_calls.size() + 1);
         call.call_id = message.call_id;
         call.start = context.time;
@@ -218,9 +233,133 @@ CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, co
         if (message.to) {
             call.to = message.to->uri;
         }
+        m_open.push_back(OpenDialog{state->index, context.time});
+        ++m_live_open;
         m_calls.push_back(std::move(state));
+        // Over the cap, the oldest open dialog goes (never the one just made: the cap is at least 1).
+        while (m_live_open > std::max<std::size_t>(m_limits.max_live, 1)) {
+            const std::size_t oldest = m_open.front().index;
+            m_open.pop_front();
+            if (m_calls[oldest] && m_calls[oldest]->open) {
+                close(*m_calls[oldest], CloseReason::cap);
+            }
+        }
     }
-    return m_calls[it->second];
+    return *m_calls[it->second];
+}
+
+void CallTracker::sweep(util::Timestamp now) {
+    while (!m_open.empty()) {
+        const OpenDialog front = m_open.front();
+        const std::unique_ptr<CallState>& state = m_calls[front.index];
+        if (!state || !state->open) {
+            m_open.pop_front();
+            continue;
+        }
+        if (state->call.end > front.last_time) {  // active since it was queued: queue it again
+            m_open.pop_front();
+            m_open.push_back(OpenDialog{front.index, state->call.end});
+            continue;
+        }
+        if (now.micros - front.last_time.micros < m_limits.timeout_micros) {
+            return;  // the rest of the queue is younger
+        }
+        m_open.pop_front();
+        close(*state, CloseReason::timeout);
+    }
+}
+
+void CallTracker::close(CallState& state, CloseReason reason) {
+    const bool invited = !state.invites.empty();
+    if (invited) {
+        summarise(state);
+        ++m_dialog_counts.summarised;
+        ++(reason == CloseReason::timeout ? m_dialog_counts.by_timeout : m_dialog_counts.by_cap);
+    } else {
+        ++m_dialog_counts.not_calls;
+    }
+    for (const SdpSnapshot& sdp : state.call.sdps) {
+        for (const SdpMedia& media : sdp.media) {
+            if (const auto it = m_announced.find(media.rtp);
+                it != m_announced.end() && it->second.call == state.index) {
+                m_announced.erase(it);
+            }
+        }
+    }
+    if (const auto it = m_by_call_id.find(state.call.call_id); it != m_by_call_id.end() && it->second == state.index) {
+        m_by_call_id.erase(it);
+    }
+    --m_live_open;
+    m_calls[state.index].reset();  // `state` is gone from here on
+}
+
+void CallTracker::summarise(const CallState& state) {
+    const Call& call = state.call;
+    SummarisedDialog example;
+    const auto example_of = [&] {
+        if (example.call_id.empty()) {
+            example = SummarisedDialog{
+                call.call_id,   call.from, call.to, call.messages.front().frame, call.messages.front().time,
+                call.transport, {},        {}};
+        }
+        return example;
+    };
+    const SdesKey* first_key = nullptr;
+    for (const SdpSnapshot& sdp : call.sdps) {
+        for (const SdpMedia& media : sdp.media) {
+            for (const SdesKey& key : media.cryptos) {
+                if (key.key_salt.empty()) {
+                    continue;
+                }
+                first_key = first_key != nullptr ? first_key : &key;
+                const auto number = fingerprint_number(key.fingerprint);
+                if (!number) {
+                    continue;
+                }
+                auto it = m_summarised.keys.find(*number);
+                if (it == m_summarised.keys.end()) {
+                    if (m_summarised.keys.size() >= m_limits.max_summarised_keys) {
+                        ++m_dialog_counts.keys_untracked;
+                        continue;
+                    }
+                    SummarisedKey fresh;
+                    fresh.first_frame = sdp.frame;
+                    fresh.first_call_id = call.call_id;
+                    fresh.earliest_end = call.end;
+                    fresh.latest_start = call.start;
+                    auto suite = std::find(m_summarised.suites.begin(), m_summarised.suites.end(), key.suite);
+                    if (suite == m_summarised.suites.end() && m_summarised.suites.size() < 255) {
+                        m_summarised.suites.push_back(key.suite);
+                        suite = std::prev(m_summarised.suites.end());
+                    }
+                    fresh.suite = static_cast<std::uint8_t>(std::distance(m_summarised.suites.begin(), suite));
+                    it = m_summarised.keys.emplace(*number, std::move(fresh)).first;
+                } else if (it->second.first_call_id == call.call_id) {
+                    continue;  // the same dialog offered it again (another m= line, a retransmission)
+                }
+                SummarisedKey& uses = it->second;
+                ++uses.dialogs;
+                uses.earliest_end = std::min(uses.earliest_end, call.end);
+                uses.latest_start = std::max(uses.latest_start, call.start);
+            }
+        }
+    }
+    if (call.tls || call.messages.empty()) {
+        return;
+    }
+    ++m_summarised.cleartext;
+    if (m_summarised.cleartext_examples.size() < analysis_examples) {
+        m_summarised.cleartext_examples.push_back(example_of());
+    }
+    if (first_key != nullptr) {
+        ++m_summarised.exposing_keys;
+        if (m_summarised.key_examples.size() < analysis_examples) {
+            SummarisedDialog with_key = example_of();
+            with_key.key_fingerprint = first_key->fingerprint;
+            with_key.suite = first_key->suite;
+            m_summarised.key_examples.push_back(std::move(with_key));
+        }
+    }
 }
 
 void CallTracker::on_message(const sip::SipMessage& message, const MessageContext& context) {
@@ -273,6 +412,10 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
     state.bye = state.bye || (message.is_request && message.method_kind == sip::Method::bye);
     state.cancelled = state.cancelled || (message.is_request && message.method_kind == sip::Method::cancel);
     on_invite_outcome(state, message, context);
+    if (state.open && call.outcome) {  // answered: a call (or a failure) the rules judge whole
+        state.open = false;
+        --m_live_open;
+    }
 }
 
 /// The final response to the INVITE that set the call up (RFC 3261 13.2.2). A failure is
@@ -409,7 +552,7 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
     if (!snapshot.is_offer && !snapshot.media.empty()) {
         call.timeline.push_back(TimelineEvent{context.frame, context.time, snapshot.media.front().advertised(), index});
     }
-    const std::size_t call_index = static_cast<std::size_t>(&state - m_calls.data());
+    const std::size_t call_index = state.index;
     for (std::size_t m = 0; m < snapshot.media.size(); ++m) {
         const util::Endpoint& rtp = snapshot.media[m].rtp;
         if (rtp.port == 0) {
@@ -429,7 +572,7 @@ const SdpMedia* CallTracker::latest_media_at(const util::Endpoint& endpoint) con
         return nullptr;
     }
     const Announced& at = it->second;
-    return &m_calls[at.call].call.sdps[at.sdp].media[at.media];
+    return &m_calls[at.call]->call.sdps[at.sdp].media[at.media];
 }
 
 SipResult CallTracker::finish() && {
@@ -437,7 +580,11 @@ SipResult CallTracker::finish() && {
     // as SIP messages but are not calls.
     SipResult result;
     std::unordered_map<std::string, std::uint32_t> call_of;
-    for (auto& state : m_calls) {
+    for (auto& slot : m_calls) {
+        if (!slot) {
+            continue;  // closed and summarised
+        }
+        CallState& state = *slot;
         const auto& messages = state.call.messages;
         const bool invited = std::any_of(messages.begin(), messages.end(), [](const SipEvent& e) {
             return e.status == 0 && e.method == sip::Method::invite;
@@ -464,6 +611,8 @@ SipResult CallTracker::finish() && {
         }
     }
     result.credentials = std::move(m_credentials);
+    result.dialogs = m_dialog_counts;
+    result.summarised = std::move(m_summarised);
     return result;
 }
 

@@ -3,7 +3,9 @@
 // the signalling path. Private to the session area.
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -11,6 +13,7 @@
 
 #include "zaudit/session/call.hpp"
 #include "zaudit/session/credentials.hpp"
+#include "zaudit/session/model.hpp"
 #include "zaudit/session/seen_at.hpp"
 #include "zaudit/sip/message.hpp"
 #include "zaudit/util/anomaly.hpp"
@@ -29,6 +32,15 @@ class AnomalyLog;
 struct SipResult {
     std::vector<Call> calls;                 ///< in order of their first message
     std::vector<CredentialUse> credentials;  ///< in frame order, bound to the calls above
+    DialogCounts dialogs;
+    SummarisedDialogs summarised;
+};
+
+/// When dialogs that never got a final response are closed (Limits in tracker.hpp says why).
+struct DialogLimits {
+    std::int64_t timeout_micros = 180'000'000;
+    std::size_t max_live = 20'000;
+    std::size_t max_summarised_keys = 1'000'000;
 };
 
 /// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
@@ -37,8 +49,10 @@ using TransactionKey = std::tuple<util::IpAddress, util::IpAddress, std::uint32_
 class CallTracker {
 public:
     /// SDP anomalies go to `anomalies`, which must outlive the tracker.
-    explicit CallTracker(AnomalyLog& anomalies) : m_anomalies{anomalies} {}
+    CallTracker(AnomalyLog& anomalies, DialogLimits limits) : m_anomalies{anomalies}, m_limits{limits} {}
     void on_message(const sip::SipMessage& message, const MessageContext& context);
+    /// Closes the dialogs without a final response that were silent for the timeout by `now`.
+    void sweep(util::Timestamp now);
     SipResult finish() &&;
     [[nodiscard]] std::uint64_t messages() const { return m_messages; }
     [[nodiscard]] std::uint64_t without_call_id() const { return m_without_call_id; }
@@ -49,6 +63,8 @@ public:
 private:
     struct CallState {
         Call call;
+        std::size_t index = 0;  ///< in m_calls
+        bool open = true;       ///< no final response to an INVITE yet: the timeout and the cap apply
         /// Offer waiting for its answer, by the hop it travels on and "CSeq number + method" of
         /// its transaction: a proxy forwards one offer over several hops, and each hop (a relay
         /// may rewrite the SDP between them) has its own answer.
@@ -71,6 +87,9 @@ private:
     static void on_invite_outcome(CallState& state, const sip::SipMessage& message, const MessageContext& context);
     void on_credentials(const sip::SipMessage& message, const MessageContext& context);
     static void note_contact(CallState& state, const sip::SipMessage& message);
+    enum class CloseReason : std::uint8_t { timeout, cap };
+    void close(CallState& state, CloseReason reason);
+    void summarise(const CallState& state);
 
     /// Where the latest SDP that announced an address put it: call, SDP and m= line indices.
     struct Announced {
@@ -80,8 +99,20 @@ private:
         util::Timestamp time;
     };
 
+    /// A dialog waiting for a final response, in the order it was queued, with the time of its
+    /// last message then: the queue runs in time order, so the timeout looks only at its front.
+    struct OpenDialog {
+        std::size_t index = 0;
+        util::Timestamp last_time;
+    };
+
     AnomalyLog& m_anomalies;
-    std::vector<CallState> m_calls;
+    DialogLimits m_limits;
+    std::vector<std::unique_ptr<CallState>> m_calls;  ///< null once closed and summarised
+    std::deque<OpenDialog> m_open;
+    std::size_t m_live_open = 0;  ///< dialogs with `open` set
+    DialogCounts m_dialog_counts;
+    SummarisedDialogs m_summarised;
     std::map<util::Endpoint, Announced> m_announced;  ///< keeps latest_media_at logarithmic
     std::vector<CredentialUse> m_credentials;
     std::unordered_map<std::string, std::size_t> m_by_call_id;

@@ -70,7 +70,9 @@ Tracker::Tracker(Limits limits, UserHints hints)
       m_hints{std::move(hints)},
       m_decoder{limits.defrag},
       m_anomalies{std::make_unique<AnomalyLog>(limits.max_anomalies)},
-      m_calls{std::make_unique<CallTracker>(*m_anomalies)} {
+      m_calls{std::make_unique<CallTracker>(
+          *m_anomalies,
+          DialogLimits{limits.dialog_timeout_micros, limits.max_live_dialogs, limits.max_summarised_keys})} {
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
@@ -93,6 +95,7 @@ void Tracker::sweep(util::Timestamp now) {
     m_next_sweep = util::Timestamp{now.micros + m_limits.sweep_every_micros};
     const util::Timestamp cutoff{now.micros - m_limits.flow_idle_micros};
     m_flows.evict_idle(cutoff, [&](auto&& entry) { close_flow(std::move(*entry.state), true); });
+    m_calls->sweep(now);
 }
 
 void Tracker::on_packet(const net::Packet& packet) {
@@ -375,6 +378,8 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     SipResult sip = std::move(*m_calls).finish();
     m_model.calls = std::move(sip.calls);
     m_model.credentials = std::move(sip.credentials);
+    m_model.decode.dialogs = sip.dialogs;
+    m_model.summarised = std::move(sip.summarised);
     find_twin_streams(m_model.media, m_stream_samples);
     bind_to_calls();
     check_sdes_keys(m_model, m_stream_samples, m_hints.srtp_keys);

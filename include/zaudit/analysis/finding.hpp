@@ -27,20 +27,30 @@ struct InputFrame {
     std::uint64_t frame = 0;
 };
 
+/// How many of the things a counted finding is about it lists (Finding::examples).
+constexpr std::size_t max_examples = 10;
+
 struct Finding {
-    std::string rule;
+    // The rule's id and texts point into the catalogue (static storage): a flood of findings
+    // must not carry a copy of the same paragraph each.
+    std::string_view rule;
     Severity severity = Severity::info;
     Confidence confidence = Confidence::inferred;
-    std::string title;    ///< the rule's title
-    std::string message;  ///< this occurrence in one line, e.g. "SDES key of audio sent in clear (frame 12)"
+    std::string_view title;  ///< the rule's title
+    std::string message;     ///< this occurrence in one line, e.g. "SDES key of audio sent in clear (frame 12)"
     std::optional<std::uint32_t> call;
     std::optional<std::uint32_t> stream;
     std::vector<std::uint64_t> frames;
     /// Under --merge only: where each of `frames` (merged numbering) is in its own input.
     std::vector<InputFrame> frames_by_input;
     nlohmann::ordered_json evidence = nlohmann::ordered_json::object();
-    std::string explanation;
-    std::string remediation;
+    /// A finding about many things of one kind (DESIGN.md section 5): how many there were, and
+    /// the first few of them (at most max_examples), so that one cause stays one finding however
+    /// often a capture repeats it.
+    std::optional<std::uint64_t> count;
+    nlohmann::ordered_json examples = nlohmann::ordered_json::array();
+    std::string_view explanation;
+    std::string_view remediation;
 };
 
 /// Settings the rules read (from the command line).

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "zaudit/capture/reader.hpp"
@@ -46,12 +47,61 @@ struct FlowRecord {
     [[nodiscard]] std::vector<demux::PayloadKind> kinds() const;
 };
 
+/// What became of SIP dialogs the tracker closed before the capture ended, so that a flood of
+/// them costs counts rather than memory. A dialog whose INVITE never got a final response, or
+/// that is no call (OPTIONS, REGISTER...), is closed after Limits::dialog_timeout_micros of
+/// capture time without a message, or sooner when more such dialogs are live than
+/// Limits::max_live_dialogs allows; closed INVITE dialogs are summarised (SummarisedDialogs).
+struct DialogCounts {
+    std::uint64_t summarised = 0;      ///< INVITE dialogs without a final response, summarised
+    std::uint64_t by_timeout = 0;      ///< of those, closed by the timeout
+    std::uint64_t by_cap = 0;          ///< of those, closed early by the cap (results partial)
+    std::uint64_t not_calls = 0;       ///< dialogs without an INVITE, closed (by timeout or cap)
+    std::uint64_t keys_untracked = 0;  ///< SDES keys of summarised dialogs beyond Limits::max_summarised_keys
+};
+
 /// Packets the pipeline could not use, by reason: reported so that nothing is silently dropped.
 struct DecodeSummary {
     net::DecodeStats decode;
     net::DefragStats defrag;
     /// Every parser anomaly, counted per code (also those beyond what Model::anomalies keeps).
     std::array<std::uint64_t, static_cast<std::size_t>(util::AnomalyCode::count_)> anomalies{};
+    DialogCounts dialogs;
+};
+
+/// A summarised dialog, as an example in a counted finding.
+struct SummarisedDialog {
+    std::string call_id;
+    std::string from;
+    std::string to;
+    std::uint64_t frame = 0;  ///< its INVITE
+    util::Timestamp time;
+    std::string transport;
+    std::string key_fingerprint;  ///< its first SDES key's; empty for none
+    std::string suite;
+};
+
+/// An SDES key offered by summarised dialogs: enough to tell a reuse (sdes.key-reuse) without
+/// keeping the dialogs.
+struct SummarisedKey {
+    std::uint64_t dialogs = 0;
+    std::uint64_t first_frame = 0;
+    std::string first_call_id;
+    util::Timestamp earliest_end;  ///< of the dialogs that offered it
+    util::Timestamp latest_start;
+    std::uint8_t suite = 0;  ///< index in SummarisedDialogs::suites
+};
+
+/// What the rules need of the dialogs the tracker summarised (DialogCounts): how many were
+/// signalled in clear and exposed SDES keys, their first examples, and their keys.
+struct SummarisedDialogs {
+    std::uint64_t cleartext = 0;                       ///< signalled over UDP or TCP without TLS
+    std::uint64_t exposing_keys = 0;                   ///< of those, with SDES keys in their SDP
+    std::vector<SummarisedDialog> cleartext_examples;  ///< the first ones, at most analysis's max_examples
+    std::vector<SummarisedDialog> key_examples;
+    /// By the key's fingerprint read as a number (SdesKey::fingerprint is its 16 hex digits).
+    std::unordered_map<std::uint64_t, SummarisedKey> keys;
+    std::vector<std::string> suites;
 };
 
 struct Model {
@@ -64,6 +114,7 @@ struct Model {
     std::vector<ZrtpHandshake> handshakes;
     /// Every SIP request that carried credentials, in frame order (REGISTER ones too).
     std::vector<CredentialUse> credentials;
+    SummarisedDialogs summarised;
     DecodeSummary decode;
     /// What the parsers (sip, sdp, rtp, zrtp) found malformed, in frame order, with frame and
     /// offset (see util/anomaly.hpp); the first Limits::max_anomalies of them.

@@ -31,6 +31,15 @@ struct Limits {
     /// Anomalies kept in Model::anomalies (all are counted): a capture full of garbage must not
     /// grow memory without bound.
     std::size_t max_anomalies = 100'000;
+    /// A SIP dialog without a final response to its INVITE (or without INVITE) and without a
+    /// message for this long (capture time) is closed and summarised: Timer C (RFC 3261 section
+    /// 16.6, "greater than 3 minutes") is when a proxy gives up on it too.
+    std::int64_t dialog_timeout_micros = 180'000'000;
+    /// Such dialogs live at once; beyond it the oldest is summarised early (counted: a flood
+    /// packed into less than the timeout must not grow memory without bound).
+    std::size_t max_live_dialogs = 20'000;
+    /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
+    std::size_t max_summarised_keys = 1'000'000;
 };
 
 /// What the user tells the tracker that the packets cannot: --decode-as and --srtp-key.

@@ -4,6 +4,8 @@
 
 #include "rules.hpp"
 
+#include "zaudit/session/model.hpp"
+
 namespace zaudit::analysis::rules {
 
 std::span<const RuleInfo> catalogue() {
@@ -49,6 +51,20 @@ std::span<const RuleInfo> catalogue() {
 
 std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames, std::size_t n) {
     return {frames.begin(), frames.begin() + static_cast<long>(std::min(n, frames.size()))};
+}
+
+nlohmann::ordered_json summarised_example(const session::SummarisedDialog& dialog) {
+    nlohmann::ordered_json example{{"call_id", dialog.call_id},
+                                   {"from", dialog.from},
+                                   {"to", dialog.to},
+                                   {"frame", dialog.frame},
+                                   {"time", util::to_rfc3339(dialog.time)},
+                                   {"transport", dialog.transport}};
+    if (!dialog.key_fingerprint.empty()) {
+        example["key_fingerprint"] = dialog.key_fingerprint;
+        example["suite"] = dialog.suite;
+    }
+    return example;
 }
 
 }  // namespace zaudit::analysis::rules

@@ -48,6 +48,9 @@ RuleInfo sip_cleartext_credentials();
 RuleInfo path_media_relay();
 RuleInfo path_vantage_divergence();
 
+/// A summarised dialog (session::SummarisedDialogs) as an example in a counted finding.
+nlohmann::ordered_json summarised_example(const session::SummarisedDialog& dialog);
+
 /// The first `n` frames of a list, for evidence that stays readable.
 std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames, std::size_t n = 8);
 

@@ -23,6 +23,21 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
                       {"messages", call.messages.size()},
                       {"sdp_bodies", call.sdps.size()}};
     }
+    // Dialogs that never got a final response were summarised (a flood, or dialogs that timed
+    // out): one finding counts them all.
+    const session::SummarisedDialogs& summarised = model.summarised;
+    if (summarised.cleartext > 0) {
+        Finding& f = sink.add(
+            fmt::format("{} dialogs that never got a final response were signalled without TLS", summarised.cleartext));
+        f.confidence = Confidence::verified;
+        f.count = summarised.cleartext;
+        for (const auto& dialog : summarised.cleartext_examples) {
+            f.frames.push_back(dialog.frame);
+            f.examples.push_back(summarised_example(dialog));
+        }
+        f.frames = first_frames(f.frames);
+        f.evidence = {{"summarised", true}};
+    }
 }
 
 }  // namespace

@@ -37,9 +37,9 @@ TEST_CASE("sdes.key-reuse: the same key in two calls") {
     CHECK(f.frames == std::vector<std::uint64_t>{1, 100});
     CHECK(f.evidence["key_fingerprint"] == sdes(1, "x", 0x11).fingerprint);
     CHECK(f.evidence["reuse"] == nlohmann::ordered_json::array({"two-calls"}));
-    REQUIRE(f.evidence["uses"].size() == 2);
-    CHECK(f.evidence["uses"][1]["call"] == 2);
-    CHECK(f.evidence["uses"][1]["role"] == "offer");
+    REQUIRE(f.examples.size() == 2);
+    CHECK(f.examples[1]["call"] == 2);
+    CHECK(f.examples[1]["role"] == "offer");
 }
 
 TEST_CASE("sdes.key-reuse: offer and answer carry the same key (two directions)") {

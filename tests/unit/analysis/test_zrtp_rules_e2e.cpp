@@ -153,7 +153,7 @@ std::multiset<std::string> zrtp_rules(const std::vector<analysis::Finding>& find
     for (const auto& f : findings) {
         if (f.rule.starts_with("zrtp.") || f.rule == "media.clear-before-secure" ||
             f.rule == "call.security-downgraded") {
-            ids.insert(f.rule);
+            ids.emplace(f.rule);
         }
     }
     return ids;

@@ -1,0 +1,157 @@
+// Dialogs that never get a final response: closed by the timeout or the live-dialog cap and
+// summarised, so that a flood costs counts, while its findings stay one per cause with a count.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "zaudit/analysis/registry.hpp"
+#include "zaudit/capture/frame.hpp"
+#include "zaudit/gen/capture_writer.hpp"
+#include "zaudit/gen/sip_builder.hpp"
+#include "zaudit/session/tracker.hpp"
+
+using namespace zaudit;
+
+namespace {
+
+const util::Endpoint k_callee{*util::IpAddress::parse("192.0.2.1"), 5060};
+constexpr std::int64_t k_second = 1'000'000;
+
+/// An INVITE from its own host and Call-ID, offering `key` (30 bytes: master key and salt).
+std::string invite(std::uint32_t n, std::uint8_t key) {
+    gen::SdpSpec sdp;
+    sdp.address = util::IpAddress::v4(0x0a000000 + n);
+    sdp.port = static_cast<std::uint16_t>(10000 + 2 * (n % 20000));
+    sdp.savp = true;
+    gen::SdpCrypto crypto;
+    crypto.key_salt = gen::ByteVector(30, key);
+    sdp.cryptos.push_back(std::move(crypto));
+    const std::string host = sdp.address.to_string();
+    return gen::SipWriter::request("INVITE", "sip:100@192.0.2.1")
+        .header("Via", fmt::format("SIP/2.0/UDP {}:5060;branch=z9hG4bK{:08x}", host, n))
+        .header("From", fmt::format("<sip:scan@{}>;tag={:08x}", host, n))
+        .header("To", "<sip:100@192.0.2.1>")
+        .header("Call-ID", fmt::format("flood-{}", n))
+        .header("CSeq", "1 INVITE")
+        .header("Contact", fmt::format("<sip:scan@{}>", host))
+        .body("application/sdp", gen::build_sdp(sdp))
+        .text();
+}
+
+util::Endpoint caller(std::uint32_t n) {
+    return {util::IpAddress::v4(0x0a000000 + n), 5060};
+}
+
+session::Model track(const gen::CaptureBuilder& capture, const session::Limits& limits) {
+    session::Tracker tracker{limits};
+    std::uint64_t number = 0;
+    for (const auto& g : capture.frames()) {
+        tracker.on_frame(
+            capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()), g.link_type, 0});
+    }
+    return std::move(tracker).finish({}, false);
+}
+
+std::vector<analysis::Finding> of_rule(const std::vector<analysis::Finding>& all, std::string_view rule) {
+    std::vector<analysis::Finding> out;
+    std::copy_if(all.begin(), all.end(), std::back_inserter(out),
+                 [&](const analysis::Finding& f) { return f.rule == rule; });
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("an INVITE that never got a final response is summarised after the dialog timeout, its key still counted") {
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x11)));
+    // Anything much later moves capture time past the timeout.
+    capture.add_udp(util::Timestamp{400 * k_second}, caller(2), k_callee, util::as_bytes(std::string(20, 'x')));
+    const session::Model model = track(capture, session::Limits{});
+    CHECK(model.calls.empty());
+    CHECK(model.decode.dialogs.summarised == 1);
+    CHECK(model.decode.dialogs.by_timeout == 1);
+    CHECK(model.decode.dialogs.by_cap == 0);
+    REQUIRE(model.summarised.key_examples.size() == 1);
+    CHECK(model.summarised.key_examples[0].call_id == "flood-1");
+    CHECK(model.summarised.key_examples[0].frame == 1);
+
+    const auto exposed = of_rule(analysis::run_rules(model, analysis::Policy{}), "sdes.key-exposed");
+    REQUIRE(exposed.size() == 1);
+    CHECK(exposed[0].count == 1U);
+    CHECK(exposed[0].frames == std::vector<std::uint64_t>{1});
+    CHECK(exposed[0].examples[0]["call_id"] == "flood-1");
+}
+
+TEST_CASE("an INVITE still waiting when the capture ends stays a call, judged whole") {
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x11)));
+    capture.add_udp(util::Timestamp{100 * k_second}, caller(2), k_callee, util::as_bytes(std::string(20, 'x')));
+    const session::Model model = track(capture, session::Limits{});  // 100 s < Timer C
+    REQUIRE(model.calls.size() == 1);
+    CHECK(model.decode.dialogs.summarised == 0);
+}
+
+TEST_CASE("a flood over the live-dialog cap keeps the cap's worth of dialogs and counts the rest") {
+    session::Limits limits;
+    limits.max_live_dialogs = 50;
+    for (const std::uint32_t invites : {400U, 800U}) {
+        gen::CaptureBuilder capture;
+        for (std::uint32_t n = 1; n <= invites; ++n) {
+            capture.add_udp(util::Timestamp{n * 1000}, caller(n), k_callee, util::as_bytes(invite(n, 0x22)));
+        }
+        const session::Model model = track(capture, limits);
+        // What stays whole does not grow with the flood.
+        CHECK(model.calls.size() == 50);
+        CHECK(model.decode.dialogs.summarised == invites - 50);
+        CHECK(model.decode.dialogs.by_cap == invites - 50);
+        CHECK(model.summarised.keys.size() == 1);
+        CHECK(model.summarised.key_examples.size() == analysis::max_examples);
+
+        const auto findings = analysis::run_rules(model, analysis::Policy{});
+        // One key in every INVITE: one reuse finding that counts them all.
+        const auto reuse = of_rule(findings, "sdes.key-reuse");
+        REQUIRE(reuse.size() == 1);
+        CHECK(reuse[0].count == invites);
+        CHECK(reuse[0].examples.size() == analysis::max_examples);
+        CHECK(reuse[0].evidence["reuse"] == nlohmann::ordered_json::array({"two-calls"}));
+        // The kept calls one finding each, the summarised ones one finding with their count.
+        for (const char* rule : {"sdes.key-exposed", "sip.cleartext-signaling"}) {
+            const auto per_rule = of_rule(findings, rule);
+            REQUIRE(per_rule.size() == 51);
+            const auto counted = std::find_if(per_rule.begin(), per_rule.end(),
+                                              [](const analysis::Finding& f) { return f.count.has_value(); });
+            REQUIRE(counted != per_rule.end());
+            CHECK(counted->count == invites - 50);
+            CHECK_FALSE(counted->call.has_value());
+            CHECK(counted->examples.size() == analysis::max_examples);
+            CHECK(counted->examples[0]["call_id"] == "flood-1");  // the oldest went first
+        }
+    }
+}
+
+TEST_CASE("summarised dialogs with distinct keys are no reuse, and a key cap bounds what is remembered") {
+    session::Limits limits;
+    limits.max_live_dialogs = 10;
+    limits.max_summarised_keys = 100;
+    gen::CaptureBuilder capture;
+    for (std::uint32_t n = 1; n <= 300; ++n) {
+        capture.add_udp(util::Timestamp{n * 1000}, caller(n), k_callee,
+                        util::as_bytes(invite(n, static_cast<std::uint8_t>(n % 251))));
+    }
+    const session::Model model = track(capture, limits);
+    // Kept whole: the last 10 (keys 40..49). Summarised in order: INVITEs 1..100 fill the key
+    // memory; 101..251 (keys 101..250 and 0) find it full; 252..290 repeat keys 1..39.
+    CHECK(model.calls.size() == 10);
+    CHECK(model.summarised.keys.size() == 100);
+    CHECK(model.decode.dialogs.keys_untracked == 151);
+    // Reused: keys 1..39 by two summarised dialogs, keys 40..49 by a summarised dialog and a
+    // kept call. The other keys were offered once (or forgotten), and are not reported.
+    const auto reuse = of_rule(analysis::run_rules(model, analysis::Policy{}), "sdes.key-reuse");
+    CHECK(reuse.size() == 49);
+    for (const auto& f : reuse) {
+        CHECK(f.count == 2U);
+    }
+}
