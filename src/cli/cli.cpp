@@ -101,6 +101,12 @@ po::options_description option_descriptions() {
         "max-dialogs", po::value<std::size_t>()->value_name("N")->default_value(20000),
         "at most N such dialogs are followed at once; beyond, the oldest is summarised early (counted in the "
         "report's decode section: results are partial)")(
+        "max-flows", po::value<std::size_t>()->value_name("N")->default_value(200000),
+        "at most N UDP/TCP flows are followed at once; beyond, the tenth idle longest are closed early, and "
+        "those that carried nothing zaudit reads are counted (flow.cap_reached), not listed")(
+        "max-ssrcs-per-flow", po::value<std::size_t>()->value_name("N")->default_value(256),
+        "at most N RTP streams (SSRC and direction) are followed on one flow; packets of further SSRCs are "
+        "counted (rtp.too_many_ssrcs)")(
         "jobs,j", po::value<std::size_t>()->value_name("N"),
         "audit up to N inputs at once (default: one per core); the report is the same for any N")(
         "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
@@ -185,6 +191,14 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     o.limits.max_live_dialogs = vm["max-dialogs"].as<std::size_t>();
     if (o.limits.max_live_dialogs == 0) {
         throw UsageError{"--max-dialogs needs a number of at least 1"};
+    }
+    o.limits.max_live_flows = vm["max-flows"].as<std::size_t>();
+    if (o.limits.max_live_flows < 2) {
+        throw UsageError{"--max-flows needs a number of at least 2"};
+    }
+    o.limits.max_streams_per_flow = vm["max-ssrcs-per-flow"].as<std::size_t>();
+    if (o.limits.max_streams_per_flow == 0) {
+        throw UsageError{"--max-ssrcs-per-flow needs a number of at least 1"};
     }
     if (vm.count("jobs") != 0) {
         o.jobs = vm["jobs"].as<std::size_t>();

@@ -41,6 +41,19 @@ struct Tracker::FlowState {
         std::uint32_t index = 0;  ///< into Model::media and m_stream_stats
     };
     std::vector<StreamSlot> streams;
+    std::map<std::pair<std::uint32_t, bool>, std::uint32_t> stream_of;  ///< (SSRC, from_a) -> index into streams
+    std::uint64_t untracked_rtp_packets = 0;  ///< packets of SSRCs beyond Limits::max_streams_per_flow
+    /// Until RTP is expected or confirmed on the flow, its RTP-looking packets wait here (a copy
+    /// each, at most k_probation_packets): only a run of one SSRC with advancing sequence
+    /// numbers makes them a stream, so random datagrams that happen to start with 0x80 do not.
+    struct PendingRtp {
+        net::Packet packet;
+        std::vector<std::uint8_t> bytes;
+        bool from_a = true;
+    };
+    std::vector<PendingRtp> pending_rtp;
+    std::uint64_t unconfirmed_rtp_packets = 0;
+    bool rtp_confirmed = false;
     std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
     std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;
     bool zrtp_secure = false;  ///< Conf2ACK seen: RTP from now on is SRTP
@@ -94,13 +107,16 @@ void Tracker::on_frame(const capture::Frame& frame) {
 void Tracker::sweep(util::Timestamp now) {
     m_next_sweep = util::Timestamp{now.micros + m_limits.sweep_every_micros};
     const util::Timestamp cutoff{now.micros - m_limits.flow_idle_micros};
-    m_flows.evict_idle(cutoff, [&](auto&& entry) { close_flow(std::move(*entry.state), true); });
+    m_flows.evict_idle(cutoff, [&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::idle); });
     m_calls->sweep(now);
 }
 
 void Tracker::on_packet(const net::Packet& packet) {
     bool forward = false;
     const net::FlowKey key = net::FlowKey::of(packet, forward);
+    if (m_flows.size() >= std::max<std::size_t>(m_limits.max_live_flows, 2) && m_flows.find(key) == nullptr) {
+        make_room_for_a_flow(packet);
+    }
     bool created = false;
     auto& entry = m_flows.find_or_insert(key, packet.time, created);
     if (created) {
@@ -216,6 +232,49 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
     }
 }
 
+namespace {
+
+/// Packets of one SSRC with advancing sequence numbers that confirm RTP on a flow nobody announced.
+constexpr std::size_t k_probation_run = 3;
+/// RTP-looking packets a flow on probation keeps (both directions, several SSRCs interleaved).
+constexpr std::size_t k_probation_packets = 8;
+
+/// The packets of the newest one's SSRC and direction end in a run: one payload type, sequence
+/// numbers advancing by 1 to 100 (loss), timestamps not going back.
+template <typename Pending>
+bool confirms_rtp(const std::vector<Pending>& pending, const std::vector<rtp::RtpHeader>& headers) {
+    const rtp::RtpHeader& newest = headers.back();
+    std::vector<const rtp::RtpHeader*> run;
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        if (headers[i].ssrc == newest.ssrc && pending[i].from_a == pending.back().from_a) {
+            run.push_back(&headers[i]);
+        }
+    }
+    if (run.size() < k_probation_run) {
+        return false;
+    }
+    for (std::size_t i = run.size() - k_probation_run + 1; i < run.size(); ++i) {
+        const auto step = static_cast<std::uint16_t>(run[i]->sequence - run[i - 1]->sequence);
+        const std::uint32_t advance = run[i]->timestamp - run[i - 1]->timestamp;
+        if (run[i]->payload_type != newest.payload_type || step == 0 || step > 100 || advance > 0x7fffffffU) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool Tracker::rtp_expected(const FlowState& flow, const net::Packet& packet) const {
+    if (flow.handshake || m_calls->latest_media_at(packet.dst) != nullptr ||
+        m_calls->latest_media_at(packet.src) != nullptr) {
+        return true;
+    }
+    return std::any_of(m_hints.decode_as.begin(), m_hints.decode_as.end(), [&](const demux::DecodeAs& rule) {
+        return rule.kind == demux::PayloadKind::rtp && (rule.port == packet.src.port || rule.port == packet.dst.port);
+    });
+}
+
 void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     const auto header = rtp::parse_rtp(packet.payload);
     if (!header) {
@@ -226,6 +285,38 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
         }
         return;
     }
+    if (!flow.rtp_confirmed && rtp_expected(flow, packet)) {
+        flow.rtp_confirmed = true;
+    }
+    if (flow.rtp_confirmed && flow.pending_rtp.empty()) {
+        track_rtp(flow, packet, *header, from_a);
+        return;
+    }
+    // On probation: keep a copy, and see whether the last few make a run.
+    if (flow.pending_rtp.size() == k_probation_packets) {
+        flow.pending_rtp.erase(flow.pending_rtp.begin());
+        ++flow.unconfirmed_rtp_packets;
+    }
+    FlowState::PendingRtp pending{packet, {packet.payload.begin(), packet.payload.end()}, from_a};
+    pending.packet.payload = util::Bytes{pending.bytes.data(), pending.bytes.size()};
+    flow.pending_rtp.push_back(std::move(pending));
+    std::vector<rtp::RtpHeader> run;
+    for (const auto& waiting : flow.pending_rtp) {
+        run.push_back(*rtp::parse_rtp(waiting.packet.payload));
+    }
+    if (!flow.rtp_confirmed && !confirms_rtp(flow.pending_rtp, run)) {
+        return;
+    }
+    flow.rtp_confirmed = true;
+    std::vector<FlowState::PendingRtp> replay = std::move(flow.pending_rtp);
+    flow.pending_rtp.clear();
+    for (std::size_t i = 0; i < replay.size(); ++i) {
+        replay[i].packet.payload = util::Bytes{replay[i].bytes.data(), replay[i].bytes.size()};
+        track_rtp(flow, replay[i].packet, run[i], replay[i].from_a);
+    }
+}
+
+void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::RtpHeader& header, bool from_a) {
     ++flow.rtp_packets;
     if (!flow.zrtp_secure) {
         if (flow.clear_rtp_before_secure++ == 0) {
@@ -233,26 +324,39 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
         }
     }
     auto& cache = flow.last_stream[from_a ? 0 : 1];
-    if (!cache.valid || cache.ssrc != header->ssrc) {
-        auto it = std::find_if(flow.streams.begin(), flow.streams.end(),
-                               [&](const auto& slot) { return slot.ssrc == header->ssrc && slot.from_a == from_a; });
-        if (it == flow.streams.end()) {
+    if (!cache.valid || cache.ssrc != header.ssrc) {
+        const auto known = flow.stream_of.find({header.ssrc, from_a});
+        std::uint32_t slot = 0;
+        if (known != flow.stream_of.end()) {
+            slot = known->second;
+        } else {
+            if (flow.streams.size() >= m_limits.max_streams_per_flow) {
+                if (flow.untracked_rtp_packets++ == 0) {
+                    m_anomalies->add(util::Anomaly{util::AnomalyCode::rtp_too_many_ssrcs, packet.frame, 0,
+                                                   fmt::format("more than {} SSRCs on one flow: the packets of the "
+                                                               "others are counted only",
+                                                               m_limits.max_streams_per_flow)},
+                                     packet.frame);
+                }
+                return;
+            }
             MediaStream stream;
             stream.id = static_cast<std::uint32_t>(m_model.media.size() + 1);
             stream.flow = flow.record.id;
             stream.src = packet.src;
             stream.dst = packet.dst;
-            stream.ssrc = header->ssrc;
+            stream.ssrc = header.ssrc;
             stream.first_time = packet.time;
             stream.first_frame = packet.frame;
             m_model.media.push_back(stream);
             m_stream_stats.emplace_back();
             m_stream_samples.emplace_back();
             m_stream_formats.push_back(announced_formats(m_stream_stats.back(), stream));
-            flow.streams.push_back({header->ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
-            it = std::prev(flow.streams.end());
+            slot = static_cast<std::uint32_t>(flow.streams.size());
+            flow.streams.push_back({header.ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
+            flow.stream_of.emplace(std::pair{header.ssrc, from_a}, slot);
         }
-        cache = {header->ssrc, it->index, true};
+        cache = {header.ssrc, flow.streams[slot].index, true};
     }
     MediaStream& stream = m_model.media[cache.index];
     stream.last_time = packet.time;
@@ -262,10 +366,10 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     if (keep_sample(stats.packets(), samples.size())) {
         samples.push_back(PacketSample{packet.frame, {packet.payload.begin(), packet.payload.end()}});
     }
-    stats.on_packet(*header, packet.payload, packet.time, packet.ttl);
+    stats.on_packet(header, packet.payload, packet.time, packet.ttl);
 }
 
-void Tracker::close_flow(FlowState&& flow, bool idle) {
+bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
     for (std::size_t i = 0; i < flow.tcp.size(); ++i) {
         auto& direction = flow.tcp[i];
         if (!direction) {
@@ -283,14 +387,45 @@ void Tracker::close_flow(FlowState&& flow, bool idle) {
         direction->stream.flush(sink);
         flow.record.tcp_retransmitted_bytes += direction->stream.stats().retransmitted_bytes;
     }
-    flow.record.evicted_idle = idle;
+    flow.record.evicted_idle = why == FlowClose::idle;
     if (flow.handshake) {
         ZrtpHandshake& handshake = m_model.handshakes[*flow.handshake];
         handshake.rtp_packets = flow.rtp_packets;
         handshake.clear_rtp_before_secure = flow.clear_rtp_before_secure;
         handshake.first_clear_rtp_frame = flow.first_clear_rtp_frame;
     }
+    if (const std::uint64_t unconfirmed = flow.unconfirmed_rtp_packets + flow.pending_rtp.size(); unconfirmed > 0) {
+        m_anomalies->add(
+            util::Anomaly{util::AnomalyCode::rtp_unconfirmed, flow.record.first_frame, 0,
+                          fmt::format("{} RTP-looking packets on a flow no SDP announced, without a run of one SSRC: "
+                                      "not taken for RTP",
+                                      unconfirmed)},
+            flow.record.first_frame);
+    }
+    const auto& kinds = flow.record.packets_by_kind;
+    const bool read_something =
+        !flow.streams.empty() || flow.handshake || kinds[static_cast<std::size_t>(demux::PayloadKind::sip)] > 0;
+    if (why == FlowClose::cap && !read_something) {
+        return false;
+    }
     m_model.flows.push_back(flow.record);
+    return true;
+}
+
+void Tracker::make_room_for_a_flow(const net::Packet& packet) {
+    const std::size_t limit = std::max<std::size_t>(m_limits.max_live_flows, 2);
+    const std::size_t keep = limit - std::max<std::size_t>(limit / 10, 1);
+    std::uint64_t closed = 0;
+    std::uint64_t counted_only = 0;
+    m_flows.evict_oldest(keep, [&](auto&& entry) {
+        ++closed;
+        counted_only += close_flow(std::move(*entry.state), FlowClose::cap) ? 0 : 1;
+    });
+    m_anomalies->add(util::Anomaly{util::AnomalyCode::flow_cap_reached, packet.frame, 0,
+                                   fmt::format("more than {} flows live: the {} idle longest closed early, {} of them "
+                                               "carrying nothing zaudit reads (counted, not listed)",
+                                               m_limits.max_live_flows, closed, counted_only)},
+                     packet.frame);
 }
 
 // The SDP is looked up when the stream's first packet comes (jitter cannot be rescaled later):
@@ -367,7 +502,7 @@ void Tracker::use_ledger(std::vector<LedgerEntry> known) {
 }
 
 Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
-    m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), false); });
+    m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::end); });
     std::sort(m_model.flows.begin(), m_model.flows.end(),
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
     for (std::size_t i = 0; i < m_model.media.size(); ++i) {

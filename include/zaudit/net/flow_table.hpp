@@ -1,6 +1,8 @@
 #pragma once
 /// \file A flat hash table of live flows with idle eviction: memory follows live flows.
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -69,6 +71,30 @@ public:
             } else {
                 ++i;
             }
+        }
+    }
+
+    /// Hands the flows idle longest to `on_evict(Entry&&)` and forgets them, keeping the `keep`
+    /// most recently seen: when more flows are live than memory allows, whatever their idle time.
+    /// Linear in the live flows (a selection, not a sort).
+    template <typename OnEvict>
+    void evict_oldest(std::size_t keep, OnEvict&& on_evict) {
+        if (m_entries.size() <= keep) {
+            return;
+        }
+        std::vector<std::pair<util::Timestamp, FlowKey>> by_age;
+        by_age.reserve(m_entries.size());
+        for (const Entry& entry : m_entries) {
+            by_age.emplace_back(entry.last_seen, entry.key);
+        }
+        const auto cut = by_age.begin() + static_cast<std::ptrdiff_t>(m_entries.size() - keep);
+        std::nth_element(by_age.begin(), cut, by_age.end(),
+                         [](const auto& x, const auto& y) { return x.first < y.first; });
+        for (auto it = by_age.begin(); it != cut; ++it) {
+            const Entry* entry = find(it->second);
+            const auto index = static_cast<std::size_t>(entry - m_entries.data());
+            on_evict(std::move(m_entries[index]));
+            erase_at(index);
         }
     }
 

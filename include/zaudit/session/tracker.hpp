@@ -40,6 +40,13 @@ struct Limits {
     std::size_t max_live_dialogs = 20'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
+    /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or
+    /// garbage, and its further SSRCs' packets are only counted (rtp.too_many_ssrcs).
+    std::size_t max_streams_per_flow = 256;
+    /// Flows followed at once. Beyond, the tenth idle longest are closed early; those that carried
+    /// nothing zaudit reads (no SIP, RTP stream or ZRTP) are then counted, not listed
+    /// (flow.cap_reached): a flood of random datagrams costs counts, not memory.
+    std::size_t max_live_flows = 200'000;
 };
 
 /// What the user tells the tracker that the packets cannot: --decode-as and --srtp-key.
@@ -73,6 +80,10 @@ private:
     void on_packet(const net::Packet& packet);
     void on_stream_bytes(FlowState& flow, const net::Packet& packet, bool forward, util::Bytes bytes);
     void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
+    /// Whether RTP is expected on the flow without probation: an SDP announced one of its ends,
+    /// the user decoded its port as RTP, or ZRTP runs on it.
+    [[nodiscard]] bool rtp_expected(const FlowState& flow, const net::Packet& packet) const;
+    void track_rtp(FlowState& flow, const net::Packet& packet, const rtp::RtpHeader& header, bool forward);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
@@ -85,7 +96,11 @@ private:
     static void summarise_stream(const rtp::RtpStreamStats& stats, const std::vector<PayloadFormat>& formats,
                                  MediaStream& stream);
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
-    void close_flow(FlowState&& flow, bool idle);
+    enum class FlowClose : std::uint8_t { end, idle, cap };
+    /// Returns whether the flow's record was kept (a flow closed by the cap that carried nothing
+    /// zaudit reads is counted only).
+    bool close_flow(FlowState&& flow, FlowClose why);
+    void make_room_for_a_flow(const net::Packet& packet);
     void sweep(util::Timestamp now);
 
     Limits m_limits;

@@ -27,6 +27,10 @@ enum class AnomalyCode : std::uint8_t {
     rtp_truncated_csrc,       ///< CC announces more CSRC words than the packet holds
     rtp_truncated_extension,  ///< X set, but the extension header or its words overrun the packet
     rtp_bad_padding,          ///< P set, but the count is 0 or exceeds the payload (not fatal)
+    rtp_unconfirmed,          ///< RTP-looking packets on a flow no SDP announced, never a run of one SSRC
+    rtp_too_many_ssrcs,       ///< a flow with more SSRCs than Limits::max_streams_per_flow: the rest counted only
+    // Flows.
+    flow_cap_reached,  ///< more flows live than Limits::max_live_flows: the oldest closed early
     // SDP (RFC 8866) and SDES a=crypto (RFC 4568).
     sdp_bad_line,           ///< not a <type>=<value> line
     sdp_unknown_line_type,  ///< a type letter RFC 8866 does not define

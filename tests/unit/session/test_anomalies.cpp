@@ -120,12 +120,14 @@ TEST_CASE("anomalies: an RTP packet whose header does not parse is an anomaly, n
     capture.add_udp(util::Timestamp{1}, k_alice_media, k_bob_media, good);
     capture.add_udp(util::Timestamp{2}, k_alice_media, k_bob_media, bad);
     const session::Model model = track(capture);
-    REQUIRE(model.media.size() == 1);
-    CHECK(model.media[0].packets == 1);
-    REQUIRE(model.anomalies.size() == 1);
-    CHECK(model.anomalies[0].code == AnomalyCode::rtp_truncated_csrc);
-    CHECK(model.anomalies[0].frame == 2);
-    CHECK(model.anomalies[0].offset == 12);
+    // One good packet on a flow no SDP announced is no run: not taken for RTP, and said so.
+    CHECK(model.media.empty());
+    CHECK(count(model, AnomalyCode::rtp_unconfirmed) == 1);
+    REQUIRE(model.anomalies.size() == 2);  // in frame order: the flow's (frame 1), then the header's
+    CHECK(model.anomalies[0].code == AnomalyCode::rtp_unconfirmed);
+    CHECK(model.anomalies[1].code == AnomalyCode::rtp_truncated_csrc);
+    CHECK(model.anomalies[1].frame == 2);
+    CHECK(model.anomalies[1].offset == 12);
     CHECK(count(model, AnomalyCode::rtp_truncated_csrc) == 1);
 }
 
