@@ -73,7 +73,9 @@ private:
             }
             return;
         }
-        const auto already = static_cast<std::size_t>(-ahead);
+        // How far it starts behind m_next, 0 to 2^31: unsigned, since negating ahead overflows
+        // for a segment exactly 2^31 behind.
+        const auto already = static_cast<std::size_t>(*m_next - seq);
         if (already >= payload.size()) {
             m_stats.retransmitted_bytes += payload.size();
             return;
