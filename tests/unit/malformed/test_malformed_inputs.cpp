@@ -594,3 +594,16 @@ TEST_CASE("a bad start line then 4 MB of empty lines over TCP") {
     check_read_whole(a);
     CHECK(a.anomaly("sip.stream_not_sip") == 1);
 }
+
+TEST_CASE("a pcapng timestamp far beyond any real time is clamped (found by fuzz_capture under UBSan)") {
+    // Regression: 64-bit pcapng timestamps gave seconds whose microseconds overflowed int64.
+    test::TempDir dir;
+    const auto path = dir.file("whole.pcapng");
+    REQUIRE(small_call().write_pcapng(path).ok());
+    Bytes file = read_file(path);
+    constexpr std::size_t k_first_epb_time_high = 28 + 20 + 8 + 4;  // SHB, IDB, EPB type+length, interface
+    put_le32(file, k_first_epb_time_high, 0xffffffff);
+    const Audit a = audit_bytes(dir, "far-future.pcapng", file);
+    check_read_whole(a);
+    CHECK(a.doc["inputs"][0]["packets"] == 8);
+}
