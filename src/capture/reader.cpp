@@ -49,6 +49,15 @@ std::string format_from_magic(std::FILE* file) {
     }
 }
 
+/// A record's time in microseconds. pcapng stores 64-bit timestamps, so libpcap can return
+/// seconds whose microseconds overflow 64 bits; times beyond +-2^40 s (some 35,000 years) are
+/// clamped there, which also keeps the differences and sums of times the audit computes in range.
+util::Timestamp record_time(const timeval& ts) {
+    constexpr std::int64_t k_limit_seconds = std::int64_t{1} << 40;
+    const std::int64_t seconds = std::clamp<std::int64_t>(ts.tv_sec, -k_limit_seconds, k_limit_seconds);
+    return util::Timestamp{seconds * 1'000'000 + ts.tv_usec};
+}
+
 /// libpcap's messages for a file it cannot open are terse; say what a person can act on.
 std::string explain_open_failure(const std::string& path, std::FILE* file, const char* pcap_message) {
     struct stat info {};
@@ -372,7 +381,7 @@ std::optional<Frame> Reader::next() {
             info.first_frame = number;
         }
         // packets, bytes and times describe the file, as capinfos does, whatever the filter keeps
-        const util::Timestamp time{std::int64_t{header.ts.tv_sec} * 1'000'000 + header.ts.tv_usec};
+        const util::Timestamp time = record_time(header.ts);
         ++info.packets;
         info.bytes += header.len;
         if (!info.first_time) {

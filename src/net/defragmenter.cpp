@@ -4,6 +4,29 @@
 #include <cstring>
 
 namespace zaudit::net {
+namespace {
+
+using Ranges = std::vector<std::pair<std::uint32_t, std::uint32_t>>;
+
+/// Adds [begin, end) to ranges kept sorted, disjoint and merged (touching ones join), so that
+/// copies of one fragment, or a flood of adjacent ones, keep a handful of ranges rather than one
+/// per fragment for every later fragment to be compared with and sorted among.
+void cover(Ranges& covered, std::uint32_t begin, std::uint32_t end) {
+    if (begin >= end) {
+        return;
+    }
+    // The first range that ends at or after `begin` is the first that can touch [begin, end).
+    auto first = std::lower_bound(covered.begin(), covered.end(), begin,
+                                  [](const auto& range, std::uint32_t at) { return range.second < at; });
+    auto last = first;
+    for (; last != covered.end() && last->first <= end; ++last) {
+        begin = std::min(begin, last->first);
+        end = std::max(end, last->second);
+    }
+    covered.insert(covered.erase(first, last), {begin, end});
+}
+
+}  // namespace
 
 void Defragmenter::expire(util::Timestamp now) {
     const auto before = m_pending.size();
@@ -75,8 +98,7 @@ std::optional<util::Bytes> Defragmenter::add(const Fragment& fragment, util::Tim
     if (!fragment.data.empty()) {
         std::memcpy(pending.data.data() + begin32, fragment.data.data(), fragment.data.size());
     }
-    pending.covered.emplace_back(begin32, end32);
-    std::sort(pending.covered.begin(), pending.covered.end());
+    cover(pending.covered, begin32, end32);
     if (!complete(pending)) {
         return std::nullopt;
     }

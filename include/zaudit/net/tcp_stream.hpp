@@ -73,7 +73,9 @@ private:
             }
             return;
         }
-        const auto already = static_cast<std::size_t>(-ahead);
+        // How far it starts behind m_next, 0 to 2^31: unsigned, since negating ahead overflows
+        // for a segment exactly 2^31 behind.
+        const auto already = static_cast<std::size_t>(*m_next - seq);
         if (already >= payload.size()) {
             m_stats.retransmitted_bytes += payload.size();
             return;
@@ -85,17 +87,20 @@ private:
         sink.on_data(fresh);
     }
 
+    /// The buffered segment whose sequence number is nearest to m_next (smallest signed
+    /// distance, so those behind it come first). The map orders by raw sequence number; in that
+    /// order the distance grows from its minimum at m_next - 2^31, wrapping at 2^32, so the
+    /// nearest is the first key from there on: a lookup, not a scan of every buffered segment
+    /// (a flood of tiny out-of-order segments made the scan quadratic).
+    [[nodiscard]] std::map<std::uint32_t, std::vector<std::uint8_t>>::iterator nearest() {
+        const auto it = m_buffer.lower_bound(*m_next + 0x8000'0000U);
+        return it == m_buffer.end() ? m_buffer.begin() : it;
+    }
+
     template <typename Sink>
     void drain_buffered(Sink& sink) {
         while (!m_buffer.empty()) {
-            auto it = m_buffer.begin();
-            // The map orders by raw sequence number; find the entry nearest to m_next instead
-            // so that wrap-around at 2^32 works.
-            for (auto candidate = m_buffer.begin(); candidate != m_buffer.end(); ++candidate) {
-                if (diff(candidate->first, *m_next) < diff(it->first, *m_next)) {
-                    it = candidate;
-                }
-            }
+            const auto it = nearest();
             if (diff(it->first, *m_next) > 0) {
                 return;
             }
@@ -109,12 +114,7 @@ private:
 
     template <typename Sink>
     void skip_gap(Sink& sink) {
-        auto it = m_buffer.begin();
-        for (auto candidate = m_buffer.begin(); candidate != m_buffer.end(); ++candidate) {
-            if (diff(candidate->first, *m_next) < diff(it->first, *m_next)) {
-                it = candidate;
-            }
-        }
+        const auto it = nearest();
         const auto missing = static_cast<std::uint32_t>(diff(it->first, *m_next));
         ++m_stats.gaps;
         m_stats.gap_bytes += missing;

@@ -97,3 +97,29 @@ TEST_CASE("joining a connection mid-stream starts at the first segment seen") {
     segment(stream, 5003, "dle", sink);
     CHECK(sink.text == "middle");
 }
+
+TEST_CASE("a segment exactly 2^31 behind is a retransmission (found by fuzz_net under UBSan)") {
+    // Regression: the distance behind was computed by negating a signed difference, which
+    // overflows for -2^31.
+    net::TcpStream stream;
+    Collect sink;
+    segment(stream, 0x9000'0000U, "abc", sink);
+    segment(stream, 0x9000'0003U - 0x8000'0000U, "xyz", sink);
+    segment(stream, 0x9000'0003U, "def", sink);
+    CHECK(sink.text == "abcdef");
+    CHECK(stream.stats().retransmitted_bytes == 3);
+}
+
+TEST_CASE("many tiny segments past a hole are buffered and drained in order") {
+    // The nearest buffered segment is found by lookup: this many once made on_segment quadratic.
+    net::TcpStream stream;
+    Collect sink;
+    stream.on_segment(0xffff'f000U, 0x02, {}, sink);  // data wraps past 2^32 while buffered
+    for (std::uint32_t i = 1; i < 20'000; ++i) {
+        segment(stream, 0xffff'f001U + i, "y", sink);
+    }
+    segment(stream, 0xffff'f001U, "x", sink);
+    CHECK(sink.text.size() == 20'000);
+    CHECK(sink.text.front() == 'x');
+    CHECK(stream.stats().gaps == 0);
+}
