@@ -98,12 +98,12 @@ po::options_description option_descriptions() {
         "dialog-timeout", po::value<double>()->value_name("S")->default_value(180, "180"),
         "a SIP dialog whose INVITE got no final response (or with no INVITE) and no message for S seconds of "
         "capture time is closed and summarised: counted in the findings, not listed as a call")(
-        "max-dialogs", po::value<std::size_t>()->value_name("N")->default_value(20000),
+        "max-dialogs", po::value<std::size_t>()->value_name("N")->default_value(10000),
         "at most N such dialogs are followed at once; beyond, the oldest is summarised early (counted in the "
         "report's decode section: results are partial)")(
-        "max-flows", po::value<std::size_t>()->value_name("N")->default_value(200000),
+        "max-flows", po::value<std::size_t>()->value_name("N")->default_value(100000),
         "at most N UDP/TCP flows are followed at once; beyond, the tenth idle longest are closed early, and "
-        "those that carried nothing zaudit reads are counted (flow.cap_reached), not listed")(
+        "those that carried no media are counted (flow.cap_reached), not listed")(
         "max-ssrcs-per-flow", po::value<std::size_t>()->value_name("N")->default_value(256),
         "at most N RTP streams (SSRC and direction) are followed on one flow; packets of further SSRCs are "
         "counted (rtp.too_many_ssrcs)")(

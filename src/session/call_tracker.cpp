@@ -305,6 +305,7 @@ void CallTracker::summarise(const CallState& state) {
         return example;
     };
     const SdesKey* first_key = nullptr;
+    std::vector<std::uint64_t> counted_here;  // keys of this dialog already counted
     for (const SdpSnapshot& sdp : call.sdps) {
         for (const SdpMedia& media : sdp.media) {
             for (const SdesKey& key : media.cryptos) {
@@ -324,7 +325,6 @@ void CallTracker::summarise(const CallState& state) {
                     }
                     SummarisedKey fresh;
                     fresh.first_frame = sdp.frame;
-                    fresh.first_call_id = call.call_id;
                     fresh.earliest_end = call.end;
                     fresh.latest_start = call.start;
                     auto suite = std::find(m_summarised.suites.begin(), m_summarised.suites.end(), key.suite);
@@ -334,9 +334,11 @@ void CallTracker::summarise(const CallState& state) {
                     }
                     fresh.suite = static_cast<std::uint8_t>(std::distance(m_summarised.suites.begin(), suite));
                     it = m_summarised.keys.emplace(*number, std::move(fresh)).first;
-                } else if (it->second.first_call_id == call.call_id) {
-                    continue;  // the same dialog offered it again (another m= line, a retransmission)
                 }
+                if (std::find(counted_here.begin(), counted_here.end(), *number) != counted_here.end()) {
+                    continue;  // the same dialog offered it again (another m= line, a re-INVITE)
+                }
+                counted_here.push_back(*number);
                 SummarisedKey& uses = it->second;
                 ++uses.dialogs;
                 uses.earliest_end = std::min(uses.earliest_end, call.end);

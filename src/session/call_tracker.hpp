@@ -39,7 +39,7 @@ struct SipResult {
 /// When dialogs that never got a final response are closed (Limits in tracker.hpp says why).
 struct DialogLimits {
     std::int64_t timeout_micros = 180'000'000;
-    std::size_t max_live = 20'000;
+    std::size_t max_live = 10'000;
     std::size_t max_summarised_keys = 1'000'000;
 };
 

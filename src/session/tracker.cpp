@@ -402,10 +402,9 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
                                       unconfirmed)},
             flow.record.first_frame);
     }
-    const auto& kinds = flow.record.packets_by_kind;
-    const bool read_something =
-        !flow.streams.empty() || flow.handshake || kinds[static_cast<std::size_t>(demux::PayloadKind::sip)] > 0;
-    if (why == FlowClose::cap && !read_something) {
+    // Under the cap, only flows that carried media are listed: SIP's facts live on in its calls
+    // (and a SIP flood from a million sources must not keep a million flow records).
+    if (why == FlowClose::cap && flow.streams.empty() && !flow.handshake) {
         return false;
     }
     m_model.flows.push_back(flow.record);
@@ -423,7 +422,7 @@ void Tracker::make_room_for_a_flow(const net::Packet& packet) {
     });
     m_anomalies->add(util::Anomaly{util::AnomalyCode::flow_cap_reached, packet.frame, 0,
                                    fmt::format("more than {} flows live: the {} idle longest closed early, {} of them "
-                                               "carrying nothing zaudit reads (counted, not listed)",
+                                               "carrying no media (counted, not listed)",
                                                m_limits.max_live_flows, closed, counted_only)},
                      packet.frame);
 }

@@ -85,8 +85,8 @@ struct SummarisedDialog {
 /// keeping the dialogs.
 struct SummarisedKey {
     std::uint64_t dialogs = 0;
-    std::uint64_t first_frame = 0;
-    std::string first_call_id;
+    std::uint64_t first_frame =
+        0;  ///< the SDP that first offered it (its Call-ID is not kept: a flood of keys would keep them all)
     util::Timestamp earliest_end;  ///< of the dialogs that offered it
     util::Timestamp latest_start;
     std::uint8_t suite = 0;  ///< index in SummarisedDialogs::suites

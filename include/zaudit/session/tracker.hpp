@@ -37,16 +37,16 @@ struct Limits {
     std::int64_t dialog_timeout_micros = 180'000'000;
     /// Such dialogs live at once; beyond it the oldest is summarised early (counted: a flood
     /// packed into less than the timeout must not grow memory without bound).
-    std::size_t max_live_dialogs = 20'000;
+    std::size_t max_live_dialogs = 10'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
     /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or
     /// garbage, and its further SSRCs' packets are only counted (rtp.too_many_ssrcs).
     std::size_t max_streams_per_flow = 256;
     /// Flows followed at once. Beyond, the tenth idle longest are closed early; those that carried
-    /// nothing zaudit reads (no SIP, RTP stream or ZRTP) are then counted, not listed
+    /// no media (no RTP stream or ZRTP) are then counted, not listed
     /// (flow.cap_reached): a flood of random datagrams costs counts, not memory.
-    std::size_t max_live_flows = 200'000;
+    std::size_t max_live_flows = 100'000;
 };
 
 /// What the user tells the tracker that the packets cannot: --decode-as and --srtp-key.

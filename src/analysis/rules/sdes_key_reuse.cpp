@@ -1,6 +1,7 @@
 // sdes.key-reuse: one SDES master key and salt protecting two streams — a two-time pad.
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <map>
 #include <set>
 #include <tuple>
@@ -225,10 +226,8 @@ void report(const std::string& fingerprint, std::vector<const Context*> contexts
         frames.push_back(c.sdp->frame);
     }
     if (dialogs > 0 && f.examples.size() < max_examples) {
-        f.examples.push_back({{"frame", summarised.key->first_frame},
-                              {"call", nullptr},
-                              {"call_id", summarised.key->first_call_id},
-                              {"summarised_dialogs", dialogs}});
+        f.examples.push_back(
+            {{"frame", summarised.key->first_frame}, {"call", nullptr}, {"summarised_dialogs", dialogs}});
         frames.push_back(summarised.key->first_frame);
     }
     std::sort(frames.begin(), frames.end());
@@ -275,15 +274,29 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             }
         }
     }
-    // Keys of summarised dialogs, in the order they were first offered (the map has none).
+    // Keys of summarised dialogs that can be a reuse (offered by two dialogs apart in time, or
+    // also by a call kept whole), in the order they were first offered (the map has none). A
+    // flood of distinct keys has none of them: nothing is built per key it offered.
     const session::SummarisedDialogs& summarised = model.summarised;
+    std::set<std::uint64_t> kept_numbers;
+    for (const auto& [fingerprint, contexts] : by_key) {
+        std::uint64_t number = 0;
+        const auto [end, ec] = std::from_chars(fingerprint.data(), fingerprint.data() + fingerprint.size(), number, 16);
+        if (ec == std::errc{} && end == fingerprint.data() + fingerprint.size()) {
+            kept_numbers.insert(number);
+        }
+    }
     std::map<std::string, SummarisedUses> summarised_by_key;
     std::vector<std::pair<std::uint64_t, std::string>> summarised_only;
     for (const auto& [number, key] : summarised.keys) {
+        const bool kept = kept_numbers.contains(number);
+        if (!kept && !summarised_reuse(key, nullptr)) {
+            continue;
+        }
         std::string fingerprint = fmt::format("{:016x}", number);
         const std::string suite = key.suite < summarised.suites.size() ? summarised.suites[key.suite] : std::string{};
         summarised_by_key[fingerprint] = SummarisedUses{&key, suite};
-        if (!by_key.contains(fingerprint)) {
+        if (!kept) {
             summarised_only.emplace_back(key.first_frame, std::move(fingerprint));
         }
     }

@@ -82,7 +82,7 @@ TEST_CASE("a flow with more SSRCs than the cap follows the cap's worth and count
     CHECK(anomalies(model, util::AnomalyCode::rtp_too_many_ssrcs) == 1);
 }
 
-TEST_CASE("beyond the live-flow cap the flows idle longest close, and those that carried nothing read are counted") {
+TEST_CASE("beyond the live-flow cap the flows idle longest close, and those without media are counted") {
     session::Limits limits;
     limits.max_live_flows = 100;
     gen::CaptureBuilder capture;
