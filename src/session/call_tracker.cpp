@@ -333,7 +333,7 @@ void CallTracker::summarise(const CallState& state) {
                         suite = std::prev(m_summarised.suites.end());
                     }
                     fresh.suite = static_cast<std::uint8_t>(std::distance(m_summarised.suites.begin(), suite));
-                    it = m_summarised.keys.emplace(*number, std::move(fresh)).first;
+                    it = m_summarised.keys.emplace(*number, fresh).first;
                 }
                 if (std::find(counted_here.begin(), counted_here.end(), *number) != counted_here.end()) {
                     continue;  // the same dialog offered it again (another m= line, a re-INVITE)
