@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iterator>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -305,7 +306,7 @@ void CallTracker::summarise(const CallState& state) {
         return example;
     };
     const SdesKey* first_key = nullptr;
-    std::vector<std::uint64_t> counted_here;  // keys of this dialog already counted
+    std::unordered_set<std::uint64_t> counted_here;  // keys of this dialog already counted
     for (const SdpSnapshot& sdp : call.sdps) {
         for (const SdpMedia& media : sdp.media) {
             for (const SdesKey& key : media.cryptos) {
@@ -335,10 +336,9 @@ void CallTracker::summarise(const CallState& state) {
                     fresh.suite = static_cast<std::uint8_t>(std::distance(m_summarised.suites.begin(), suite));
                     it = m_summarised.keys.emplace(*number, fresh).first;
                 }
-                if (std::find(counted_here.begin(), counted_here.end(), *number) != counted_here.end()) {
+                if (!counted_here.insert(*number).second) {
                     continue;  // the same dialog offered it again (another m= line, a re-INVITE)
                 }
-                counted_here.push_back(*number);
                 SummarisedKey& uses = it->second;
                 ++uses.dialogs;
                 uses.earliest_end = std::min(uses.earliest_end, call.end);
