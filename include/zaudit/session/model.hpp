@@ -95,9 +95,11 @@ struct SummarisedKey {
 /// What the rules need of the dialogs the tracker summarised (DialogCounts): how many were
 /// signalled in clear and exposed SDES keys, their first examples, and their keys.
 struct SummarisedDialogs {
+    /// Examples kept of each kind: as many as a counted finding shows (analysis::max_examples).
+    static constexpr std::size_t max_examples = 10;
     std::uint64_t cleartext = 0;                       ///< signalled over UDP or TCP without TLS
     std::uint64_t exposing_keys = 0;                   ///< of those, with SDES keys in their SDP
-    std::vector<SummarisedDialog> cleartext_examples;  ///< the first ones, at most analysis's max_examples
+    std::vector<SummarisedDialog> cleartext_examples;  ///< the first ones, at most max_examples
     std::vector<SummarisedDialog> key_examples;
     /// By the key's fingerprint read as a number (SdesKey::fingerprint is its 16 hex digits).
     std::unordered_map<std::uint64_t, SummarisedKey> keys;

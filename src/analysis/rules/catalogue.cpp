@@ -53,6 +53,9 @@ std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames
     return {frames.begin(), frames.begin() + static_cast<long>(std::min(n, frames.size()))};
 }
 
+static_assert(session::SummarisedDialogs::max_examples == max_examples,
+              "a summary keeps as many examples as a counted finding shows");
+
 nlohmann::ordered_json summarised_example(const session::SummarisedDialog& dialog) {
     nlohmann::ordered_json example{{"call_id", dialog.call_id},
                                    {"from", dialog.from},
@@ -65,6 +68,19 @@ nlohmann::ordered_json summarised_example(const session::SummarisedDialog& dialo
         example["suite"] = dialog.suite;
     }
     return example;
+}
+
+Finding& add_summarised_finding(FindingSink& sink, std::string message, std::uint64_t count,
+                                const std::vector<session::SummarisedDialog>& examples) {
+    Finding& f = sink.add(std::move(message));
+    f.confidence = Confidence::verified;
+    f.count = count;
+    for (const auto& dialog : examples) {
+        f.frames.push_back(dialog.frame);
+        f.examples.push_back(summarised_example(dialog));
+    }
+    f.frames = first_frames(f.frames);
+    return f;
 }
 
 }  // namespace zaudit::analysis::rules

@@ -51,6 +51,11 @@ RuleInfo path_vantage_divergence();
 /// A summarised dialog (session::SummarisedDialogs) as an example in a counted finding.
 nlohmann::ordered_json summarised_example(const session::SummarisedDialog& dialog);
 
+/// The one finding that counts `count` summarised dialogs (verified: read from their SIP), with
+/// their first examples and frames; the caller adds its evidence.
+Finding& add_summarised_finding(FindingSink& sink, std::string message, std::uint64_t count,
+                                const std::vector<session::SummarisedDialog>& examples);
+
 /// The first `n` frames of a list, for evidence that stays readable.
 std::vector<std::uint64_t> first_frames(const std::vector<std::uint64_t>& frames, std::size_t n = 8);
 

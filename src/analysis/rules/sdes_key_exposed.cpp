@@ -133,17 +133,12 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
     if (summarised.exposing_keys > 0) {
         // Keys of dialogs that never got a final response, summarised: counted, not listed
         // (their bytes are gone with the dialogs, whatever --reveal-keys says).
-        Finding& f = sink.add(fmt::format(
-            "{} dialogs that never got a final response sent SDES keys in clear: each key is exposed to anyone "
-            "who captured the signalling",
-            summarised.exposing_keys));
-        f.confidence = Confidence::verified;
-        f.count = summarised.exposing_keys;
-        for (const auto& dialog : summarised.key_examples) {
-            f.frames.push_back(dialog.frame);
-            f.examples.push_back(summarised_example(dialog));
-        }
-        f.frames = first_frames(f.frames);
+        Finding& f = add_summarised_finding(
+            sink,
+            fmt::format("{} dialogs that never got a final response sent SDES keys in clear: each key is exposed to "
+                        "anyone who captured the signalling",
+                        summarised.exposing_keys),
+            summarised.exposing_keys, summarised.key_examples);
         f.evidence = {{"summarised", true}, {"in_use", nullptr}};
     }
 }

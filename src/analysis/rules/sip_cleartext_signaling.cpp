@@ -27,15 +27,10 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
     // out): one finding counts them all.
     const session::SummarisedDialogs& summarised = model.summarised;
     if (summarised.cleartext > 0) {
-        Finding& f = sink.add(
-            fmt::format("{} dialogs that never got a final response were signalled without TLS", summarised.cleartext));
-        f.confidence = Confidence::verified;
-        f.count = summarised.cleartext;
-        for (const auto& dialog : summarised.cleartext_examples) {
-            f.frames.push_back(dialog.frame);
-            f.examples.push_back(summarised_example(dialog));
-        }
-        f.frames = first_frames(f.frames);
+        Finding& f = add_summarised_finding(
+            sink,
+            fmt::format("{} dialogs that never got a final response were signalled without TLS", summarised.cleartext),
+            summarised.cleartext, summarised.cleartext_examples);
         f.evidence = {{"summarised", true}};
     }
 }

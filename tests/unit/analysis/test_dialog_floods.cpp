@@ -8,10 +8,11 @@
 #include <fmt/format.h>
 
 #include "zaudit/analysis/registry.hpp"
-#include "zaudit/capture/frame.hpp"
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/gen/sip_builder.hpp"
 #include "zaudit/session/tracker.hpp"
+
+#include "support/track.hpp"
 
 using namespace zaudit;
 
@@ -45,15 +46,7 @@ util::Endpoint caller(std::uint32_t n) {
     return {util::IpAddress::v4(0x0a000000 + n), 5060};
 }
 
-session::Model track(const gen::CaptureBuilder& capture, const session::Limits& limits) {
-    session::Tracker tracker{limits};
-    std::uint64_t number = 0;
-    for (const auto& g : capture.frames()) {
-        tracker.on_frame(
-            capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()), g.link_type, 0});
-    }
-    return std::move(tracker).finish({}, false);
-}
+using test::track;
 
 std::vector<analysis::Finding> of_rule(const std::vector<analysis::Finding>& all, std::string_view rule) {
     std::vector<analysis::Finding> out;

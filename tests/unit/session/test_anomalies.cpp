@@ -4,10 +4,11 @@
 #include <algorithm>
 #include <set>
 
-#include "zaudit/capture/frame.hpp"
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/gen/zrtp_wire.hpp"
 #include "zaudit/session/tracker.hpp"
+
+#include "support/track.hpp"
 
 using namespace zaudit;
 using util::AnomalyCode;
@@ -19,15 +20,7 @@ const util::Endpoint k_bob{*util::IpAddress::parse("198.51.100.20"), 5060};
 const util::Endpoint k_alice_media{*util::IpAddress::parse("192.0.2.10"), 40000};
 const util::Endpoint k_bob_media{*util::IpAddress::parse("198.51.100.20"), 50000};
 
-session::Model track(const gen::CaptureBuilder& capture, session::Limits limits = {}) {
-    session::Tracker tracker{limits};
-    std::uint64_t number = 0;
-    for (const auto& g : capture.frames()) {
-        tracker.on_frame(
-            capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()), g.link_type, 0});
-    }
-    return std::move(tracker).finish({}, false);
-}
+using test::track;
 
 std::uint64_t count(const session::Model& model, AnomalyCode code) {
     return model.decode.anomalies[static_cast<std::size_t>(code)];

@@ -5,25 +5,17 @@
 
 #include <random>
 
-#include "zaudit/capture/frame.hpp"
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/gen/scenario.hpp"
 #include "zaudit/session/tracker.hpp"
+
+#include "support/track.hpp"
 
 using namespace zaudit;
 
 namespace {
 
-session::Model track(const gen::CaptureBuilder& capture, const session::Limits& limits = {},
-                     session::UserHints hints = {}) {
-    session::Tracker tracker{limits, std::move(hints)};
-    std::uint64_t number = 0;
-    for (const auto& g : capture.frames()) {
-        tracker.on_frame(
-            capture::Frame{++number, g.time, g.bytes, static_cast<std::uint32_t>(g.bytes.size()), g.link_type, 0});
-    }
-    return std::move(tracker).finish({}, false);
-}
+using test::track;
 
 std::uint64_t anomalies(const session::Model& model, util::AnomalyCode code) {
     return model.decode.anomalies[static_cast<std::size_t>(code)];

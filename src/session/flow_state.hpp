@@ -1,0 +1,65 @@
+#pragma once
+// The tracker's state per flow, shared by its translation units (tracker.cpp, rtp_tracking.cpp).
+// Private to the session area.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "zaudit/net/tcp_stream.hpp"
+#include "zaudit/session/tracker.hpp"
+#include "zaudit/sip/stream_framer.hpp"
+#include "zaudit/zrtp/fragment.hpp"
+
+namespace zaudit::session {
+
+/// One direction of a TCP flow: reassembly, and what the bytes turned out to be.
+struct Tracker::TcpDirection {
+    net::TcpStream stream;
+    demux::PayloadKind kind = demux::PayloadKind::unknown;  ///< decided by the stream's first bytes
+    std::unique_ptr<sip::StreamFramer> framer;              ///< when the stream carries SIP
+};
+
+/// Per-flow state. Media streams of the flow are found through a one-entry cache per
+/// direction, so a packet of the stream seen last costs no lookup at all.
+struct Tracker::FlowState {
+    FlowRecord record;
+    std::array<std::unique_ptr<TcpDirection>, 2> tcp;  ///< [forward, reverse]; TCP flows only
+    struct StreamCache {
+        std::uint32_t ssrc = 0;
+        std::uint32_t index = 0;
+        bool valid = false;
+    };
+    std::array<StreamCache, 2> last_stream;
+    struct StreamSlot {
+        std::uint32_t ssrc = 0;
+        bool from_a = true;
+        std::uint32_t index = 0;  ///< into Model::media and m_stream_stats
+    };
+    std::vector<StreamSlot> streams;
+    std::map<std::pair<std::uint32_t, bool>, std::uint32_t> stream_of;  ///< (SSRC, from_a) -> index into streams
+    std::uint64_t untracked_rtp_packets = 0;  ///< packets of SSRCs beyond Limits::max_streams_per_flow
+    /// Until RTP is expected or confirmed on the flow, its RTP-looking packets wait here (a copy
+    /// each, at most k_probation_packets): only a run of one SSRC with advancing sequence
+    /// numbers makes them a stream, so random datagrams that happen to start with 0x80 do not.
+    struct PendingRtp {
+        net::Packet packet;
+        std::vector<std::uint8_t> bytes;
+        bool from_a = true;
+    };
+    std::vector<PendingRtp> pending_rtp;
+    std::uint64_t unconfirmed_rtp_packets = 0;
+    bool rtp_confirmed = false;
+    std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
+    std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;
+    bool zrtp_secure = false;  ///< Conf2ACK seen: RTP from now on is SRTP
+    std::uint64_t rtp_packets = 0;
+    std::uint64_t clear_rtp_before_secure = 0;
+    std::optional<std::uint64_t> first_clear_rtp_frame;
+};
+
+}  // namespace zaudit::session
