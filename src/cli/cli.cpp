@@ -98,6 +98,9 @@ po::options_description option_descriptions() {
         "dialog-timeout", po::value<double>()->value_name("S")->default_value(180, "180"),
         "a SIP dialog whose INVITE got no final response (or with no INVITE) and no message for S seconds of "
         "capture time is closed and summarised: counted in the findings, not listed as a call")(
+        "call-timeout", po::value<double>()->value_name("S")->default_value(3600, "3600"),
+        "an answered call without BYE, SIP message or packet at its media addresses for S seconds of capture "
+        "time is closed and summarised the same way")(
         "max-dialogs", po::value<std::size_t>()->value_name("N")->default_value(10000),
         "at most N such dialogs are followed at once; beyond, the oldest is summarised early (counted in the "
         "report's decode section: results are partial)")(
@@ -188,6 +191,11 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         throw UsageError{"--dialog-timeout needs a number of seconds above 0 (at most 1000000)"};
     }
     o.limits.dialog_timeout_micros = static_cast<std::int64_t>(dialog_timeout * 1e6);
+    const double call_timeout = vm["call-timeout"].as<double>();
+    if (!(call_timeout > 0 && call_timeout <= 1e7)) {
+        throw UsageError{"--call-timeout needs a number of seconds above 0 (at most 10000000)"};
+    }
+    o.limits.call_idle_micros = static_cast<std::int64_t>(call_timeout * 1e6);
     o.limits.max_live_dialogs = vm["max-dialogs"].as<std::size_t>();
     if (o.limits.max_live_dialogs == 0) {
         throw UsageError{"--max-dialogs needs a number of at least 1"};

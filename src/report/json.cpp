@@ -329,6 +329,7 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
              {{"summarised", d.dialogs.summarised},
               {"by_timeout", d.dialogs.by_timeout},
               {"by_cap", d.dialogs.by_cap},
+              {"idle_calls", d.dialogs.idle_calls},
               {"not_calls", d.dialogs.not_calls},
               {"keys_untracked", d.dialogs.keys_untracked}}},
             {"anomalies", anomalies}};

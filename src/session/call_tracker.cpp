@@ -288,6 +288,10 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
         state.open = false;
         --m_live_open;
     }
+    if (!state.answered && call.outcome && call.outcome->status < 300 && !state.bye) {
+        state.answered = true;  // from now on the idle timeout watches it
+        m_answered.push_back(OpenDialog{state.index, context.time});
+    }
 }
 
 /// The final response to the INVITE that set the call up (RFC 3261 13.2.2). A failure is
@@ -433,9 +437,25 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         Announced& latest = m_announced[rtp];
         if (latest.time <= snapshot.time) {  // capture order may run back in time: keep the latest
             latest = Announced{call_index, index, m, snapshot.time};
+            ++m_announcements;
         }
     }
     call.sdps.push_back(std::move(snapshot));
+}
+
+std::optional<std::size_t> CallTracker::call_at(const util::Endpoint& endpoint) const {
+    const auto it = m_announced.find(endpoint);
+    if (it == m_announced.end()) {
+        return std::nullopt;
+    }
+    return it->second.call;
+}
+
+void CallTracker::on_media(std::size_t index, util::Timestamp time) {
+    if (index < m_calls.size() && m_calls[index]) {
+        CallState& state = *m_calls[index];
+        state.last_media = std::max(state.last_media, time);
+    }
 }
 
 const SdpMedia* CallTracker::latest_media_at(const util::Endpoint& endpoint) const {

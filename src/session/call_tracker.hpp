@@ -41,6 +41,7 @@ struct DialogLimits {
     std::int64_t timeout_micros = 180'000'000;
     std::size_t max_live = 10'000;
     std::size_t max_summarised_keys = 1'000'000;
+    std::int64_t call_idle_micros = 3'600'000'000;
 };
 
 /// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
@@ -51,8 +52,15 @@ public:
     /// SDP anomalies go to `anomalies`, which must outlive the tracker.
     CallTracker(AnomalyLog& anomalies, DialogLimits limits) : m_anomalies{anomalies}, m_limits{limits} {}
     void on_message(const sip::SipMessage& message, const MessageContext& context);
-    /// Closes the dialogs without a final response that were silent for the timeout by `now`.
+    /// Closes the dialogs without a final response that were silent for the timeout by `now`,
+    /// and the answered calls idle for DialogLimits::call_idle_micros.
     void sweep(util::Timestamp now);
+    /// Counts SDP announcements: what call_at answers changes only when this does.
+    [[nodiscard]] std::uint64_t announcements() const { return m_announcements; }
+    /// The call (an index for on_media) whose latest SDP announced `endpoint`, while it is followed.
+    [[nodiscard]] std::optional<std::size_t> call_at(const util::Endpoint& endpoint) const;
+    /// A packet at the media addresses of call `index` (from call_at) at `time`: the call is alive.
+    void on_media(std::size_t index, util::Timestamp time);
     SipResult finish() &&;
     [[nodiscard]] std::uint64_t messages() const { return m_messages; }
     [[nodiscard]] std::uint64_t without_call_id() const { return m_without_call_id; }
@@ -63,8 +71,10 @@ public:
 private:
     struct CallState {
         Call call;
-        std::size_t index = 0;  ///< in m_calls
-        bool open = true;       ///< no final response to an INVITE yet: the timeout and the cap apply
+        std::size_t index = 0;       ///< in m_calls
+        bool open = true;            ///< no final response to an INVITE yet: the timeout and the cap apply
+        bool answered = false;       ///< queued in m_answered: the idle timeout applies
+        util::Timestamp last_media;  ///< latest packet at its announced media addresses
         /// Offer waiting for its answer, by the hop it travels on and "CSeq number + method" of
         /// its transaction: a proxy forwards one offer over several hops, and each hop (a relay
         /// may rewrite the SDP between them) has its own answer.
@@ -87,8 +97,10 @@ private:
     static void on_invite_outcome(CallState& state, const sip::SipMessage& message, const MessageContext& context);
     void on_credentials(const sip::SipMessage& message, const MessageContext& context);
     static void note_contact(CallState& state, const sip::SipMessage& message);
-    enum class CloseReason : std::uint8_t { timeout, cap };
+    enum class CloseReason : std::uint8_t { timeout, cap, idle };
     void close(CallState& state, CloseReason reason);
+    void sweep_open(util::Timestamp now);
+    void sweep_answered(util::Timestamp now);
     void summarise(const CallState& state);
 
     /// Where the latest SDP that announced an address put it: call, SDP and m= line indices.
@@ -110,6 +122,8 @@ private:
     DialogLimits m_limits;
     std::vector<std::unique_ptr<CallState>> m_calls;  ///< null once closed and summarised
     std::deque<OpenDialog> m_open;
+    std::deque<OpenDialog> m_answered;  ///< answered calls by the time of their last activity then
+    std::uint64_t m_announcements = 0;
     std::size_t m_live_open = 0;  ///< dialogs with `open` set
     DialogCounts m_dialog_counts;
     SummarisedDialogs m_summarised;

@@ -1,5 +1,5 @@
-// The life of dialogs that never get a final response: closed by the timeout or the cap on open
-// dialogs, and summarised into counts, examples and key fingerprints (DialogCounts,
+// The life of dialogs that never get a final response, and of answered calls that went idle:
+// closed by the timeouts or the cap on open dialogs, and summarised into counts, examples and key fingerprints (DialogCounts,
 // SummarisedDialogs), so that a flood of them costs counts rather than memory.
 #include "call_tracker.hpp"
 
@@ -26,6 +26,11 @@ std::optional<std::uint64_t> fingerprint_number(std::string_view hex) {
 }  // namespace
 
 void CallTracker::sweep(util::Timestamp now) {
+    sweep_open(now);
+    sweep_answered(now);
+}
+
+void CallTracker::sweep_open(util::Timestamp now) {
     while (!m_open.empty()) {
         const OpenDialog front = m_open.front();
         const std::unique_ptr<CallState>& state = m_calls[front.index];
@@ -46,12 +51,38 @@ void CallTracker::sweep(util::Timestamp now) {
     }
 }
 
+void CallTracker::sweep_answered(util::Timestamp now) {
+    while (!m_answered.empty()) {
+        const OpenDialog front = m_answered.front();
+        const std::unique_ptr<CallState>& state = m_calls[front.index];
+        if (!state || state->bye) {  // gone, or ended: the rules judge it whole
+            m_answered.pop_front();
+            continue;
+        }
+        const util::Timestamp last_activity = std::max(state->call.end, state->last_media);
+        if (last_activity > front.last_time) {
+            m_answered.pop_front();
+            m_answered.push_back(OpenDialog{front.index, last_activity});
+            continue;
+        }
+        if (now.micros - front.last_time.micros < m_limits.call_idle_micros) {
+            return;
+        }
+        m_answered.pop_front();
+        close(*state, CloseReason::idle);
+    }
+}
+
 void CallTracker::close(CallState& state, CloseReason reason) {
     const bool invited = !state.invites.empty();
     if (invited) {
         summarise(state);
         ++m_dialog_counts.summarised;
-        ++(reason == CloseReason::timeout ? m_dialog_counts.by_timeout : m_dialog_counts.by_cap);
+        switch (reason) {
+            case CloseReason::timeout: ++m_dialog_counts.by_timeout; break;
+            case CloseReason::cap: ++m_dialog_counts.by_cap; break;
+            case CloseReason::idle: ++m_dialog_counts.idle_calls; break;
+        }
     } else {
         ++m_dialog_counts.not_calls;
     }
@@ -66,7 +97,9 @@ void CallTracker::close(CallState& state, CloseReason reason) {
     if (const auto it = m_by_call_id.find(state.call.call_id); it != m_by_call_id.end() && it->second == state.index) {
         m_by_call_id.erase(it);
     }
-    --m_live_open;
+    if (state.open) {
+        --m_live_open;
+    }
     m_calls[state.index].reset();  // `state` is gone from here on
 }
 

@@ -55,6 +55,10 @@ struct Tracker::FlowState {
     std::uint64_t unconfirmed_rtp_packets = 0;
     bool rtp_confirmed = false;
     std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
+    /// The call whose SDP announced one of the flow's ends (CallTracker::call_at), as of
+    /// CallTracker::announcements() == call_as_of: its packets keep that call alive.
+    std::optional<std::size_t> call;
+    std::uint64_t call_as_of = 0;
     std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;
     bool zrtp_secure = false;  ///< Conf2ACK seen: RTP from now on is SRTP
     std::uint64_t rtp_packets = 0;

@@ -40,8 +40,8 @@ Tracker::Tracker(Limits limits, UserHints hints)
       m_decoder{limits.defrag},
       m_anomalies{std::make_unique<AnomalyLog>(limits.max_anomalies)},
       m_calls{std::make_unique<CallTracker>(
-          *m_anomalies,
-          DialogLimits{limits.dialog_timeout_micros, limits.max_live_dialogs, limits.max_summarised_keys})} {
+          *m_anomalies, DialogLimits{limits.dialog_timeout_micros, limits.max_live_dialogs, limits.max_summarised_keys,
+                                     limits.call_idle_micros})} {
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
@@ -106,7 +106,23 @@ void Tracker::on_packet(const net::Packet& packet) {
                                                               : demux::classify_udp(m_hints.decode_as, packet.src.port,
                                                                                     packet.dst.port, packet.payload);
     ++r.packets_by_kind[static_cast<std::size_t>(kind)];
+    if (kind != demux::PayloadKind::sip) {
+        keep_call_alive(flow, packet);
+    }
     (this->*m_handlers[static_cast<std::size_t>(kind)])(flow, packet, from_a);
+}
+
+void Tracker::keep_call_alive(FlowState& flow, const net::Packet& packet) {
+    if (flow.call_as_of != m_calls->announcements()) {  // looked up again only after new SDP
+        flow.call_as_of = m_calls->announcements();
+        flow.call = m_calls->call_at(packet.dst);
+        if (!flow.call) {
+            flow.call = m_calls->call_at(packet.src);
+        }
+    }
+    if (flow.call) {
+        m_calls->on_media(*flow.call, packet.time);
+    }
 }
 
 void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& packet, bool from_a, util::Bytes bytes) {

@@ -38,6 +38,12 @@ struct Limits {
     /// Such dialogs live at once; beyond it the oldest is summarised early (counted: a flood
     /// packed into less than the timeout must not grow memory without bound).
     std::size_t max_live_dialogs = 10'000;
+    /// An answered call (2xx to its INVITE) without BYE, without a SIP message and without a
+    /// packet at the media addresses its SDP announced for this long (capture time) is closed
+    /// and summarised like the dialogs above: a PBX that answers a scanner, or a capture that
+    /// missed the BYE, must not keep calls whole for ever. An hour: held calls refresh their
+    /// session timers (RFC 4028) and calls with media stay alive through it.
+    std::int64_t call_idle_micros = 3'600'000'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
     /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or
@@ -78,6 +84,8 @@ private:
     using Handler = void (Tracker::*)(FlowState&, const net::Packet&, bool forward);
 
     void on_packet(const net::Packet& packet);
+    /// Packets at the media addresses of a call keep it from the idle timeout (Limits::call_idle_micros).
+    void keep_call_alive(FlowState& flow, const net::Packet& packet);
     void on_stream_bytes(FlowState& flow, const net::Packet& packet, bool forward, util::Bytes bytes);
     void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
     /// Whether RTP is expected on the flow without probation: an SDP announced one of its ends,

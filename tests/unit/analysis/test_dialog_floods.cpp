@@ -148,3 +148,78 @@ TEST_CASE("summarised dialogs with distinct keys are no reuse, and a key cap bou
         CHECK(f.count == 2U);
     }
 }
+
+namespace {
+
+/// The callee's 200 OK to invite(n, ...), without SDP: enough to make the call answered.
+std::string ok_to_invite(std::uint32_t n) {
+    const std::string host = util::IpAddress::v4(0x0a000000 + n).to_string();
+    return gen::SipWriter::response(200, "OK")
+        .header("Via", fmt::format("SIP/2.0/UDP {}:5060;branch=z9hG4bK{:08x}", host, n))
+        .header("From", fmt::format("<sip:scan@{}>;tag={:08x}", host, n))
+        .header("To", "<sip:100@192.0.2.1>;tag=callee")
+        .header("Call-ID", fmt::format("flood-{}", n))
+        .header("CSeq", "1 INVITE")
+        .header("Contact", "<sip:100@192.0.2.1>")
+        .text();
+}
+
+/// Where invite(n, ...) announced that its caller receives media.
+util::Endpoint caller_media(std::uint32_t n) {
+    return {util::IpAddress::v4(0x0a000000 + n), static_cast<std::uint16_t>(10000 + 2 * (n % 20000))};
+}
+
+}  // namespace
+
+TEST_CASE("an answered call without SIP or media for the call timeout is summarised, while media keeps it whole") {
+    const util::Endpoint media_source{*util::IpAddress::parse("192.0.2.1"), 20000};
+    const auto answered_call = [&](bool with_media) {
+        gen::CaptureBuilder capture;
+        capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x33)));
+        capture.add_udp(util::Timestamp{k_second}, k_callee, caller(1), util::as_bytes(ok_to_invite(1)));
+        // Ninety minutes of capture time: media to the caller every 50 s, or unrelated traffic.
+        for (std::int64_t t = 50; t <= 5400; t += 50) {
+            const util::Endpoint to = with_media ? caller_media(1) : util::Endpoint{caller(2).address, 9};
+            capture.add_udp(util::Timestamp{t * k_second}, media_source, to, util::as_bytes(std::string(20, 'x')));
+        }
+        session::Limits limits;
+        limits.call_idle_micros = 3600 * k_second;
+        return track(capture, limits);
+    };
+
+    SECTION("idle") {
+        const session::Model model = answered_call(false);
+        CHECK(model.calls.empty());
+        CHECK(model.decode.dialogs.summarised == 1);
+        CHECK(model.decode.dialogs.idle_calls == 1);
+        CHECK(model.decode.dialogs.by_timeout == 0);
+        REQUIRE(model.summarised.key_examples.size() == 1);
+        CHECK(model.summarised.key_examples[0].call_id == "flood-1");
+    }
+    SECTION("with media") {
+        const session::Model model = answered_call(true);
+        REQUIRE(model.calls.size() == 1);
+        CHECK(model.decode.dialogs.summarised == 0);
+    }
+}
+
+TEST_CASE("a call ended by BYE is judged whole however long the capture runs on") {
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x44)));
+    capture.add_udp(util::Timestamp{k_second}, k_callee, caller(1), util::as_bytes(ok_to_invite(1)));
+    const std::string bye = gen::SipWriter::request("BYE", "sip:100@192.0.2.1")
+                                .header("Via", "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKbye")
+                                .header("From", "<sip:scan@10.0.0.1>;tag=00000001")
+                                .header("To", "<sip:100@192.0.2.1>;tag=callee")
+                                .header("Call-ID", "flood-1")
+                                .header("CSeq", "2 BYE")
+                                .text();
+    capture.add_udp(util::Timestamp{2 * k_second}, caller(1), k_callee, util::as_bytes(bye));
+    capture.add_udp(util::Timestamp{8000 * k_second}, caller(2), k_callee, util::as_bytes(std::string(20, 'x')));
+    session::Limits limits;
+    limits.call_idle_micros = 3600 * k_second;
+    const session::Model model = track(capture, limits);
+    REQUIRE(model.calls.size() == 1);
+    CHECK(model.calls[0].ended_by == session::CallEnd::bye);
+    CHECK(model.decode.dialogs.summarised == 0);
+}
