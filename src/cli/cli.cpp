@@ -41,6 +41,7 @@ struct Options {
     bool reveal_keys = false;
     ColorWhen color = ColorWhen::auto_detect;
     bool quiet = false;
+    bool verbose = false;  ///< --verbose
     std::string ledger;
     bool merge = false;
     std::size_t jobs = 0;      ///< 0: one per core
@@ -68,10 +69,11 @@ po::options_description option_descriptions() {
     po::options_description options{"Options"};
     options.add_options()(
         "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
-        "text|json|jsonl|sarif (rules: text|json|markdown; compare: text|json); json follows schema zaudit/1 "
-        "(compare: zaudit-compare/1), jsonl prints one "
-        "finding per line, sarif follows SARIF 2.1.0")("output,o", po::value<std::string>()->value_name("FILE"),
-                                                       "write the report to FILE instead of standard output")(
+        "text|json|jsonl|sarif|markdown (rules: text|json|markdown; compare: text|json); json follows schema "
+        "zaudit/1 (compare: zaudit-compare/1), jsonl prints one finding per line, sarif follows SARIF 2.1.0, "
+        "markdown is CommonMark with pipe tables (verdicts and findings by rule, for tickets and CI summaries)")(
+        "output,o", po::value<std::string>()->value_name("FILE"),
+        "write the report to FILE instead of standard output")(
         "fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("high"),
         "none|info|low|medium|high|critical: exit 1 when a finding is at or above it")(
         "interface,i", po::value<std::string>()->value_name("IF"),
@@ -115,7 +117,9 @@ po::options_description option_descriptions() {
         "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
         "auto|always|never: colour severities in the text report; auto colours them on a terminal only")(
         "quiet,q", po::bool_switch(), "no progress and no warnings on standard error")(
-        "version", "print the version and exit")("help,h", "print this help and exit");
+        "verbose,v", po::bool_switch(),
+        "text and markdown: list every occurrence of every finding (not the first 10 a rule), and the calls and "
+        "flows in detail")("version", "print the version and exit")("help,h", "print this help and exit");
     return options;
 }
 
@@ -145,7 +149,7 @@ void check_compare(const Options& o) {
         throw UsageError{"compare audits A and B on their own and compares them: --merge does not apply"};
     }
     if (o.format != report::Format::text && o.format != report::Format::json) {
-        throw UsageError{"compare writes text or json (schema zaudit-compare/1), not jsonl or sarif"};
+        throw UsageError{"compare writes text or json (schema zaudit-compare/1), not jsonl, sarif or markdown"};
     }
 }
 
@@ -234,6 +238,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     }
     o.reveal_keys = vm["reveal-keys"].as<bool>();
     o.quiet = vm["quiet"].as<bool>();
+    o.verbose = vm["verbose"].as<bool>();
     const std::string color = vm["color"].as<std::string>();
     if (color == "auto") {
         o.color = ColorWhen::auto_detect;
@@ -432,8 +437,8 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     }
     std::ostream& sink = to_stdout ? out : file;
     const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
-    const report::RenderOptions render_options{o.color == ColorWhen::always ||
-                                               (o.color == ColorWhen::auto_detect && to_terminal)};
+    const report::RenderOptions render_options{
+        o.color == ColorWhen::always || (o.color == ColorWhen::auto_detect && to_terminal), o.verbose};
     if (o.command == Command::compare) {
         if (run.input_failed) {
             // Half a comparison would read as "nothing differs": the reason is on stderr already.

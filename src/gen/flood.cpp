@@ -75,35 +75,35 @@ void generate_flood(FloodKind kind, std::uint64_t count, const FloodSink& sink) 
         const std::int64_t time =
             flood_start_micros + static_cast<std::int64_t>(i * static_cast<std::uint64_t>(flood_span_micros) / count);
         switch (kind) {
-        case FloodKind::one_key:
-        case FloodKind::distinct_keys: {
-            const util::Endpoint caller{host(0x0a000000, i), 5060};
-            const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
-            const std::string text =
-                invite(i, caller, callee, kind == FloodKind::one_key ? shared_key : random_bytes(random, 30));
-            sink(caller, callee, util::as_bytes(text), time);
-            break;
-        }
-        case FloodKind::random_udp: {
-            const util::Endpoint src{host(0x0b000000, random()),
-                                     static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
-            const util::Endpoint dst{host(0x0c000000, random()),
-                                     static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
-            ByteVector payload = random_bytes(random, 40 + random() % 160);
-            if (i % 4 == 0) {
-                payload[0] = 0x80;
+            case FloodKind::one_key:
+            case FloodKind::distinct_keys: {
+                const util::Endpoint caller{host(0x0a000000, i), 5060};
+                const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
+                const std::string text =
+                    invite(i, caller, callee, kind == FloodKind::one_key ? shared_key : random_bytes(random, 30));
+                sink(caller, callee, util::as_bytes(text), time);
+                break;
             }
-            sink(src, dst, payload, time);
-            break;
-        }
-        case FloodKind::ssrc_flood: {
-            const util::Endpoint src{util::IpAddress::v4(0xc0000202), 40000};
-            const util::Endpoint dst{util::IpAddress::v4(0xc0000203), 40002};
-            const auto rtp = build_rtp(0, static_cast<std::uint16_t>(i), static_cast<std::uint32_t>(i * 160),
-                                       static_cast<std::uint32_t>(0x10000000 + i % flood_ssrcs), tone);
-            sink(src, dst, rtp, time);
-            break;
-        }
+            case FloodKind::random_udp: {
+                const util::Endpoint src{host(0x0b000000, random()),
+                                         static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
+                const util::Endpoint dst{host(0x0c000000, random()),
+                                         static_cast<std::uint16_t>(10000 + 2 * (random() % 20000))};
+                ByteVector payload = random_bytes(random, 40 + random() % 160);
+                if (i % 4 == 0) {
+                    payload[0] = 0x80;
+                }
+                sink(src, dst, payload, time);
+                break;
+            }
+            case FloodKind::ssrc_flood: {
+                const util::Endpoint src{util::IpAddress::v4(0xc0000202), 40000};
+                const util::Endpoint dst{util::IpAddress::v4(0xc0000203), 40002};
+                const auto rtp = build_rtp(0, static_cast<std::uint16_t>(i), static_cast<std::uint32_t>(i * 160),
+                                           static_cast<std::uint32_t>(0x10000000 + i % flood_ssrcs), tone);
+                sink(src, dst, rtp, time);
+                break;
+            }
         }
     }
 }

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "sections.hpp"
+#include "zaudit/analysis/verdict.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/util/escape.hpp"
 #include "zaudit/util/text.hpp"
@@ -437,6 +440,21 @@ ordered_json with_input(ordered_json item, std::optional<std::uint32_t> input) {
     return out;
 }
 
+/// What the call's media achieved and its worst finding (calls[].verdict); `findings` per call
+/// counts the findings about it.
+ordered_json verdict_to_json(const analysis::CallVerdict& verdict, const std::vector<analysis::Finding>& findings) {
+    ordered_json worst = nullptr;
+    if (verdict.worst) {
+        const analysis::Finding& f = findings.at(*verdict.worst);
+        worst = {{"rule", f.rule}, {"severity", analysis::to_string(f.severity)}};
+    }
+    return {{"protection", analysis::to_string(verdict.achieved)},
+            {"text", analysis::describe(verdict.achieved)},
+            {"media_relayed", verdict.relayed},
+            {"findings", verdict.findings},
+            {"worst", worst}};
+}
+
 /// Adds every count of `from` into `into` (same shape): the decode counters of several inputs.
 void add_counts(ordered_json& into, const ordered_json& from) {
     for (auto it = from.begin(); it != from.end(); ++it) {
@@ -471,6 +489,7 @@ ordered_json to_json(const AuditResult& result) {
     }
     doc["decode"] = ordered_json::object();
     doc["findings"] = ordered_json::array();
+    std::map<std::string_view, std::size_t> by_rule;  // rule id -> findings, over every audit (static ids)
     std::uint64_t frames = 0;
     for (std::size_t i = 0; i < result.audits.size(); ++i) {
         const session::Model& model = result.audits[i].model;
@@ -482,8 +501,15 @@ ordered_json to_json(const AuditResult& result) {
         doc["partial"] = doc["partial"].get<bool>() || model.partial || model.decode.dialogs.by_cap > 0 ||
                          model.decode.dialogs.keys_untracked > 0;
         frames += model.frames;
-        for (const auto& call : model.calls) {
-            doc["calls"].push_back(with_input(call_to_json(call, model), input));
+        const auto& findings = result.audits[i].findings;
+        const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(model, findings);
+        for (std::size_t c = 0; c < model.calls.size(); ++c) {
+            ordered_json call = call_to_json(model.calls[c], model);
+            call["verdict"] = verdict_to_json(verdicts.at(c), findings);
+            doc["calls"].push_back(with_input(std::move(call), input));
+        }
+        for (const auto& [rule, n] : count_findings(findings).by_rule) {
+            by_rule[rule] += n;
         }
         for (const auto& m : model.media) {
             doc["media"].push_back(with_input(media_to_json(m), input));
@@ -505,8 +531,9 @@ ordered_json to_json(const AuditResult& result) {
                       {"calls", doc["calls"].size()},
                       {"media_streams", doc["media"].size()},
                       {"zrtp_handshakes", doc["zrtp"].size()},
-                      {"findings", counts}};
-    make_printable(doc);  // every string from a capture is bytes until escaped
+                      {"findings", counts},
+                      {"findings_by_rule", by_rule}};  // an object, keys sorted
+    make_printable(doc);                               // every string from a capture is bytes until escaped
     return doc;
 }
 

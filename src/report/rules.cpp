@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "sections.hpp"
 #include "zaudit/analysis/registry.hpp"
 
 namespace zaudit::report {
@@ -32,22 +33,6 @@ void render_json(std::ostream& out) {
     }
     const nlohmann::ordered_json doc{{"schema", "zaudit-rules/1"}, {"rules", rules}};
     out << doc.dump(2) << '\n';
-}
-
-/// CommonMark: prose is one paragraph, so only inline markup and table pipes need escaping.
-std::string markdown_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '\n') {
-            out += ' ';
-            continue;
-        }
-        if (std::string_view{"\\`*_[]<>|"}.find(c) != std::string_view::npos) {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out;
 }
 
 /// GitHub's heading anchor: lower case, punctuation other than '-' and '_' dropped.

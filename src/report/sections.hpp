@@ -1,7 +1,12 @@
 #pragma once
 // Human formats show each independently audited input in its own section.
 
+#include <array>
+#include <cstdint>
+#include <map>
 #include <optional>
+#include <string_view>
+#include <vector>
 #include <ostream>
 #include <string>
 
@@ -10,6 +15,33 @@
 #include "zaudit/report/report.hpp"
 
 namespace zaudit::report {
+
+/// CommonMark for the catalogue's own prose (one paragraph): inline markup and table pipes
+/// escaped, line breaks made spaces.
+std::string markdown_escape(std::string_view text);
+/// CommonMark for text from a capture: control bytes and bad UTF-8 made visible
+/// (util::printable), then every ASCII punctuation character backslash-escaped, which
+/// CommonMark allows for all of them: no markup, link, HTML or entity can come alive.
+std::string markdown_captured(std::string_view captured);
+
+/// Counts of an audit's findings by severity, rule and call (every human format and JSON).
+struct FindingCounts {
+    std::size_t total = 0;
+    std::array<std::size_t, 5> by_severity{};  ///< indexed by analysis::Severity
+    std::map<std::string_view, std::size_t> by_rule;
+    std::map<std::uint32_t, std::size_t> by_call;
+    std::size_t without_call = 0;
+};
+FindingCounts count_findings(const std::vector<analysis::Finding>& findings);
+
+/// The findings of one rule, as indices into the audit's findings, in their order there.
+struct FindingGroup {
+    std::string_view rule;
+    analysis::Severity severity = analysis::Severity::info;  ///< its worst member's
+    std::vector<std::size_t> members;
+};
+/// The findings grouped by rule, worst severity first, then by rule id.
+std::vector<FindingGroup> group_by_rule(const std::vector<analysis::Finding>& findings);
 
 /// The ANSI colour of a severity label (--color).
 inline const char* severity_color(analysis::Severity s) {

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "sections.hpp"
+#include "zaudit/analysis/verdict.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/util/escape.hpp"
 #include "zaudit/util/text.hpp"
@@ -79,22 +80,92 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
     }
 }
 
-void render_findings(const InputAudit& audit, std::ostream& out, const RenderOptions& options) {
-    if (audit.findings.empty()) {
-        out << "\nFindings: none\n";
+/// "CRITICAL", padded to `width`, in the severity's colour under --color.
+std::string severity_label(analysis::Severity severity, const RenderOptions& options, std::size_t width = 8) {
+    const std::string label = fmt::format("{:<{}}", util::to_upper(analysis::to_string(severity)), width);
+    return options.color ? fmt::format("{}{}\x1b[0m", severity_color(severity), label) : label;
+}
+
+/// One line per call: parties, start, media path, what its media achieved, its worst finding.
+void render_verdicts(const InputAudit& audit, const std::vector<analysis::CallVerdict>& verdicts, std::ostream& out,
+                     const RenderOptions& options) {
+    if (verdicts.empty()) {
         return;
     }
-    out << fmt::format("\nFindings ({})\n", audit.findings.size());
-    for (const auto& f : audit.findings) {
-        const std::string label = fmt::format("{:<8}", util::to_upper(analysis::to_string(f.severity)));
-        out << "  " << (options.color ? severity_color(f.severity) : "") << label << (options.color ? "\x1b[0m" : "")
-            << ' ' << f.rule << "  " << safe(f.message);
-        const std::string frames = frames_text(f.frames);
-        if (!frames.empty()) {
-            out << " (" << frames << ")";
+    out << fmt::format("\nVerdict ({} call{})\n", verdicts.size(), verdicts.size() == 1 ? "" : "s");
+    for (const analysis::CallVerdict& verdict : verdicts) {
+        const session::Call* call = audit.model.call(verdict.call);
+        if (call == nullptr) {
+            continue;
         }
-        out << fmt::format(" [{}]\n", analysis::to_string(f.confidence));
-        out << "           fix: " << f.remediation << '\n';
+        const char* media = verdict.achieved == analysis::Achieved::no_media ? ""
+                            : verdict.relayed                                ? "  media relayed"
+                                                                             : "  media direct";
+        std::string worst = "  no findings";
+        if (verdict.worst) {
+            const analysis::Finding& f = audit.findings[*verdict.worst];
+            worst = fmt::format("  worst {} {}", severity_label(f.severity, options, 0), f.rule);
+        }
+        out << fmt::format("  #{} {} -> {}  {}{}  {}{}\n", call->id, safe(call->from), safe(call->to),
+                           util::to_rfc3339(call->start), media, analysis::describe(verdict.achieved), worst);
+    }
+}
+
+/// "3 findings: 2 critical, 1 low" and the counts by rule and by call.
+void render_counts(const FindingCounts& counts, std::ostream& out) {
+    std::string by_severity;
+    for (std::size_t s = counts.by_severity.size(); s-- > 0;) {
+        if (counts.by_severity.at(s) > 0) {
+            by_severity += fmt::format("{}{} {}", by_severity.empty() ? "" : ", ", counts.by_severity.at(s),
+                                       analysis::to_string(static_cast<analysis::Severity>(s)));
+        }
+    }
+    out << (counts.total == 0 ? std::string{"\nFindings: none\n"}
+                              : fmt::format("\nFindings ({}): {}\n", counts.total, by_severity));
+    if (counts.total == 0) {
+        return;
+    }
+    std::string by_rule;
+    for (const auto& [rule, n] : counts.by_rule) {
+        by_rule += fmt::format("{}{} {}", by_rule.empty() ? "" : ", ", rule, n);
+    }
+    out << "  by rule: " << by_rule << '\n';
+    if (!counts.by_call.empty()) {
+        std::string by_call;
+        for (const auto& [call, n] : counts.by_call) {
+            by_call += fmt::format("{}#{} {}", by_call.empty() ? "" : ", ", call, n);
+        }
+        out << "  by call: " << by_call
+            << (counts.without_call > 0 ? fmt::format(", no call {}", counts.without_call) : "") << '\n';
+    }
+}
+
+/// "message (frames 1, 6) [verified]"
+std::string occurrence_text(const analysis::Finding& f) {
+    std::string text = safe(f.message);
+    const std::string frames = frames_text(f.frames);
+    if (!frames.empty()) {
+        text += " (" + frames + ")";
+    }
+    return text + fmt::format(" [{}]", analysis::to_string(f.confidence));
+}
+
+/// The findings grouped by rule, worst first: explanation and fix once, then each occurrence.
+void render_findings(const InputAudit& audit, std::ostream& out, const RenderOptions& options) {
+    for (const FindingGroup& group : group_by_rule(audit.findings)) {
+        const analysis::Finding& first = audit.findings[group.members.front()];
+        out << fmt::format("\n{} {}  {} ({})\n", severity_label(group.severity, options), first.rule, first.title,
+                           group.members.size());
+        out << "  why: " << first.explanation << '\n';
+        out << "  fix: " << first.remediation << '\n';
+        const std::size_t shown =
+            options.verbose ? group.members.size() : std::min(group.members.size(), occurrences_shown);
+        for (std::size_t i = 0; i < shown; ++i) {
+            out << "  - " << occurrence_text(audit.findings[group.members[i]]) << '\n';
+        }
+        if (shown < group.members.size()) {
+            out << fmt::format("  ... and {} more (--verbose lists every one)\n", group.members.size() - shown);
+        }
     }
 }
 
@@ -270,10 +341,14 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
     }
     each_audit(result, out, [&](const InputAudit& audit) {
         render_anomalies(audit.model, out);
+        render_verdicts(audit, analysis::call_verdicts(audit.model, audit.findings), out, options);
+        render_counts(count_findings(audit.findings), out);
         render_findings(audit, out, options);
-        out << '\n';
-        render_calls_of(audit.model, out);
-        render_flows(audit.model, out);
+        if (options.verbose) {
+            out << '\n';
+            render_calls_of(audit.model, out);
+            render_flows(audit.model, out);
+        }
     });
     if (result.audits.size() > 1) {
         render_summary(result, out);
@@ -295,6 +370,7 @@ std::optional<Format> parse_format(std::string_view text) {
     if (text == "json") return Format::json;
     if (text == "jsonl") return Format::jsonl;
     if (text == "sarif") return Format::sarif;
+    if (text == "markdown") return Format::markdown;
     return std::nullopt;
 }
 
@@ -310,6 +386,7 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
             }
             return;
         case Format::sarif: render_sarif(result, out); return;
+        case Format::markdown: render_markdown(result, out, options); return;
     }
 }
 

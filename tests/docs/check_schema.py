@@ -171,6 +171,15 @@ MUST_FAIL = [
     ("a count without examples", ["findings", 0], ADD, ("count", 3)),
     ("eleven examples", ["findings", {"count": int}, "examples"], SET, [{}] * 11),
     ("examples without a count", ["findings", {"count": int}, "count"], DELETE, None),
+    ("missing dialogs idle_calls", ["decode", "dialogs", "idle_calls"], DELETE, None),
+    ("missing call verdict", ["calls", 0, "verdict"], DELETE, None),
+    ("verdict protection not a known one", ["calls", 0, "verdict", "protection"], SET, "sdes-srtp"),
+    ("verdict worst without its severity", ["calls", 0, "verdict", "worst"], SET, {"rule": "sdes.key-exposed"}),
+    ("verdict worst of an unknown rule", ["calls", 0, "verdict", "worst"], SET,
+     {"rule": "zrtp.made-up", "severity": "high"}),
+    ("missing findings_by_rule", ["summary", "findings_by_rule"], DELETE, None),
+    ("findings_by_rule of an unknown rule", ["summary", "findings_by_rule"], SET, {"zrtp.made-up": 1}),
+    ("findings_by_rule with a zero", ["summary", "findings_by_rule"], SET, {"sdes.key-exposed": 0}),
 ]
 MUST_PASS = [
     ("decode anomalies by code", ["decode", "anomalies"], SET, {"sip.bad_start_line": 2, "zrtp.bad_crc": 0}),
@@ -180,6 +189,7 @@ MUST_PASS = [
     ("an input that could not be read", ["inputs", 0, "error"], SET, "x.pcap: No such file or directory"),
     ("a null call on a finding", ["findings", 0, "call"], SET, None),
     ("no findings", ["findings"], SET, []),
+    ("a call without findings", ["calls", 0, "verdict", "worst"], SET, None),
     ("a call still up at the end of the capture", ["calls", 0, "ended_by"], SET, None),
     ("a call with no final response", ["calls", 0, "outcome"], SET, None),
     ("a call that failed", ["calls", 0, "ended_by"], SET, "error 488"),

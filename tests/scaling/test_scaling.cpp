@@ -95,14 +95,15 @@ Cost audit_flood(gen::FloodKind kind, std::uint64_t count) {
         gen::Framing framing;
         std::uint64_t frame_number = 0;
         std::uint32_t ip_id = 1;
-        gen::generate_flood(kind, count, [&](const util::Endpoint& src, const util::Endpoint& dst,
-                                             util::Bytes payload, std::int64_t time) {
-            for (const auto& bytes : gen::build_ip_frames(framing, src.address, dst.address, 17,
-                                                          gen::build_udp(src, dst, payload), ip_id++)) {
-                tracker.on_frame(capture::Frame{++frame_number, util::Timestamp{time}, bytes,
-                                                static_cast<std::uint32_t>(bytes.size()), framing.link_type, 0});
-            }
-        });
+        gen::generate_flood(
+            kind, count,
+            [&](const util::Endpoint& src, const util::Endpoint& dst, util::Bytes payload, std::int64_t time) {
+                for (const auto& bytes : gen::build_ip_frames(framing, src.address, dst.address, 17,
+                                                              gen::build_udp(src, dst, payload), ip_id++)) {
+                    tracker.on_frame(capture::Frame{++frame_number, util::Timestamp{time}, bytes,
+                                                    static_cast<std::uint32_t>(bytes.size()), framing.link_type, 0});
+                }
+            });
         report::AuditResult result;
         result.audits.push_back(report::InputAudit{std::move(tracker).finish({}, false), {}});
         result.audits.back().findings = analysis::run_rules(result.audits.back().model, analysis::Policy{});

@@ -48,13 +48,20 @@ struct AuditResult {
     }
 };
 
-/// The audit's formats; markdown and html (DESIGN.md section 6) come when they have renderers.
-enum class Format { text, json, jsonl, sarif };
+/// The audit's formats; html (DESIGN.md section 6) comes when it has a renderer.
+enum class Format { text, json, jsonl, sarif, markdown };
 std::optional<Format> parse_format(std::string_view text);
 
 struct RenderOptions {
     bool color = false;
+    /// Human formats: every occurrence of every rule, and the calls and flows in detail
+    /// (--verbose); without it, the verdicts, the findings grouped by rule with their first
+    /// occurrences, and the counts.
+    bool verbose = false;
 };
+
+/// How many occurrences of one rule the human formats show without --verbose.
+inline constexpr std::size_t occurrences_shown = 10;
 
 void render(Format format, const AuditResult& result, std::ostream& out, const RenderOptions& options = {});
 
@@ -69,6 +76,8 @@ nlohmann::ordered_json finding_to_json(const analysis::Finding& finding, std::op
 
 void render_text(const AuditResult& result, std::ostream& out, const RenderOptions& options);
 void render_sarif(const AuditResult& result, std::ostream& out);
+/// CommonMark with pipe tables: verdicts, counts and findings grouped by rule.
+void render_markdown(const AuditResult& result, std::ostream& out, const RenderOptions& options);
 /// `zaudit zrtp`: each handshake's endpoints, ZIDs, offers, choices, checks and timings.
 void render_zrtp(const AuditResult& result, std::ostream& out);
 /// `zaudit calls`, and the calls section of the text report: one line per call, then its media streams.

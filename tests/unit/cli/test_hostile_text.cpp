@@ -3,6 +3,9 @@
 // them escaped, and never die on them (exit 3 would switch a CI gate off).
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cstdio>
+#include <memory>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -93,7 +96,7 @@ TEST_CASE("printable escapes control bytes, backslashes and invalid UTF-8, and n
 TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every format") {
     test::TempDir dir;
     const std::string capture = hostile_capture(dir);
-    for (const std::string format : {"text", "json", "jsonl", "sarif"}) {
+    for (const std::string format : {"text", "json", "jsonl", "sarif", "markdown"}) {
         INFO(format);
         const auto r = test::run_cli({"--format", format, "--color", "never", capture});
         CHECK((r.exit_code == 0 || r.exit_code == 1));
@@ -116,8 +119,45 @@ TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every form
         CHECK(r.exit_code == 0);
         check_no_control_bytes(r.out);
     }
-    const auto text = test::run_cli({"--color", "never", capture}).out;
+    const auto text = test::run_cli({"--color", "never", "--verbose", capture}).out;
     CHECK(text.find("sip.cleartext-credentials") != std::string::npos);  // its user name, realm and uri escaped
     CHECK(text.find("\\x1B[2J") != std::string::npos);
     CHECK(text.find("\\xFF") != std::string::npos);
+}
+
+namespace {
+
+/// What GitHub would show for `markdown`: cmark-gfm (scripts/deps) with its table extension.
+std::string render_gfm(test::TempDir& dir, const std::string& markdown) {
+    const auto path = dir.write("report.md", util::as_bytes(markdown));
+    std::string html;
+    const std::unique_ptr<FILE, int (*)(FILE*)> pipe{::popen(("cmark-gfm -e table " + path).c_str(), "r"), ::pclose};
+    REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buffer{};
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0;) {
+        html.append(buffer.data(), n);
+    }
+    return html;
+}
+
+}  // namespace
+
+TEST_CASE("the markdown report of a hostile capture renders with no live markup from the capture") {
+    test::TempDir dir;
+    const std::string capture = hostile_capture(dir);
+    const auto r = test::run_cli({"--format", "markdown", "--verbose", capture});
+    REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+    const std::string html = render_gfm(dir, r.out);
+    REQUIRE_FALSE(html.empty());  // cmark-gfm ran
+    // The report's own structure is there: the verdict table with the hostile From and To in
+    // its cells, and the findings.
+    CHECK(html.find("<table>") != std::string::npos);
+    CHECK(html.find("<h4>LOW <code>sip.cleartext-signaling</code>") != std::string::npos);
+    // The capture's markup is text: no element, link or emphasis came from it.
+    CHECK(html.find("<img") == std::string::npos);
+    CHECK(html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+    CHECK(html.find("<a href") == std::string::npos);
+    CHECK(html.find("[x](y)") != std::string::npos);
+    CHECK(html.find("<em>") == std::string::npos);
+    check_no_control_bytes(r.out);
 }

@@ -1,0 +1,119 @@
+// A call's verdict from the model's facts (stream protection, signalling over TLS, the ZRTP
+// handshake's checks), not from the findings' texts: the findings only supply the worst one.
+#include "zaudit/analysis/verdict.hpp"
+
+#include <algorithm>
+
+#include "zaudit/util/name_table.hpp"
+
+namespace zaudit::analysis {
+namespace {
+
+constexpr util::NameTable<Achieved, static_cast<std::size_t>(Achieved::count_)> k_names{{{
+    {Achieved::no_media, "no-media"},
+    {Achieved::plain, "plain"},
+    {Achieved::sdes_exposed, "sdes-exposed"},
+    {Achieved::sdes_tls, "sdes-tls"},
+    {Achieved::srtp_unknown, "srtp-unknown-keying"},
+    {Achieved::dtls_unverified, "dtls-srtp-unverified"},
+    {Achieved::zrtp_failed, "zrtp-failed"},
+    {Achieved::zrtp_verified, "zrtp-verified"},
+}}};
+static_assert(k_names.complete());
+
+constexpr util::NameTable<Achieved, static_cast<std::size_t>(Achieved::count_)> k_sentences{{{
+    {Achieved::no_media, "no media seen at this point"},
+    {Achieved::plain, "plain RTP: anyone on the path can listen"},
+    {Achieved::sdes_exposed, "SDES keys exposed: anyone on the path can listen"},
+    {Achieved::sdes_tls, "SRTP, SDES keys over TLS: every SIP hop can listen"},
+    {Achieved::srtp_unknown, "SRTP, keying not seen here: not verifiable"},
+    {Achieved::dtls_unverified, "DTLS-SRTP: certificate fingerprints not checked here"},
+    {Achieved::zrtp_failed, "ZRTP: a check failed here, the handshake may be intercepted"},
+    {Achieved::zrtp_verified, "ZRTP: handshake verified at this point, SAS not checkable"},
+}}};
+static_assert(k_sentences.complete());
+
+bool handshake_failed(const session::ZrtpHandshake& handshake) {
+    return !handshake.completed ||
+           std::any_of(handshake.checks.begin(), handshake.checks.end(),
+                       [](const session::ZrtpCheck& c) { return c.check.outcome == zrtp::CheckOutcome::failed; }) ||
+           !handshake.conflicts.empty();
+}
+
+/// What one stream achieved, in the call's context.
+Achieved achieved_by(const session::MediaStream& stream, const session::Call& call, const session::Model& model) {
+    switch (stream.protection) {
+        case session::Protection::none: return Achieved::plain;
+        case session::Protection::unknown: return Achieved::srtp_unknown;
+        case session::Protection::sdes_srtp: return call.tls ? Achieved::sdes_tls : Achieved::sdes_exposed;
+        case session::Protection::dtls_srtp: return Achieved::dtls_unverified;
+        case session::Protection::zrtp: break;
+    }
+    const bool failed = std::any_of(model.handshakes.begin(), model.handshakes.end(), [&](const auto& handshake) {
+        return handshake.call == call.id && handshake.flow == stream.flow && handshake_failed(handshake);
+    });
+    return failed ? Achieved::zrtp_failed : Achieved::zrtp_verified;
+}
+
+}  // namespace
+
+std::string_view to_string(Achieved achieved) {
+    return k_names.name(achieved);
+}
+
+std::string_view describe(Achieved achieved) {
+    return k_sentences.name(achieved);
+}
+
+std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::vector<Finding>& findings) {
+    std::vector<CallVerdict> verdicts;
+    verdicts.reserve(model.calls.size());
+    std::vector<std::size_t> index_of(model.calls.size() + 1, 0);  // call id -> index in verdicts
+    for (const session::Call& call : model.calls) {
+        CallVerdict verdict;
+        verdict.call = call.id;
+        bool first = true;
+        for (const std::uint32_t id : call.media) {
+            const session::MediaStream* stream = model.stream(id);
+            if (stream == nullptr) {
+                continue;
+            }
+            const Achieved achieved = achieved_by(*stream, call, model);
+            verdict.achieved = first ? achieved : std::min(verdict.achieved, achieved);
+            first = false;
+        }
+        verdict.relayed = std::any_of(call.path.begin(), call.path.end(), [](const session::PathNode& node) {
+            return node.kind == session::PathNode::Kind::media_relay || node.kind == session::PathNode::Kind::b2bua;
+        });
+        if (call.id < index_of.size()) {
+            index_of[call.id] = verdicts.size();
+        }
+        verdicts.push_back(verdict);
+    }
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const Finding& finding = findings[i];
+        if (!finding.call || *finding.call >= index_of.size() || verdicts.empty()) {
+            continue;
+        }
+        CallVerdict& verdict = verdicts[index_of[*finding.call]];
+        if (verdict.call != *finding.call) {
+            continue;
+        }
+        ++verdict.findings;
+        if (!verdict.worst || findings[*verdict.worst].severity < finding.severity) {
+            verdict.worst = i;
+        }
+    }
+    // A handshake that passed every check of its own can still be one end of an interception
+    // that another check shows (two vantage points that disagree): a critical finding about the
+    // call withdraws "verified".
+    for (CallVerdict& verdict : verdicts) {
+        if (verdict.achieved == Achieved::zrtp_verified && verdict.worst &&
+            findings[*verdict.worst].severity == Severity::critical) {
+            verdict.achieved = Achieved::zrtp_failed;
+        }
+    }
+    return verdicts;
+}
+
+}  // namespace zaudit::analysis

@@ -1,0 +1,45 @@
+// Findings counted and grouped for the human formats: one cause is one finding in every machine
+// format (its id and fingerprint stay), and one paragraph per rule for people.
+#include <algorithm>
+#include <unordered_map>
+
+#include "sections.hpp"
+
+namespace zaudit::report {
+
+FindingCounts count_findings(const std::vector<analysis::Finding>& findings) {
+    FindingCounts counts;
+    counts.total = findings.size();
+    for (const analysis::Finding& f : findings) {
+        ++counts.by_severity.at(static_cast<std::size_t>(f.severity));
+        ++counts.by_rule[f.rule];
+        if (f.call) {
+            ++counts.by_call[*f.call];
+        } else {
+            ++counts.without_call;
+        }
+    }
+    return counts;
+}
+
+std::vector<FindingGroup> group_by_rule(const std::vector<analysis::Finding>& findings) {
+    std::vector<FindingGroup> groups;
+    std::unordered_map<std::string_view, std::size_t> group_of;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+        const auto [it, inserted] = group_of.try_emplace(findings[i].rule, groups.size());
+        if (inserted) {
+            groups.push_back(FindingGroup{findings[i].rule, findings[i].severity, {}});
+        }
+        FindingGroup& group = groups[it->second];
+        group.members.push_back(i);
+        // A rule's severity can differ between findings (zrtp.weak-algorithms: low, or high for
+        // broken ones): a group stands at its worst.
+        group.severity = std::max(group.severity, findings[i].severity);
+    }
+    std::sort(groups.begin(), groups.end(), [](const FindingGroup& a, const FindingGroup& b) {
+        return a.severity != b.severity ? a.severity > b.severity : a.rule < b.rule;
+    });
+    return groups;
+}
+
+}  // namespace zaudit::report

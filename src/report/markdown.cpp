@@ -1,0 +1,162 @@
+// The audit as CommonMark (with GitHub's pipe tables), for tickets and CI step summaries: the
+// verdict table, the counts, the findings grouped by rule. Every string from a capture goes
+// through markdown_captured; the catalogue's prose through markdown_escape.
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "sections.hpp"
+#include "zaudit/analysis/verdict.hpp"
+#include "zaudit/util/escape.hpp"
+#include "zaudit/util/text.hpp"
+
+namespace zaudit::report {
+namespace {
+
+std::string frames_text(const std::vector<std::uint64_t>& frames) {
+    std::string text;
+    for (std::size_t i = 0; i < frames.size() && i < 8; ++i) {
+        text += fmt::format("{}{}", i > 0 ? ", " : "", frames[i]);
+    }
+    if (frames.size() > 8) {
+        text += fmt::format(" (+{} more)", frames.size() - 8);
+    }
+    return text;
+}
+
+void render_inputs(const AuditResult& result, std::ostream& out) {
+    out << "| input | format | packets | first | last | sha256 |\n|---|---|---:|---|---|---|\n";
+    for (const InputAudit& audit : result.audits) {
+        for (const capture::InputInfo& input : audit.model.inputs) {
+            if (input.error) {
+                out << fmt::format("| {} | not read: {} | | | | |\n", markdown_captured(input.path),
+                                   markdown_captured(*input.error));
+                continue;
+            }
+            out << fmt::format("| {} | {} {} | {} | {} | {} | `{}` |\n", markdown_captured(input.path), input.format,
+                               input.link_type, input.packets,
+                               input.first_time ? util::to_rfc3339(*input.first_time) : "",
+                               input.last_time ? util::to_rfc3339(*input.last_time) : "", input.sha256);
+        }
+    }
+    for (const InputAudit& audit : result.audits) {
+        if (audit.model.partial || audit.model.decode.dialogs.by_cap > 0 ||
+            audit.model.decode.dialogs.keys_untracked > 0) {
+            out << "\n**Partial:** an input stopped early or a limit was reached; the report covers what was read.\n";
+            break;
+        }
+    }
+}
+
+void render_verdicts(const InputAudit& audit, std::ostream& out) {
+    const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(audit.model, audit.findings);
+    if (verdicts.empty()) {
+        return;
+    }
+    out << "\n### Verdict\n\n| call | from | to | start | media | protection | worst finding |\n"
+           "|---:|---|---|---|---|---|---|\n";
+    for (const analysis::CallVerdict& verdict : verdicts) {
+        const session::Call* call = audit.model.call(verdict.call);
+        if (call == nullptr) {
+            continue;
+        }
+        const char* media = verdict.achieved == analysis::Achieved::no_media ? "none"
+                            : verdict.relayed                                ? "relayed"
+                                                                             : "direct";
+        std::string worst = "none";
+        if (verdict.worst) {
+            const analysis::Finding& f = audit.findings[*verdict.worst];
+            worst = fmt::format("{} `{}`", util::to_upper(analysis::to_string(f.severity)), f.rule);
+        }
+        out << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", call->id, markdown_captured(call->from),
+                           markdown_captured(call->to), util::to_rfc3339(call->start), media,
+                           markdown_escape(analysis::describe(verdict.achieved)), worst);
+    }
+}
+
+void render_findings(const InputAudit& audit, std::ostream& out, const RenderOptions& options) {
+    const FindingCounts counts = count_findings(audit.findings);
+    if (counts.total == 0) {
+        out << "\n### Findings: none\n";
+        return;
+    }
+    std::string by_severity;
+    for (std::size_t s = counts.by_severity.size(); s-- > 0;) {
+        if (counts.by_severity.at(s) > 0) {
+            by_severity += fmt::format("{}{} {}", by_severity.empty() ? "" : ", ", counts.by_severity.at(s),
+                                       analysis::to_string(static_cast<analysis::Severity>(s)));
+        }
+    }
+    out << fmt::format("\n### Findings ({}): {}\n\n| rule | severity | findings |\n|---|---|---:|\n", counts.total,
+                       by_severity);
+    const std::vector<FindingGroup> groups = group_by_rule(audit.findings);
+    for (const FindingGroup& group : groups) {
+        out << fmt::format("| `{}` | {} | {} |\n", group.rule, analysis::to_string(group.severity),
+                           group.members.size());
+    }
+    for (const FindingGroup& group : groups) {
+        const analysis::Finding& first = audit.findings[group.members.front()];
+        out << fmt::format("\n#### {} `{}`: {} ({})\n\n", util::to_upper(analysis::to_string(group.severity)),
+                           group.rule, markdown_escape(first.title), group.members.size());
+        out << markdown_escape(first.explanation) << "\n\n**Fix:** " << markdown_escape(first.remediation) << "\n\n";
+        const std::size_t shown =
+            options.verbose ? group.members.size() : std::min(group.members.size(), occurrences_shown);
+        for (std::size_t i = 0; i < shown; ++i) {
+            const analysis::Finding& f = audit.findings[group.members[i]];
+            out << "- " << markdown_captured(f.message);
+            if (!f.frames.empty()) {
+                out << fmt::format(" (frame{} {})", f.frames.size() == 1 ? "" : "s", frames_text(f.frames));
+            }
+            out << fmt::format(" [{}]\n", analysis::to_string(f.confidence));
+        }
+        if (shown < group.members.size()) {
+            out << fmt::format("- and {} more (`--verbose` lists every one)\n", group.members.size() - shown);
+        }
+    }
+}
+
+}  // namespace
+
+std::string markdown_escape(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '\n') {
+            out += ' ';
+            continue;
+        }
+        if (std::string_view{"\\`*_[]<>|"}.find(c) != std::string_view::npos) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string markdown_captured(std::string_view captured) {
+    std::string out;
+    for (const char c : util::printable(captured)) {
+        if (c == '\n' || c == '\r') {
+            out += ' ';
+            continue;
+        }
+        if (std::ispunct(static_cast<unsigned char>(c)) != 0) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+void render_markdown(const AuditResult& result, std::ostream& out, const RenderOptions& options) {
+    out << fmt::format("## zaudit {} report\n\n", result.tool.version);
+    render_inputs(result, out);
+    for (std::size_t i = 0; i < result.audits.size(); ++i) {
+        if (result.audits.size() > 1) {
+            out << fmt::format("\n## {}\n", markdown_captured(audit_heading(result, i)));
+        }
+        render_verdicts(result.audits[i], out);
+        render_findings(result.audits[i], out, options);
+    }
+}
+
+}  // namespace zaudit::report
