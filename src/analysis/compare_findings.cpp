@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "zaudit/analysis/fingerprint.hpp"
 #include "zaudit/analysis/registry.hpp"
 
 namespace zaudit::analysis {
@@ -195,6 +196,7 @@ void add_compare_findings(const session::Model& a, const session::Model& b, Comp
     }
     std::stable_sort(findings.begin(), findings.end(),
                      [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
+    fingerprint_all(findings, a);  // their calls are A's
 }
 
 }  // namespace zaudit::analysis

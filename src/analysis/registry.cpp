@@ -1,5 +1,7 @@
 #include "zaudit/analysis/registry.hpp"
 
+#include "zaudit/analysis/fingerprint.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -52,6 +54,7 @@ std::vector<Finding> run_rules(const session::Model& model, const Policy& policy
         }
         return x.rule < y.rule;
     });
+    fingerprint_all(findings, model);
     return findings;
 }
 

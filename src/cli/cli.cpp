@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "audit.hpp"
+#include "zaudit/analysis/baseline.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
@@ -24,7 +25,7 @@ namespace {
 
 namespace po = boost::program_options;
 
-enum class Command { audit, calls, zrtp, compare, rules, ledger };
+enum class Command { audit, calls, zrtp, compare, rules, ledger, baseline };
 enum class ColorWhen { auto_detect, always, never };
 
 struct Options {
@@ -47,6 +48,7 @@ struct Options {
     std::size_t jobs = 0;      ///< 0: one per core
     session::UserHints hints;  ///< --decode-as, --srtp-key
     session::Limits limits;    ///< --dialog-timeout, --max-dialogs
+    std::string baseline;      ///< --baseline
 };
 
 constexpr std::string_view k_usage =
@@ -57,6 +59,7 @@ constexpr std::string_view k_usage =
        zaudit rules                     the finding catalogue, with explanations (text|json|markdown)
        zaudit ledger list|accept|forget [ZID|IDENTITY] --ledger FILE
                                         the ZID ledger: list it, accept a changed ZID, forget one
+       zaudit baseline CAPTURE...       every finding's fingerprint, to accept them with --baseline
 )";
 
 struct UsageError {
@@ -94,6 +97,10 @@ po::options_description option_descriptions() {
         "ledger", po::value<std::string>()->value_name("FILE"),
         "ZID ledger kept across runs, like ssh's known_hosts: a known identity with a new ZID, or a known ZID "
         "under another identity, is reported as zrtp.zid-conflict; then the ZIDs seen are recorded")(
+        "baseline", po::value<std::string>()->value_name("FILE"),
+        "findings whose fingerprint FILE lists (written by `zaudit baseline`) are accepted: still reported, "
+        "marked, but --fail-on passes over them, so a pipeline fails only on what is new; the report names "
+        "FILE and its sha256")(
         "merge", po::bool_switch(),
         "audit the inputs as one capture merged by time, as mergecap does (two taps of one call, or rotated "
         "files); without it each input is audited on its own")(
@@ -127,8 +134,9 @@ namespace {
 
 Command parse_command(std::vector<std::string>& positional) {
     static const std::vector<std::pair<std::string_view, Command>> k_commands{
-        {"audit", Command::audit},     {"calls", Command::calls}, {"zrtp", Command::zrtp},
-        {"compare", Command::compare}, {"rules", Command::rules}, {"ledger", Command::ledger}};
+        {"audit", Command::audit},      {"calls", Command::calls}, {"zrtp", Command::zrtp},
+        {"compare", Command::compare},  {"rules", Command::rules}, {"ledger", Command::ledger},
+        {"baseline", Command::baseline}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -171,7 +179,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     }
     const auto format = report::parse_format(format_name);
     if (!format) {
-        throw UsageError{fmt::format("unknown format '{}' (text, json, jsonl, sarif)", format_name)};
+        throw UsageError{fmt::format("unknown format '{}' (text, json, jsonl, sarif, markdown)", format_name)};
     }
     o.format = *format;
     const auto& fail_on = vm["fail-on"].as<std::string>();
@@ -185,6 +193,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     }
     if (vm.count("output") != 0) o.output = vm["output"].as<std::string>();
     if (vm.count("ledger") != 0) o.ledger = vm["ledger"].as<std::string>();
+    if (vm.count("baseline") != 0) o.baseline = vm["baseline"].as<std::string>();
     if (vm.count("interface") != 0) o.interface = vm["interface"].as<std::string>();
     if (vm.count("filter") != 0) o.filter = vm["filter"].as<std::string>();
     if (vm.count("duration") != 0) o.duration = vm["duration"].as<double>();
@@ -305,7 +314,7 @@ int exit_code_for(const report::AuditResult& result, std::optional<analysis::Sev
     }
     for (const auto& audit : result.audits) {
         for (const auto& f : audit.findings) {
-            if (f.severity >= *fail_on) {
+            if (f.severity >= *fail_on && !f.accepted) {
                 return k_exit_findings;
             }
         }
@@ -314,8 +323,9 @@ int exit_code_for(const report::AuditResult& result, std::optional<analysis::Sev
 }
 
 int exit_code_for(const std::vector<analysis::Finding>& findings, std::optional<analysis::Severity> fail_on) {
-    const bool failing = fail_on && std::any_of(findings.begin(), findings.end(),
-                                                [&](const analysis::Finding& f) { return f.severity >= *fail_on; });
+    const bool failing = fail_on && std::any_of(findings.begin(), findings.end(), [&](const analysis::Finding& f) {
+                             return f.severity >= *fail_on && !f.accepted;
+                         });
     return failing ? k_exit_findings : k_exit_clean;
 }
 
@@ -385,6 +395,15 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     if (o.command == Command::ledger) {
         return run_ledger(o, out, err);
     }
+    std::optional<analysis::Baseline> baseline;
+    if (!o.baseline.empty()) {
+        auto loaded = analysis::load_baseline(o.baseline);
+        if (!loaded) {
+            err << "zaudit: " << loaded.error().message << '\n';
+            return k_exit_usage;
+        }
+        baseline = std::move(*loaded);
+    }
     std::vector<session::LedgerEntry> ledger;
     if (!o.ledger.empty()) {
         auto loaded = session::load_ledger(o.ledger);
@@ -421,6 +440,13 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         redact_srtp_keys(tool.command_line);
     }
     AuditRun run = run_audit(plan, std::move(tool), err);
+    if (baseline) {
+        report::BaselineUse use{baseline->path, baseline->sha256, baseline->fingerprints.size(), 0};
+        for (report::InputAudit& audit : run.result.audits) {
+            use.accepted += analysis::apply_baseline(*baseline, audit.findings);
+        }
+        run.result.baseline = use;
+    }
     const report::AuditResult& result = run.result;
     if (!o.ledger.empty()) {
         if (auto saved = update_ledger(o.ledger, std::move(ledger), result); !saved) {
@@ -453,6 +479,16 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
             report::render_compare_text(result, comparison, sink, render_options);
         }
         return exit_code_for(comparison.findings, o.fail_on);
+    }
+    if (o.command == Command::baseline) {
+        std::vector<const analysis::Finding*> all;
+        for (const auto& audit : result.audits) {
+            for (const auto& f : audit.findings) {
+                all.push_back(&f);
+            }
+        }
+        sink << analysis::write_baseline(all);
+        return run.input_failed ? k_exit_usage : k_exit_clean;
     }
     if (o.command == Command::zrtp && o.format == report::Format::text) {
         report::render_zrtp(result, sink);

@@ -365,6 +365,8 @@ ordered_json finding_fields(const analysis::Finding& f, std::optional<std::uint3
     }
     j["explanation"] = f.explanation;
     j["remediation"] = f.remediation;
+    j["fingerprint"] = f.fingerprint;
+    j["accepted"] = f.accepted;
     return j;
 }
 
@@ -483,6 +485,12 @@ ordered_json to_json(const AuditResult& result) {
     doc["inputs"] = ordered_json::array();
     doc["partial"] = false;
     doc["merged"] = result.merged;
+    doc["baseline"] = nullptr;
+    if (result.baseline) {
+        const BaselineUse& b = *result.baseline;
+        doc["baseline"] = {
+            {"path", b.path}, {"sha256", b.sha256}, {"fingerprints", b.fingerprints}, {"accepted", b.accepted}};
+    }
     doc["summary"] = nullptr;  // filled below, kept in this place
     for (const char* list : {"calls", "media", "zrtp", "flows"}) {
         doc[list] = ordered_json::array();

@@ -39,6 +39,11 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
                                input.last_time ? util::to_rfc3339(*input.last_time) : "", input.sha256);
         }
     }
+    if (result.baseline) {
+        out << fmt::format("\nBaseline {} (sha256 `{}`): {} fingerprints, {} findings accepted.\n",
+                           markdown_captured(result.baseline->path), result.baseline->sha256,
+                           result.baseline->fingerprints, result.baseline->accepted);
+    }
     for (const InputAudit& audit : result.audits) {
         if (audit.model.partial || audit.model.decode.dialogs.by_cap > 0 ||
             audit.model.decode.dialogs.keys_untracked > 0) {
@@ -107,7 +112,8 @@ void render_findings(const InputAudit& audit, std::ostream& out, const RenderOpt
             if (!f.frames.empty()) {
                 out << fmt::format(" (frame{} {})", f.frames.size() == 1 ? "" : "s", frames_text(f.frames));
             }
-            out << fmt::format(" [{}]\n", analysis::to_string(f.confidence));
+            out << fmt::format(" [{}]{}\n", analysis::to_string(f.confidence),
+                               f.accepted ? " **accepted by the baseline**" : "");
         }
         if (shown < group.members.size()) {
             out << fmt::format("- and {} more (`--verbose` lists every one)\n", group.members.size() - shown);

@@ -1,4 +1,5 @@
 // SARIF 2.1.0 (OASIS): one run, the catalogue as the driver's rules, one result per finding.
+#include "sections.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/report/report.hpp"
 
@@ -19,20 +20,45 @@ const char* sarif_level(analysis::Severity s) {
     return "note";
 }
 
-ordered_json sarif_result(const analysis::Finding& f, const std::string& uri) {
-    ordered_json locations = ordered_json::array();
-    locations.push_back({{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}}},
-                         {"logicalLocations",
-                          {{{"name", f.call ? "call " + std::to_string(*f.call) : "capture"}, {"kind", "object"}}}}});
-    return {{"ruleId", f.rule},
-            {"level", sarif_level(f.severity)},
-            {"message", {{"text", f.message}}},
-            {"locations", locations},
-            {"properties",
-             {{"severity", analysis::to_string(f.severity)},
-              {"confidence", analysis::to_string(f.confidence)},
-              {"frames", f.frames},
-              {"evidence", f.evidence}}}};
+/// Where a result is: the capture file (every result needs a location for code-scanning UIs),
+/// and within it the call and the stream, as logical locations.
+ordered_json sarif_locations(const analysis::Finding& f, const std::string& uri) {
+    ordered_json logical = ordered_json::array();
+    if (f.call) {
+        logical.push_back({{"name", "call " + std::to_string(*f.call)}, {"kind", "object"}});
+    }
+    if (f.stream) {
+        logical.push_back({{"name", "stream " + std::to_string(*f.stream)}, {"kind", "object"}});
+    }
+    if (logical.empty()) {
+        logical.push_back({{"name", "capture"}, {"kind", "object"}});
+    }
+    return ordered_json::array(
+        {{{"physicalLocation", {{"artifactLocation", {{"uri", uri.empty() ? std::string{"-"} : uri}}}}},
+          {"logicalLocations", logical}}});
+}
+
+ordered_json sarif_result(const analysis::Finding& f, const std::string& uri,
+                          const std::optional<BaselineUse>& baseline) {
+    ordered_json result = {{"ruleId", f.rule},
+                           {"level", sarif_level(f.severity)},
+                           {"message", {{"text", f.message}}},
+                           {"locations", sarif_locations(f, uri)},
+                           // The baseline's fingerprint: the same weakness in tomorrow's capture is the same alert.
+                           {"partialFingerprints", {{"zauditFingerprint/v1", f.fingerprint}}},
+                           {"properties",
+                            {{"severity", analysis::to_string(f.severity)},
+                             {"confidence", analysis::to_string(f.confidence)},
+                             {"frames", f.frames},
+                             {"evidence", f.evidence}}}};
+    if (baseline) {  // SARIF's own baseline vocabulary: code-scanning UIs hide suppressed results
+        result["baselineState"] = f.accepted ? "unchanged" : "new";
+        if (f.accepted) {
+            result["suppressions"] = ordered_json::array(
+                {{{"kind", "external"}, {"justification", "accepted in the baseline " + baseline->path}}});
+        }
+    }
+    return result;
 }
 
 }  // namespace
@@ -45,7 +71,7 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
              {"name", rule.id},
              {"shortDescription", {{"text", rule.title}}},
              {"fullDescription", {{"text", rule.explanation}}},
-             {"help", {{"text", rule.remediation}}},
+             {"help", {{"text", rule.remediation}, {"markdown", "**Fix:** " + markdown_escape(rule.remediation)}}},
              {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
              {"properties", {{"severity", analysis::to_string(rule.severity)}, {"reference", rule.reference}}}});
     }
@@ -59,7 +85,7 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
         for (const auto& f : audit.findings) {
             // The capture that shows it: the audit's input, or under --merge its first frame's input.
             const std::size_t shown_in = f.frames_by_input.empty() ? 0 : f.frames_by_input.front().input - 1;
-            results.push_back(sarif_result(f, shown_in < inputs.size() ? inputs[shown_in].path : ""));
+            results.push_back(sarif_result(f, shown_in < inputs.size() ? inputs[shown_in].path : "", result.baseline));
         }
     }
     ordered_json doc{

@@ -147,7 +147,7 @@ std::string occurrence_text(const analysis::Finding& f) {
     if (!frames.empty()) {
         text += " (" + frames + ")";
     }
-    return text + fmt::format(" [{}]", analysis::to_string(f.confidence));
+    return text + fmt::format(" [{}]{}", analysis::to_string(f.confidence), f.accepted ? " [accepted: baseline]" : "");
 }
 
 /// The findings grouped by rule, worst first: explanation and fix once, then each occurrence.
@@ -335,6 +335,11 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
                        frames, flows, calls, media, handshakes);
     for (const auto& audit : result.audits) {
         render_inputs(audit.model, out);
+    }
+    if (result.baseline) {
+        out << fmt::format("  baseline {}  sha256 {}  {} fingerprints, {} findings accepted\n",
+                           safe(result.baseline->path), result.baseline->sha256, result.baseline->fingerprints,
+                           result.baseline->accepted);
     }
     if (result.audits.size() > 1) {
         out << '\n';

@@ -51,6 +51,12 @@ struct Finding {
     nlohmann::ordered_json examples = nlohmann::ordered_json::array();
     std::string_view explanation;
     std::string_view remediation;
+    /// What makes it the same weakness in another capture (fingerprint.hpp): set once the
+    /// rules have run, for baselines and SARIF.
+    std::string fingerprint;
+    /// Its fingerprint is in the baseline (--baseline): known and accepted, so --fail-on passes
+    /// over it; still reported, marked.
+    bool accepted = false;
 };
 
 /// Settings the rules read (from the command line).

@@ -33,9 +33,9 @@ std::string_view describe(Achieved achieved);
 struct CallVerdict {
     std::uint32_t call = 0;  ///< session::Call::id
     Achieved achieved = Achieved::no_media;
-    bool relayed = false;                ///< a media relay or B2BUA sits in its media path
-    std::size_t findings = 0;            ///< findings about this call
-    std::optional<std::size_t> worst;    ///< index into the findings of its worst one
+    bool relayed = false;              ///< a media relay or B2BUA sits in its media path
+    std::size_t findings = 0;          ///< findings about this call
+    std::optional<std::size_t> worst;  ///< index into the findings of its worst one
 };
 
 /// The verdict of every call of `model`, in call order; `findings` are the model's.

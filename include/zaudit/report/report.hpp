@@ -28,12 +28,22 @@ struct InputAudit {
     std::vector<analysis::Finding> findings;
 };
 
+/// The baseline a run applied (--baseline): named with its hash in every report, so that a
+/// folder of evidence cannot switch findings off unseen.
+struct BaselineUse {
+    std::string path;
+    std::string sha256;
+    std::size_t fingerprints = 0;  ///< lines it holds
+    std::size_t accepted = 0;      ///< findings of this run it accepted
+};
+
 /// What a run found. Inputs are audited independently unless merged: each keeps its own flows,
 /// calls and frame numbers, and `audits[i]` is input i + 1.
 struct AuditResult {
     ToolInfo tool;
     bool merged = false;  ///< one audit over every input, merged by time (--merge)
     std::vector<InputAudit> audits;
+    std::optional<BaselineUse> baseline;
 
     /// The 1-based input an audit stands for, or nullopt when merged (it stands for all).
     [[nodiscard]] std::optional<std::uint32_t> input_of(std::size_t audit) const {

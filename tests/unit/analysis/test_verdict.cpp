@@ -86,10 +86,9 @@ TEST_CASE("ZRTP is verified only when its handshake completed and passed every c
 
 TEST_CASE("a verdict counts its call's findings and points at the worst") {
     const session::Model model = one_call({stream(1, session::Protection::none)});
-    const std::vector<analysis::Finding> findings{finding(analysis::Severity::low, 1),
-                                                  finding(analysis::Severity::high, 1),
-                                                  finding(analysis::Severity::critical, std::nullopt),
-                                                  finding(analysis::Severity::medium, 1)};
+    const std::vector<analysis::Finding> findings{
+        finding(analysis::Severity::low, 1), finding(analysis::Severity::high, 1),
+        finding(analysis::Severity::critical, std::nullopt), finding(analysis::Severity::medium, 1)};
     const auto verdicts = analysis::call_verdicts(model, findings);
     REQUIRE(verdicts.size() == 1);
     CHECK(verdicts[0].findings == 3);

@@ -58,8 +58,8 @@ TEST_CASE("usage errors exit 2 and point at --help") {
 
 TEST_CASE("what is not implemented is refused, not faked") {
     // html once printed the text report (markdown too, until it had a renderer of its own).
-    for (const auto& args : std::vector<std::vector<std::string>>{{"--format", "html", k_sample},
-                                                                  {"--format", "md", k_sample}}) {
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"--format", "html", k_sample}, {"--format", "md", k_sample}}) {
         const auto r = test::run_cli(args);
         CHECK(r.exit_code == cli::k_exit_usage);
         CHECK(r.out.empty());
@@ -259,4 +259,39 @@ TEST_CASE("calls lists each call and its media as the verbose text report's call
     const auto brief = test::run_cli({"--fail-on", "none", sample});
     CHECK_THAT(brief.out, !Catch::Contains("\nFlows ("));
     CHECK_THAT(brief.out, Catch::Contains("\nVerdict (1 call)\n  #1 sip:alice@192.0.2.10 -> sip:bob@198.51.100.20  "));
+}
+
+TEST_CASE("a baseline of today's findings lets the same capture pass, names itself, and marks what it accepted") {
+    test::TempDir dir;
+    const std::string sample = test::source_path("samples/relay-sdes-to-plain.pcap");
+    const auto written = test::run_cli({"baseline", sample});
+    REQUIRE(written.exit_code == cli::k_exit_clean);
+    CHECK_THAT(written.out, Catch::StartsWith("# zaudit baseline 1\n"));
+    const std::string path = dir.write("zaudit.baseline", util::as_bytes(written.out));
+
+    CHECK(test::run_cli({sample}).exit_code == cli::k_exit_findings);
+    const auto gated = test::run_cli({"--baseline", path, "--format", "json", sample});
+    CHECK(gated.exit_code == cli::k_exit_clean);
+    const auto doc = nlohmann::json::parse(gated.out);
+    CHECK(doc["baseline"]["path"] == path);
+    CHECK(doc["baseline"]["sha256"].get<std::string>().size() == 64);
+    CHECK(doc["baseline"]["accepted"] == doc["findings"].size());
+    for (const auto& f : doc["findings"]) {
+        CHECK(f["accepted"] == true);
+    }
+    const auto sarif = nlohmann::json::parse(test::run_cli({"--baseline", path, "--format", "sarif", sample}).out);
+    const auto& result = sarif["runs"][0]["results"][0];
+    CHECK(result["baselineState"] == "unchanged");
+    CHECK(result["suppressions"][0]["kind"] == "external");
+    CHECK(result["partialFingerprints"]["zauditFingerprint/v1"].get<std::string>().size() == 64);
+
+    // A weakness the baseline does not hold still fails the gate: here a ZRTP MitM.
+    const auto other = test::run_cli({"--baseline", path, test::source_path("samples/zrtp-mitm-dhpart2.pcap")});
+    CHECK(other.exit_code == cli::k_exit_findings);
+    // A damaged baseline is a usage error naming its line, not an empty baseline.
+    const std::string damaged = dir.write("damaged.baseline", util::as_bytes(written.out + "not-a-fingerprint x\n"));
+    const auto refused = test::run_cli({"--baseline", damaged, sample});
+    CHECK(refused.exit_code == cli::k_exit_usage);
+    CHECK_THAT(refused.err, Catch::Contains("damaged.baseline:"));
+    CHECK(refused.out.empty());
 }
