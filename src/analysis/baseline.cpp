@@ -22,9 +22,8 @@ namespace {
 constexpr std::string_view k_header = "# zaudit baseline 1";
 
 bool is_fingerprint(std::string_view text) {
-    return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
+    return text.size() == 64 && std::all_of(text.begin(), text.end(),
+                                            [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 bool is_rule_id(std::string_view id) {
@@ -54,7 +53,8 @@ util::Expected<Baseline> parse_baseline(std::string_view text, const std::string
             return util::Error{fmt::format("{}:{}: not a fingerprint (64 lower-case hex digits): '{}'", name,
                                            line_number, util::printable(fingerprint.substr(0, 80)))};
         }
-        const std::string_view rest = space == std::string_view::npos ? std::string_view{} : util::trim(line.substr(space));
+        const std::string_view rest =
+            space == std::string_view::npos ? std::string_view{} : util::trim(line.substr(space));
         const std::string_view rule = rest.substr(0, rest.find_first_of(" \t"));
         if (!is_rule_id(rule)) {
             return util::Error{fmt::format("{}:{}: '{}' is not a rule id of `zaudit rules`", name, line_number,
@@ -93,7 +93,8 @@ std::string write_baseline(const std::vector<const Finding*>& findings) {
     std::string out = fmt::format("{}\n# Findings accepted by fingerprint; lines: FINGERPRINT RULE NOTE.\n", k_header);
     for (const auto& [key, finding] : lines) {
         std::string message = finding->message;  // one line: a line break would start a bogus entry
-        std::replace_if(message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+        std::replace_if(
+            message.begin(), message.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
         const std::string note = util::printable(message);
         out += fmt::format("{} {} {}\n", key.second, key.first, note);
     }

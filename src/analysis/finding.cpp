@@ -2,9 +2,27 @@
 
 #include <array>
 
+#include "zaudit/util/name_table.hpp"
+
 namespace zaudit::analysis {
 namespace {
 constexpr std::array<const char*, 5> k_severity_names{"info", "low", "medium", "high", "critical"};
+
+constexpr util::NameTable<RequiredProtection, 4> k_required_names{{{
+    {RequiredProtection::zrtp, "zrtp"},
+    {RequiredProtection::dtls_srtp, "dtls-srtp"},
+    {RequiredProtection::sdes_tls, "sdes-tls"},
+    {RequiredProtection::sdes, "sdes"},
+}}};
+static_assert(k_required_names.complete());
+}  // namespace
+
+std::string_view to_string(RequiredProtection required) {
+    return k_required_names.name(required);
+}
+
+std::optional<RequiredProtection> parse_required_protection(std::string_view name) {
+    return k_required_names.find(name);
 }
 
 const char* to_string(Severity severity) {

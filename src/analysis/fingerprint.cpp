@@ -20,10 +20,10 @@ namespace {
 /// about this occurrence. Everything else in evidence (frames, times, SSRCs, keys, Call-IDs,
 /// ports, counts) is left out.
 constexpr std::array<std::string_view, 27> k_stable_facts{
-    "algorithm", "attribute",     "auth_tag",  "carried_by", "check",     "chosen_suite", "cipher",
-    "code",      "forwarding",    "from",      "hash",       "how",       "indicator",    "keeps_keys",
-    "key_agreement", "lost_towards", "media",  "message",    "offer",     "reason",       "requested",
-    "reuse",     "sas",           "scheme",    "seen_as",    "suite",     "to"};
+    "algorithm",  "attribute", "auth_tag", "carried_by", "check",     "chosen_suite", "cipher",        "code",
+    "forwarding", "from",      "hash",     "how",        "indicator", "keeps_keys",   "key_agreement", "lost_towards",
+    "media",      "message",   "offer",    "reason",     "requested", "reuse",        "sas",           "scheme",
+    "seen_as",    "suite",     "to"};
 
 /// Evidence keys that name a party by address when the finding has no call.
 constexpr std::array<std::string_view, 9> k_party_keys{"aor",        "src",        "dst",       "sent_by",  "sent_to",

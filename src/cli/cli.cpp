@@ -6,12 +6,14 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <thread>
 
 #include "audit.hpp"
+#include "zaudit/cli/config.hpp"
 #include "zaudit/analysis/baseline.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/capture/reader.hpp"
@@ -49,6 +51,7 @@ struct Options {
     session::UserHints hints;  ///< --decode-as, --srtp-key
     session::Limits limits;    ///< --dialog-timeout, --max-dialogs
     std::string baseline;      ///< --baseline
+    std::string config;        ///< --config, or ./zaudit.toml when it exists
 };
 
 constexpr std::string_view k_usage =
@@ -97,6 +100,10 @@ po::options_description option_descriptions() {
         "ledger", po::value<std::string>()->value_name("FILE"),
         "ZID ledger kept across runs, like ssh's known_hosts: a known identity with a new ZID, or a known ZID "
         "under another identity, is reported as zrtp.zid-conflict; then the ZIDs seen are recorded")(
+        "config", po::value<std::string>()->value_name("FILE"),
+        "policy as code (TOML): required protections, the ZRTP key-agreement floor, severity overrides, rules "
+        "off and the baseline; default ./zaudit.toml when it exists (--config /dev/null for none); the report "
+        "names it and its sha256, and a bad file is exit 2 with its line")(
         "baseline", po::value<std::string>()->value_name("FILE"),
         "findings whose fingerprint FILE lists (written by `zaudit baseline`) are accepted: still reported, "
         "marked, but --fail-on passes over them, so a pipeline fails only on what is new; the report names "
@@ -194,6 +201,11 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     if (vm.count("output") != 0) o.output = vm["output"].as<std::string>();
     if (vm.count("ledger") != 0) o.ledger = vm["ledger"].as<std::string>();
     if (vm.count("baseline") != 0) o.baseline = vm["baseline"].as<std::string>();
+    if (vm.count("config") != 0) {
+        o.config = vm["config"].as<std::string>();
+    } else if (std::error_code ec; std::filesystem::is_regular_file("zaudit.toml", ec)) {
+        o.config = "zaudit.toml";
+    }
     if (vm.count("interface") != 0) o.interface = vm["interface"].as<std::string>();
     if (vm.count("filter") != 0) o.filter = vm["filter"].as<std::string>();
     if (vm.count("duration") != 0) o.duration = vm["duration"].as<double>();
@@ -395,9 +407,19 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     if (o.command == Command::ledger) {
         return run_ledger(o, out, err);
     }
+    std::optional<Config> config;
+    if (!o.config.empty()) {
+        auto loaded = load_config(o.config);
+        if (!loaded) {
+            err << "zaudit: " << loaded.error().message << '\n';
+            return k_exit_usage;
+        }
+        config = std::move(*loaded);
+    }
+    const std::string baseline_path = !o.baseline.empty() ? o.baseline : config ? config->baseline.value_or("") : "";
     std::optional<analysis::Baseline> baseline;
-    if (!o.baseline.empty()) {
-        auto loaded = analysis::load_baseline(o.baseline);
+    if (!baseline_path.empty()) {
+        auto loaded = analysis::load_baseline(baseline_path);
         if (!loaded) {
             err << "zaudit: " << loaded.error().message << '\n';
             return k_exit_usage;
@@ -430,6 +452,9 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     plan.progress = !o.quiet && ::isatty(STDERR_FILENO) == 1;
     plan.quiet = o.quiet;
     plan.policy.reveal_keys = o.reveal_keys;
+    if (config) {
+        apply_to_policy(*config, plan.policy);
+    }
     plan.ledger = o.ledger.empty() ? nullptr : &ledger;
     plan.stop = stop;
     plan.hints = o.hints;
@@ -440,6 +465,22 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         redact_srtp_keys(tool.command_line);
     }
     AuditRun run = run_audit(plan, std::move(tool), err);
+    if (config) {
+        report::ConfigUse use{config->path, config->sha256, {}, {}, {}};
+        for (const std::string_view rule : config->rules_off) {
+            use.rules_off.emplace_back(rule);
+        }
+        for (const auto& [rule, severity] : config->severity) {
+            use.severity.emplace_back(rule, severity);
+        }
+        for (const analysis::RequiredProtection r : config->required) {
+            use.required.push_back(r);
+        }
+        for (report::InputAudit& audit : run.result.audits) {
+            apply_to_findings(*config, audit.findings);
+        }
+        run.result.config = std::move(use);
+    }
     if (baseline) {
         report::BaselineUse use{baseline->path, baseline->sha256, baseline->fingerprints.size(), 0};
         for (report::InputAudit& audit : run.result.audits) {

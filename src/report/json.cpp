@@ -485,6 +485,23 @@ ordered_json to_json(const AuditResult& result) {
     doc["inputs"] = ordered_json::array();
     doc["partial"] = false;
     doc["merged"] = result.merged;
+    doc["config"] = nullptr;
+    if (result.config) {
+        const ConfigUse& c = *result.config;
+        ordered_json severity = ordered_json::object();
+        for (const auto& [rule, level] : c.severity) {
+            severity[rule] = analysis::to_string(level);
+        }
+        ordered_json required = ordered_json::array();
+        for (const analysis::RequiredProtection r : c.required) {
+            required.push_back(analysis::to_string(r));
+        }
+        doc["config"] = {{"path", c.path},
+                         {"sha256", c.sha256},
+                         {"required", required},
+                         {"rules_off", c.rules_off},
+                         {"severity", severity}};
+    }
     doc["baseline"] = nullptr;
     if (result.baseline) {
         const BaselineUse& b = *result.baseline;

@@ -39,6 +39,17 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
                                input.last_time ? util::to_rfc3339(*input.last_time) : "", input.sha256);
         }
     }
+    if (result.config) {
+        std::string changes;
+        for (const auto& rule : result.config->rules_off) {
+            changes += fmt::format("{}`{}` off", changes.empty() ? "" : ", ", rule);
+        }
+        for (const auto& [rule, level] : result.config->severity) {
+            changes += fmt::format("{}`{}` {}", changes.empty() ? "" : ", ", rule, analysis::to_string(level));
+        }
+        out << fmt::format("\nConfig {} (sha256 `{}`){}{}.\n", markdown_captured(result.config->path),
+                           result.config->sha256, changes.empty() ? "" : ": ", changes);
+    }
     if (result.baseline) {
         out << fmt::format("\nBaseline {} (sha256 `{}`): {} fingerprints, {} findings accepted.\n",
                            markdown_captured(result.baseline->path), result.baseline->sha256,

@@ -336,6 +336,21 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
     for (const auto& audit : result.audits) {
         render_inputs(audit.model, out);
     }
+    if (result.config) {
+        const ConfigUse& c = *result.config;
+        std::string changes;
+        for (const analysis::RequiredProtection r : c.required) {
+            changes += fmt::format("{}{}{}", changes.empty() ? "requires " : " or ", analysis::to_string(r), "");
+        }
+        for (const auto& rule : c.rules_off) {
+            changes += fmt::format("{}{} off", changes.empty() ? "" : ", ", rule);
+        }
+        for (const auto& [rule, level] : c.severity) {
+            changes += fmt::format("{}{} {}", changes.empty() ? "" : ", ", rule, analysis::to_string(level));
+        }
+        out << fmt::format("  config {}  sha256 {}{}{}\n", safe(c.path), c.sha256, changes.empty() ? "" : "  ",
+                           changes);
+    }
     if (result.baseline) {
         out << fmt::format("  baseline {}  sha256 {}  {} fingerprints, {} findings accepted\n",
                            safe(result.baseline->path), result.baseline->sha256, result.baseline->fingerprints,

@@ -59,9 +59,23 @@ struct Finding {
     bool accepted = false;
 };
 
-/// Settings the rules read (from the command line).
+/// A protection a policy (zaudit.toml) can require of every call's media.
+enum class RequiredProtection : std::uint8_t {
+    zrtp,       ///< ZRTP whose handshake passed every check made here
+    dtls_srtp,  ///< DTLS-SRTP
+    sdes_tls,   ///< SDES-keyed SRTP whose SIP went over TLS
+    sdes,       ///< SDES-keyed SRTP, keys in clear or not
+};
+/// "zrtp", "dtls-srtp", "sdes-tls", "sdes": as zaudit.toml and reports name them.
+std::string_view to_string(RequiredProtection required);
+std::optional<RequiredProtection> parse_required_protection(std::string_view name);
+
+/// Settings the rules read (from the command line and zaudit.toml).
 struct Policy {
     bool reveal_keys = false;
+    /// Protections of which every call's media must achieve one (policy.protection-required);
+    /// empty: no requirement.
+    std::vector<RequiredProtection> required;
     /// ZRTP key agreements below the floor (zrtp.weak-algorithms); default DH2k and broken ones.
     std::vector<std::string> weak_key_agreements{"DH2k"};
 };

@@ -37,6 +37,16 @@ struct BaselineUse {
     std::size_t accepted = 0;      ///< findings of this run it accepted
 };
 
+/// The config a run applied (zaudit.toml): named with its hash, and what it switched off or
+/// re-graded, in every report.
+struct ConfigUse {
+    std::string path;
+    std::string sha256;
+    std::vector<std::string> rules_off;
+    std::vector<std::pair<std::string, analysis::Severity>> severity;
+    std::vector<analysis::RequiredProtection> required;
+};
+
 /// What a run found. Inputs are audited independently unless merged: each keeps its own flows,
 /// calls and frame numbers, and `audits[i]` is input i + 1.
 struct AuditResult {
@@ -44,6 +54,7 @@ struct AuditResult {
     bool merged = false;  ///< one audit over every input, merged by time (--merge)
     std::vector<InputAudit> audits;
     std::optional<BaselineUse> baseline;
+    std::optional<ConfigUse> config;
 
     /// The 1-based input an audit stands for, or nullopt when merged (it stands for all).
     [[nodiscard]] std::optional<std::uint32_t> input_of(std::size_t audit) const {

@@ -45,6 +45,7 @@ std::span<const RuleInfo> catalogue() {
         path_protection_changed(),
         path_media_source_mismatch(),
         path_vantage_divergence(),
+        policy_protection_required(),
     };
     return k_rules;
 }

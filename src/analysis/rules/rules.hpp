@@ -13,6 +13,7 @@ namespace zaudit::analysis::rules {
 std::span<const RuleInfo> catalogue();
 
 RuleInfo sip_cleartext_signaling();
+RuleInfo policy_protection_required();
 RuleInfo sdes_key_exposed();
 RuleInfo sdp_srtp_declined();
 RuleInfo sdes_key_reuse();
