@@ -5,14 +5,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/util/byte_reader.hpp"
 #include "zaudit/util/escape.hpp"
+#include "zaudit/util/file.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
 
@@ -66,13 +65,11 @@ util::Expected<Baseline> parse_baseline(std::string_view text, const std::string
 }
 
 util::Expected<Baseline> load_baseline(const std::string& path) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-        return util::Error{fmt::format("{}: cannot read the baseline", path)};
+    const auto text = util::read_small_file(path, "baseline");
+    if (!text) {
+        return text.error();
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_baseline(text.str(), path);
+    return parse_baseline(*text, path);
 }
 
 std::size_t apply_baseline(const Baseline& baseline, std::vector<Finding>& findings) {

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -129,8 +130,8 @@ po::options_description option_descriptions() {
         "jobs,j", po::value<std::size_t>()->value_name("N"),
         "audit up to N inputs at once (default: one per core); the report is the same for any N")(
         "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
-        "auto|always|never: colour severities in the text report; auto colours them on a terminal only")(
-        "quiet,q", po::bool_switch(), "no progress and no warnings on standard error")(
+        "auto|always|never: colour severities in the text report; auto colours them on a terminal only, and "
+        "not when NO_COLOR is set")("quiet,q", po::bool_switch(), "no progress and no warnings on standard error")(
         "verbose,v", po::bool_switch(),
         "text and markdown: list every occurrence of every finding (not the first 10 a rule), and the calls and "
         "flows in detail")("version", "print the version and exit")("help,h", "print this help and exit");
@@ -504,8 +505,11 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     }
     std::ostream& sink = to_stdout ? out : file;
     const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
+    // auto: colour on a terminal, unless NO_COLOR is set to anything (no-color.org).
+    const char* no_color = std::getenv("NO_COLOR");
+    const bool color_allowed = no_color == nullptr || *no_color == '\0';
     const report::RenderOptions render_options{
-        o.color == ColorWhen::always || (o.color == ColorWhen::auto_detect && to_terminal), o.verbose};
+        o.color == ColorWhen::always || (o.color == ColorWhen::auto_detect && to_terminal && color_allowed), o.verbose};
     if (o.command == Command::compare) {
         if (run.input_failed) {
             // Half a comparison would read as "nothing differs": the reason is on stderr already.

@@ -7,13 +7,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/util/byte_reader.hpp"
 #include "zaudit/util/escape.hpp"
+#include "zaudit/util/file.hpp"
 #include "zaudit/util/hex.hpp"
 
 namespace zaudit::cli {
@@ -35,8 +34,8 @@ std::optional<std::string_view> catalogue_id(std::string_view id) {
 
 /// The strings of an array, or the error of the first element that is not one.
 util::Expected<std::vector<std::pair<std::string, toml::source_region>>> strings_of(const toml::node& node,
-                                                                                     const std::string& path,
-                                                                                     std::string_view key) {
+                                                                                    const std::string& path,
+                                                                                    std::string_view key) {
     const toml::array* array = node.as_array();
     if (array == nullptr) {
         return error_at(path, node.source(), fmt::format("{} must be an array of strings", key));
@@ -150,9 +149,9 @@ util::Expected<Config> parse_config(std::string_view text, const std::string& pa
         const toml::table* table = node.as_table();
         const std::string_view name = key.str();
         if (table == nullptr || (name != "policy" && name != "severity" && name != "rules")) {
-            return error_at(path, key.source(),
-                            fmt::format("unknown '{}' (the tables are [policy], [severity] and [rules])",
-                                        util::printable(name)));
+            return error_at(
+                path, key.source(),
+                fmt::format("unknown '{}' (the tables are [policy], [severity] and [rules])", util::printable(name)));
         }
         const util::Status read = name == "policy"     ? read_policy(*table, path, config)
                                   : name == "severity" ? read_severity(*table, path, config)
@@ -165,13 +164,11 @@ util::Expected<Config> parse_config(std::string_view text, const std::string& pa
 }
 
 util::Expected<Config> load_config(const std::string& path) {
-    std::ifstream in{path, std::ios::binary};
-    if (!in) {
-        return util::Error{fmt::format("{}: cannot read the config", path)};
+    const auto text = util::read_small_file(path, "config");
+    if (!text) {
+        return text.error();
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), path);
+    return parse_config(*text, path);
 }
 
 void apply_to_policy(const Config& config, analysis::Policy& policy) {

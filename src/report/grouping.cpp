@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "sections.hpp"
 
 namespace zaudit::report {
@@ -20,6 +22,17 @@ FindingCounts count_findings(const std::vector<analysis::Finding>& findings) {
         }
     }
     return counts;
+}
+
+std::string severity_counts_text(const std::array<std::size_t, 5>& by_severity) {
+    std::string text;
+    for (std::size_t s = by_severity.size(); s-- > 0;) {
+        if (by_severity.at(s) > 0) {
+            text += fmt::format("{}{} {}", text.empty() ? "" : ", ", by_severity.at(s),
+                                analysis::to_string(static_cast<analysis::Severity>(s)));
+        }
+    }
+    return text;
 }
 
 std::vector<FindingGroup> group_by_rule(const std::vector<analysis::Finding>& findings) {

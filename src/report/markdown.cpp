@@ -96,15 +96,8 @@ void render_findings(const InputAudit& audit, std::ostream& out, const RenderOpt
         out << "\n### Findings: none\n";
         return;
     }
-    std::string by_severity;
-    for (std::size_t s = counts.by_severity.size(); s-- > 0;) {
-        if (counts.by_severity.at(s) > 0) {
-            by_severity += fmt::format("{}{} {}", by_severity.empty() ? "" : ", ", counts.by_severity.at(s),
-                                       analysis::to_string(static_cast<analysis::Severity>(s)));
-        }
-    }
     out << fmt::format("\n### Findings ({}): {}\n\n| rule | severity | findings |\n|---|---|---:|\n", counts.total,
-                       by_severity);
+                       severity_counts_text(counts.by_severity));
     const std::vector<FindingGroup> groups = group_by_rule(audit.findings);
     for (const FindingGroup& group : groups) {
         out << fmt::format("| `{}` | {} | {} |\n", group.rule, analysis::to_string(group.severity),

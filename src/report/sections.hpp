@@ -33,6 +33,8 @@ struct FindingCounts {
     std::size_t without_call = 0;
 };
 FindingCounts count_findings(const std::vector<analysis::Finding>& findings);
+/// "2 critical, 1 low": the non-zero counts, worst first.
+std::string severity_counts_text(const std::array<std::size_t, 5>& by_severity);
 
 /// The findings of one rule, as indices into the audit's findings, in their order there.
 struct FindingGroup {

@@ -113,15 +113,9 @@ void render_verdicts(const InputAudit& audit, const std::vector<analysis::CallVe
 
 /// "3 findings: 2 critical, 1 low" and the counts by rule and by call.
 void render_counts(const FindingCounts& counts, std::ostream& out) {
-    std::string by_severity;
-    for (std::size_t s = counts.by_severity.size(); s-- > 0;) {
-        if (counts.by_severity.at(s) > 0) {
-            by_severity += fmt::format("{}{} {}", by_severity.empty() ? "" : ", ", counts.by_severity.at(s),
-                                       analysis::to_string(static_cast<analysis::Severity>(s)));
-        }
-    }
-    out << (counts.total == 0 ? std::string{"\nFindings: none\n"}
-                              : fmt::format("\nFindings ({}): {}\n", counts.total, by_severity));
+    out << (counts.total == 0
+                ? std::string{"\nFindings: none\n"}
+                : fmt::format("\nFindings ({}): {}\n", counts.total, severity_counts_text(counts.by_severity)));
     if (counts.total == 0) {
         return;
     }
@@ -297,13 +291,7 @@ void render_summary(const AuditResult& result, std::ostream& out) {
             ++by_severity.at(static_cast<std::size_t>(f.severity));
         }
     }
-    std::string counts;
-    for (std::size_t s = by_severity.size(); s-- > 0;) {
-        if (by_severity.at(s) > 0) {
-            counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", by_severity.at(s),
-                                  analysis::to_string(static_cast<analysis::Severity>(s)));
-        }
-    }
+    const std::string counts = severity_counts_text(by_severity);
     out << fmt::format("\nSummary: {} inputs audited on their own, {} findings{}{}\n", result.audits.size(),
                        result.finding_count(), counts.empty() ? "" : ": ", counts);
 }

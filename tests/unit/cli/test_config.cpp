@@ -33,9 +33,8 @@ off = ["path.media-relay"]
 )",
                                           "/etc/zaudit/zaudit.toml");
     REQUIRE(config);
-    CHECK(config->required ==
-          std::vector<analysis::RequiredProtection>{analysis::RequiredProtection::zrtp,
-                                                     analysis::RequiredProtection::dtls_srtp});
+    CHECK(config->required == std::vector<analysis::RequiredProtection>{analysis::RequiredProtection::zrtp,
+                                                                        analysis::RequiredProtection::dtls_srtp});
     CHECK(config->baseline == "/etc/zaudit/accepted.baseline");  // beside the config, not the working directory
     CHECK(config->sha256.size() == 64);
     analysis::Policy policy;
@@ -68,8 +67,10 @@ TEST_CASE("a bad config is an error with its file, line, column and reason") {
     CHECK(error_of("[policy]\nrequire = \"zrtp\"\n") == "zaudit.toml:2:11: require must be an array of strings");
     CHECK(error_of("[policy]\nrequired = [\"zrtp\"]\n") ==
           "zaudit.toml:2:1: unknown key 'required' in [policy] (require, weak_key_agreements, baseline)");
-    CHECK(error_of("[polcy]\n") == "zaudit.toml:1:2: unknown 'polcy' (the tables are [policy], [severity] and [rules])");
-    CHECK(error_of("[rules]\noff = [\"zrtp.made-up\"]\n") == "zaudit.toml:2:8: 'zrtp.made-up' is not a rule id of `zaudit rules`");
+    CHECK(error_of("[polcy]\n") ==
+          "zaudit.toml:1:2: unknown 'polcy' (the tables are [policy], [severity] and [rules])");
+    CHECK(error_of("[rules]\noff = [\"zrtp.made-up\"]\n") ==
+          "zaudit.toml:2:8: 'zrtp.made-up' is not a rule id of `zaudit rules`");
     CHECK(error_of("[severity]\n\"media.unencrypted\" = \"severe\"\n") ==
           "zaudit.toml:2:23: a severity is one of info, low, medium, high, critical");
     CHECK(cli::parse_config("", "zaudit.toml"));  // empty: nothing changed, still named in the report
@@ -77,8 +78,9 @@ TEST_CASE("a bad config is an error with its file, line, column and reason") {
 
 TEST_CASE("a policy that requires ZRTP flags the SDES call, passes the ZRTP call, and the report names the config") {
     test::TempDir dir;
-    const std::string path = dir.write("zaudit.toml", util::as_bytes(std::string{
-                                                          "[policy]\nrequire = [\"zrtp\"]\n[rules]\noff = [\"path.media-relay\"]\n"}));
+    const std::string path = dir.write(
+        "zaudit.toml",
+        util::as_bytes(std::string{"[policy]\nrequire = [\"zrtp\"]\n[rules]\noff = [\"path.media-relay\"]\n"}));
     const auto relay = test::run_cli({"--config", path, "--format", "json", k_relay});
     CHECK(relay.exit_code == cli::k_exit_findings);
     const auto doc = nlohmann::json::parse(relay.out);
