@@ -118,6 +118,9 @@ po::options_description option_descriptions() {
         "call-timeout", po::value<double>()->value_name("S")->default_value(3600, "3600"),
         "an answered call without BYE, SIP message or packet at its media addresses for S seconds of capture "
         "time is closed and summarised the same way")(
+        "max-failed-calls", po::value<std::size_t>()->value_name("N")->default_value(10000),
+        "at most N calls whose INVITE failed (401, 404, 486...) are kept whole; beyond, the oldest is "
+        "summarised the same way (a scanner answered by a PBX)")(
         "max-dialogs", po::value<std::size_t>()->value_name("N")->default_value(10000),
         "at most N such dialogs are followed at once; beyond, the oldest is summarised early (counted in the "
         "report's decode section: results are partial)")(
@@ -225,6 +228,10 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     o.limits.max_live_dialogs = vm["max-dialogs"].as<std::size_t>();
     if (o.limits.max_live_dialogs == 0) {
         throw UsageError{"--max-dialogs needs a number of at least 1"};
+    }
+    o.limits.max_failed_calls = vm["max-failed-calls"].as<std::size_t>();
+    if (o.limits.max_failed_calls == 0) {
+        throw UsageError{"--max-failed-calls needs a number of at least 1"};
     }
     o.limits.max_live_flows = vm["max-flows"].as<std::size_t>();
     if (o.limits.max_live_flows < 2) {

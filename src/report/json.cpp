@@ -333,6 +333,7 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
               {"by_timeout", d.dialogs.by_timeout},
               {"by_cap", d.dialogs.by_cap},
               {"idle_calls", d.dialogs.idle_calls},
+              {"failed_calls", d.dialogs.failed_calls},
               {"not_calls", d.dialogs.not_calls},
               {"keys_untracked", d.dialogs.keys_untracked}}},
             {"anomalies", anomalies}};

@@ -66,8 +66,10 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
     if (dialogs.summarised > 0 || dialogs.not_calls > 0) {
         out << fmt::format(
             "  dialogs closed early: {} INVITE dialogs summarised ({} without final response by timeout, {} "
-            "by the live-dialog cap, {} answered calls idle past --call-timeout), {} dialogs without INVITE\n",
-            dialogs.summarised, dialogs.by_timeout, dialogs.by_cap, dialogs.idle_calls, dialogs.not_calls);
+            "by the live-dialog cap, {} answered calls idle past --call-timeout, {} failed calls beyond "
+            "--max-failed-calls), {} dialogs without INVITE\n",
+            dialogs.summarised, dialogs.by_timeout, dialogs.by_cap, dialogs.idle_calls, dialogs.failed_calls,
+            dialogs.not_calls);
     }
     if (dialogs.by_cap > 0) {
         out << "  PARTIAL: more dialogs were live than --max-dialogs allows; the oldest were summarised early.\n";

@@ -292,6 +292,10 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
         state.answered = true;  // from now on the idle timeout watches it
         m_answered.push_back(OpenDialog{state.index, context.time});
     }
+    if (!state.failed && call.outcome && call.outcome->status >= 300) {
+        state.failed = true;
+        keep_failed(state.index);
+    }
 }
 
 /// The final response to the INVITE that set the call up (RFC 3261 13.2.2). A failure is

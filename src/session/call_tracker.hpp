@@ -42,6 +42,7 @@ struct DialogLimits {
     std::size_t max_live = 10'000;
     std::size_t max_summarised_keys = 1'000'000;
     std::int64_t call_idle_micros = 3'600'000'000;
+    std::size_t max_failed = 10'000;
 };
 
 /// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
@@ -74,6 +75,7 @@ private:
         std::size_t index = 0;       ///< in m_calls
         bool open = true;            ///< no final response to an INVITE yet: the timeout and the cap apply
         bool answered = false;       ///< queued in m_answered: the idle timeout applies
+        bool failed = false;         ///< queued in m_failed: its INVITE failed
         util::Timestamp last_media;  ///< latest packet at its announced media addresses
         /// Offer waiting for its answer, by the hop it travels on and "CSeq number + method" of
         /// its transaction: a proxy forwards one offer over several hops, and each hop (a relay
@@ -97,10 +99,12 @@ private:
     static void on_invite_outcome(CallState& state, const sip::SipMessage& message, const MessageContext& context);
     void on_credentials(const sip::SipMessage& message, const MessageContext& context);
     static void note_contact(CallState& state, const sip::SipMessage& message);
-    enum class CloseReason : std::uint8_t { timeout, cap, idle };
+    enum class CloseReason : std::uint8_t { timeout, cap, idle, failed_cap };
     void close(CallState& state, CloseReason reason);
     void sweep_open(util::Timestamp now);
     void sweep_answered(util::Timestamp now);
+    /// Queues a failed call; beyond DialogLimits::max_failed, the oldest still failed is summarised.
+    void keep_failed(std::size_t index);
     void summarise(const CallState& state);
 
     /// Where the latest SDP that announced an address put it: call, SDP and m= line indices.
@@ -123,6 +127,8 @@ private:
     std::vector<std::unique_ptr<CallState>> m_calls;  ///< null once closed and summarised
     std::deque<OpenDialog> m_open;
     std::deque<OpenDialog> m_answered;  ///< answered calls by the time of their last activity then
+    std::deque<std::size_t> m_failed;   ///< calls whose INVITE failed, oldest first
+    std::size_t m_live_failed = 0;      ///< entries of m_failed not yet popped
     std::uint64_t m_announcements = 0;
     std::size_t m_live_open = 0;  ///< dialogs with `open` set
     DialogCounts m_dialog_counts;

@@ -73,6 +73,22 @@ void CallTracker::sweep_answered(util::Timestamp now) {
     }
 }
 
+void CallTracker::keep_failed(std::size_t index) {
+    m_failed.push_back(index);
+    ++m_live_failed;
+    // A scanner's INVITEs answered 401, 403 or 404 are finished calls: kept whole up to the cap,
+    // summarised beyond it, oldest first. A call that a retry answered since stays whole.
+    while (m_live_failed > std::max<std::size_t>(m_limits.max_failed, 1)) {
+        const std::size_t oldest = m_failed.front();
+        m_failed.pop_front();
+        --m_live_failed;
+        const std::unique_ptr<CallState>& state = m_calls[oldest];
+        if (state && state->call.outcome && state->call.outcome->status >= 300) {
+            close(*state, CloseReason::failed_cap);
+        }
+    }
+}
+
 void CallTracker::close(CallState& state, CloseReason reason) {
     const bool invited = !state.invites.empty();
     if (invited) {
@@ -82,6 +98,7 @@ void CallTracker::close(CallState& state, CloseReason reason) {
             case CloseReason::timeout: ++m_dialog_counts.by_timeout; break;
             case CloseReason::cap: ++m_dialog_counts.by_cap; break;
             case CloseReason::idle: ++m_dialog_counts.idle_calls; break;
+            case CloseReason::failed_cap: ++m_dialog_counts.failed_calls; break;
         }
     } else {
         ++m_dialog_counts.not_calls;

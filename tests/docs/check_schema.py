@@ -184,6 +184,7 @@ MUST_FAIL = [
                                                                  "required": ["srtp"], "rules_off": [], "severity": {}}),
     ("baseline without its sha256", ["baseline"], SET, {"path": "b", "fingerprints": 1, "accepted": 0}),
     ("missing dialogs idle_calls", ["decode", "dialogs", "idle_calls"], DELETE, None),
+    ("missing dialogs failed_calls", ["decode", "dialogs", "failed_calls"], DELETE, None),
     ("missing call verdict", ["calls", 0, "verdict"], DELETE, None),
     ("verdict protection not a known one", ["calls", 0, "verdict", "protection"], SET, "sdes-srtp"),
     ("verdict worst without its severity", ["calls", 0, "verdict", "worst"], SET, {"rule": "sdes.key-exposed"}),

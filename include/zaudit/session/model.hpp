@@ -53,10 +53,11 @@ struct FlowRecord {
 /// capture time without a message, or sooner when more such dialogs are live than
 /// Limits::max_live_dialogs allows; closed INVITE dialogs are summarised (SummarisedDialogs).
 struct DialogCounts {
-    std::uint64_t summarised = 0;      ///< INVITE dialogs summarised: by_timeout + by_cap + idle_calls
+    std::uint64_t summarised = 0;      ///< INVITE dialogs summarised: by_timeout + by_cap + idle_calls + failed_calls
     std::uint64_t by_timeout = 0;      ///< of those, without a final response, closed by the timeout
     std::uint64_t by_cap = 0;          ///< of those, closed early by the cap (results partial)
     std::uint64_t idle_calls = 0;      ///< of those, answered calls closed by Limits::call_idle_micros
+    std::uint64_t failed_calls = 0;    ///< of those, failed calls beyond Limits::max_failed_calls
     std::uint64_t not_calls = 0;       ///< dialogs without an INVITE, closed (by timeout or cap)
     std::uint64_t keys_untracked = 0;  ///< SDES keys of summarised dialogs beyond Limits::max_summarised_keys
 };

@@ -44,6 +44,10 @@ struct Limits {
     /// missed the BYE, must not keep calls whole for ever. An hour: held calls refresh their
     /// session timers (RFC 4028) and calls with media stay alive through it.
     std::int64_t call_idle_micros = 3'600'000'000;
+    /// Calls whose INVITE failed (a final response of 300 or more: a scanner answered 401, 403,
+    /// 404) kept whole; beyond, the oldest is summarised: finished calls must not grow memory
+    /// without bound either.
+    std::size_t max_failed_calls = 10'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
     /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or

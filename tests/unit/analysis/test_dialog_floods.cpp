@@ -223,3 +223,61 @@ TEST_CASE("a call ended by BYE is judged whole however long the capture runs on"
     CHECK(model.calls[0].ended_by == session::CallEnd::bye);
     CHECK(model.decode.dialogs.summarised == 0);
 }
+
+namespace {
+
+/// The callee's final failure to invite(n, ...).
+std::string failure_to_invite(std::uint32_t n, int status, std::string_view reason) {
+    const std::string host = util::IpAddress::v4(0x0a000000 + n).to_string();
+    return gen::SipWriter::response(status, reason)
+        .header("Via", fmt::format("SIP/2.0/UDP {}:5060;branch=z9hG4bK{:08x}", host, n))
+        .header("From", fmt::format("<sip:scan@{}>;tag={:08x}", host, n))
+        .header("To", "<sip:100@192.0.2.1>;tag=callee")
+        .header("Call-ID", fmt::format("flood-{}", n))
+        .header("CSeq", "1 INVITE")
+        .text();
+}
+
+}  // namespace
+
+TEST_CASE("a scanner answered 404 keeps the failed-call cap's worth of calls whole and counts the rest") {
+    session::Limits limits;
+    limits.max_failed_calls = 50;
+    gen::CaptureBuilder capture;
+    for (std::uint32_t n = 1; n <= 400; ++n) {
+        capture.add_udp(util::Timestamp{n * 1000}, caller(n), k_callee, util::as_bytes(invite(n, 0x55)));
+        capture.add_udp(util::Timestamp{n * 1000 + 500}, k_callee, caller(n),
+                        util::as_bytes(failure_to_invite(n, 404, "Not Found")));
+    }
+    const session::Model model = track(capture, limits);
+    CHECK(model.calls.size() == 50);
+    CHECK(model.calls.front().call_id == "flood-351");  // the oldest went first
+    CHECK(model.decode.dialogs.failed_calls == 350);
+    CHECK(model.decode.dialogs.summarised == 350);
+    CHECK(model.decode.dialogs.by_cap == 0);  // nothing partial: every finding is still counted
+    const auto findings = analysis::run_rules(model, analysis::Policy{});
+    const auto reuse = of_rule(findings, "sdes.key-reuse");
+    REQUIRE(reuse.size() == 1);
+    CHECK(reuse[0].count == 400U);
+}
+
+TEST_CASE("a call whose INVITE a retry answered is no longer failed and stays whole past the cap") {
+    session::Limits limits;
+    limits.max_failed_calls = 1;
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x66)));
+    capture.add_udp(util::Timestamp{1000}, k_callee, caller(1),
+                    util::as_bytes(failure_to_invite(1, 401, "Unauthorized")));
+    capture.add_udp(util::Timestamp{2000}, k_callee, caller(1), util::as_bytes(ok_to_invite(1)));
+    for (std::uint32_t n = 2; n <= 5; ++n) {  // later failures push it out of the failed queue
+        capture.add_udp(util::Timestamp{n * 10000}, caller(n), k_callee, util::as_bytes(invite(n, 0x66)));
+        capture.add_udp(util::Timestamp{n * 10000 + 500}, k_callee, caller(n),
+                        util::as_bytes(failure_to_invite(n, 486, "Busy Here")));
+    }
+    const session::Model model = track(capture, limits);
+    REQUIRE(model.calls.size() == 2);
+    CHECK(model.calls[0].call_id == "flood-1");
+    CHECK(model.calls[0].outcome->status == 200);
+    CHECK(model.calls[1].call_id == "flood-5");
+    CHECK(model.decode.dialogs.failed_calls == 3);
+}
