@@ -3,6 +3,8 @@
 #include "zaudit/analysis/verdict.hpp"
 
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "zaudit/util/name_table.hpp"
 
@@ -40,8 +42,22 @@ bool handshake_failed(const session::ZrtpHandshake& handshake) {
            !handshake.conflicts.empty();
 }
 
+/// The (call, flow) pairs of the handshakes that failed: looked up per stream, built once, so
+/// that verdicts stay n log n in calls and handshakes.
+using FailedHandshakes = std::set<std::pair<std::uint32_t, std::uint32_t>>;
+
+FailedHandshakes failed_handshakes(const session::Model& model) {
+    FailedHandshakes failed;
+    for (const session::ZrtpHandshake& handshake : model.handshakes) {
+        if (handshake.call && handshake_failed(handshake)) {
+            failed.emplace(*handshake.call, handshake.flow);
+        }
+    }
+    return failed;
+}
+
 /// What one stream achieved, in the call's context.
-Achieved achieved_by(const session::MediaStream& stream, const session::Call& call, const session::Model& model) {
+Achieved achieved_by(const session::MediaStream& stream, const session::Call& call, const FailedHandshakes& failed) {
     switch (stream.protection) {
         case session::Protection::none: return Achieved::plain;
         case session::Protection::unknown: return Achieved::srtp_unknown;
@@ -49,10 +65,7 @@ Achieved achieved_by(const session::MediaStream& stream, const session::Call& ca
         case session::Protection::dtls_srtp: return Achieved::dtls_unverified;
         case session::Protection::zrtp: break;
     }
-    const bool failed = std::any_of(model.handshakes.begin(), model.handshakes.end(), [&](const auto& handshake) {
-        return handshake.call == call.id && handshake.flow == stream.flow && handshake_failed(handshake);
-    });
-    return failed ? Achieved::zrtp_failed : Achieved::zrtp_verified;
+    return failed.count({call.id, stream.flow}) > 0 ? Achieved::zrtp_failed : Achieved::zrtp_verified;
 }
 
 }  // namespace
@@ -69,6 +82,7 @@ std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::v
     std::vector<CallVerdict> verdicts;
     verdicts.reserve(model.calls.size());
     std::vector<std::size_t> index_of(model.calls.size() + 1, 0);  // call id -> index in verdicts
+    const FailedHandshakes failed = failed_handshakes(model);
     for (const session::Call& call : model.calls) {
         CallVerdict verdict;
         verdict.call = call.id;
@@ -78,7 +92,7 @@ std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::v
             if (stream == nullptr) {
                 continue;
             }
-            const Achieved achieved = achieved_by(*stream, call, model);
+            const Achieved achieved = achieved_by(*stream, call, failed);
             verdict.achieved = first ? achieved : std::min(verdict.achieved, achieved);
             first = false;
         }
