@@ -24,6 +24,27 @@ FindingCounts count_findings(const std::vector<analysis::Finding>& findings) {
     return counts;
 }
 
+std::string frames_text(const std::vector<std::uint64_t>& frames) {
+    if (frames.empty()) {
+        return "";
+    }
+    std::string text = frames.size() == 1 ? "frame " : "frames ";
+    for (std::size_t i = 0; i < frames.size() && i < 8; ++i) {
+        text += fmt::format("{}{}", i > 0 ? ", " : "", frames[i]);
+    }
+    if (frames.size() > 8) {
+        text += fmt::format(" (+{} more)", frames.size() - 8);
+    }
+    return text;
+}
+
+std::string_view media_path_word(const analysis::CallVerdict& verdict) {
+    if (verdict.achieved == analysis::Achieved::no_media) {
+        return "none";
+    }
+    return verdict.relayed ? "relayed" : "direct";
+}
+
 std::string severity_counts_text(const std::array<std::size_t, 5>& by_severity) {
     std::string text;
     for (std::size_t s = by_severity.size(); s-- > 0;) {

@@ -13,17 +13,6 @@
 namespace zaudit::report {
 namespace {
 
-std::string frames_text(const std::vector<std::uint64_t>& frames) {
-    std::string text;
-    for (std::size_t i = 0; i < frames.size() && i < 8; ++i) {
-        text += fmt::format("{}{}", i > 0 ? ", " : "", frames[i]);
-    }
-    if (frames.size() > 8) {
-        text += fmt::format(" (+{} more)", frames.size() - 8);
-    }
-    return text;
-}
-
 void render_inputs(const AuditResult& result, std::ostream& out) {
     out << "| input | format | packets | first | last | sha256 |\n|---|---|---:|---|---|---|\n";
     for (const InputAudit& audit : result.audits) {
@@ -76,9 +65,7 @@ void render_verdicts(const InputAudit& audit, std::ostream& out) {
         if (call == nullptr) {
             continue;
         }
-        const char* media = verdict.achieved == analysis::Achieved::no_media ? "none"
-                            : verdict.relayed                                ? "relayed"
-                                                                             : "direct";
+        const std::string_view media = media_path_word(verdict);
         std::string worst = "none";
         if (verdict.worst) {
             const analysis::Finding& f = audit.findings[*verdict.worst];
@@ -114,7 +101,7 @@ void render_findings(const InputAudit& audit, std::ostream& out, const RenderOpt
             const analysis::Finding& f = audit.findings[group.members[i]];
             out << "- " << markdown_captured(f.message);
             if (!f.frames.empty()) {
-                out << fmt::format(" (frame{} {})", f.frames.size() == 1 ? "" : "s", frames_text(f.frames));
+                out << " (" << frames_text(f.frames) << ")";
             }
             out << fmt::format(" [{}]{}\n", analysis::to_string(f.confidence),
                                f.accepted ? " **accepted by the baseline**" : "");

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "zaudit/analysis/verdict.hpp"
 #include "zaudit/report/report.hpp"
 
 namespace zaudit::report {
@@ -33,6 +34,12 @@ struct FindingCounts {
     std::size_t without_call = 0;
 };
 FindingCounts count_findings(const std::vector<analysis::Finding>& findings);
+/// "frame 7", "frames 1, 6 (+3 more)": at most eight, for the human formats; empty for none.
+std::string frames_text(const std::vector<std::uint64_t>& frames);
+
+/// How a verdict's media went, for the human formats: "direct", "relayed", or "none".
+std::string_view media_path_word(const analysis::CallVerdict& verdict);
+
 /// "2 critical, 1 low": the non-zero counts, worst first.
 std::string severity_counts_text(const std::array<std::size_t, 5>& by_severity);
 

@@ -16,20 +16,6 @@ std::string safe(std::string_view captured) {
     return util::printable(captured);
 }
 
-std::string frames_text(const std::vector<std::uint64_t>& frames) {
-    if (frames.empty()) {
-        return "";
-    }
-    std::string text = frames.size() == 1 ? "frame " : "frames ";
-    for (std::size_t i = 0; i < frames.size() && i < 8; ++i) {
-        text += fmt::format("{}{}", i > 0 ? ", " : "", frames[i]);
-    }
-    if (frames.size() > 8) {
-        text += fmt::format(" (+{} more)", frames.size() - 8);
-    }
-    return text;
-}
-
 void render_inputs(const session::Model& model, std::ostream& out) {
     for (const auto& input : model.inputs) {
         if (input.error) {
@@ -100,9 +86,9 @@ void render_verdicts(const InputAudit& audit, const std::vector<analysis::CallVe
         if (call == nullptr) {
             continue;
         }
-        const char* media = verdict.achieved == analysis::Achieved::no_media ? ""
-                            : verdict.relayed                                ? "  media relayed"
-                                                                             : "  media direct";
+        const std::string media = verdict.achieved == analysis::Achieved::no_media
+                                      ? std::string{}
+                                      : fmt::format("  media {}", media_path_word(verdict));
         std::string worst = "  no findings";
         if (verdict.worst) {
             const analysis::Finding& f = audit.findings[*verdict.worst];

@@ -128,7 +128,6 @@ private:
     std::deque<OpenDialog> m_open;
     std::deque<OpenDialog> m_answered;  ///< answered calls by the time of their last activity then
     std::deque<std::size_t> m_failed;   ///< calls whose INVITE failed, oldest first
-    std::size_t m_live_failed = 0;      ///< entries of m_failed not yet popped
     std::uint64_t m_announcements = 0;
     std::size_t m_live_open = 0;  ///< dialogs with `open` set
     DialogCounts m_dialog_counts;

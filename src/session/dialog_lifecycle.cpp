@@ -1,6 +1,7 @@
-// The life of dialogs that never get a final response, and of answered calls that went idle:
-// closed by the timeouts or the cap on open dialogs, and summarised into counts, examples and key fingerprints (DialogCounts,
-// SummarisedDialogs), so that a flood of them costs counts rather than memory.
+// The life of dialogs that never get a final response, of answered calls that went idle and of
+// failed calls beyond their cap: closed and summarised into counts, examples and key
+// fingerprints (DialogCounts, SummarisedDialogs), so that a flood of them costs counts rather
+// than memory.
 #include "call_tracker.hpp"
 
 #include <algorithm>
@@ -75,13 +76,11 @@ void CallTracker::sweep_answered(util::Timestamp now) {
 
 void CallTracker::keep_failed(std::size_t index) {
     m_failed.push_back(index);
-    ++m_live_failed;
     // A scanner's INVITEs answered 401, 403 or 404 are finished calls: kept whole up to the cap,
     // summarised beyond it, oldest first. A call that a retry answered since stays whole.
-    while (m_live_failed > std::max<std::size_t>(m_limits.max_failed, 1)) {
+    while (m_failed.size() > std::max<std::size_t>(m_limits.max_failed, 1)) {
         const std::size_t oldest = m_failed.front();
         m_failed.pop_front();
-        --m_live_failed;
         const std::unique_ptr<CallState>& state = m_calls[oldest];
         if (state && state->call.outcome && state->call.outcome->status >= 300) {
             close(*state, CloseReason::failed_cap);
