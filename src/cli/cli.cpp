@@ -76,9 +76,10 @@ po::options_description option_descriptions() {
     po::options_description options{"Options"};
     options.add_options()(
         "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
-        "text|json|jsonl|sarif|markdown (rules: text|json|markdown; compare: text|json); json follows schema "
+        "text|json|jsonl|sarif|markdown|html (rules: text|json|markdown; compare: text|json); json follows schema "
         "zaudit/1 (compare: zaudit-compare/1), jsonl prints one finding per line, sarif follows SARIF 2.1.0, "
-        "markdown is CommonMark with pipe tables (verdicts and findings by rule, for tickets and CI summaries)")(
+        "markdown is CommonMark with pipe tables (verdicts and findings by rule, for tickets and CI summaries), "
+        "html is one self-contained page (verdicts, findings, and per call its path and an SVG ladder)")(
         "output,o", po::value<std::string>()->value_name("FILE"),
         "write the report to FILE instead of standard output")(
         "fail-on", po::value<std::string>()->value_name("LEVEL")->default_value("high"),
@@ -136,8 +137,9 @@ po::options_description option_descriptions() {
         "auto|always|never: colour severities in the text report; auto colours them on a terminal only, and "
         "not when NO_COLOR is set")("quiet,q", po::bool_switch(), "no progress and no warnings on standard error")(
         "verbose,v", po::bool_switch(),
-        "text and markdown: list every occurrence of every finding (not the first 10 a rule), and the calls and "
-        "flows in detail")("version", "print the version and exit")("help,h", "print this help and exit");
+        "text, markdown and html: list every occurrence of every finding (not the first 10 a rule), every row "
+        "of the html ladders (not the first 200), and in text the calls and flows in detail")(
+        "version", "print the version and exit")("help,h", "print this help and exit");
     return options;
 }
 
@@ -168,7 +170,7 @@ void check_compare(const Options& o) {
         throw UsageError{"compare audits A and B on their own and compares them: --merge does not apply"};
     }
     if (o.format != report::Format::text && o.format != report::Format::json) {
-        throw UsageError{"compare writes text or json (schema zaudit-compare/1), not jsonl, sarif or markdown"};
+        throw UsageError{"compare writes text or json (schema zaudit-compare/1), not jsonl, sarif, markdown or html"};
     }
 }
 
@@ -190,7 +192,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     }
     const auto format = report::parse_format(format_name);
     if (!format) {
-        throw UsageError{fmt::format("unknown format '{}' (text, json, jsonl, sarif, markdown)", format_name)};
+        throw UsageError{fmt::format("unknown format '{}' (text, json, jsonl, sarif, markdown, html)", format_name)};
     }
     o.format = *format;
     const auto& fail_on = vm["fail-on"].as<std::string>();

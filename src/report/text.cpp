@@ -367,6 +367,7 @@ std::optional<Format> parse_format(std::string_view text) {
     if (text == "jsonl") return Format::jsonl;
     if (text == "sarif") return Format::sarif;
     if (text == "markdown") return Format::markdown;
+    if (text == "html") return Format::html;
     return std::nullopt;
 }
 
@@ -383,6 +384,7 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
             return;
         case Format::sarif: render_sarif(result, out); return;
         case Format::markdown: render_markdown(result, out, options); return;
+        case Format::html: render_html(result, out, options); return;
     }
 }
 

@@ -69,8 +69,8 @@ struct AuditResult {
     }
 };
 
-/// The audit's formats; html (DESIGN.md section 6) comes when it has a renderer.
-enum class Format { text, json, jsonl, sarif, markdown };
+/// The audit's formats (DESIGN.md section 6).
+enum class Format { text, json, jsonl, sarif, markdown, html };
 std::optional<Format> parse_format(std::string_view text);
 
 struct RenderOptions {
@@ -99,6 +99,8 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
 void render_sarif(const AuditResult& result, std::ostream& out);
 /// CommonMark with pipe tables: verdicts, counts and findings grouped by rule.
 void render_markdown(const AuditResult& result, std::ostream& out, const RenderOptions& options);
+/// One self-contained page: verdicts, findings by rule, and per call its path and an SVG ladder.
+void render_html(const AuditResult& result, std::ostream& out, const RenderOptions& options);
 /// `zaudit zrtp`: each handshake's endpoints, ZIDs, offers, choices, checks and timings.
 void render_zrtp(const AuditResult& result, std::ostream& out);
 /// `zaudit calls`, and the calls section of the text report: one line per call, then its media streams.

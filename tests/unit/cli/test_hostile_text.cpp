@@ -96,7 +96,7 @@ TEST_CASE("printable escapes control bytes, backslashes and invalid UTF-8, and n
 TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every format") {
     test::TempDir dir;
     const std::string capture = hostile_capture(dir);
-    for (const std::string format : {"text", "json", "jsonl", "sarif", "markdown"}) {
+    for (const std::string format : {"text", "json", "jsonl", "sarif", "markdown", "html"}) {
         INFO(format);
         const auto r = test::run_cli({"--format", format, "--color", "never", capture});
         CHECK((r.exit_code == 0 || r.exit_code == 1));
@@ -106,6 +106,11 @@ TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every form
         if (format == "json" || format == "sarif") {
             const auto doc = nlohmann::json::parse(r.out);              // throws on invalid UTF-8
             CHECK(doc.dump().find("\\\\x1B[2J") != std::string::npos);  // shown, escaped
+        }
+        if (format == "html") {  // the capture's markup is text; tests/browser checks it in Chromium
+            CHECK(r.out.find("<img") == std::string::npos);
+            CHECK(r.out.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+            CHECK(r.out.find("\\x1B[2J") != std::string::npos);
         }
         if (format == "jsonl") {
             std::istringstream lines(r.out);
