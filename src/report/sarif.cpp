@@ -1,4 +1,10 @@
 // SARIF 2.1.0 (OASIS): one run, the catalogue as the driver's rules, one result per finding.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "sections.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/report/report.hpp"
@@ -20,6 +26,32 @@ const char* sarif_level(analysis::Severity s) {
     return "note";
 }
 
+/// A capture's path as a SARIF artifactLocation uri, which must be a URI reference (RFC 3986):
+/// every byte but the unreserved ones and '/' percent-encoded, so that a space, '#', '?', '%', a
+/// ':' (in a first segment it would read as a scheme) or a UTF-8 name stays part of the path.
+std::string uri_reference(std::string_view path) {
+    static constexpr std::string_view k_hex = "0123456789ABCDEF";
+    std::string uri;
+    uri.reserve(path.size());
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+                                (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved || c == '/') {
+            uri.push_back(c);
+        } else {
+            uri.push_back('%');
+            uri.push_back(k_hex[byte >> 4U]);
+            uri.push_back(k_hex[byte & 0x0FU]);
+        }
+    }
+    return uri.empty() ? std::string{"-"} : uri;
+}
+
+ordered_json physical_location(const std::string& uri) {
+    return {{"artifactLocation", {{"uri", uri}}}};
+}
+
 /// Where a result is: the capture file (every result needs a location for code-scanning UIs),
 /// and within it the call and the stream, as logical locations.
 ordered_json sarif_locations(const analysis::Finding& f, const std::string& uri) {
@@ -33,24 +65,49 @@ ordered_json sarif_locations(const analysis::Finding& f, const std::string& uri)
     if (logical.empty()) {
         logical.push_back({{"name", "capture"}, {"kind", "object"}});
     }
-    return ordered_json::array(
-        {{{"physicalLocation", {{"artifactLocation", {{"uri", uri.empty() ? std::string{"-"} : uri}}}}},
-          {"logicalLocations", logical}}});
+    return ordered_json::array({{{"physicalLocation", physical_location(uri)}, {"logicalLocations", logical}}});
 }
 
-ordered_json sarif_result(const analysis::Finding& f, const std::string& uri,
+/// `uris` are the artifact uris of the audit's inputs; a merged finding is located in its first
+/// frame's input, and the other inputs it has frames in are its related locations.
+ordered_json sarif_result(const analysis::Finding& f, const std::vector<std::string>& uris,
                           const std::optional<BaselineUse>& baseline) {
+    const std::size_t shown_in = f.frames_by_input.empty() ? 0 : f.frames_by_input.front().input - 1;
     ordered_json result = {{"ruleId", f.rule},
                            {"level", sarif_level(f.severity)},
                            {"message", {{"text", f.message}}},
-                           {"locations", sarif_locations(f, uri)},
-                           // The baseline's fingerprint: the same weakness in tomorrow's capture is the same alert.
-                           {"partialFingerprints", {{"zauditFingerprint/v1", f.fingerprint}}},
-                           {"properties",
-                            {{"severity", analysis::to_string(f.severity)},
-                             {"confidence", analysis::to_string(f.confidence)},
-                             {"frames", f.frames},
-                             {"evidence", f.evidence}}}};
+                           {"locations", sarif_locations(f, shown_in < uris.size() ? uris[shown_in] : "-")}};
+    ordered_json properties = {{"severity", analysis::to_string(f.severity)},
+                               {"confidence", analysis::to_string(f.confidence)},
+                               {"frames", f.frames}};
+    if (!f.frames_by_input.empty()) {  // merged: the frames above are the merged capture's
+        ordered_json located = ordered_json::array();
+        std::map<std::uint32_t, std::vector<std::uint64_t>> related;  // other inputs: their own frame numbers
+        for (const auto& where : f.frames_by_input) {
+            located.push_back({{"input", where.input}, {"frame", where.frame}});
+            if (where.input - 1 != shown_in && where.input - 1 < uris.size()) {
+                related[where.input].push_back(where.frame);
+            }
+        }
+        properties["frames_by_input"] = located;
+        if (!related.empty()) {
+            ordered_json locations = ordered_json::array();
+            for (const auto& [input, frames] : related) {
+                locations.push_back({{"id", input},
+                                     {"physicalLocation", physical_location(uris[input - 1])},
+                                     {"message", {{"text", frames_text(frames)}}}});
+            }
+            result["relatedLocations"] = locations;
+        }
+    }
+    properties["evidence"] = f.evidence;
+    if (f.count) {  // a finding about many things of one kind: how many, and the first few
+        properties["count"] = *f.count;
+        properties["examples"] = f.examples;
+    }
+    // The baseline's fingerprint: the same weakness in tomorrow's capture is the same alert.
+    result["partialFingerprints"] = {{"zauditFingerprint/v1", f.fingerprint}};
+    result["properties"] = properties;
     if (baseline) {  // SARIF's own baseline vocabulary: code-scanning UIs hide suppressed results
         result["baselineState"] = f.accepted ? "unchanged" : "new";
         if (f.accepted) {
@@ -78,14 +135,13 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
     ordered_json results = ordered_json::array();
     ordered_json artifacts = ordered_json::array();
     for (const auto& audit : result.audits) {
-        const auto& inputs = audit.model.inputs;
-        for (const auto& input : inputs) {
-            artifacts.push_back({{"location", {{"uri", input.path}}}, {"hashes", {{"sha-256", input.sha256}}}});
+        std::vector<std::string> uris;  // the audit's inputs: one, or under --merge every input
+        for (const auto& input : audit.model.inputs) {
+            uris.push_back(uri_reference(input.path));
+            artifacts.push_back({{"location", {{"uri", uris.back()}}}, {"hashes", {{"sha-256", input.sha256}}}});
         }
         for (const auto& f : audit.findings) {
-            // The capture that shows it: the audit's input, or under --merge its first frame's input.
-            const std::size_t shown_in = f.frames_by_input.empty() ? 0 : f.frames_by_input.front().input - 1;
-            results.push_back(sarif_result(f, shown_in < inputs.size() ? inputs[shown_in].path : "", result.baseline));
+            results.push_back(sarif_result(f, uris, result.baseline));
         }
     }
     ordered_json doc{

@@ -163,6 +163,38 @@ TEST_CASE("jsonl and sarif are valid documents") {
                       [](const auto& r) { return r["ruleId"] == "sip.cleartext-signaling" && r["level"] == "note"; }));
 }
 
+TEST_CASE("sarif names a capture by a URI reference, and a merged finding's other inputs as related locations") {
+    test::TempDir dir;
+    std::ifstream in(k_sample, std::ios::binary);
+    const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+    const auto odd = nlohmann::json::parse(
+        test::run_cli({"--format", "sarif", dir.write("tap #1 50%:\xc3\xbc [a].pcap", bytes)}).out)["runs"][0];
+    const std::string uri = odd["artifacts"][0]["location"]["uri"];
+    CHECK_THAT(uri, Catch::EndsWith("/tap%20%231%2050%25%3A%C3%BC%20%5Ba%5D.pcap"));  // RFC 3986 percent-encoding
+    REQUIRE_FALSE(odd["results"].empty());
+    for (const auto& result : odd["results"]) {
+        CHECK(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri);
+    }
+
+    const auto merged = nlohmann::json::parse(
+        test::run_cli({"--format", "sarif", "--merge", test::source_path("samples/zrtp-mitm-vantage-a.pcap"),
+                       test::source_path("samples/zrtp-mitm-vantage-b.pcap")})
+            .out)["runs"][0];
+    const auto& results = merged["results"];
+    const auto divergence = std::find_if(results.begin(), results.end(),
+                                         [](const auto& r) { return r["ruleId"] == "path.vantage-divergence"; });
+    REQUIRE(divergence != results.end());
+    // Its first frame is in input 1 (the location); it has frames 6 and 8 of input 2 too.
+    CHECK((*divergence)["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+          merged["artifacts"][0]["location"]["uri"]);
+    const auto& related = (*divergence)["relatedLocations"];
+    REQUIRE(related.size() == 1);
+    CHECK(related[0]["id"] == 2);
+    CHECK(related[0]["physicalLocation"]["artifactLocation"]["uri"] == merged["artifacts"][1]["location"]["uri"]);
+    CHECK(related[0]["message"]["text"] == "frames 6, 8");
+    CHECK((*divergence)["properties"]["frames_by_input"].size() == (*divergence)["properties"]["frames"].size());
+}
+
 TEST_CASE("rules lists the catalogue") {
     const auto r = test::run_cli({"rules"});
     CHECK(r.exit_code == 0);
