@@ -6,10 +6,14 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 40> k_scenarios{{
+    static const std::array<Scenario, 41> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
+        {"net-opaque-p2p-call",
+         "an encrypted P2P call of a closed softphone: no signalling, 50 datagrams/s each way of 60-100 uniformly "
+         "random bytes (a quarter start like RTP) for 12 s",
+         "media.unauditable only: no RTP stream, no rtp.* finding", false, scenario_builders::opaque_p2p_call},
         {"net-ipv6-fragments-sll", "IPv6 datagrams fragmented at MTU 576, Linux cooked capture", "none", false,
          scenario_builders::ipv6_fragments_sll},
         {"net-tcp-reordered", "a TCP stream with reordered and retransmitted segments on two pcapng interfaces", "none",

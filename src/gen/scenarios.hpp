@@ -6,6 +6,7 @@
 namespace zaudit::gen::scenario_builders {
 
 CaptureBuilder rtp_over_vlan(std::uint64_t seed);
+CaptureBuilder opaque_p2p_call(std::uint64_t seed);
 CaptureBuilder ipv6_fragments_sll(std::uint64_t seed);
 CaptureBuilder tcp_reordered_pcapng(std::uint64_t seed);
 

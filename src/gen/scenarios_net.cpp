@@ -32,6 +32,38 @@ CaptureBuilder rtp_over_vlan(std::uint64_t seed) {
     return capture;
 }
 
+CaptureBuilder opaque_p2p_call(std::uint64_t seed) {
+    // What a closed softphone's encrypted P2P call looks like on the wire: no signalling, 20 ms
+    // frames each way (50 datagrams a second) of 60-100 bytes whose every byte, the first ones
+    // included, is uniformly random, with a few milliseconds of jitter, for 12 s.
+    CaptureBuilder capture;
+    SeededBytes random = SeededBytes::for_scenario(seed, "net-opaque-p2p-call");
+    const auto a = ep("192.0.2.70", 34567);
+    const auto b = ep("198.51.100.80", 45678);
+    constexpr std::uint32_t k_frames = 600;  // 12 s of 20 ms frames
+    constexpr std::int64_t k_frame_micros = 20'000;
+    constexpr std::int64_t k_jitter_micros = 4'000;
+    constexpr std::size_t k_min_size = 60;
+    constexpr std::size_t k_sizes = 41;  // 60-100 bytes
+    const auto jitter = [&] { return std::int64_t{random.u16() % k_jitter_micros}; };
+    const auto payload = [&] {
+        const std::size_t size = k_min_size + random.u16() % k_sizes;
+        return random.bytes(size);
+    };
+    for (std::uint32_t i = 0; i < k_frames; ++i) {
+        const std::int64_t t = k_start + std::int64_t{i} * k_frame_micros;
+        // b's frames are 9-13 ms after a's, so the two directions never swap order.
+        // One draw per statement: the order of a call's arguments is unspecified.
+        const std::int64_t t_ab = t + jitter();
+        const ByteVector ab = payload();
+        const std::int64_t t_ba = t + 9'000 + jitter();
+        const ByteVector ba = payload();
+        capture.add_udp(util::Timestamp{t_ab}, a, b, ab);
+        capture.add_udp(util::Timestamp{t_ba}, b, a, ba);
+    }
+    return capture;
+}
+
 CaptureBuilder ipv6_fragments_sll(std::uint64_t seed) {
     Framing framing;
     framing.link_type = 113;

@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "zaudit/demux/classify.hpp"
 #include "zaudit/net/tcp_stream.hpp"
+#include "zaudit/rtp/payload.hpp"
 #include "zaudit/session/tracker.hpp"
 #include "zaudit/sip/stream_framer.hpp"
 #include "zaudit/zrtp/fragment.hpp"
@@ -43,17 +45,43 @@ struct Tracker::FlowState {
     std::vector<StreamSlot> streams;
     std::map<std::pair<std::uint32_t, bool>, std::uint32_t> stream_of;  ///< (SSRC, from_a) -> index into streams
     std::uint64_t untracked_rtp_packets = 0;  ///< packets of SSRCs beyond Limits::max_streams_per_flow
-    /// Until RTP is expected or confirmed on the flow, its RTP-looking packets wait here (a copy
-    /// each, at most k_probation_packets): only a run of one SSRC with advancing sequence
-    /// numbers makes them a stream, so random datagrams that happen to start with 0x80 do not.
+    /// On a flow no SDP announced (nor --decode-as, nor ZRTP), an RTP-looking packet of an SSRC
+    /// that is no stream yet is on probation: only a run of its SSRC and direction (probe
+    /// state below) makes it RTP. Its packets wait here meanwhile (a copy each, at most
+    /// k_probation_packets for the flow) and are replayed into the stream once the run is seen,
+    /// so the stream starts at its first packet; the others are counted (rtp.unconfirmed).
     struct PendingRtp {
         net::Packet packet;
         std::vector<std::uint8_t> bytes;
         bool from_a = true;
+        std::uint32_t ssrc = 0;
     };
     std::vector<PendingRtp> pending_rtp;
     std::uint64_t unconfirmed_rtp_packets = 0;
-    bool rtp_confirmed = false;
+    /// What probation keeps of one SSRC and direction: its last header values and how many
+    /// packets in a row advanced like RTP. A few per flow; the least recently seen is replaced.
+    struct RtpCandidate {
+        std::uint32_t ssrc = 0;
+        std::uint32_t timestamp = 0;
+        std::uint16_t sequence = 0;
+        std::uint8_t payload_type = 0;
+        bool from_a = true;
+        std::uint8_t run = 0;  ///< 0: a free slot
+        std::uint64_t touched = 0;
+    };
+    std::array<RtpCandidate, 4> rtp_candidates{};
+    std::uint64_t rtp_probe_clock = 0;
+    /// RTP is expected on the flow without probation (rtp_expected()).
+    bool rtp_announced = false;
+    /// Classification state of the flow's datagrams (QUIC, DTLS 1.3, OpenVPN need the earlier ones).
+    demux::FlowDemux demux;
+    /// Measures what no parser took (FlowRecord::opaque), for media.unauditable.
+    struct OpaqueMeter {
+        OpaquePayloads facts;
+        std::unique_ptr<rtp::PayloadSampler> sampler;  ///< from the k_sample_after-th packet on
+        void add(const net::Packet& packet, bool from_a);
+    };
+    OpaqueMeter opaque;
     std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
     /// The call whose SDP announced one of the flow's ends (CallTracker::call_at), as of
     /// CallTracker::announcements() == call_as_of: its packets keep that call alive.

@@ -1,6 +1,6 @@
-// RTP on a flow: probation for flows nobody announced (a run of one SSRC makes them RTP, and the
-// packets that waited are replayed), then one stream per SSRC and direction, at most
-// Limits::max_streams_per_flow of them.
+// RTP on a flow: probation for flows nobody announced (a run of one SSRC and direction makes that
+// SSRC RTP, and its packets that waited are replayed), then one stream per SSRC and direction, at
+// most Limits::max_streams_per_flow of them.
 #include <algorithm>
 #include <vector>
 
@@ -16,33 +16,35 @@ namespace zaudit::session {
 
 namespace {
 
-/// Packets of one SSRC with advancing sequence numbers that confirm RTP on a flow nobody announced.
-constexpr std::size_t k_probation_run = 3;
-/// RTP-looking packets a flow on probation keeps (both directions, several SSRCs interleaved).
-constexpr std::size_t k_probation_packets = 8;
+// Probation. A quarter of all random datagrams start with 0x80-0xBF and parse as an RTP header,
+// so one packet proves nothing: an encrypted P2P call of a closed application (50 such
+// datagrams a second each way) would otherwise become hundreds of one-packet "streams". RTP is
+// believed on a flow no SDP announced once one SSRC, in one direction, shows
+// k_probation_run packets in a row that advance as RTP does:
+//  - the same SSRC: for random bytes alone that is 2^-32 per packet;
+//  - the same payload type (the marker bit may change: talkspurts, video frames);
+//  - sequence numbers up by 1 to k_max_sequence_step (two packets lost in a row still keep
+//    the run; RFC 3550 appendix A.1 waits for MIN_SEQUENTIAL = 2 in-order packets, we want more
+//    because nothing announced the stream);
+//  - timestamps that do not go back (modulo 2^32) and step at most k_max_timestamp_step: the
+//    same for packets of one video frame, 160-960 for 20 ms of audio, tens of thousands after
+//    silence suppression (11 s at 90 kHz, over 2 min at 8 kHz stay below).
+// Five packets are 100 ms of 20 ms audio: a real stream confirms at once, and its waiting
+// packets are replayed, so its counts and first frame are what they would have been.
+constexpr std::uint8_t k_probation_run = 5;
+constexpr std::uint16_t k_max_sequence_step = 3;
+constexpr std::uint32_t k_max_timestamp_step = std::uint32_t{1} << 20;
+/// RTP-looking packets a flow on probation keeps for replay (both directions, several SSRCs
+/// interleaved): room for two runs and noise between them.
+constexpr std::size_t k_probation_packets = 16;
 
-/// The packets of the newest one's SSRC and direction end in a run: one payload type, sequence
-/// numbers advancing by 1 to 100 (loss), timestamps not going back.
-template <typename Pending>
-bool confirms_rtp(const std::vector<Pending>& pending, const std::vector<rtp::RtpHeader>& headers) {
-    const rtp::RtpHeader& newest = headers.back();
-    std::vector<const rtp::RtpHeader*> run;
-    for (std::size_t i = 0; i < headers.size(); ++i) {
-        if (headers[i].ssrc == newest.ssrc && pending[i].from_a == pending.back().from_a) {
-            run.push_back(&headers[i]);
-        }
-    }
-    if (run.size() < k_probation_run) {
-        return false;
-    }
-    for (std::size_t i = run.size() - k_probation_run + 1; i < run.size(); ++i) {
-        const auto step = static_cast<std::uint16_t>(run[i]->sequence - run[i - 1]->sequence);
-        const std::uint32_t advance = run[i]->timestamp - run[i - 1]->timestamp;
-        if (run[i]->payload_type != newest.payload_type || step == 0 || step > 100 || advance > 0x7fffffffU) {
-            return false;
-        }
-    }
-    return true;
+/// Whether `header` continues a run whose last packet had these values.
+bool continues_run(std::uint16_t sequence, std::uint32_t timestamp, std::uint8_t payload_type,
+                   const rtp::RtpHeader& header) {
+    const auto step = static_cast<std::uint16_t>(header.sequence - sequence);
+    const std::uint32_t advance = header.timestamp - timestamp;
+    return header.payload_type == payload_type && step >= 1 && step <= k_max_sequence_step &&
+           advance <= k_max_timestamp_step;
 }
 
 }  // namespace
@@ -57,8 +59,58 @@ bool Tracker::rtp_expected(const FlowState& flow, const net::Packet& packet) con
     });
 }
 
+bool Tracker::probe_rtp(FlowState& flow, const rtp::RtpHeader& header, bool from_a) {
+    const std::uint64_t now = ++flow.rtp_probe_clock;
+    FlowState::RtpCandidate* slot = nullptr;
+    for (auto& candidate : flow.rtp_candidates) {
+        if (candidate.run > 0 && candidate.ssrc == header.ssrc && candidate.from_a == from_a) {
+            slot = &candidate;
+            break;
+        }
+    }
+    if (slot != nullptr) {
+        const bool advanced = continues_run(slot->sequence, slot->timestamp, slot->payload_type, header);
+        slot->run = advanced ? static_cast<std::uint8_t>(slot->run + 1) : 1;
+    } else {
+        // A new SSRC takes a free slot, else the one seen least recently.
+        slot = &*std::min_element(flow.rtp_candidates.begin(), flow.rtp_candidates.end(),
+                                  [](const auto& x, const auto& y) { return x.touched < y.touched; });
+        slot->ssrc = header.ssrc;
+        slot->from_a = from_a;
+        slot->run = 1;
+    }
+    slot->sequence = header.sequence;
+    slot->timestamp = header.timestamp;
+    slot->payload_type = header.payload_type;
+    slot->touched = now;
+    if (slot->run < k_probation_run) {
+        return false;
+    }
+    *slot = FlowState::RtpCandidate{};  // a stream from now on: the slot is free again
+    return true;
+}
+
 void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     const auto header = rtp::parse_rtp(packet.payload);
+    if (!flow.rtp_announced && rtp_expected(flow, packet)) {
+        flow.rtp_announced = true;
+        // SDP (or ZRTP) came after some packets: those that waited are RTP too, in their order.
+        std::vector<FlowState::PendingRtp> replay = std::move(flow.pending_rtp);
+        flow.pending_rtp.clear();
+        for (auto& waiting : replay) {
+            waiting.packet.payload = util::Bytes{waiting.bytes.data(), waiting.bytes.size()};
+            track_rtp(flow, waiting.packet, *rtp::parse_rtp(waiting.packet.payload), waiting.from_a);
+        }
+    }
+    if (!header && !flow.rtp_announced) {
+        // Where nothing announced RTP, a header that does not parse (CSRCs or an extension
+        // beyond the datagram) says the packet is no RTP at all: opaque, not malformed.
+        auto& kinds = flow.record.packets_by_kind;
+        --kinds[static_cast<std::size_t>(demux::PayloadKind::rtp)];
+        ++kinds[static_cast<std::size_t>(demux::PayloadKind::unknown)];
+        flow.opaque.add(packet, from_a);
+        return;
+    }
     if (!header) {
         // A packet classified as RTP whose header does not parse: data, not a silent drop.
         if (auto failed = rtp::parse_rtp_detailed(packet.payload).error) {
@@ -67,34 +119,35 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
         }
         return;
     }
-    if (!flow.rtp_confirmed && rtp_expected(flow, packet)) {
-        flow.rtp_confirmed = true;
-    }
-    if (flow.rtp_confirmed && flow.pending_rtp.empty()) {
+    const auto& cache = flow.last_stream[from_a ? 0 : 1];
+    if (flow.rtp_announced || (cache.valid && cache.ssrc == header->ssrc) ||
+        flow.stream_of.find({header->ssrc, from_a}) != flow.stream_of.end()) {
         track_rtp(flow, packet, *header, from_a);
         return;
     }
-    // On probation: keep a copy, and see whether the last few make a run.
+    // On probation: keep a copy, and see whether its SSRC now shows a run.
+    flow.opaque.add(packet, from_a);
     if (flow.pending_rtp.size() == k_probation_packets) {
         flow.pending_rtp.erase(flow.pending_rtp.begin());
         ++flow.unconfirmed_rtp_packets;
     }
-    FlowState::PendingRtp pending{packet, {packet.payload.begin(), packet.payload.end()}, from_a};
+    FlowState::PendingRtp pending{packet, {packet.payload.begin(), packet.payload.end()}, from_a, header->ssrc};
     pending.packet.payload = util::Bytes{pending.bytes.data(), pending.bytes.size()};
     flow.pending_rtp.push_back(std::move(pending));
-    std::vector<rtp::RtpHeader> run;
-    for (const auto& waiting : flow.pending_rtp) {
-        run.push_back(*rtp::parse_rtp(waiting.packet.payload));
-    }
-    if (!flow.rtp_confirmed && !confirms_rtp(flow.pending_rtp, run)) {
+    if (!probe_rtp(flow, *header, from_a)) {
         return;
     }
-    flow.rtp_confirmed = true;
-    std::vector<FlowState::PendingRtp> replay = std::move(flow.pending_rtp);
-    flow.pending_rtp.clear();
-    for (std::size_t i = 0; i < replay.size(); ++i) {
-        replay[i].packet.payload = util::Bytes{replay[i].bytes.data(), replay[i].bytes.size()};
-        track_rtp(flow, replay[i].packet, run[i], replay[i].from_a);
+    // Confirmed: the SSRC's waiting packets become its stream, in their order; the others wait on.
+    std::vector<FlowState::PendingRtp> still_waiting;
+    std::vector<FlowState::PendingRtp> replay;
+    for (auto& waiting : flow.pending_rtp) {
+        (waiting.ssrc == header->ssrc && waiting.from_a == from_a ? replay : still_waiting)
+            .push_back(std::move(waiting));
+    }
+    flow.pending_rtp = std::move(still_waiting);
+    for (auto& waiting : replay) {
+        waiting.packet.payload = util::Bytes{waiting.bytes.data(), waiting.bytes.size()};
+        track_rtp(flow, waiting.packet, *rtp::parse_rtp(waiting.packet.payload), waiting.from_a);
     }
 }
 

@@ -102,10 +102,19 @@ void Tracker::on_packet(const net::Packet& packet) {
         direction->stream.on_segment(packet.tcp_seq, packet.tcp_flags, packet.payload, sink);
         return;
     }
-    const demux::PayloadKind kind = m_hints.decode_as.empty() ? demux::classify(packet.payload)
-                                                              : demux::classify_udp(m_hints.decode_as, packet.src.port,
-                                                                                    packet.dst.port, packet.payload);
+    const auto verdict =
+        flow.demux.classify(m_hints.decode_as, packet.src.port, packet.dst.port, from_a, packet.payload);
+    const demux::PayloadKind kind = verdict.kind;
     ++r.packets_by_kind[static_cast<std::size_t>(kind)];
+    if (verdict.reclassified > 0) {  // earlier packets the flow's later ones explained (OpenVPN's resets)
+        auto& unknown = r.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::unknown)];
+        const std::uint64_t moved = std::min<std::uint64_t>(unknown, verdict.reclassified);
+        unknown -= moved;
+        r.packets_by_kind[static_cast<std::size_t>(kind)] += moved;
+    }
+    if (kind == demux::PayloadKind::unknown) {
+        flow.opaque.add(packet, from_a);
+    }
     if (kind != demux::PayloadKind::sip) {
         keep_call_alive(flow, packet);
     }
@@ -165,6 +174,40 @@ void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& 
                                  packet.transport == net::Transport::udp ? "udp" : "tcp",
                                  offset};
     m_calls->on_message(message, context);
+}
+
+void Tracker::FlowState::OpaqueMeter::add(const net::Packet& packet, bool from_a) {
+    // The sampler (2 KiB) waits for the flow's eighth opaque datagram: a flood of one-datagram
+    // flows must not cost one each.
+    constexpr std::uint64_t k_sample_after = 8;
+    const std::size_t d = from_a ? 0 : 1;
+    const auto size = static_cast<std::uint32_t>(packet.payload.size());
+    if (facts.total() == 0) {
+        facts.min_size = size;
+        facts.max_size = size;
+        facts.first_frame = packet.frame;
+    }
+    if (facts.packets[d] == 0) {
+        facts.first_time[d] = packet.time;
+    } else {
+        facts.longest_gap_micros[d] =
+            std::max(facts.longest_gap_micros[d], packet.time.micros - facts.last_time[d].micros);
+    }
+    facts.last_time[d] = packet.time;
+    facts.last_frame = packet.frame;
+    ++facts.packets[d];
+    facts.bytes += size;
+    facts.min_size = std::min(facts.min_size, size);
+    facts.max_size = std::max(facts.max_size, size);
+    if (size >= OpaquePayloads::k_voice_min && size <= OpaquePayloads::k_voice_max) {
+        ++facts.voice_sized;
+    }
+    if (!sampler && facts.total() >= k_sample_after) {
+        sampler = std::make_unique<rtp::PayloadSampler>();
+    }
+    if (sampler) {
+        sampler->on_payload(packet.payload);
+    }
 }
 
 void Tracker::on_ignored(FlowState& /*flow*/, const net::Packet& /*packet*/, bool /*forward*/) {}
@@ -230,12 +273,22 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
         handshake.first_clear_rtp_frame = flow.first_clear_rtp_frame;
     }
     if (const std::uint64_t unconfirmed = flow.unconfirmed_rtp_packets + flow.pending_rtp.size(); unconfirmed > 0) {
+        // They looked like RTP and were not: the flow's kinds say so.
+        auto& rtp = flow.record.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::rtp)];
+        const std::uint64_t moved = std::min(rtp, unconfirmed);
+        rtp -= moved;
+        flow.record.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::unknown)] += moved;
         m_anomalies->add(
             util::Anomaly{util::AnomalyCode::rtp_unconfirmed, flow.record.first_frame, 0,
                           fmt::format("{} RTP-looking packets on a flow no SDP announced, without a run of one SSRC: "
                                       "not taken for RTP",
                                       unconfirmed)},
             flow.record.first_frame);
+    }
+    flow.record.opaque = flow.opaque.facts;
+    if (flow.opaque.sampler) {
+        flow.record.opaque.entropy_bits = flow.opaque.sampler->entropy_bits_corrected();
+        flow.record.opaque.sampled_bytes = flow.opaque.sampler->sampled_bytes();
     }
     // Under the cap, only flows that carried media are listed: SIP's facts live on in its calls
     // (and a SIP flood from a million sources must not keep a million flow records).

@@ -92,7 +92,7 @@ MUST_FAIL = [
     ("extra key in a call's signaling", ["calls", 0, "signaling"], ADD, ("srtp", False)),
     ("extra key in a zrtp Hello", ["zrtp", 0, "endpoints", 0, "hello"], ADD, ("pq", True)),
     ("extra key in decode frames", ["decode", "frames"], ADD, ("lost", 0)),
-    ("extra payload class", ["flows", 0, "payloads"], ADD, ("quic", 1)),
+    ("extra payload class", ["flows", 0, "payloads"], ADD, ("sctp", 1)),
     ("tcp counters on a udp flow", ["flows", {"transport": "udp"}], ADD, ("tcp", {"gap_bytes": 0,
                                                                                   "retransmitted_bytes": 0})),
     ("unknown rule id", ["findings", 0, "rule"], SET, "zrtp.made-up"),

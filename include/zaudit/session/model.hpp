@@ -24,6 +24,34 @@
 
 namespace zaudit::session {
 
+/// A UDP flow's datagrams that no parser took: payloads of no known kind, and RTP-looking ones
+/// of SSRCs that never showed a run (on probation when measured). Measured, not judged:
+/// media.unauditable decides whether they look like a call.
+struct OpaquePayloads {
+    /// Datagram sizes counted as voice-sized: a 10-60 ms frame of a speech codec (G.729's 10
+    /// bytes to G.711's 480 at 60 ms, mostly 20-160) plus the 12-40 bytes of headers, tags and
+    /// counters an encrypted transport adds.
+    static constexpr std::uint32_t k_voice_min = 40;
+    static constexpr std::uint32_t k_voice_max = 300;
+
+    std::array<std::uint64_t, 2> packets{};  ///< [a to b, b to a]
+    std::array<util::Timestamp, 2> first_time{};
+    std::array<util::Timestamp, 2> last_time{};
+    std::array<std::int64_t, 2> longest_gap_micros{};  ///< between two consecutive ones, per direction
+    std::uint64_t bytes = 0;
+    std::uint32_t min_size = 0;
+    std::uint32_t max_size = 0;
+    std::uint64_t voice_sized = 0;  ///< of k_voice_min to k_voice_max bytes
+    std::uint64_t first_frame = 0;
+    std::uint64_t last_frame = 0;
+    /// Byte entropy of a sample (rtp::PayloadSampler, bits per byte, corrected); the sample starts
+    /// at the flow's eighth such datagram, so a flood of one-datagram flows costs no sampler.
+    double entropy_bits = 0;
+    std::uint64_t sampled_bytes = 0;
+
+    [[nodiscard]] std::uint64_t total() const { return packets[0] + packets[1]; }
+};
+
 /// One 5-tuple conversation, both directions. `a` is the endpoint that sent first.
 struct FlowRecord {
     std::uint32_t id = 0;
@@ -42,6 +70,7 @@ struct FlowRecord {
     std::uint64_t tcp_gap_bytes = 0;  ///< bytes the capture missed
     std::uint64_t tcp_retransmitted_bytes = 0;
     bool evicted_idle = false;  ///< closed by the idle timeout before the end
+    OpaquePayloads opaque;      ///< UDP only
 
     /// The payload kinds seen, most packets first ("rtp", "zrtp", ...).
     [[nodiscard]] std::vector<demux::PayloadKind> kinds() const;

@@ -95,6 +95,9 @@ private:
     /// Whether RTP is expected on the flow without probation: an SDP announced one of its ends,
     /// the user decoded its port as RTP, or ZRTP runs on it.
     [[nodiscard]] bool rtp_expected(const FlowState& flow, const net::Packet& packet) const;
+    /// Probation of an RTP-looking packet on a flow nobody announced: whether its SSRC and
+    /// direction now show a run of RTP (rtp_tracking.cpp says what one is).
+    static bool probe_rtp(FlowState& flow, const rtp::RtpHeader& header, bool from_a);
     void track_rtp(FlowState& flow, const net::Packet& packet, const rtp::RtpHeader& header, bool forward);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);

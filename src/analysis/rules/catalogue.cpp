@@ -23,6 +23,7 @@ std::span<const RuleInfo> catalogue() {
         srtp_auth_failure(),
         rtp_injection_suspected(),
         rtp_unsignaled_stream(),
+        media_unauditable(),
         zrtp_handshake_incomplete(),
         zrtp_stripped(),
         media_clear_before_secure(),

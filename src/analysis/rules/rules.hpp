@@ -28,6 +28,7 @@ RuleInfo rtp_injection_suspected();
 RuleInfo path_media_source_mismatch();
 RuleInfo path_protection_changed();
 RuleInfo rtp_unsignaled_stream();
+RuleInfo media_unauditable();
 RuleInfo zrtp_handshake_incomplete();
 RuleInfo zrtp_stripped();
 RuleInfo media_clear_before_secure();

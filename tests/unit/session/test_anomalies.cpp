@@ -112,16 +112,27 @@ TEST_CASE("anomalies: an RTP packet whose header does not parse is an anomaly, n
     std::vector<std::uint8_t> good{0x80, 0x00, 0x00, 0x02, 0, 0, 0, 2, 0x11, 0x22, 0x33, 0x44, 0xff, 0xff};
     capture.add_udp(util::Timestamp{1}, k_alice_media, k_bob_media, good);
     capture.add_udp(util::Timestamp{2}, k_alice_media, k_bob_media, bad);
-    const session::Model model = track(capture);
-    // One good packet on a flow no SDP announced is no run: not taken for RTP, and said so.
-    CHECK(model.media.empty());
-    CHECK(count(model, AnomalyCode::rtp_unconfirmed) == 1);
-    REQUIRE(model.anomalies.size() == 2);  // in frame order: the flow's (frame 1), then the header's
-    CHECK(model.anomalies[0].code == AnomalyCode::rtp_unconfirmed);
-    CHECK(model.anomalies[1].code == AnomalyCode::rtp_truncated_csrc);
-    CHECK(model.anomalies[1].frame == 2);
-    CHECK(model.anomalies[1].offset == 12);
+    // Where RTP is expected (here by --decode-as; SDP does the same), the bad header is malformed RTP.
+    session::UserHints hints;
+    hints.decode_as.push_back(demux::DecodeAs{k_bob_media.port, demux::PayloadKind::rtp});
+    const session::Model model = track(capture, {}, hints);
+    CHECK(model.media.size() == 1);
+    REQUIRE(model.anomalies.size() == 1);
+    CHECK(model.anomalies[0].code == AnomalyCode::rtp_truncated_csrc);
+    CHECK(model.anomalies[0].frame == 2);
+    CHECK(model.anomalies[0].offset == 12);
     CHECK(count(model, AnomalyCode::rtp_truncated_csrc) == 1);
+
+    // On a flow nobody announced, one good packet is no run (not taken for RTP, and said so),
+    // and a header that does not parse says the bytes are no RTP at all: opaque, not malformed.
+    const session::Model unannounced = track(capture);
+    CHECK(unannounced.media.empty());
+    REQUIRE(unannounced.anomalies.size() == 1);
+    CHECK(unannounced.anomalies[0].code == AnomalyCode::rtp_unconfirmed);
+    CHECK(count(unannounced, AnomalyCode::rtp_truncated_csrc) == 0);
+    REQUIRE(unannounced.flows.size() == 1);
+    CHECK(unannounced.flows[0].kinds() == std::vector<demux::PayloadKind>{demux::PayloadKind::unknown});
+    CHECK(unannounced.flows[0].opaque.total() == 2);
 }
 
 TEST_CASE("anomalies: a bad ZRTP CRC is logged exactly once in the handshake and once in the model") {
@@ -167,7 +178,9 @@ TEST_CASE("anomalies: every one is counted, the model keeps the first Limits::ma
     }
     session::Limits limits;
     limits.max_anomalies = 2;
-    const session::Model model = track(capture, limits);
+    session::UserHints hints;  // RTP expected on the port: the bad headers are malformed RTP
+    hints.decode_as.push_back(demux::DecodeAs{k_bob_media.port, demux::PayloadKind::rtp});
+    const session::Model model = track(capture, limits, hints);
     REQUIRE(model.anomalies.size() == 2);
     CHECK(model.anomalies[0].frame == 1);
     CHECK(model.anomalies[1].frame == 2);
