@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -73,7 +74,35 @@ struct UsageError {
     std::string message;
 };
 
+/// The first word of a command line, when it is one of these.
+constexpr std::array<std::pair<std::string_view, Command>, 7> k_commands{{{"audit", Command::audit},
+                                                                          {"calls", Command::calls},
+                                                                          {"zrtp", Command::zrtp},
+                                                                          {"compare", Command::compare},
+                                                                          {"rules", Command::rules},
+                                                                          {"ledger", Command::ledger},
+                                                                          {"baseline", Command::baseline}}};
+
 }  // namespace
+
+std::vector<std::string_view> command_names() {
+    std::vector<std::string_view> names;
+    names.reserve(k_commands.size());
+    for (const auto& [name, command] : k_commands) {
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::vector<ValueChoices> value_choices() {
+    // What the parser accepts: report::parse_format, parse_rules_format and check_compare,
+    // analysis::parse_severity and "none", the --color words (test_options.cpp holds them equal).
+    return {{"format", "", {"text", "json", "jsonl", "sarif", "markdown"}},
+            {"format", "rules", {"text", "json", "markdown"}},
+            {"format", "compare", {"text", "json"}},
+            {"fail-on", "", {"none", "info", "low", "medium", "high", "critical"}},
+            {"color", "", {"auto", "always", "never"}}};
+}
 
 po::options_description option_descriptions() {
     po::options_description options{"Options"};
@@ -157,10 +186,6 @@ po::options_description option_descriptions() {
 namespace {
 
 Command parse_command(std::vector<std::string>& positional) {
-    static const std::vector<std::pair<std::string_view, Command>> k_commands{
-        {"audit", Command::audit},      {"calls", Command::calls}, {"zrtp", Command::zrtp},
-        {"compare", Command::compare},  {"rules", Command::rules}, {"ledger", Command::ledger},
-        {"baseline", Command::baseline}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
