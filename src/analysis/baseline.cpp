@@ -81,13 +81,16 @@ std::size_t apply_baseline(const Baseline& baseline, std::vector<Finding>& findi
     return accepted;
 }
 
-std::string write_baseline(const std::vector<const Finding*>& findings) {
+std::string write_baseline(const std::vector<const Finding*>& findings, std::string_view comment) {
     // One line per fingerprint, the first occurrence's message as the reader's note.
     std::map<std::pair<std::string_view, std::string_view>, const Finding*> lines;
     for (const Finding* finding : findings) {
         lines.try_emplace({finding->rule, finding->fingerprint}, finding);
     }
     std::string out = fmt::format("{}\n# Findings accepted by fingerprint; lines: FINGERPRINT RULE NOTE.\n", k_header);
+    if (!comment.empty()) {
+        out += fmt::format("# {}\n", util::printable(comment));  // one line, whatever it holds
+    }
     for (const auto& [key, finding] : lines) {
         std::string message = finding->message;  // one line: a line break would start a bogus entry
         std::replace_if(

@@ -81,7 +81,8 @@ std::string_view describe(Achieved achieved) {
 std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::vector<Finding>& findings) {
     std::vector<CallVerdict> verdicts;
     verdicts.reserve(model.calls.size());
-    std::vector<std::size_t> index_of(model.calls.size() + 1, 0);  // call id -> index in verdicts
+    // Call id -> index in verdicts. Ids ascend; a narrowed model has gaps, so the last id sizes it.
+    std::vector<std::size_t> index_of(model.calls.empty() ? 1 : model.calls.back().id + 1, 0);
     const FailedHandshakes failed = failed_handshakes(model);
     for (const session::Call& call : model.calls) {
         CallVerdict verdict;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <map>
 #include <thread>
@@ -9,25 +10,32 @@
 #include <fmt/format.h>
 
 #include "zaudit/analysis/registry.hpp"
+#include "zaudit/cli/progress.hpp"
 #include "zaudit/session/tracker.hpp"
 
 namespace zaudit::cli {
 namespace {
 
-/// Progress for long reads, on a terminal only (never in pipes or CI logs).
+/// Progress for long reads, on a terminal only (never in pipes or CI logs): the line of
+/// progress_line(), redrawn at most four times a second. The clock is read only every 4096
+/// frames, so a fast read pays for it once per millions of packets, not per packet.
 class Progress {
 public:
     Progress(bool enabled, std::ostream& err) : m_enabled{enabled}, m_err{err} {}
     void update(const capture::Reader& reader, std::uint64_t frames) {
-        if (!m_enabled || (frames & 0x3ffff) != 0) {
+        if (!m_enabled || (frames & k_clock_read_mask) != 0) {
             return;
         }
-        const auto [done, total] = reader.progress();
-        if (total > 0) {
-            m_err << fmt::format("\rzaudit: {} frames, {:.0f}%", frames,
-                                 100.0 * static_cast<double>(done) / static_cast<double>(total));
-            m_shown = true;
+        const auto now = Clock::now();
+        if (now - m_last_shown < k_redraw_interval) {
+            return;
         }
+        m_last_shown = now;
+        const auto [done, total] = reader.progress();
+        const ProgressCounts counts{frames, done, total, std::chrono::duration<double>(now - m_start).count()};
+        // \x1b[K erases what a longer previous line left at the end.
+        m_err << '\r' << progress_line(counts) << "\x1b[K" << std::flush;
+        m_shown = true;
     }
     ~Progress() {
         if (m_shown) {
@@ -40,8 +48,14 @@ public:
     Progress& operator=(Progress&&) = delete;
 
 private:
+    using Clock = std::chrono::steady_clock;
+    static constexpr std::uint64_t k_clock_read_mask = 4096 - 1;  // the clock is read when frames % 4096 == 0
+    static constexpr auto k_redraw_interval = std::chrono::milliseconds{250};
+
     bool m_enabled;
     std::ostream& m_err;
+    Clock::time_point m_start = Clock::now();
+    Clock::time_point m_last_shown = m_start;  // the first line after a quarter second: short reads show none
     bool m_shown = false;
 };
 

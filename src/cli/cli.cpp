@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,12 +17,14 @@
 #include "audit.hpp"
 #include "zaudit/cli/config.hpp"
 #include "zaudit/analysis/baseline.hpp"
+#include "zaudit/analysis/narrow.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/report/rules.hpp"
 #include "zaudit/session/tracker.hpp"
 #include "zaudit/session/zid_ledger.hpp"
+#include "zaudit/util/escape.hpp"
 
 namespace zaudit::cli {
 namespace {
@@ -48,11 +51,12 @@ struct Options {
     bool verbose = false;  ///< --verbose
     std::string ledger;
     bool merge = false;
-    std::size_t jobs = 0;      ///< 0: one per core
-    session::UserHints hints;  ///< --decode-as, --srtp-key
-    session::Limits limits;    ///< --dialog-timeout, --max-dialogs
-    std::string baseline;      ///< --baseline
-    std::string config;        ///< --config, or ./zaudit.toml when it exists
+    std::size_t jobs = 0;           ///< 0: one per core
+    session::UserHints hints;       ///< --decode-as, --srtp-key
+    session::Limits limits;         ///< --dialog-timeout, --max-dialogs
+    std::string baseline;           ///< --baseline
+    std::string config;             ///< --config, or ./zaudit.toml when it exists
+    analysis::Narrowing narrowing;  ///< --calls, --since, --until
 };
 
 constexpr std::string_view k_usage =
@@ -70,7 +74,35 @@ struct UsageError {
     std::string message;
 };
 
+/// The first word of a command line, when it is one of these.
+constexpr std::array<std::pair<std::string_view, Command>, 7> k_commands{{{"audit", Command::audit},
+                                                                          {"calls", Command::calls},
+                                                                          {"zrtp", Command::zrtp},
+                                                                          {"compare", Command::compare},
+                                                                          {"rules", Command::rules},
+                                                                          {"ledger", Command::ledger},
+                                                                          {"baseline", Command::baseline}}};
+
 }  // namespace
+
+std::vector<std::string_view> command_names() {
+    std::vector<std::string_view> names;
+    names.reserve(k_commands.size());
+    for (const auto& [name, command] : k_commands) {
+        names.push_back(name);
+    }
+    return names;
+}
+
+std::vector<ValueChoices> value_choices() {
+    // What the parser accepts: report::parse_format, parse_rules_format and check_compare,
+    // analysis::parse_severity and "none", the --color words (test_options.cpp holds them equal).
+    return {{"format", "", {"text", "json", "jsonl", "sarif", "markdown"}},
+            {"format", "rules", {"text", "json", "markdown"}},
+            {"format", "compare", {"text", "json"}},
+            {"fail-on", "", {"none", "info", "low", "medium", "high", "critical"}},
+            {"color", "", {"auto", "always", "never"}}};
+}
 
 po::options_description option_descriptions() {
     po::options_description options{"Options"};
@@ -89,6 +121,16 @@ po::options_description option_descriptions() {
         "duration", po::value<double>()->value_name("S"), "live capture (--interface): stop after S seconds")(
         "count", po::value<std::uint64_t>()->value_name("N"), "live capture (--interface): stop after N packets")(
         "filter", po::value<std::string>()->value_name("BPF"), "libpcap filter applied while reading")(
+        "calls", po::value<std::vector<std::string>>()->value_name("CALL")->composing(),
+        "report only these calls: a number as reports show it (per input) or a SIP Call-ID, comma-separated or "
+        "repeated; their streams, handshakes, flows and findings stay, findings about no call are left out; the "
+        "report says it is narrowed; a CALL that names no call is exit 2")(
+        "since", po::value<std::string>()->value_name("TIME"),
+        "report only the calls (kept whole), streams and flows that last until TIME or later: RFC 3339 with its "
+        "zone (2026-03-01T10:00:00Z) or +SECONDS after the first packet (+90); the report says it is narrowed")(
+        "until", po::value<std::string>()->value_name("TIME"),
+        "report only the calls (kept whole), streams and flows that began before TIME, as for --since; a window "
+        "that meets no capture is exit 2")(
         "decode-as", po::value<std::vector<std::string>>()->value_name("udp:PORT=PROTO")->composing(),
         "decode every UDP datagram from or to PORT as PROTO (sip, rtp or zrtp) whatever its first bytes look "
         "like; repeatable")(
@@ -146,10 +188,6 @@ po::options_description option_descriptions() {
 namespace {
 
 Command parse_command(std::vector<std::string>& positional) {
-    static const std::vector<std::pair<std::string_view, Command>> k_commands{
-        {"audit", Command::audit},      {"calls", Command::calls}, {"zrtp", Command::zrtp},
-        {"compare", Command::compare},  {"rules", Command::rules}, {"ledger", Command::ledger},
-        {"baseline", Command::baseline}};
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
             if (positional.front() == name) {
@@ -172,6 +210,39 @@ void check_compare(const Options& o) {
     if (o.format != report::Format::text && o.format != report::Format::json) {
         throw UsageError{"compare writes text or json (schema zaudit-compare/1), not jsonl, sarif, markdown or html"};
     }
+    if (o.narrowing.active()) {
+        throw UsageError{"compare matches the calls of two whole captures: --calls, --since and --until do not apply"};
+    }
+}
+
+/// --calls, --since and --until: what to narrow the report to (analysis/narrow.hpp).
+analysis::Narrowing narrowing_of(const po::variables_map& vm) {
+    analysis::Narrowing narrowing;
+    if (vm.count("calls") != 0) {
+        for (const auto& value : vm["calls"].as<std::vector<std::string>>()) {
+            auto selectors = analysis::parse_call_selectors(value);
+            if (!selectors) {
+                throw UsageError{selectors.error().message};
+            }
+            narrowing.calls.insert(narrowing.calls.end(), selectors->begin(), selectors->end());
+        }
+    }
+    for (const auto& [name, bound] : {std::pair{"since", &narrowing.since}, std::pair{"until", &narrowing.until}}) {
+        if (vm.count(name) != 0) {
+            auto parsed = analysis::parse_time_bound(vm[name].as<std::string>());
+            if (!parsed) {
+                throw UsageError{fmt::format("--{}: {}", name, parsed.error().message)};
+            }
+            *bound = *parsed;
+        }
+    }
+    // Bounds of one kind compare here; an instant and "+SECONDS" only once the capture is read.
+    const auto& since = narrowing.since;
+    const auto& until = narrowing.until;
+    if (since && until && since->from_first_packet == until->from_first_packet && since->micros >= until->micros) {
+        throw UsageError{"--since must come before --until: the window runs from --since up to --until"};
+    }
+    return narrowing;
 }
 
 Options to_options(const po::variables_map& vm, std::vector<std::string> positional) {
@@ -279,6 +350,12 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         o.color = ColorWhen::never;
     } else {
         throw UsageError{fmt::format("unknown --color '{}' (auto, always, never)", color)};
+    }
+    o.narrowing = narrowing_of(vm);
+    if (o.narrowing.active() && o.format == report::Format::jsonl && o.command != Command::baseline) {
+        throw UsageError{
+            "jsonl has no line to say the report is narrowed (--calls, --since, --until): use json, whose findings "
+            "are the same objects"};
     }
     if ((vm.count("duration") != 0 || vm.count("count") != 0) && o.interface.empty()) {
         throw UsageError{"--duration and --count stop a live capture: they need --interface"};
@@ -408,6 +485,50 @@ void redact_srtp_keys(std::vector<std::string>& words) {
     }
 }
 
+/// Narrows every audit of `result` (--calls, --since, --until) and records how in the result.
+/// False, once it has said why on `err`, when an item of --calls names no call of any input or
+/// the window meets no capture: likelier a typo or a wrong zone than a quiet hour, and a CI gate
+/// must not pass on an empty report. The report is still written, of what was kept.
+bool narrow_audits(const analysis::Narrowing& narrowing, report::AuditResult& result, std::ostream& err) {
+    report::NarrowingUse use{narrowing, {}};
+    std::vector<bool> matched(narrowing.calls.size(), false);
+    bool window_met = false;
+    std::string spans;
+    for (report::InputAudit& audit : result.audits) {
+        for (const capture::InputInfo& input : audit.model.inputs) {
+            if (input.first_time && input.last_time) {
+                spans += fmt::format("{}{} runs from {} to {}", spans.empty() ? "" : "; ", util::printable(input.path),
+                                     util::to_rfc3339(*input.first_time), util::to_rfc3339(*input.last_time));
+            }
+        }
+        analysis::NarrowedAudit narrowed =
+            analysis::narrow(std::move(audit.model), std::move(audit.findings), narrowing);
+        for (std::size_t i = 0; i < matched.size(); ++i) {
+            matched[i] = matched[i] || narrowed.matched[i];
+        }
+        window_met = window_met || narrowed.window_meets_capture;
+        use.counts += narrowed.counts;
+        audit.model = std::move(narrowed.model);
+        audit.findings = std::move(narrowed.findings);
+    }
+    result.narrowed = std::move(use);
+    bool met = true;
+    for (std::size_t i = 0; i < matched.size(); ++i) {
+        if (!matched[i]) {
+            err << fmt::format(
+                "zaudit: --calls {}: no call of any input has this number or Call-ID (zaudit calls lists them)\n",
+                util::printable(narrowing.calls[i].text));
+            met = false;
+        }
+    }
+    if (!window_met) {
+        err << fmt::format("zaudit: --since/--until: the window holds no packet of any capture{}{}\n",
+                           spans.empty() ? "" : ": ", spans);
+        met = false;
+    }
+    return met;
+}
+
 int run_options(const Options& o, const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                 const volatile std::sig_atomic_t* stop) {
     if (o.command == Command::rules) {
@@ -491,6 +612,23 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         }
         run.result.config = std::move(use);
     }
+    if (!o.ledger.empty()) {
+        // From the whole audit: narrowing chooses what a report shows, not what was seen.
+        if (auto saved = update_ledger(o.ledger, std::move(ledger), run.result); !saved) {
+            err << "zaudit: " << saved.error().message << '\n';
+            return k_exit_usage;
+        }
+    }
+    const bool nothing_read =
+        std::all_of(run.result.audits.begin(), run.result.audits.end(), [](const report::InputAudit& a) {
+            return std::all_of(a.model.inputs.begin(), a.model.inputs.end(),
+                               [](const capture::InputInfo& input) { return input.error.has_value(); });
+        });
+    if (nothing_read) {
+        return k_exit_usage;  // each input's reason is on stderr already; a report would be empty
+    }
+    // Before the baseline, so that the count of findings it accepted is of those reported.
+    const bool narrowing_met = !o.narrowing.active() || narrow_audits(o.narrowing, run.result, err);
     if (baseline) {
         report::BaselineUse use{baseline->path, baseline->sha256, baseline->fingerprints.size(), 0};
         for (report::InputAudit& audit : run.result.audits) {
@@ -499,19 +637,7 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         run.result.baseline = use;
     }
     const report::AuditResult& result = run.result;
-    if (!o.ledger.empty()) {
-        if (auto saved = update_ledger(o.ledger, std::move(ledger), result); !saved) {
-            err << "zaudit: " << saved.error().message << '\n';
-            return k_exit_usage;
-        }
-    }
-    const bool nothing_read = std::all_of(result.audits.begin(), result.audits.end(), [](const report::InputAudit& a) {
-        return std::all_of(a.model.inputs.begin(), a.model.inputs.end(),
-                           [](const capture::InputInfo& input) { return input.error.has_value(); });
-    });
-    if (nothing_read) {
-        return k_exit_usage;  // each input's reason is on stderr already; a report would be empty
-    }
+    const bool failed = run.input_failed || !narrowing_met;
     std::ostream& sink = to_stdout ? out : file;
     const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
     // auto: colour on a terminal, unless NO_COLOR is set to anything (no-color.org).
@@ -541,8 +667,8 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
                 all.push_back(&f);
             }
         }
-        sink << analysis::write_baseline(all);
-        return run.input_failed ? k_exit_usage : k_exit_clean;
+        sink << analysis::write_baseline(all, result.narrowed ? report::narrowing_text(*result.narrowed) : "");
+        return failed ? k_exit_usage : k_exit_clean;
     }
     if (o.command == Command::zrtp && o.format == report::Format::text) {
         report::render_zrtp(result, sink);
@@ -551,8 +677,8 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     } else {
         report::render(o.format, result, sink, render_options);
     }
-    if (run.input_failed) {
-        return k_exit_usage;  // the report covers the inputs that could be read
+    if (failed) {
+        return k_exit_usage;  // the report covers the inputs that could be read, the calls that were found
     }
     if (o.command == Command::zrtp || o.command == Command::calls) {
         return k_exit_clean;  // listings, not audits

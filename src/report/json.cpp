@@ -475,6 +475,30 @@ void add_counts(ordered_json& into, const ordered_json& from) {
 
 }  // namespace
 
+ordered_json narrowing_to_json(const NarrowingUse& use) {
+    const analysis::Narrowing& n = use.narrowing;
+    ordered_json calls = ordered_json::array();
+    for (const analysis::CallSelector& selector : n.calls) {
+        calls.push_back(selector.text);
+    }
+    const auto bound = [](const std::optional<analysis::TimeBound>& b) {
+        return b ? ordered_json(b->text()) : ordered_json(nullptr);
+    };
+    const analysis::NarrowingCounts& c = use.counts;
+    const auto counts = [&](auto of) {
+        return ordered_json{{"calls", of(c.calls)},
+                            {"media_streams", of(c.media)},
+                            {"zrtp_handshakes", of(c.handshakes)},
+                            {"flows", of(c.flows)},
+                            {"findings", of(c.findings)}};
+    };
+    return {{"calls", calls},
+            {"since", bound(n.since)},
+            {"until", bound(n.until)},
+            {"kept", counts([](const analysis::KeptOf& k) { return k.kept; })},
+            {"left_out", counts([](const analysis::KeptOf& k) { return k.total - k.kept; })}};
+}
+
 ordered_json to_json(const AuditResult& result) {
     ordered_json counts = ordered_json::object();
     for (const char* name : {"critical", "high", "medium", "low", "info"}) {
@@ -509,6 +533,7 @@ ordered_json to_json(const AuditResult& result) {
         doc["baseline"] = {
             {"path", b.path}, {"sha256", b.sha256}, {"fingerprints", b.fingerprints}, {"accepted", b.accepted}};
     }
+    doc["narrowed"] = result.narrowed ? narrowing_to_json(*result.narrowed) : ordered_json(nullptr);
     doc["summary"] = nullptr;  // filled below, kept in this place
     for (const char* list : {"calls", "media", "zrtp", "flows"}) {
         doc[list] = ordered_json::array();

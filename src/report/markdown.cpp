@@ -44,6 +44,11 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
                            markdown_captured(result.baseline->path), result.baseline->sha256,
                            result.baseline->fingerprints, result.baseline->accepted);
     }
+    if (result.narrowed) {
+        out << fmt::format("\n**Narrowed** to {}: {}. Not a report of the whole capture.\n",
+                           narrowing_terms(result.narrowed->narrowing, markdown_captured),
+                           narrowing_counts_text(result.narrowed->counts));
+    }
     for (const InputAudit& audit : result.audits) {
         if (audit.model.partial || audit.model.decode.dialogs.by_cap > 0 ||
             audit.model.decode.dialogs.keys_untracked > 0) {

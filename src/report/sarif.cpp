@@ -118,6 +118,27 @@ ordered_json sarif_result(const analysis::Finding& f, const std::vector<std::str
     return result;
 }
 
+/// "zaudit-narrowed/calls=3,a84b@pc33;since=+90/": the run's category (everything before the
+/// last '/'), one per narrowing, so that uploads narrowed differently do not replace each other.
+std::string narrowed_category(const analysis::Narrowing& narrowing) {
+    std::string id = "zaudit-narrowed/";
+    std::string_view separator;
+    if (narrowing.by_call()) {
+        id += "calls=";
+        for (std::size_t i = 0; i < narrowing.calls.size(); ++i) {
+            id += (i == 0 ? "" : ",") + narrowing.calls[i].text;
+        }
+        separator = ";";
+    }
+    for (const auto& [word, bound] : {std::pair{"since=", &narrowing.since}, std::pair{"until=", &narrowing.until}}) {
+        if (*bound) {
+            id += std::string{separator} + word + (*bound)->text();
+            separator = ";";
+        }
+    }
+    return id + "/";
+}
+
 }  // namespace
 
 void render_sarif(const AuditResult& result, std::ostream& out) {
@@ -144,13 +165,20 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
             results.push_back(sarif_result(f, uris, result.baseline));
         }
     }
-    ordered_json doc{
-        {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-        {"version", "2.1.0"},
-        {"runs",
-         {{{"tool", {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", rules}}}}},
-           {"artifacts", artifacts},
-           {"results", results}}}}};
+    ordered_json run{{"tool", {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", rules}}}}},
+                     {"artifacts", artifacts},
+                     {"results", results}};
+    if (result.narrowed) {
+        // A code-scanning UI closes the alerts an upload lacks: a narrowed run gets a category
+        // of its own (runAutomationDetails), so that it never closes the whole run's alerts, and
+        // says what it left out.
+        run["automationDetails"] = {{"id", narrowed_category(result.narrowed->narrowing)},
+                                    {"description", {{"text", narrowing_text(*result.narrowed)}}}};
+        run["properties"] = {{"narrowed", narrowing_to_json(*result.narrowed)}};
+    }
+    ordered_json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                     {"version", "2.1.0"},
+                     {"runs", ordered_json::array({run})}};
     make_printable(doc);
     out << doc.dump(2) << '\n';
 }

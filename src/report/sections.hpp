@@ -9,6 +9,7 @@
 #include <vector>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -51,6 +52,36 @@ struct FindingGroup {
 };
 /// The findings grouped by rule, worst severity first, then by rule id.
 std::vector<FindingGroup> group_by_rule(const std::vector<analysis::Finding>& findings);
+
+/// What a narrowed run asked for, for the human formats: "calls 3, a84b@pc33; since
+/// 2026-03-01T10:00:00.000000Z; until +90 s after the first packet". `shown` renders a Call-ID
+/// as the format needs (they come from the command line, but a format must not let them
+/// become markup).
+template <typename Shown>
+std::string narrowing_terms(const analysis::Narrowing& narrowing, Shown shown) {
+    std::string terms;
+    for (const analysis::CallSelector& selector : narrowing.calls) {
+        terms += fmt::format("{}{}", terms.empty() ? "calls " : ", ", shown(selector.text));
+    }
+    for (const auto& [word, bound] : {std::pair{"since", &narrowing.since}, std::pair{"until", &narrowing.until}}) {
+        if (*bound) {
+            terms += fmt::format("{}{} {}{}", terms.empty() ? "" : "; ", word, (*bound)->text(),
+                                 (*bound)->from_first_packet ? " s after the first packet" : "");
+        }
+    }
+    return terms;
+}
+
+/// "kept 1 of 40 calls, 2 of 80 media streams, 0 of 0 ZRTP handshakes, 3 of 120 flows, 4 of 200 findings"
+inline std::string narrowing_counts_text(const analysis::NarrowingCounts& counts) {
+    return fmt::format(
+        "kept {} of {} calls, {} of {} media streams, {} of {} ZRTP handshakes, {} of {} flows, {} of {} findings",
+        counts.calls.kept, counts.calls.total, counts.media.kept, counts.media.total, counts.handshakes.kept,
+        counts.handshakes.total, counts.flows.kept, counts.flows.total, counts.findings.kept, counts.findings.total);
+}
+
+/// The JSON report's `narrowed` (also SARIF's run property of that name).
+nlohmann::ordered_json narrowing_to_json(const NarrowingUse& use);
 
 /// The ANSI colour of a severity label (--color).
 inline const char* severity_color(analysis::Severity s) {

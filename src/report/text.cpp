@@ -272,6 +272,15 @@ void render_flows(const session::Model& model, std::ostream& out) {
     }
 }
 
+/// Says, before anything else is read, that this is not the whole capture, and how much is left out.
+void render_narrowing(const AuditResult& result, std::string_view indent, std::ostream& out) {
+    if (!result.narrowed) {
+        return;
+    }
+    out << fmt::format("{}NARROWED to {}: {}\n", indent, narrowing_terms(result.narrowed->narrowing, safe),
+                       narrowing_counts_text(result.narrowed->counts));
+}
+
 void render_summary(const AuditResult& result, std::ostream& out) {
     std::array<std::size_t, 5> by_severity{};
     for (const auto& audit : result.audits) {
@@ -287,6 +296,10 @@ void render_summary(const AuditResult& result, std::ostream& out) {
 }  // namespace
 
 void render_calls(const AuditResult& result, std::ostream& out) {
+    if (result.narrowed) {
+        render_narrowing(result, "", out);
+        out << '\n';
+    }
     each_audit(result, out, [&](const InputAudit& audit) { render_calls_of(audit.model, out); });
 }
 
@@ -332,6 +345,7 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
                            safe(result.baseline->path), result.baseline->sha256, result.baseline->fingerprints,
                            result.baseline->accepted);
     }
+    render_narrowing(result, "  ", out);
     if (result.audits.size() > 1) {
         out << '\n';
     }
@@ -349,6 +363,10 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
     if (result.audits.size() > 1) {
         render_summary(result, out);
     }
+}
+
+std::string narrowing_text(const NarrowingUse& use) {
+    return fmt::format("narrowed to {}: {}", narrowing_terms(use.narrowing, safe), narrowing_counts_text(use.counts));
 }
 
 std::map<std::string_view, std::uint64_t> anomaly_counts(const session::DecodeSummary& decode) {

@@ -86,6 +86,10 @@ void render_zrtp_of(const session::Model& model, std::ostream& out) {
 }  // namespace
 
 void render_zrtp(const AuditResult& result, std::ostream& out) {
+    if (result.narrowed) {
+        out << fmt::format("NARROWED to {}: {}\n\n", narrowing_terms(result.narrowed->narrowing, util::printable),
+                           narrowing_counts_text(result.narrowed->counts));
+    }
     each_audit(result, out, [&](const InputAudit& audit) { render_zrtp_of(audit.model, out); });
 }
 

@@ -6,11 +6,17 @@
 namespace zaudit::session {
 namespace {
 
-/// The element with 1-based `id` of a vector numbered by position, or nullptr (const or not,
-/// as the vector is).
+/// The element with 1-based `id`, or nullptr (const or not, as the vector is). A whole model
+/// holds id N at index N - 1; a narrowed one (analysis/narrow.hpp) keeps the ids of what it
+/// kept, ascending with gaps, and is searched.
 template <typename Items>
 auto* by_id(Items& items, std::uint32_t id) {
-    return id >= 1 && id <= items.size() ? &items[id - 1] : nullptr;
+    if (id >= 1 && id <= items.size() && items[id - 1].id == id) {
+        return &items[id - 1];
+    }
+    const auto it = std::lower_bound(items.begin(), items.end(), id,
+                                     [](const auto& item, std::uint32_t wanted) { return item.id < wanted; });
+    return it != items.end() && it->id == id ? &*it : nullptr;
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ mutations  documents made from the goldens, each broken in one way, must each fa
            (and a few legal variations must pass), so the schema is known to be strict
 rule-ids   the schema's rule-id enum is exactly `zaudit rules --format json`'s ids, in order, and
            that document validates against docs/schema/zaudit-rules-1.schema.json
-live       zaudit's json and jsonl output for captures outside the goldens validate too
+live       zaudit's json and jsonl output for captures outside the goldens validate too, and so does the
+           json of a narrowed run (--since +0)
 compare    `zaudit compare A B --format json` of each pair validates against
            docs/schema/zaudit-compare-1.schema.json, whose $defs shared with zaudit-1 are equal to
            zaudit-1's, and documents broken in one way must fail to validate
@@ -71,6 +72,20 @@ def goldens(source_dir):
             print("\n".join(errors[:20]))
     print(f"{len(paths) - failed} of {len(paths)} golden JSON files validate")
     return 1 if failed else 0
+
+
+
+
+def narrowed(**changes):
+    """A valid `narrowed` (a report of call 2 of 2, say), with some keys changed or (None as value) removed."""
+    counts = {"calls": 1, "media_streams": 2, "zrtp_handshakes": 0, "flows": 2, "findings": 4}
+    value = {"calls": ["2"], "since": None, "until": None, "kept": counts, "left_out": dict(counts, flows=0)}
+    for key, new in changes.items():
+        if new == DELETE:
+            del value[key]
+        else:
+            value[key] = new
+    return value
 
 
 # Each mutation: (name, path into the document, operation, argument). The first golden in which
@@ -193,6 +208,22 @@ MUST_FAIL = [
     ("missing findings_by_rule", ["summary", "findings_by_rule"], DELETE, None),
     ("findings_by_rule of an unknown rule", ["summary", "findings_by_rule"], SET, {"zrtp.made-up": 1}),
     ("findings_by_rule with a zero", ["summary", "findings_by_rule"], SET, {"sdes.key-exposed": 0}),
+    ("missing narrowed", ["narrowed"], DELETE, None),
+    ("narrowed as a flag", ["narrowed"], SET, True),
+    ("narrowed to nothing", ["narrowed"], SET, narrowed(calls=[])),
+    ("narrowed without what it left out", ["narrowed"], SET, narrowed(left_out=DELETE)),
+    ("narrowed without its window", ["narrowed"], SET, narrowed(since=DELETE)),
+    ("narrowed by an empty call item", ["narrowed"], SET, narrowed(calls=[""])),
+    ("narrowed by a call number as a number", ["narrowed"], SET, narrowed(calls=[2])),
+    ("narrowed since a time without its zone", ["narrowed"], SET, narrowed(since="2026-03-01T10:00:00")),
+    ("narrowed since seconds before the first packet", ["narrowed"], SET, narrowed(since="-90")),
+    ("narrowed until seconds with trailing zeros", ["narrowed"], SET, narrowed(until="+1.50")),
+    ("narrowed counts without findings", ["narrowed"], SET, narrowed(kept={"calls": 1, "media_streams": 2,
+                                                                           "zrtp_handshakes": 0, "flows": 2})),
+    ("narrowed counts negative", ["narrowed"], SET, narrowed(left_out={"calls": -1, "media_streams": 0,
+                                                                        "zrtp_handshakes": 0, "flows": 0,
+                                                                        "findings": 0})),
+    ("extra key in narrowed", ["narrowed"], SET, dict(narrowed(), flows=[1])),
 ]
 MUST_PASS = [
     ("decode anomalies by code", ["decode", "anomalies"], SET, {"sip.bad_start_line": 2, "zrtp.bad_crc": 0}),
@@ -212,6 +243,10 @@ MUST_PASS = [
     ("a call with no final response", ["calls", 0, "outcome"], SET, None),
     ("a call that failed", ["calls", 0, "ended_by"], SET, "error 488"),
     ("jitter unknown (no clock rate)", ["media", 0, "rtp", "max_jitter_ms"], SET, None),
+    ("a report narrowed by call", ["narrowed"], SET, narrowed()),
+    ("a report narrowed to a window", ["narrowed"], SET, narrowed(calls=[], since="2026-03-01T10:00:00.000000Z",
+                                                                 until="+1.5")),
+    ("a report narrowed to the first 90 s", ["narrowed"], SET, narrowed(calls=[], until="+90")),
     ("a codec neither announced nor static", ["media", 0, "codecs", 0], SET,
      {"payload_type": 96, "name": None, "clock_rate": None, "source": "unknown"}),
 ]
@@ -335,6 +370,11 @@ def live(source_dir, zaudit, captures):
     failed, lines = 0, 0
     for capture in captures:
         errors = errors_of(document, json.loads(run_zaudit(zaudit, "--format", "json", "--fail-on", "none", capture)))
+        # Narrowed to a window from the first packet on: what zaudit writes for a narrowed run validates too.
+        narrowed_doc = json.loads(run_zaudit(zaudit, "--format", "json", "--fail-on", "none", "--since", "+0", capture))
+        errors += errors_of(document, narrowed_doc)
+        if narrowed_doc["narrowed"] is None or narrowed_doc["narrowed"]["since"] != "+0":
+            errors.append("  --since +0 gave no narrowed key")
         for line in run_zaudit(zaudit, "--format", "jsonl", "--fail-on", "none", capture).splitlines():
             lines += 1
             errors += errors_of(finding, json.loads(line))

@@ -31,7 +31,8 @@ util::Expected<Baseline> parse_baseline(std::string_view text, const std::string
 /// Marks the findings whose fingerprint the baseline lists as accepted; returns how many.
 std::size_t apply_baseline(const Baseline& baseline, std::vector<Finding>& findings);
 
-/// The baseline that accepts every finding given (one line per fingerprint, sorted by rule).
-std::string write_baseline(const std::vector<const Finding*>& findings);
+/// The baseline that accepts every finding given (one line per fingerprint, sorted by rule);
+/// `comment`, when not empty, is a comment line after the header (a narrowed run says so there).
+std::string write_baseline(const std::vector<const Finding*>& findings, std::string_view comment = {});
 
 }  // namespace zaudit::analysis

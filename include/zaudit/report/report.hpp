@@ -13,6 +13,7 @@
 
 #include "zaudit/analysis/compare.hpp"
 #include "zaudit/analysis/finding.hpp"
+#include "zaudit/analysis/narrow.hpp"
 #include "zaudit/session/model.hpp"
 
 namespace zaudit::report {
@@ -47,6 +48,13 @@ struct ConfigUse {
     std::vector<analysis::RequiredProtection> required;
 };
 
+/// A narrowed run (--calls, --since, --until): what it asked for and what it kept of how much,
+/// over every audit. Every report says so, so that a narrowed report never passes for a whole one.
+struct NarrowingUse {
+    analysis::Narrowing narrowing;
+    analysis::NarrowingCounts counts;
+};
+
 /// What a run found. Inputs are audited independently unless merged: each keeps its own flows,
 /// calls and frame numbers, and `audits[i]` is input i + 1.
 struct AuditResult {
@@ -55,6 +63,7 @@ struct AuditResult {
     std::vector<InputAudit> audits;
     std::optional<BaselineUse> baseline;
     std::optional<ConfigUse> config;
+    std::optional<NarrowingUse> narrowed;
 
     /// The 1-based input an audit stands for, or nullopt when merged (it stands for all).
     [[nodiscard]] std::optional<std::uint32_t> input_of(std::size_t audit) const {
@@ -112,6 +121,10 @@ nlohmann::ordered_json compare_to_json(const AuditResult& result, const analysis
 /// The human report: per call "identical at both points" or its differences, then the findings.
 void render_compare_text(const AuditResult& result, const analysis::Comparison& comparison, std::ostream& out,
                          const RenderOptions& options);
+
+/// "narrowed to calls 3; since +90 s after the first packet: kept 1 of 40 calls, ...", for
+/// plain-text places (the text report, SARIF's run description, a baseline's comment).
+std::string narrowing_text(const NarrowingUse& use);
 
 /// The anomaly counts of the decode summary that are not zero, sorted by code name.
 std::map<std::string_view, std::uint64_t> anomaly_counts(const session::DecodeSummary& decode);

@@ -157,7 +157,8 @@ struct Model {
     bool ledger_used = false;
 
     // Calls, streams and handshakes are numbered from 1 in the order they were created, so the
-    // object with id N sits at index N - 1. These accessors are the one place that knows it.
+    // object with id N sits at index N - 1, until a narrowing (analysis/narrow.hpp) drops some
+    // and leaves gaps. These accessors are the one place that knows it.
     /// The call with this id, or nullptr when there is none.
     [[nodiscard]] const Call* call(std::uint32_t id) const;
     [[nodiscard]] Call* call(std::uint32_t id);
