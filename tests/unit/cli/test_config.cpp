@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -125,4 +126,60 @@ TEST_CASE("zaudit.toml in the working directory applies by default, and a bad on
     CHECK(bad.out.empty());
     CHECK_THAT(bad.err, Catch::Contains("zaudit.toml:2:29: a severity is one of"));
     CHECK(nlohmann::json::parse(none.out)["config"]["path"] == "/dev/null");
+}
+
+TEST_CASE(
+    "policy and baseline in zaudit.toml: a weakness baselined from one real call passes in another capture, "
+    "a new one fails") {
+    // Two captures of real linphone-cli calls over ZRTP, made on different runs (tests/interop):
+    // other Call-IDs, tags, SSRCs, ZRTP nonces and frames, the same two low weaknesses
+    // (cleartext SIP, RTP before Conf2ACK). A baseline written from the first must accept the
+    // second's findings, both calls of it, by fingerprint.
+    test::TempDir dir;
+    const std::string first = test::source_path("tests/interop/zrtp-linphone.pcap");
+    const std::string second = test::source_path("tests/interop/zrtp-linphone-cached.pcap");
+    const auto written = test::run_cli({"baseline", first});
+    REQUIRE(written.exit_code == cli::k_exit_clean);
+    dir.write("zaudit.baseline", util::as_bytes(written.out));
+    const std::string config = dir.write(
+        "zaudit.toml", util::as_bytes(std::string{"[policy]\nrequire = [\"zrtp\"]\nbaseline = \"zaudit.baseline\"\n"}));
+
+    const auto fingerprints_of = [](const std::string& capture) {
+        std::set<std::pair<std::string, std::string>> pairs;
+        const auto doc =
+            nlohmann::json::parse(test::run_cli({"--format", "json", "--config", "/dev/null", capture}).out);
+        for (const auto& f : doc["findings"]) {
+            pairs.emplace(f["rule"], f["fingerprint"]);
+        }
+        return pairs;
+    };
+    const auto in_first = fingerprints_of(first);
+    REQUIRE(in_first.size() == 2);
+    CHECK(fingerprints_of(second) == in_first);
+
+    // The gate at low: without the baseline both captures fail; with it, the second passes.
+    CHECK(test::run_cli({"--config", "/dev/null", "--fail-on", "low", second}).exit_code == cli::k_exit_findings);
+    const auto gated = test::run_cli({"--config", config, "--fail-on", "low", "--format", "json", second});
+    CHECK(gated.exit_code == cli::k_exit_clean);
+    const auto doc = nlohmann::json::parse(gated.out);
+    REQUIRE(doc["findings"].size() == 4);  // two calls, two weaknesses each
+    for (const auto& f : doc["findings"]) {
+        CHECK(f["accepted"] == true);
+    }
+    CHECK(doc["baseline"]["accepted"] == 4);
+
+    // A new weakness under the same config fails the gate: SDES keys in clear SIP breach the
+    // policy (ZRTP required) and are in no baseline.
+    const auto sdes = test::run_cli(
+        {"--config", config, "--fail-on", "low", "--format", "json", test::source_path("samples/sdes-call-udp.pcap")});
+    CHECK(sdes.exit_code == cli::k_exit_findings);
+    const auto sdes_doc = nlohmann::json::parse(sdes.out);
+    std::set<std::string> new_rules;
+    for (const auto& f : sdes_doc["findings"]) {
+        if (f["accepted"] == false) {
+            new_rules.insert(f["rule"].get<std::string>());
+        }
+    }
+    CHECK(new_rules.count("policy.protection-required") == 1);
+    CHECK(new_rules.count("sdes.key-exposed") == 1);
 }
