@@ -29,13 +29,8 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
         }
     }
     if (result.config) {
-        std::string changes;
-        for (const auto& rule : result.config->rules_off) {
-            changes += fmt::format("{}`{}` off", changes.empty() ? "" : ", ", rule);
-        }
-        for (const auto& [rule, level] : result.config->severity) {
-            changes += fmt::format("{}`{}` {}", changes.empty() ? "" : ", ", rule, analysis::to_string(level));
-        }
+        const std::string changes =
+            config_changes_text(*result.config, [](const std::string& rule) { return fmt::format("`{}`", rule); });
         out << fmt::format("\nConfig {} (sha256 `{}`){}{}.\n", markdown_captured(result.config->path),
                            result.config->sha256, changes.empty() ? "" : ": ", changes);
     }

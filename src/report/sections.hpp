@@ -41,6 +41,20 @@ std::string frames_text(const std::vector<std::uint64_t>& frames);
 /// How a verdict's media went, for the human formats: "direct", "relayed", or "none".
 std::string_view media_path_word(const analysis::CallVerdict& verdict);
 
+/// What a config switched off or re-graded, "x off, y high", each rule id written by `code`
+/// (`x`, <code>x</code>): ids the config names are checked against the catalogue when it is read.
+template <typename Code>
+std::string config_changes_text(const ConfigUse& config, Code code) {
+    std::string changes;
+    for (const auto& rule : config.rules_off) {
+        changes += fmt::format("{}{} off", changes.empty() ? "" : ", ", code(rule));
+    }
+    for (const auto& [rule, level] : config.severity) {
+        changes += fmt::format("{}{} {}", changes.empty() ? "" : ", ", code(rule), analysis::to_string(level));
+    }
+    return changes;
+}
+
 /// "2 critical, 1 low": the non-zero counts, worst first.
 std::string severity_counts_text(const std::array<std::size_t, 5>& by_severity);
 

@@ -331,12 +331,8 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
         for (const analysis::RequiredProtection r : c.required) {
             changes += fmt::format("{}{}{}", changes.empty() ? "requires " : " or ", analysis::to_string(r), "");
         }
-        for (const auto& rule : c.rules_off) {
-            changes += fmt::format("{}{} off", changes.empty() ? "" : ", ", rule);
-        }
-        for (const auto& [rule, level] : c.severity) {
-            changes += fmt::format("{}{} {}", changes.empty() ? "" : ", ", rule, analysis::to_string(level));
-        }
+        const std::string rules = config_changes_text(c, [](const std::string& rule) { return rule; });
+        changes += fmt::format("{}{}", !changes.empty() && !rules.empty() ? ", " : "", rules);
         out << fmt::format("  config {}  sha256 {}{}{}\n", safe(c.path), c.sha256, changes.empty() ? "" : "  ",
                            changes);
     }

@@ -95,19 +95,12 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     if (!flow.rtp_announced && rtp_expected(flow, packet)) {
         flow.rtp_announced = true;
         // SDP (or ZRTP) came after some packets: those that waited are RTP too, in their order.
-        std::vector<FlowState::PendingRtp> replay = std::move(flow.pending_rtp);
-        flow.pending_rtp.clear();
-        for (auto& waiting : replay) {
-            waiting.packet.payload = util::Bytes{waiting.bytes.data(), waiting.bytes.size()};
-            track_rtp(flow, waiting.packet, *rtp::parse_rtp(waiting.packet.payload), waiting.from_a);
-        }
+        replay_rtp(flow, std::nullopt);
     }
     if (!header && !flow.rtp_announced) {
         // Where nothing announced RTP, a header that does not parse (CSRCs or an extension
         // beyond the datagram) says the packet is no RTP at all: opaque, not malformed.
-        auto& kinds = flow.record.packets_by_kind;
-        --kinds[static_cast<std::size_t>(demux::PayloadKind::rtp)];
-        ++kinds[static_cast<std::size_t>(demux::PayloadKind::unknown)];
+        flow.record.reclassify(demux::PayloadKind::rtp, demux::PayloadKind::unknown, 1);
         flow.opaque.add(packet, from_a);
         return;
     }
@@ -137,15 +130,21 @@ void Tracker::on_rtp(FlowState& flow, const net::Packet& packet, bool from_a) {
     if (!probe_rtp(flow, *header, from_a)) {
         return;
     }
-    // Confirmed: the SSRC's waiting packets become its stream, in their order; the others wait on.
+    // Confirmed: the SSRC's waiting packets become its stream.
+    replay_rtp(flow, std::pair{header->ssrc, from_a});
+}
+
+void Tracker::replay_rtp(FlowState& flow, std::optional<std::pair<std::uint32_t, bool>> ssrc_from_a) {
     std::vector<FlowState::PendingRtp> still_waiting;
     std::vector<FlowState::PendingRtp> replay;
     for (auto& waiting : flow.pending_rtp) {
-        (waiting.ssrc == header->ssrc && waiting.from_a == from_a ? replay : still_waiting)
-            .push_back(std::move(waiting));
+        const bool chosen =
+            !ssrc_from_a || (waiting.ssrc == ssrc_from_a->first && waiting.from_a == ssrc_from_a->second);
+        (chosen ? replay : still_waiting).push_back(std::move(waiting));
     }
     flow.pending_rtp = std::move(still_waiting);
     for (auto& waiting : replay) {
+        // The copy moved with the vector: point the packet at its bytes again.
         waiting.packet.payload = util::Bytes{waiting.bytes.data(), waiting.bytes.size()};
         track_rtp(flow, waiting.packet, *rtp::parse_rtp(waiting.packet.payload), waiting.from_a);
     }

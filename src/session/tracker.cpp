@@ -106,12 +106,8 @@ void Tracker::on_packet(const net::Packet& packet) {
         flow.demux.classify(m_hints.decode_as, packet.src.port, packet.dst.port, from_a, packet.payload);
     const demux::PayloadKind kind = verdict.kind;
     ++r.packets_by_kind[static_cast<std::size_t>(kind)];
-    if (verdict.reclassified > 0) {  // earlier packets the flow's later ones explained (OpenVPN's resets)
-        auto& unknown = r.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::unknown)];
-        const std::uint64_t moved = std::min<std::uint64_t>(unknown, verdict.reclassified);
-        unknown -= moved;
-        r.packets_by_kind[static_cast<std::size_t>(kind)] += moved;
-    }
+    // Earlier packets the flow's later ones explained (OpenVPN's resets).
+    r.reclassify(demux::PayloadKind::unknown, kind, verdict.reclassified);
     if (kind == demux::PayloadKind::unknown) {
         flow.opaque.add(packet, from_a);
     }
@@ -274,10 +270,7 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
     }
     if (const std::uint64_t unconfirmed = flow.unconfirmed_rtp_packets + flow.pending_rtp.size(); unconfirmed > 0) {
         // They looked like RTP and were not: the flow's kinds say so.
-        auto& rtp = flow.record.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::rtp)];
-        const std::uint64_t moved = std::min(rtp, unconfirmed);
-        rtp -= moved;
-        flow.record.packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::unknown)] += moved;
+        flow.record.reclassify(demux::PayloadKind::rtp, demux::PayloadKind::unknown, unconfirmed);
         m_anomalies->add(
             util::Anomaly{util::AnomalyCode::rtp_unconfirmed, flow.record.first_frame, 0,
                           fmt::format("{} RTP-looking packets on a flow no SDP announced, without a run of one SSRC: "

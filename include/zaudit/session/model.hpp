@@ -2,6 +2,7 @@
 /// \file The session model: everything the capture showed, owned, immutable once built.
 /// Rules read it; nothing in it points back into packet buffers.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -74,6 +75,14 @@ struct FlowRecord {
 
     /// The payload kinds seen, most packets first ("rtp", "zrtp", ...).
     [[nodiscard]] std::vector<demux::PayloadKind> kinds() const;
+    /// Moves up to `packets` counted as `from` to `to`: packets a later one showed to be other
+    /// than they looked (RTP-looking bytes never confirmed, OpenVPN's first resets).
+    void reclassify(demux::PayloadKind from, demux::PayloadKind to, std::uint64_t packets) {
+        auto& source = packets_by_kind[static_cast<std::size_t>(from)];
+        const std::uint64_t moved = std::min(source, packets);
+        source -= moved;
+        packets_by_kind[static_cast<std::size_t>(to)] += moved;
+    }
 };
 
 /// What became of SIP dialogs the tracker closed before the capture ended, so that a flood of

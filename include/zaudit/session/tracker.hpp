@@ -3,6 +3,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "zaudit/capture/frame.hpp"
@@ -99,6 +101,9 @@ private:
     /// direction now show a run of RTP (rtp_tracking.cpp says what one is).
     static bool probe_rtp(FlowState& flow, const rtp::RtpHeader& header, bool from_a);
     void track_rtp(FlowState& flow, const net::Packet& packet, const rtp::RtpHeader& header, bool forward);
+    /// Tracks the packets waiting on probation (FlowState::pending_rtp) as RTP, in their order:
+    /// those of one SSRC and direction, or with nullopt every one. The others wait on.
+    void replay_rtp(FlowState& flow, std::optional<std::pair<std::uint32_t, bool>> ssrc_from_a);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
