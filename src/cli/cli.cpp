@@ -24,6 +24,7 @@
 #include "zaudit/report/rules.hpp"
 #include "zaudit/session/tracker.hpp"
 #include "zaudit/session/zid_ledger.hpp"
+#include "zaudit/srtp/srtp_session.hpp"
 #include "zaudit/util/escape.hpp"
 
 #include "command_line.hpp"
@@ -353,7 +354,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             return k_exit_clean;
         }
         if (vm.count("version") != 0) {
-            out << "zaudit " << ZAUDIT_VERSION << '\n';
+            out << "zaudit " << ZAUDIT_VERSION << '\n' << srtp::library_version() << '\n';
             return k_exit_clean;
         }
         std::vector<std::string> words;

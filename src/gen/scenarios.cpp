@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 41> k_scenarios{{
+    static const std::array<Scenario, 42> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -23,6 +23,12 @@ std::span<const Scenario> scenarios() {
         {"sdes-call-udp", "SDES call over UDP: RTP/SAVP, a=crypto with a different key each way, 2 s of SRTP",
          "sip.cleartext-signaling, sdes.key-exposed (SRTP authenticates under the SDP keys)", false,
          scenario_builders::sdes_call_udp},
+        {"srtp-auth-failure",
+         "SDES call, 6 s of SRTP each way; the caller's 151st packet is replaced in flight by one under a key no "
+         "SDP carried",
+         "srtp.auth-failure (the forged packet fails between authenticated ones), sdes.key-exposed, "
+         "sip.cleartext-signaling",
+         false, scenario_builders::srtp_auth_failure},
         {"sdes-call-tls", "the SDES call with SIP over TLS on TCP 5061 (opaque records) and SRTP media",
          "rtp.unsignaled-stream only: the SIP is opaque, so no key is exposed and the SRTP-looking media is not "
          "called plain",

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -155,6 +156,9 @@ struct CallPlan {
     std::optional<SdpCrypto> caller_key;
     std::optional<SdpCrypto> callee_key;
     std::size_t packets = 50;
+    /// The caller's packet at this index is replaced in flight by one protected under a key the
+    /// SDP never carried: what an attacker without the key who alters or injects media sends.
+    std::optional<std::size_t> forged_packet;
 };
 
 CaptureBuilder two_party_call(SeededBytes& random, const CallPlan& plan, Framing framing = {}) {
@@ -167,8 +171,16 @@ CaptureBuilder two_party_call(SeededBytes& random, const CallPlan& plan, Framing
                                    plan.caller_key ? sender(*plan.caller_key) : nullptr);
     auto backward = media_direction(random, plan.callee.media, plan.caller.media,
                                     plan.callee_key ? sender(*plan.callee_key) : nullptr);
-    const util::Timestamp end =
-        add_g711_media(capture, util::Timestamp{ack.micros + 12'000}, plan.packets, forward, backward);
+    util::Timestamp end{ack.micros + 12'000};
+    if (plan.forged_packet && *plan.forged_packet < plan.packets) {
+        end = add_g711_media(capture, end, *plan.forged_packet, forward, backward);
+        const auto genuine = std::exchange(forward.srtp, sender(crypto(random, 1, k_suite_80)));
+        end = add_g711_media(capture, end, 1, forward, backward);
+        forward.srtp = genuine;
+        end = add_g711_media(capture, end, plan.packets - *plan.forged_packet - 1, forward, backward);
+    } else {
+        end = add_g711_media(capture, end, plan.packets, forward, backward);
+    }
     bye_transaction(link, util::Timestamp{end.micros + 20'000}, dialog, random, 2);
     link.close(util::Timestamp{end.micros + 200'000});
     return capture;
@@ -211,6 +223,14 @@ CaptureBuilder sdes_call_udp(std::uint64_t seed) {
     SeededBytes random = SeededBytes::for_scenario(seed, "sdes-call-udp");
     CallPlan plan = sdes_plan(random);
     plan.packets = 100;
+    return two_party_call(random, plan);
+}
+
+CaptureBuilder srtp_auth_failure(std::uint64_t seed) {
+    SeededBytes random = SeededBytes::for_scenario(seed, "srtp-auth-failure");
+    CallPlan plan = sdes_plan(random);
+    plan.packets = 300;
+    plan.forged_packet = 150;  // one the sampled checks try (after the first 64, 1 in 50)
     return two_party_call(random, plan);
 }
 

@@ -46,14 +46,18 @@ ordered_json flow_to_json(const session::FlowRecord& flow) {
 ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& checks) {
     ordered_json out = ordered_json::array();
     for (const auto& c : checks) {
-        ordered_json j{{"source", session::to_string(c.source)},
-                       {"key_fingerprint", c.key_fingerprint},
-                       {"suite", c.suite},
-                       {"checked", c.checked},
-                       {"authenticated", c.authenticated},
-                       {"auth_failed", c.auth_failed},
-                       {"replayed", c.replayed},
-                       {"failed_frames", c.failed_frames}};
+        ordered_json j{
+            {"source", session::to_string(c.source)},
+            {"key_fingerprint", c.key_fingerprint},
+            {"suite", c.suite},
+            {"settled", c.settled == session::SrtpKeyCheck::Settled::no
+                            ? ordered_json(nullptr)
+                            : ordered_json{{"verdict", session::to_string(c.settled)}, {"after", c.settled_after}}},
+            {"checked", c.checked},
+            {"authenticated", c.authenticated},
+            {"auth_failed", c.auth_failed},
+            {"replayed", c.replayed},
+            {"failed_frames", c.failed_frames}};
         if (!c.error.empty()) {
             j["error"] = c.error;
         }

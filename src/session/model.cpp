@@ -61,6 +61,15 @@ const char* to_string(Protection protection) {
     return "unknown";
 }
 
+const char* to_string(SrtpKeyCheck::Settled settled) {
+    switch (settled) {
+        case SrtpKeyCheck::Settled::no: return "no";
+        case SrtpKeyCheck::Settled::right: return "right";
+        case SrtpKeyCheck::Settled::wrong: return "wrong";
+    }
+    return "no";
+}
+
 const char* to_string(SrtpKeySource source) {
     switch (source) {
         case SrtpKeySource::sdp: return "sdp";

@@ -198,7 +198,8 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
     auto& stats = m_stream_stats[cache.index];
     auto& samples = m_stream_samples[cache.index];
     if (keep_sample(stats.packets(), samples.size())) {
-        samples.push_back(PacketSample{packet.frame, {packet.payload.begin(), packet.payload.end()}});
+        samples.push_back(PacketSample{
+            packet.frame, {packet.payload.begin(), packet.payload.end()}, is_spot_sample(stats.packets())});
     }
     stats.on_packet(header, packet.payload, packet.time, packet.ttl);
 }

@@ -12,6 +12,14 @@ constexpr std::size_t k_first_packets = 64;
 constexpr std::uint64_t k_then_every = 50;
 constexpr std::size_t k_max_samples = 256;
 constexpr std::size_t k_failed_frames_kept = 8;
+/// A key that authenticates this many packets in a row is the stream's key: the rest of the
+/// first packets prove nothing more, and only the spot checks go on (they find packets altered
+/// or injected later in the call).
+constexpr std::uint64_t k_settled_right = 8;
+/// A key that fails this many packets with none authenticated is not the stream's key (or the
+/// media is not SRTP): the rest of the first packets would only repeat it, and the spot checks
+/// alone go on (they find a key that starts to work later, after clear early media).
+constexpr std::uint64_t k_settled_wrong = 16;
 
 /// The distinct SDES keys the sender of `stream` announced for the address it sends from.
 std::vector<const SdesKey*> keys_announced_by_sender(const Call& call, const MediaStream& stream) {
@@ -47,17 +55,30 @@ SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packet
         return result;
     }
     std::uint64_t failed_since_ok = 0;
+    std::uint64_t ok_in_a_row = 0;
     for (const auto& packet : packets) {
+        if (result.settled != SrtpKeyCheck::Settled::no && !packet.spot) {
+            continue;
+        }
         ++result.checked;
         switch (verifier->unprotect(packet.bytes)) {
             case srtp::Outcome::ok:
                 ++result.authenticated;
                 result.failed_while_in_use += failed_since_ok;  // failures between two good packets
                 failed_since_ok = 0;
+                if (++ok_in_a_row == k_settled_right && result.settled == SrtpKeyCheck::Settled::no) {
+                    result.settled = SrtpKeyCheck::Settled::right;
+                    result.settled_after = result.checked;
+                }
                 break;
             case srtp::Outcome::replay_fail: ++result.replayed; break;
             default:
                 ++result.auth_failed;
+                ok_in_a_row = 0;
+                if (result.authenticated == 0 && result.auth_failed == k_settled_wrong) {
+                    result.settled = SrtpKeyCheck::Settled::wrong;
+                    result.settled_after = result.checked;
+                }
                 if (result.authenticated > 0) {
                     ++failed_since_ok;
                 }
@@ -74,6 +95,10 @@ SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packet
 
 bool keep_sample(std::uint64_t packet_index, std::size_t kept) {
     return kept < k_max_samples && (packet_index < k_first_packets || packet_index % k_then_every == 0);
+}
+
+bool is_spot_sample(std::uint64_t packet_index) {
+    return packet_index >= k_first_packets;
 }
 
 void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples,

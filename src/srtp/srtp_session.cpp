@@ -277,4 +277,8 @@ util::Expected<util::Bytes> SrtpProtector::run(util::Bytes packet, bool rtcp) {
     return util::Bytes{m_buffer.data(), static_cast<std::size_t>(length)};
 }
 
+std::string library_version() {
+    return fmt::format("{} ({})", srtp_get_version_string(), ZAUDIT_LIBSRTP2_BUILD);
+}
+
 }  // namespace zaudit::srtp

@@ -117,6 +117,8 @@ MUST_FAIL = [
     ("bad confidence", ["findings", 0, "confidence"], SET, "not_verifiable"),
     ("bad protection", ["media", 0, "protection"], SET, "srtp"),
     ("unknown srtp key source", ["media", 0, "srtp_checks", 0, "source"], SET, "guessed"),
+    ("srtp check without settled", ["media", 0, "srtp_checks", 0, "settled"], DELETE, None),
+    ("srtp check settled maybe", ["media", 0, "srtp_checks", 0, "settled"], SET, {"verdict": "maybe", "after": 8}),
     ("missing protection timeline", ["media", 0, "protection_timeline"], DELETE, None),
     ("bad protection in the timeline", ["media", 0, "protection_timeline", 0, "protection"], SET, "srtp"),
     ("timeline period without its frame", ["media", 0, "protection_timeline", 0, "from_frame"], DELETE, None),

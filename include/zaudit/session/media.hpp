@@ -25,7 +25,13 @@ struct SrtpKeyCheck {
     SrtpKeySource source = SrtpKeySource::sdp;
     std::string key_fingerprint;
     std::string suite;
-    std::uint64_t checked = 0;  ///< packets tried (a sample: the first ones, then 1 in 50)
+    /// Whether the first packets decided the key: `right` after 8 authenticated in a row, `wrong`
+    /// after 16 failures with none authenticated. Once settled, only the spot checks (1 packet in
+    /// 50 after the first 64) are tried.
+    enum class Settled : std::uint8_t { no, right, wrong };
+    Settled settled = Settled::no;
+    std::uint64_t settled_after = 0;  ///< packets tried when it settled
+    std::uint64_t checked = 0;        ///< packets tried (a sample: the first ones, then 1 in 50)
     std::uint64_t authenticated = 0;
     std::uint64_t auth_failed = 0;
     std::uint64_t replayed = 0;  ///< duplicates libsrtp2's replay window refused
@@ -35,6 +41,8 @@ struct SrtpKeyCheck {
     std::vector<std::uint64_t> failed_frames;  ///< the first few
     std::string error;                         ///< why the key could not be tried (unsupported suite...)
 };
+
+const char* to_string(SrtpKeyCheck::Settled settled);
 
 /// From one frame on, a stream had this protection (until the next period begins).
 struct ProtectionPeriod {

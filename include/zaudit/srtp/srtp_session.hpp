@@ -7,7 +7,8 @@
 /// libsrtp2 itself is initialised once per process by the first session created (a guarded
 /// function-local static in srtp_session.cpp); it is never shut down, which is harmless.
 ///
-/// Cost: Debian 12's libsrtp2 uses the NSS crypto backend, which sets up a PKCS#11 operation per
+/// Cost: Debian 12's libsrtp2 uses the NSS crypto backend (scripts/libsrtp2-openssl builds the same
+/// source on OpenSSL instead, and CMake's ZAUDIT_LIBSRTP2 links that), which sets up a PKCS#11 operation per
 /// packet (mutexes and mallocs inside NSS). Measured on this project's machine (2.3 GHz, loaded):
 /// about 2.5-9 us per AES_CM_128_HMAC_SHA1_80 packet and 2.5 us per AEAD_AES_128_GCM packet,
 /// that is 100-400 k packets/s, far below the audit's 3.5 M packets/s. Callers should verify a
@@ -21,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -56,6 +58,10 @@ struct OutcomeCounts {
     void add(Outcome outcome);
     [[nodiscard]] std::uint64_t total() const { return ok + auth_fail + replay_fail + malformed + other; }
 };
+
+/// libsrtp2's version and which build of it zaudit links, e.g. "libsrtp2 2.5.0 (openssl)": the
+/// system's package ("system"; Debian 12 builds it on NSS) or scripts/libsrtp2-openssl's.
+std::string library_version();
 
 /// Outcomes for one SSRC (RTP SSRC, or the SRTCP sender SSRC).
 struct StreamOutcomes {

@@ -51,7 +51,8 @@ RuleInfo srtp_auth_failure() {
             "packets but rejects these: their authentication tags do not match their content. Packets that a real "
             "endpoint sent under its key always verify, so these were altered on the way or injected by a party "
             "that does not hold the key; the receiving endpoint drops them, but their presence shows someone "
-            "is writing into the media path. zaudit checks a sample (the first 64 packets, then 1 in 50).",
+            "is writing into the media path. zaudit checks a sample: the first packets until the key settles (8 "
+            "authenticated in a row), then 1 packet in 50 after the 64th.",
             "Find where the failing packets enter (their source address, TTL, and the capture point), and protect "
             "the keys: exchange them with ZRTP or DTLS-SRTP instead of SDES in clear signalling.",
             "RFC 3711 section 3.3 and 7.5",

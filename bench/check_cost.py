@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The regression guard of issue 13: machine instructions per packet of a full audit (JSON
+report) of a fixed field-like mix, counted by valgrind's callgrind in the audit's main thread,
+against bench/cost.json.
+
+Wall time varies with the machine and its load; the instructions a given build executes on a
+given input barely do (run to run, within 0.1%), so this can guard a ctest on any machine with a
+tight tolerance. A change that makes the audit
+cost more per packet than the recorded figure plus its tolerance fails; a change that makes it
+much cheaper asks for the figure to be recorded again (--record), so that the guard stays tight.
+
+The figure depends on the build (RelWithDebInfo with GCC 12, as scripts/test builds) and on the
+libsrtp2 crypto backend, so cost.json keeps one figure per backend, named by `zaudit --version`.
+
+usage: check_cost.py BENCH_MAKE_MIX ZAUDIT WORKDIR COST_JSON [--record]
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+# 40 calls of 20 s, 10 at once: about 80,000 packets, all three kinds of media, VLAN and IPv6.
+MIX = ["--calls", "40", "--concurrent", "10", "--seconds", "20", "--seed", "7"]
+
+
+def backend(zaudit):
+    version = subprocess.run([zaudit, "--version"], check=True, capture_output=True, text=True).stdout
+    match = re.search(r"libsrtp2 [^ ]+ \(([^)]+)\)", version)
+    return match.group(1) if match else "unknown"
+
+
+def instructions(zaudit, capture, work):
+    """Instructions callgrind counted in the audit's main thread, and the frames audited.
+
+    The input's SHA-256 runs on a thread of its own (the second core) and is left out: under
+    valgrind OpenSSL cannot use the CPU's SHA extensions, so it would count several times what
+    it costs, and drown the audit's own work, which is what this guards."""
+    report = os.path.join(work, "report.json")
+    out = os.path.join(work, "callgrind.out")
+    for old in os.listdir(work):
+        if old.startswith("callgrind.out"):
+            os.remove(os.path.join(work, old))
+    run = subprocess.run(["valgrind", "--tool=callgrind", "--separate-threads=yes", "--callgrind-out-file=" + out,
+                          zaudit, "-f", "json", "-o", report, "--fail-on", "none", capture],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"check_cost: zaudit under callgrind exited {run.returncode}:\n{run.stderr[-2000:]}")
+    main_thread = out + "-01"
+    if not os.path.exists(main_thread):
+        sys.exit(f"check_cost: callgrind wrote no {main_thread}:\n{run.stderr[-2000:]}")
+    with open(main_thread) as f:
+        totals = re.search(r"^(?:summary|totals): (\d+)", f.read(), re.MULTILINE)
+    if totals is None:
+        sys.exit(f"check_cost: no summary line in {main_thread}")
+    with open(report) as f:
+        frames = sum(json.load(f)["decode"]["frames"].values())
+    return int(totals.group(1)), frames
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "--record"]
+    record = "--record" in sys.argv[1:]
+    make_mix, zaudit, work, cost_path = args
+    if shutil.which("valgrind") is None:
+        sys.exit("check_cost: valgrind is not installed (scripts/deps installs it)")
+    os.makedirs(work, exist_ok=True)
+    capture = os.path.join(work, "mix.pcap")
+    subprocess.run([make_mix, capture] + MIX, check=True, capture_output=True)
+    total, frames = instructions(zaudit, capture, work)
+    per_packet = total / frames
+    name = backend(zaudit)
+    with open(cost_path) as f:
+        cost = json.load(f)
+    print(f"{frames} frames, {total} instructions, {per_packet:.0f} per packet (libsrtp2 backend: {name})")
+    if record:
+        cost.setdefault("instructions_per_packet", {})[name] = round(per_packet)
+        with open(cost_path, "w") as f:
+            json.dump(cost, f, indent=2)
+            f.write("\n")
+        print(f"recorded in {cost_path}")
+        return 0
+    recorded = cost.get("instructions_per_packet", {}).get(name)
+    if recorded is None:
+        sys.exit(f"check_cost: {cost_path} has no figure for the {name} backend; record one with --record")
+    tolerance = cost["tolerance"]
+    print(f"recorded {recorded} per packet, tolerance {tolerance:.0%}")
+    if per_packet > recorded * (1 + tolerance):
+        sys.exit(f"check_cost: {per_packet:.0f} instructions per packet is {per_packet / recorded - 1:.1%} above the "
+                 f"recorded {recorded}: an optimisation was lost or a change made each packet dearer. Find it "
+                 f"(callgrind_annotate {work}/callgrind.out-01), or record the new figure with --record and say why "
+                 f"in the commit.")
+    if per_packet < recorded * (1 - 2 * tolerance):
+        sys.exit(f"check_cost: {per_packet:.0f} instructions per packet is well below the recorded {recorded}: "
+                 f"record the new figure with --record so that the guard keeps it.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
