@@ -21,6 +21,8 @@ import shutil
 import subprocess
 import sys
 
+SKIPPED = 77  # the ctest's SKIP_RETURN_CODE
+
 # 40 calls of 20 s, 10 at once: about 80,000 packets, all three kinds of media, VLAN and IPv6.
 MIX = ["--calls", "40", "--concurrent", "10", "--seconds", "20", "--seed", "7"]
 
@@ -83,7 +85,9 @@ def main():
         return 0
     recorded = cost.get("instructions_per_packet", {}).get(name)
     if recorded is None:
-        sys.exit(f"check_cost: {cost_path} has no figure for the {name} backend; record one with --record")
+        # ctest shows this as skipped (SKIP_RETURN_CODE), not passed: nothing was guarded.
+        print(f"check_cost: {cost_path} has no figure for the {name} build of libsrtp2; record one with --record")
+        return SKIPPED
     tolerance = cost["tolerance"]
     print(f"recorded {recorded} per packet, tolerance {tolerance:.0%}")
     if per_packet > recorded * (1 + tolerance):
