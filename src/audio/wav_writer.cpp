@@ -73,7 +73,7 @@ std::uint64_t WavWriter::room_for(std::uint64_t count) {
 
 void WavWriter::write(std::span<const std::int16_t> samples) {
     const std::uint64_t fits = room_for(samples.size());
-    std::array<char, 2 * 1024> buffer{};
+    std::array<char, 2048> buffer{};
     std::size_t used = 0;
     for (std::uint64_t i = 0; i < fits; ++i) {
         const auto v = static_cast<std::uint16_t>(samples[i]);
@@ -90,7 +90,7 @@ void WavWriter::write(std::span<const std::int16_t> samples) {
 
 void WavWriter::write_silence(std::uint64_t count) {
     const std::uint64_t fits = room_for(count);
-    const std::array<char, 4 * 1024> zeros{};
+    const std::array<char, 4096> zeros{};
     for (std::uint64_t left = fits * k_bytes_per_sample; left > 0;) {
         const std::uint64_t chunk = std::min<std::uint64_t>(left, zeros.size());
         m_file.write(zeros.data(), static_cast<std::streamsize>(chunk));
