@@ -36,18 +36,20 @@ _zaudit() {
     COMPREPLY=()
 
     # BEGIN GENERATED options: scripts/gen-docs writes it from the options zaudit parses
-    local commands=(audit calls zrtp compare rules ledger baseline)
+    local commands=(audit calls zrtp compare rules ledger baseline export)
     local options=(--format -f --output -o --fail-on --interface -i --duration --count --filter
         --calls --since --until --decode-as --srtp-key --reveal-keys --ledger --config --baseline
-        --merge --dialog-timeout --call-timeout --max-failed-calls --max-dialogs --max-flows
-        --max-ssrcs-per-flow --jobs -j --color --quiet -q --verbose -v --version --help -h)
+        --export-audio --audio --merge --dialog-timeout --call-timeout --max-failed-calls
+        --max-dialogs --max-flows --max-ssrcs-per-flow --jobs -j --color --quiet -q --verbose -v
+        --version --help -h)
     local -A takes=(['--format']='FORMAT' ['-f']='FORMAT' ['--output']='FILE' ['-o']='FILE'
         ['--fail-on']='LEVEL' ['--interface']='IF' ['-i']='IF' ['--duration']='S' ['--count']='N'
         ['--filter']='BPF' ['--calls']='CALL' ['--since']='TIME' ['--until']='TIME'
         ['--decode-as']='udp:PORT=PROTO' ['--srtp-key']='SPEC' ['--ledger']='FILE'
-        ['--config']='FILE' ['--baseline']='FILE' ['--dialog-timeout']='S' ['--call-timeout']='S'
-        ['--max-failed-calls']='N' ['--max-dialogs']='N' ['--max-flows']='N'
-        ['--max-ssrcs-per-flow']='N' ['--jobs']='N' ['-j']='N' ['--color']='WHEN')
+        ['--config']='FILE' ['--baseline']='FILE' ['--export-audio']='DIR' ['--audio']='DIR'
+        ['--dialog-timeout']='S' ['--call-timeout']='S' ['--max-failed-calls']='N'
+        ['--max-dialogs']='N' ['--max-flows']='N' ['--max-ssrcs-per-flow']='N' ['--jobs']='N'
+        ['-j']='N' ['--color']='WHEN')
     local -A long_of=(['-f']='--format' ['-o']='--output' ['-i']='--interface' ['-j']='--jobs'
         ['-q']='--quiet' ['-v']='--verbose' ['-h']='--help')
     local -A choices=(['--format']='text json jsonl sarif markdown'

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <exception>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -102,13 +103,30 @@ void locate_frames(const std::vector<capture::Source>& sources, std::vector<anal
 
 struct GroupOutcome {
     report::InputAudit audit;
+    std::vector<audio::StreamExport> exports;
+    std::optional<nlohmann::ordered_json> manifest;  ///< this group's manifest entry, once exported
+    bool export_failed = false;
     std::string messages;  ///< for stderr, printed in input order
     bool failed = false;
 };
 
 /// Audits one group of sources (one input, or every input merged): read, track, judge.
+/// The audio export of one group's model (audio/export.hpp): before the rules, which cite it.
+void export_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, const std::string& prefix,
+                  GroupOutcome& outcome) {
+    const audio::ExportOptions options{plan.export_audio, prefix, plan.hints.srtp_keys};
+    auto exported = audio::export_streams(outcome.audit.model, sources, options);
+    if (!exported) {
+        outcome.messages += fmt::format("zaudit: audio export: {}\n", exported.error().message);
+        outcome.export_failed = true;
+        return;
+    }
+    outcome.manifest = audio::manifest_entry(outcome.audit.model, *exported);
+    outcome.exports = std::move(*exported);
+}
+
 GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, bool show_progress,
-                         std::ostream& err) {
+                         std::ostream& err, const std::string& export_prefix) {
     GroupOutcome outcome;
     auto reader = capture::Reader::open(sources, capture::ReaderOptions{.hash = true, .stop = plan.stop});
     if (!reader) {
@@ -148,6 +166,9 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
         outcome.messages += "zaudit: warning: results are partial (an input stopped early)\n";
     }
     outcome.audit.model = std::move(tracker).finish(std::move(inputs), partial);
+    if (!plan.export_audio.empty() && !outcome.failed) {
+        export_group(plan, sources, export_prefix, outcome);
+    }
     outcome.audit.findings = analysis::run_rules(outcome.audit.model, plan.policy);
     if (sources.size() > 1) {
         locate_frames(sources, outcome.audit.findings, outcome.messages);
@@ -178,7 +199,9 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
     auto work = [&](std::size_t worker) {
         try {
             for (std::size_t i = next++; i < groups.size(); i = next++) {
-                outcomes[i] = audit_group(plan, groups[i], plan.progress && workers == 1, err);
+                // Several inputs exported on their own share the folder: their file names say which.
+                const std::string prefix = groups.size() > 1 ? fmt::format("in{}-", i + 1) : std::string{};
+                outcomes[i] = audit_group(plan, groups[i], plan.progress && workers == 1, err, prefix);
             }
         } catch (...) {
             errors[worker] = std::current_exception();
@@ -197,10 +220,22 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
             std::rethrow_exception(error);
         }
     }
+    std::vector<nlohmann::ordered_json> manifest;
     for (auto& outcome : outcomes) {
         err << outcome.messages;
         run.input_failed = run.input_failed || outcome.failed;
+        run.export_failed = run.export_failed || outcome.export_failed;
         run.result.audits.push_back(std::move(outcome.audit));
+        run.exports.push_back(std::move(outcome.exports));
+        if (outcome.manifest) {
+            manifest.push_back(std::move(*outcome.manifest));
+        }
+    }
+    if (!plan.export_audio.empty()) {
+        if (auto written = audio::write_manifest(plan.export_audio, manifest); !written) {
+            err << fmt::format("zaudit: audio export: {}\n", written.error().message);
+            run.export_failed = true;
+        }
     }
     return run;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zaudit/analysis/finding.hpp"
+#include "zaudit/audio/export.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/session/tracker.hpp"
@@ -27,11 +28,18 @@ struct AuditPlan {
     session::Limits limits;                                     ///< --dialog-timeout, --max-dialogs
     const std::vector<session::LedgerEntry>* ledger = nullptr;  ///< --ledger, loaded
     const volatile std::sig_atomic_t* stop = nullptr;           ///< set by SIGINT/SIGTERM
+    /// --export-audio / zaudit export --audio: the folder for the WAV files and manifest.json;
+    /// empty for no export. The export runs before the rules, whose evidence then cites it.
+    std::string export_audio;
 };
 
 struct AuditRun {
     report::AuditResult result;
     bool input_failed = false;  ///< some input could not be read at all: exit 2 after the report
+    /// With an audio export: what became of each group's streams (in input order), and whether
+    /// the export failed somewhere (the reason is on stderr).
+    std::vector<std::vector<audio::StreamExport>> exports;
+    bool export_failed = false;
 };
 
 /// Audits as planned. Warnings and errors go to `err` in input order, whatever the job count.

@@ -174,6 +174,35 @@ bool narrow_audits(const analysis::Narrowing& narrowing, report::AuditResult& re
     return met;
 }
 
+/// `zaudit export`: one line per stream, what was written or why not (the manifest has the rest).
+void render_exports(const std::string& dir, const std::vector<std::vector<audio::StreamExport>>& groups,
+                    std::ostream& out) {
+    for (const auto& streams : groups) {
+        for (const audio::StreamExport& s : streams) {
+            const std::string call = s.call == 0 ? std::string{"no call"} : fmt::format("call {}", s.call);
+            const std::string head =
+                fmt::format("stream {} ({}, SSRC 0x{:08x}, {} -> {})", s.stream, call, s.ssrc, s.src, s.dst);
+            if (s.file.empty()) {
+                out << fmt::format("{}: not exported: {}\n", head,
+                                   s.skipped.empty() ? std::string{"no packet decoded"} : s.skipped);
+                continue;
+            }
+            const std::string srtp =
+                s.protection == "srtp"
+                    ? fmt::format(
+                          ", SRTP key {} ({}): {} packets decrypted, {} failed; SRTCP {} authenticated, {} "
+                          "failed, {} plain RTCP",
+                          s.key_fingerprint, s.key_source, s.decrypted, s.decrypt_failed, s.srtcp_authenticated,
+                          s.srtcp_failed, s.rtcp_plain)
+                    : std::string{};
+            out << fmt::format("{}: {}, {:.2f} s of {}{}; {} gaps filled\n", head,
+                               util::printable((std::filesystem::path{dir} / s.file).string()),
+                               static_cast<double>(s.samples) / s.sample_rate, s.codec, srtp, s.gaps);
+        }
+    }
+    out << fmt::format("manifest: {}\n", util::printable((std::filesystem::path{dir} / "manifest.json").string()));
+}
+
 int run_options(const Options& o, const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                 const volatile std::sig_atomic_t* stop) {
     if (o.command == Command::rules) {
@@ -235,6 +264,7 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     plan.stop = stop;
     plan.hints = o.hints;
     plan.limits = o.limits;
+    plan.export_audio = o.export_audio;
     report::ToolInfo tool{ZAUDIT_VERSION, {"zaudit"}};
     tool.command_line.insert(tool.command_line.end(), args.begin(), args.end());
     if (!o.reveal_keys) {
@@ -282,7 +312,7 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
         run.result.baseline = use;
     }
     const report::AuditResult& result = run.result;
-    const bool failed = run.input_failed || !narrowing_met;
+    const bool failed = run.input_failed || !narrowing_met || run.export_failed;
     std::ostream& sink = to_stdout ? out : file;
     const bool to_terminal = to_stdout && &out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
     // auto: colour on a terminal, unless NO_COLOR is set to anything (no-color.org).
@@ -304,6 +334,10 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
             report::render_compare_text(result, comparison, sink, render_options);
         }
         return exit_code_for(comparison.findings, o.fail_on);
+    }
+    if (o.command == Command::export_audio) {
+        render_exports(o.export_audio, run.exports, sink);
+        return failed ? k_exit_usage : k_exit_clean;
     }
     if (o.command == Command::baseline) {
         std::vector<const analysis::Finding*> all;

@@ -82,6 +82,13 @@ po::options_description option_descriptions() {
         "findings whose fingerprint FILE lists (written by `zaudit baseline`) are accepted: still reported, "
         "marked, but --fail-on passes over them, so a pipeline fails only on what is new; the report names "
         "FILE and its sha256")(
+        "export-audio", po::value<std::string>()->value_name("DIR"),
+        "audit, and write every stream zaudit can decode (G.711, G.722, Opus) as a WAV file in DIR, with "
+        "DIR/manifest.json: plain RTP, and SRTP decrypted by libsrtp2 with keys the capture exposes or --srtp-key "
+        "gives (SRTCP checked too); sdes.key-exposed then says how many packets became audio. Reads the captures "
+        "twice, so not standard input or --interface")(
+        "audio", po::value<std::string>()->value_name("DIR"),
+        "zaudit export: the folder for the WAV files and manifest.json (as --export-audio, without the report)")(
         "merge", po::bool_switch(),
         "audit the inputs as one capture merged by time, as mergecap does (two taps of one call, or rotated "
         "files); without it each input is audited on its own")(
@@ -142,6 +149,44 @@ void check_compare(const Options& o) {
     }
     if (o.narrowing.active()) {
         throw UsageError{"compare matches the calls of two whole captures: --calls, --since and --until do not apply"};
+    }
+}
+
+/// --export-audio (an audit) and export's --audio: a folder, and captures that can be read twice.
+void check_export(const po::variables_map& vm, Options& o) {
+    if (vm.count("audio") != 0) {
+        if (o.command != Command::export_audio) {
+            throw UsageError{"--audio DIR belongs to zaudit export; an audit takes --export-audio DIR"};
+        }
+        o.export_audio = vm["audio"].as<std::string>();
+    }
+    if (vm.count("export-audio") != 0) {
+        if (o.command != Command::audit && o.command != Command::export_audio) {
+            throw UsageError{"--export-audio goes with an audit (zaudit [OPTIONS] CAPTURE...) or zaudit export"};
+        }
+        o.export_audio = vm["export-audio"].as<std::string>();
+    }
+    if (o.command == Command::export_audio && o.export_audio.empty()) {
+        throw UsageError{"usage: zaudit export --audio DIR CAPTURE..."};
+    }
+    if (o.command == Command::export_audio && o.format != report::Format::text) {
+        throw UsageError{"zaudit export lists its files as text; DIR/manifest.json is its JSON"};
+    }
+    if (vm.count("audio") != 0 && vm.count("export-audio") != 0 && vm["audio"].as<std::string>() != o.export_audio) {
+        throw UsageError{"zaudit export takes one folder: --audio DIR or --export-audio DIR, not two"};
+    }
+    if (o.export_audio.empty()) {
+        return;
+    }
+    if (!o.interface.empty()) {
+        throw UsageError{
+            "audio export reads the captures a second time: a live --interface cannot be read again "
+            "(capture to a file, then export it)"};
+    }
+    if (std::find(o.captures.begin(), o.captures.end(), "-") != o.captures.end()) {
+        throw UsageError{
+            "audio export reads the captures a second time: standard input ('-') cannot be read again "
+            "(save it to a file, then export it)"};
     }
 }
 
@@ -308,6 +353,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         check_compare(o);
         return o;
     }
+    check_export(vm, o);
     if (o.captures.empty() && o.interface.empty()) {
         throw UsageError{"no capture given"};
     }

@@ -19,7 +19,7 @@
 #include "zaudit/session/tracker.hpp"
 
 namespace zaudit::cli {
-enum class Command { audit, calls, zrtp, compare, rules, ledger, baseline };
+enum class Command { audit, calls, zrtp, compare, rules, ledger, baseline, export_audio };
 enum class ColorWhen { auto_detect, always, never };
 
 struct Options {
@@ -45,6 +45,7 @@ struct Options {
     std::string baseline;           ///< --baseline
     std::string config;             ///< --config, or ./zaudit.toml when it exists
     analysis::Narrowing narrowing;  ///< --calls, --since, --until
+    std::string export_audio;       ///< --export-audio DIR, or export's --audio DIR
 };
 
 inline constexpr std::string_view k_usage =
@@ -56,6 +57,9 @@ inline constexpr std::string_view k_usage =
        zaudit ledger list|accept|forget [ZID|IDENTITY] --ledger FILE
                                         the ZID ledger: list it, accept a changed ZID, forget one
        zaudit baseline CAPTURE...       every finding's fingerprint, to accept them with --baseline
+       zaudit export --audio DIR CAPTURE...
+                                        decodable streams as WAV files and DIR/manifest.json: plain RTP,
+                                        and SRTP decrypted with keys the capture exposes or --srtp-key gives
 )";
 
 struct UsageError {
@@ -63,13 +67,14 @@ struct UsageError {
 };
 
 /// The first word of a command line, when it is one of these.
-inline constexpr std::array<std::pair<std::string_view, Command>, 7> k_commands{{{"audit", Command::audit},
+inline constexpr std::array<std::pair<std::string_view, Command>, 8> k_commands{{{"audit", Command::audit},
                                                                                  {"calls", Command::calls},
                                                                                  {"zrtp", Command::zrtp},
                                                                                  {"compare", Command::compare},
                                                                                  {"rules", Command::rules},
                                                                                  {"ledger", Command::ledger},
-                                                                                 {"baseline", Command::baseline}}};
+                                                                                 {"baseline", Command::baseline},
+                                                                                 {"export", Command::export_audio}}};
 
 /// Options from a parsed command line and its words (the command, then the captures); throws
 /// UsageError for what the options table cannot refuse by itself.

@@ -57,7 +57,7 @@ all_formats=(json jsonl markdown sarif text)
 captures=(OLD.CAP call.pcap evidence tap.pcapng "with space.pcap")
 
 # Commands and captures first, then only captures.
-expect "zaudit " audit baseline calls compare ledger rules zrtp "${captures[@]}"
+expect "zaudit " audit baseline calls compare export ledger rules zrtp "${captures[@]}"
 expect "zaudit ca" calls call.pcap
 expect "zaudit call.pcap " "${captures[@]}"
 expect "zaudit calls " "${captures[@]}"
@@ -80,7 +80,7 @@ expect "zaudit --fail-on " none info low medium high critical
 expect "zaudit --color a" auto always
 # A value is not a command: "rules" is the report's file here, so every format is offered.
 expect "zaudit --output rules --format " "${all_formats[@]}"
-expect "zaudit -o rules " audit baseline calls compare ledger rules zrtp "${captures[@]}"
+expect "zaudit -o rules " audit baseline calls compare export ledger rules zrtp "${captures[@]}"
 expect "zaudit --merge ca" calls call.pcap
 # File values: captures, *.toml for --config, any file for the others; nothing for free values.
 expect "zaudit --config " evidence other.toml zaudit.toml

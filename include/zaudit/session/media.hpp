@@ -64,6 +64,18 @@ struct StreamCodec {
 };
 const char* to_string(StreamCodec::Source source);
 
+/// What an audio export (`zaudit export --audio`, `--export-audio`) made of a stream: every
+/// packet tried, not a sample (audio/export.hpp).
+struct AudioExport {
+    std::string key_fingerprint;  ///< the SRTP key used; empty for plain RTP
+    std::uint64_t decrypted = 0;  ///< SRTP packets libsrtp2 authenticated and decrypted
+    std::uint64_t decrypt_failed = 0;
+    std::uint64_t decoded = 0;  ///< packets turned into sound
+    std::uint64_t srtcp_authenticated = 0;
+    std::uint64_t srtcp_failed = 0;
+    std::uint64_t rtcp_plain = 0;  ///< plain RTCP its sender sent beside the SRTP
+};
+
 struct MediaStream {
     std::uint32_t id = 0;
     std::uint32_t flow = 0;
@@ -125,6 +137,8 @@ struct MediaStream {
 
     /// SDES keys from the call's SDP that the sender announced, tried on the stream's packets.
     std::vector<SrtpKeyCheck> srtp_checks;
+    /// Set when the stream was exported as audio.
+    std::optional<AudioExport> audio_export;
 };
 
 }  // namespace zaudit::session

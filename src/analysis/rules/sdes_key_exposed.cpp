@@ -61,6 +61,25 @@ nlohmann::ordered_json in_use(const session::Call& call, const session::SdpSnaps
     return nullptr;
 }
 
+/// With an audio export (--export-audio, zaudit export): every packet of the stream went through
+/// libsrtp2 with this key, RTP and RTCP, and the decrypted ones became sound.
+void add_audio_proof(const session::MediaStream& stream, const std::string& fingerprint, nlohmann::ordered_json& entry,
+                     Finding& f) {
+    const auto& exported = stream.audio_export;
+    if (!exported || exported->key_fingerprint != fingerprint) {
+        return;
+    }
+    entry["decrypted_to_audio"] = exported->decrypted;
+    entry["decrypt_failed"] = exported->decrypt_failed;
+    entry["srtcp_authenticated"] = exported->srtcp_authenticated;
+    entry["srtcp_failed"] = exported->srtcp_failed;
+    entry["rtcp_plain"] = exported->rtcp_plain;
+    f.message += fmt::format(
+        "; the audio export decrypted {} packets to audio ({} failed; SRTCP: {} authenticated "
+        "and decrypted, {} failed)",
+        exported->decrypted, exported->decrypt_failed, exported->srtcp_authenticated, exported->srtcp_failed);
+}
+
 /// Whether libsrtp2 authenticated the call's SRTP with this key (session/srtp_check.cpp):
 /// "verified" is proof that whoever holds the capture can decrypt the media.
 void add_srtp_proof(const session::Model& model, const session::Call& call, const std::string& fingerprint,
@@ -89,6 +108,7 @@ void add_srtp_proof(const session::Model& model, const session::Call& call, cons
             } else if (outcome != "verified") {
                 outcome = "failed";
             }
+            add_audio_proof(stream, fingerprint, streams.back(), f);
         }
     }
     f.evidence["srtp_authenticated"] = outcome;
