@@ -74,6 +74,7 @@ std::string achieved_class(analysis::Achieved achieved) {
         case analysis::Achieved::dtls_unverified:
         case analysis::Achieved::srtp_unknown:
         case analysis::Achieved::sdes_tls:
+        case analysis::Achieved::iax2_aes128:
         case analysis::Achieved::no_media: return "warn";
         default: return "bad";
     }

@@ -184,6 +184,38 @@ ordered_json path_to_json(const session::Call& call) {
     return out;
 }
 
+/// An IAX2 call's own facts (calls[].iax2): call numbers, encryption, voice frames.
+ordered_json iax2_to_json(const session::Iax2Call& iax) {
+    ordered_json events = ordered_json::array();
+    for (const session::Iax2Event& event : iax.events) {
+        events.push_back({{"frame", event.frame},
+                          {"src", event.src.to_string()},
+                          {"dst", event.dst.to_string()},
+                          {"name", event.name}});
+    }
+    const auto frame_or_null = [](std::uint64_t frame) {
+        return frame == 0 ? ordered_json(nullptr) : ordered_json(frame);
+    };
+    return {{"caller", iax.caller.to_string()},
+            {"callee", iax.callee.to_string()},
+            {"caller_call_number", iax.caller_call},
+            {"callee_call_number", iax.callee_call},
+            {"accepted", iax.accepted},
+            {"md5_challenge", iax.md5_challenge},
+            {"encryption_offered", iax.encryption_offered.has_value() && (*iax.encryption_offered & 1) != 0},
+            {"encryption_agreed", iax.encryption_agreed()},
+            {"protection", iax.media == session::Iax2Call::Media::none ? ordered_json(nullptr)
+                                                                       : ordered_json(session::to_string(iax.media))},
+            {"codecs", iax.codecs},
+            {"voice_frames", iax.plain_voice_frames},
+            {"voice_bytes", iax.plain_voice_bytes},
+            {"encrypted_frames", iax.encrypted_frames},
+            {"first_voice_frame", frame_or_null(iax.first_voice_frame)},
+            {"first_encrypted_frame", frame_or_null(iax.first_encrypted_frame)},
+            {"cause", iax.cause},
+            {"events", events}};
+}
+
 ordered_json call_to_json(const session::Call& call, const session::Model& model) {
     ordered_json media = ordered_json::array();
     for (const std::uint32_t id : call.media) {
@@ -196,23 +228,28 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
         outcome = {{"status", call.outcome->status}, {"reason", call.outcome->reason}, {"frame", call.outcome->frame}};
     }
     const auto ended_by = ended_by_label(call);
-    return {{"id", call.id},
-            {"call_id", call.call_id},
-            {"from", call.from},
-            {"to", call.to},
-            {"start", util::to_rfc3339(call.start)},
-            {"end", util::to_rfc3339(call.end)},
-            {"duration_s", std::round(duration_seconds(call) * 1000) / 1000},
-            {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
-            {"sip_messages", call.messages.size()},
-            {"offer_answer", call.exchanges.size()},
-            {"outcome", outcome},
-            {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
-            {"zrtp_handshakes", call.handshakes},
-            {"legs", legs_to_json(call)},
-            {"linked_calls", linked_to_json(call)},
-            {"path", path_to_json(call)},
-            {"media", media}};
+    ordered_json out = {{"id", call.id},
+                        {"protocol", session::to_string(call.protocol)},
+                        {"call_id", call.call_id},
+                        {"from", call.from},
+                        {"to", call.to},
+                        {"start", util::to_rfc3339(call.start)},
+                        {"end", util::to_rfc3339(call.end)},
+                        {"duration_s", std::round(duration_seconds(call) * 1000) / 1000},
+                        {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
+                        {"sip_messages", call.messages.size()},
+                        {"offer_answer", call.exchanges.size()},
+                        {"outcome", outcome},
+                        {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
+                        {"zrtp_handshakes", call.handshakes},
+                        {"legs", legs_to_json(call)},
+                        {"linked_calls", linked_to_json(call)},
+                        {"path", path_to_json(call)},
+                        {"media", media}};
+    if (call.iax2) {
+        out["iax2"] = iax2_to_json(*call.iax2);
+    }
+    return out;
 }
 
 std::string hex_of(std::span<const std::uint8_t> bytes) {

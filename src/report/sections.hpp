@@ -115,6 +115,8 @@ inline std::optional<std::string> ended_by_label(const session::Call& call) {
         case session::CallEnd::bye: return "BYE";
         case session::CallEnd::cancel: return "CANCEL";
         case session::CallEnd::failure: return fmt::format("error {}", call.outcome ? call.outcome->status : 0);
+        case session::CallEnd::hangup: return "HANGUP";
+        case session::CallEnd::reject: return "REJECT";
         case session::CallEnd::none: return std::nullopt;
     }
     return std::nullopt;
