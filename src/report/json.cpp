@@ -482,14 +482,15 @@ ordered_json with_input(ordered_json item, std::optional<std::uint32_t> input) {
 
 /// What the call's media achieved and its worst finding (calls[].verdict); `findings` per call
 /// counts the findings about it.
-ordered_json verdict_to_json(const analysis::CallVerdict& verdict, const std::vector<analysis::Finding>& findings) {
+ordered_json verdict_to_json(const analysis::CallVerdict& verdict, const session::Call& call,
+                             const std::vector<analysis::Finding>& findings) {
     ordered_json worst = nullptr;
     if (verdict.worst) {
         const analysis::Finding& f = findings.at(*verdict.worst);
         worst = {{"rule", f.rule}, {"severity", analysis::to_string(f.severity)}};
     }
     return {{"protection", analysis::to_string(verdict.achieved)},
-            {"text", analysis::describe(verdict.achieved)},
+            {"text", verdict_text(verdict, call)},
             {"media_relayed", verdict.relayed},
             {"findings", verdict.findings},
             {"worst", worst}};
@@ -593,7 +594,7 @@ ordered_json to_json(const AuditResult& result) {
         const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(model, findings);
         for (std::size_t c = 0; c < model.calls.size(); ++c) {
             ordered_json call = call_to_json(model.calls[c], model);
-            call["verdict"] = verdict_to_json(verdicts.at(c), findings);
+            call["verdict"] = verdict_to_json(verdicts.at(c), model.calls[c], findings);
             doc["calls"].push_back(with_input(std::move(call), input));
         }
         for (const auto& [rule, n] : count_findings(findings).by_rule) {

@@ -122,6 +122,14 @@ inline std::optional<std::string> ended_by_label(const session::Call& call) {
     return std::nullopt;
 }
 
+/// The sentence for what a call's media achieved; an IAX2 call's plain voice is no RTP.
+inline std::string_view verdict_text(const analysis::CallVerdict& verdict, const session::Call& call) {
+    if (call.protocol == session::CallProtocol::iax2 && verdict.achieved == analysis::Achieved::plain) {
+        return "IAX2 voice in clear: anyone on the path can listen";
+    }
+    return analysis::describe(verdict.achieved);
+}
+
 /// The call's length in seconds, from its first to its last SIP message or media packet.
 inline double duration_seconds(const session::Call& call) {
     return static_cast<double>(call.end.micros - call.start.micros) / 1e6;

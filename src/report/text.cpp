@@ -94,11 +94,9 @@ void render_verdicts(const InputAudit& audit, const std::vector<analysis::CallVe
             const analysis::Finding& f = audit.findings[*verdict.worst];
             worst = fmt::format("  worst {} {}", severity_label(f.severity, options, 0), f.rule);
         }
-        // An IAX2 call's voice is no RTP: its protocol is named, and its plain media said in its words.
+        // An IAX2 call's protocol is named (its voice is no RTP).
         const bool iax2 = call->protocol == session::CallProtocol::iax2;
-        const std::string_view achieved = iax2 && verdict.achieved == analysis::Achieved::plain
-                                              ? std::string_view{"IAX2 voice in clear: anyone on the path can listen"}
-                                              : analysis::describe(verdict.achieved);
+        const std::string_view achieved = verdict_text(verdict, *call);
         out << fmt::format("  #{} {}{} -> {}  {}{}  {}{}\n", call->id, iax2 ? "IAX2 " : "", safe(call->from),
                            safe(call->to), util::to_rfc3339(call->start), media, achieved, worst);
     }
