@@ -16,6 +16,7 @@ constexpr util::NameTable<Achieved, static_cast<std::size_t>(Achieved::count_)> 
     {Achieved::plain, "plain"},
     {Achieved::sdes_exposed, "sdes-exposed"},
     {Achieved::sdes_tls, "sdes-tls"},
+    {Achieved::iax2_aes128, "iax2-aes128"},
     {Achieved::srtp_unknown, "srtp-unknown-keying"},
     {Achieved::dtls_unverified, "dtls-srtp-unverified"},
     {Achieved::zrtp_failed, "zrtp-failed"},
@@ -28,6 +29,7 @@ constexpr util::NameTable<Achieved, static_cast<std::size_t>(Achieved::count_)> 
     {Achieved::plain, "plain RTP: anyone on the path can listen"},
     {Achieved::sdes_exposed, "SDES keys exposed: anyone on the path can listen"},
     {Achieved::sdes_tls, "SRTP, SDES keys over TLS: every SIP hop can listen"},
+    {Achieved::iax2_aes128, "IAX2 AES-128: as strong as the peers' shared secret, no forward secrecy"},
     {Achieved::srtp_unknown, "SRTP, keying not seen here: not verifiable"},
     {Achieved::dtls_unverified, "DTLS-SRTP: certificate fingerprints not checked here"},
     {Achieved::zrtp_failed, "ZRTP: a check failed here, the handshake may be intercepted"},
@@ -96,6 +98,12 @@ std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::v
             const Achieved achieved = achieved_by(*stream, call, failed);
             verdict.achieved = first ? achieved : std::min(verdict.achieved, achieved);
             first = false;
+        }
+        if (call.iax2) {
+            verdict.achieved = call.iax2->media == session::Iax2Call::Media::plain    ? Achieved::plain
+                               : call.iax2->media == session::Iax2Call::Media::aes128 ? Achieved::iax2_aes128
+                               : call.iax2->media == session::Iax2Call::Media::none   ? Achieved::no_media
+                                                                                      : Achieved::srtp_unknown;
         }
         verdict.relayed = std::any_of(call.path.begin(), call.path.end(), [](const session::PathNode& node) {
             return node.kind == session::PathNode::Kind::media_relay || node.kind == session::PathNode::Kind::b2bua;

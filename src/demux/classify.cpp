@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/demux/protocols.hpp"
+#include "zaudit/iax2/frame.hpp"
 #include "zaudit/sip/message.hpp"
 #include "zaudit/zrtp/message.hpp"
 
@@ -25,6 +26,7 @@ const char* to_string(PayloadKind kind) {
         case PayloadKind::quic: return "quic";
         case PayloadKind::wireguard: return "wireguard";
         case PayloadKind::openvpn: return "openvpn";
+        case PayloadKind::iax2: return "iax2";
         case PayloadKind::count_: break;
     }
     return "unknown";
@@ -155,6 +157,11 @@ PayloadKind classify_udp(const std::vector<DecodeAs>& rules, std::uint16_t src_p
         return PayloadKind::dns;
     }
     const PayloadKind kind = classify(payload);
+    const bool iax2_port = src_port == iax2::k_port || dst_port == iax2::k_port;
+    if (iax2_port && kind != PayloadKind::sip && kind != PayloadKind::stun && kind != PayloadKind::zrtp &&
+        iax2::looks_like_iax2(payload)) {
+        return PayloadKind::iax2;
+    }
     // TLS runs over TCP only: in a datagram those bytes are no TLS record.
     return kind == PayloadKind::tls ? PayloadKind::unknown : kind;
 }

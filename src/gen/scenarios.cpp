@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 42> k_scenarios{{
+    static const std::array<Scenario, 44> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -169,6 +169,14 @@ std::span<const Scenario> scenarios() {
          "for one Call-ID, one per leg",
          "path.vantage-divergence (different ZIDs on the two legs), path.media-relay, sip.cleartext-signaling", false,
          scenario_builders::zrtp_mitm_vantage_merged},
+        {"iax2-plain-call",
+         "an IAX2 call on UDP 4569 (NEW/ACCEPT/ACK, ANSWER, 2 s of G.711 voice each way as a full voice frame then "
+         "mini frames, HANGUP/ACK), no ENCRYPTION element: voice in clear",
+         "media.unencrypted (the IAX2 call's voice frames)", false, scenario_builders::iax2_plain_call},
+        {"iax2-encrypted-call",
+         "the IAX2 call with ENCRYPTION (AES-128) in the NEW and the callee's AUTHREQ, an MD5 challenge and AUTHREP, "
+         "then every frame from the ACCEPT on AES-128-CBC encrypted under MD5(challenge + secret), as Asterisk does",
+         "none (protection iax2-aes128)", false, scenario_builders::iax2_encrypted_call},
     }};
     return k_scenarios;
 }

@@ -57,4 +57,8 @@ CaptureBuilder zrtp_hello_edited_contention_skewed(std::uint64_t seed);
 CaptureBuilder zrtp_mitm_vantage_a(std::uint64_t seed);
 CaptureBuilder zrtp_mitm_vantage_b(std::uint64_t seed);
 CaptureBuilder zrtp_mitm_vantage_merged(std::uint64_t seed);
+
+// scenarios_iax2.cpp: IAX2 calls, plain and encrypted
+CaptureBuilder iax2_plain_call(std::uint64_t seed);
+CaptureBuilder iax2_encrypted_call(std::uint64_t seed);
 }  // namespace zaudit::gen::scenario_builders

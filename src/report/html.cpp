@@ -74,6 +74,7 @@ std::string achieved_class(analysis::Achieved achieved) {
         case analysis::Achieved::dtls_unverified:
         case analysis::Achieved::srtp_unknown:
         case analysis::Achieved::sdes_tls:
+        case analysis::Achieved::iax2_aes128:
         case analysis::Achieved::no_media: return "warn";
         default: return "bad";
     }
@@ -154,7 +155,7 @@ void render_verdicts(const InputAudit& audit, std::size_t audit_index,
             "<td>{}</td></tr>\n",
             call_anchor(audit_index, call->id), call->id, html_captured(call->from), html_captured(call->to),
             util::to_rfc3339(call->start), media_path_word(verdict), achieved_class(verdict.achieved),
-            html_captured(analysis::describe(verdict.achieved)), worst);
+            html_captured(verdict_text(verdict, *call)), worst);
     }
     out << "</table>\n";
 }
@@ -237,7 +238,7 @@ void render_call(const InputAudit& audit, std::size_t audit_index, const session
         html_captured(call.call_id), html_captured(call.transport), call.tls ? " (TLS)" : "",
         util::to_rfc3339(call.start), util::to_rfc3339(call.end), duration_seconds(call),
         ended ? ", ended by " + *ended : "", media_path_word(verdict), achieved_class(verdict.achieved),
-        html_captured(analysis::describe(verdict.achieved)));
+        html_captured(verdict_text(verdict, call)));
     render_path(call, out);
     render_ladder(audit, audit_index, call, rows, cited, options, out);
 }

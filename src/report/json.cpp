@@ -188,6 +188,38 @@ ordered_json path_to_json(const session::Call& call) {
     return out;
 }
 
+/// An IAX2 call's own facts (calls[].iax2): call numbers, encryption, voice frames.
+ordered_json iax2_to_json(const session::Iax2Call& iax) {
+    ordered_json events = ordered_json::array();
+    for (const session::Iax2Event& event : iax.events) {
+        events.push_back({{"frame", event.frame},
+                          {"src", event.src.to_string()},
+                          {"dst", event.dst.to_string()},
+                          {"name", event.name}});
+    }
+    const auto frame_or_null = [](std::uint64_t frame) {
+        return frame == 0 ? ordered_json(nullptr) : ordered_json(frame);
+    };
+    return {{"caller", iax.caller.to_string()},
+            {"callee", iax.callee.to_string()},
+            {"caller_call_number", iax.caller_call},
+            {"callee_call_number", iax.callee_call},
+            {"accepted", iax.accepted},
+            {"md5_challenge", iax.md5_challenge},
+            {"encryption_offered", iax.encryption_offered.has_value() && (*iax.encryption_offered & 1) != 0},
+            {"encryption_agreed", iax.encryption_agreed()},
+            {"protection", iax.media == session::Iax2Call::Media::none ? ordered_json(nullptr)
+                                                                       : ordered_json(session::to_string(iax.media))},
+            {"codecs", iax.codecs},
+            {"voice_frames", iax.plain_voice_frames},
+            {"voice_bytes", iax.plain_voice_bytes},
+            {"encrypted_frames", iax.encrypted_frames},
+            {"first_voice_frame", frame_or_null(iax.first_voice_frame)},
+            {"first_encrypted_frame", frame_or_null(iax.first_encrypted_frame)},
+            {"cause", iax.cause},
+            {"events", events}};
+}
+
 ordered_json call_to_json(const session::Call& call, const session::Model& model) {
     ordered_json media = ordered_json::array();
     for (const std::uint32_t id : call.media) {
@@ -200,23 +232,28 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
         outcome = {{"status", call.outcome->status}, {"reason", call.outcome->reason}, {"frame", call.outcome->frame}};
     }
     const auto ended_by = ended_by_label(call);
-    return {{"id", call.id},
-            {"call_id", call.call_id},
-            {"from", call.from},
-            {"to", call.to},
-            {"start", util::to_rfc3339(call.start)},
-            {"end", util::to_rfc3339(call.end)},
-            {"duration_s", std::round(duration_seconds(call) * 1000) / 1000},
-            {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
-            {"sip_messages", call.messages.size()},
-            {"offer_answer", call.exchanges.size()},
-            {"outcome", outcome},
-            {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
-            {"zrtp_handshakes", call.handshakes},
-            {"legs", legs_to_json(call)},
-            {"linked_calls", linked_to_json(call)},
-            {"path", path_to_json(call)},
-            {"media", media}};
+    ordered_json out = {{"id", call.id},
+                        {"protocol", session::to_string(call.protocol)},
+                        {"call_id", call.call_id},
+                        {"from", call.from},
+                        {"to", call.to},
+                        {"start", util::to_rfc3339(call.start)},
+                        {"end", util::to_rfc3339(call.end)},
+                        {"duration_s", std::round(duration_seconds(call) * 1000) / 1000},
+                        {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
+                        {"sip_messages", call.messages.size()},
+                        {"offer_answer", call.exchanges.size()},
+                        {"outcome", outcome},
+                        {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
+                        {"zrtp_handshakes", call.handshakes},
+                        {"legs", legs_to_json(call)},
+                        {"linked_calls", linked_to_json(call)},
+                        {"path", path_to_json(call)},
+                        {"media", media}};
+    if (call.iax2) {
+        out["iax2"] = iax2_to_json(*call.iax2);
+    }
+    return out;
 }
 
 std::string hex_of(std::span<const std::uint8_t> bytes) {
@@ -449,14 +486,15 @@ ordered_json with_input(ordered_json item, std::optional<std::uint32_t> input) {
 
 /// What the call's media achieved and its worst finding (calls[].verdict); `findings` per call
 /// counts the findings about it.
-ordered_json verdict_to_json(const analysis::CallVerdict& verdict, const std::vector<analysis::Finding>& findings) {
+ordered_json verdict_to_json(const analysis::CallVerdict& verdict, const session::Call& call,
+                             const std::vector<analysis::Finding>& findings) {
     ordered_json worst = nullptr;
     if (verdict.worst) {
         const analysis::Finding& f = findings.at(*verdict.worst);
         worst = {{"rule", f.rule}, {"severity", analysis::to_string(f.severity)}};
     }
     return {{"protection", analysis::to_string(verdict.achieved)},
-            {"text", analysis::describe(verdict.achieved)},
+            {"text", verdict_text(verdict, call)},
             {"media_relayed", verdict.relayed},
             {"findings", verdict.findings},
             {"worst", worst}};
@@ -560,7 +598,7 @@ ordered_json to_json(const AuditResult& result) {
         const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(model, findings);
         for (std::size_t c = 0; c < model.calls.size(); ++c) {
             ordered_json call = call_to_json(model.calls[c], model);
-            call["verdict"] = verdict_to_json(verdicts.at(c), findings);
+            call["verdict"] = verdict_to_json(verdicts.at(c), model.calls[c], findings);
             doc["calls"].push_back(with_input(std::move(call), input));
         }
         for (const auto& [rule, n] : count_findings(findings).by_rule) {

@@ -73,7 +73,7 @@ void render_verdicts(const InputAudit& audit, std::ostream& out) {
         }
         out << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", call->id, markdown_captured(call->from),
                            markdown_captured(call->to), util::to_rfc3339(call->start), media,
-                           markdown_escape(analysis::describe(verdict.achieved)), worst);
+                           markdown_escape(verdict_text(verdict, *call)), worst);
     }
 }
 

@@ -115,9 +115,19 @@ inline std::optional<std::string> ended_by_label(const session::Call& call) {
         case session::CallEnd::bye: return "BYE";
         case session::CallEnd::cancel: return "CANCEL";
         case session::CallEnd::failure: return fmt::format("error {}", call.outcome ? call.outcome->status : 0);
+        case session::CallEnd::hangup: return "HANGUP";
+        case session::CallEnd::reject: return "REJECT";
         case session::CallEnd::none: return std::nullopt;
     }
     return std::nullopt;
+}
+
+/// The sentence for what a call's media achieved; an IAX2 call's plain voice is no RTP.
+inline std::string_view verdict_text(const analysis::CallVerdict& verdict, const session::Call& call) {
+    if (call.protocol == session::CallProtocol::iax2 && verdict.achieved == analysis::Achieved::plain) {
+        return "IAX2 voice in clear: anyone on the path can listen";
+    }
+    return analysis::describe(verdict.achieved);
 }
 
 /// The call's length in seconds, from its first to its last SIP message or media packet.

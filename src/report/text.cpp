@@ -94,8 +94,11 @@ void render_verdicts(const InputAudit& audit, const std::vector<analysis::CallVe
             const analysis::Finding& f = audit.findings[*verdict.worst];
             worst = fmt::format("  worst {} {}", severity_label(f.severity, options, 0), f.rule);
         }
-        out << fmt::format("  #{} {} -> {}  {}{}  {}{}\n", call->id, safe(call->from), safe(call->to),
-                           util::to_rfc3339(call->start), media, analysis::describe(verdict.achieved), worst);
+        // An IAX2 call's protocol is named (its voice is no RTP).
+        const bool iax2 = call->protocol == session::CallProtocol::iax2;
+        const std::string_view achieved = verdict_text(verdict, *call);
+        out << fmt::format("  #{} {}{} -> {}  {}{}  {}{}\n", call->id, iax2 ? "IAX2 " : "", safe(call->from),
+                           safe(call->to), util::to_rfc3339(call->start), media, achieved, worst);
     }
 }
 
@@ -172,9 +175,37 @@ std::string call_state(const session::Call& call) {
         case session::CallEnd::bye: return text + ", ended by BYE";
         case session::CallEnd::cancel: return text + ", cancelled";
         case session::CallEnd::failure: return text + ", failed";
+        case session::CallEnd::hangup: return text + ", ended by HANGUP";
+        case session::CallEnd::reject: return text + ", rejected";
         case session::CallEnd::none: return text + ", up at capture end";
     }
     return text;
+}
+
+/// An IAX2 call's line and its media's: "#3 IAX2 100 -> 200  udp  ...  accepted, ended by HANGUP  call numbers 1/2".
+void render_iax2_call(const session::Call& call, std::ostream& out) {
+    const session::Iax2Call& iax = *call.iax2;
+    std::string state = iax.accepted ? "accepted" : "not accepted";
+    if (call.ended_by == session::CallEnd::reject) {
+        state = "rejected";
+    } else {
+        state += call.ended_by == session::CallEnd::hangup ? ", ended by HANGUP" : ", up at capture end";
+    }
+    out << fmt::format("  #{} IAX2 {} -> {}  udp  {}  {:.1f} s  {}  call numbers {}/{}\n", call.id, safe(call.from),
+                       safe(call.to), util::to_rfc3339(call.start), duration_seconds(call), state, iax.caller_call,
+                       iax.callee_call);
+    std::string codecs;
+    for (const auto& codec : iax.codecs) {
+        codecs += fmt::format("{}{}", codecs.empty() ? "" : ",", safe(codec));
+    }
+    const char* encryption = iax.encryption_agreed()  ? "agreed (AES-128)"
+                             : iax.encryption_offered ? "offered, not agreed"
+                                                      : "not offered";
+    out << fmt::format(
+        "     media {} <-> {}  iax2 voice {}  {} frames in clear, {} encrypted  encryption {}  "
+        "protection {}\n",
+        iax.caller, iax.callee, codecs.empty() ? "-" : codecs, iax.plain_voice_frames, iax.encrypted_frames, encryption,
+        session::to_string(iax.media));
 }
 
 /// "opus/48000  lost 0 (0.0%)  jitter mean 0.381 max 0.496 ms  max delta 21.949 ms"
@@ -238,6 +269,10 @@ std::string path_text(const session::Call& call) {
 void render_calls_of(const session::Model& model, std::ostream& out) {
     out << fmt::format("Calls ({})\n", model.calls.size());
     for (const auto& call : model.calls) {
+        if (call.iax2) {
+            render_iax2_call(call, out);
+            continue;
+        }
         out << fmt::format("  #{} {} -> {}  {}{}  {}  {:.1f} s  {}  Call-ID {}\n", call.id, safe(call.from),
                            safe(call.to), call.transport, call.tls ? " (TLS)" : "", util::to_rfc3339(call.start),
                            duration_seconds(call), call_state(call), safe(call.call_id));

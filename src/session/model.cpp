@@ -70,6 +70,33 @@ const char* to_string(SrtpKeyCheck::Settled settled) {
     return "no";
 }
 
+const char* to_string(CallProtocol protocol) {
+    switch (protocol) {
+        case CallProtocol::sip: return "sip";
+        case CallProtocol::iax2: return "iax2";
+    }
+    return "sip";
+}
+
+const char* to_string(Iax2Call::Media media) {
+    switch (media) {
+        case Iax2Call::Media::none: return "no-media";
+        case Iax2Call::Media::plain: return "none";
+        case Iax2Call::Media::aes128: return "iax2-aes128";
+        case Iax2Call::Media::unreadable: return "unknown";
+    }
+    return "unknown";
+}
+
+bool Iax2Call::encryption_agreed() const {
+    // RFC 5456 section 8.6: the caller lists the methods it supports in the NEW, the callee
+    // names the one it takes in its AUTHREQ (Asterisk) or ACCEPT.
+    const auto aes = [](const std::optional<std::uint16_t>& ie) {
+        return ie && (*ie & 0x0001) != 0;  // iax2::k_encrypt_aes128
+    };
+    return aes(encryption_offered) && aes(encryption_answered);
+}
+
 const char* to_string(SrtpKeySource source) {
     switch (source) {
         case SrtpKeySource::sdp: return "sdp";

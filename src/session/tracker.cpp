@@ -9,6 +9,7 @@
 #include "anomaly_log.hpp"
 #include "flow_state.hpp"
 #include "call_tracker.hpp"
+#include "iax2_tracker.hpp"
 #include "path.hpp"
 #include "srtp_check.hpp"
 #include "zrtp_tracker.hpp"
@@ -41,11 +42,17 @@ Tracker::Tracker(Limits limits, UserHints hints)
       m_anomalies{std::make_unique<AnomalyLog>(limits.max_anomalies)},
       m_calls{std::make_unique<CallTracker>(
           *m_anomalies, DialogLimits{limits.dialog_timeout_micros, limits.max_live_dialogs, limits.max_summarised_keys,
-                                     limits.call_idle_micros, limits.max_failed_calls})} {
+                                     limits.call_idle_micros, limits.max_failed_calls})},
+      m_iax2{std::make_unique<Iax2Tracker>(*m_anomalies)} {
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::zrtp)] = &Tracker::on_zrtp;
+    m_handlers[static_cast<std::size_t>(demux::PayloadKind::iax2)] = &Tracker::on_iax2;
+}
+
+void Tracker::on_iax2(FlowState& flow, const net::Packet& packet, bool forward) {
+    m_iax2->on_datagram(flow.record.id, forward, packet);
 }
 
 Tracker::~Tracker() = default;
@@ -397,6 +404,11 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_model.summarised = std::move(sip.summarised);
     find_twin_streams(m_model.media, m_stream_samples);
     bind_to_calls();
+    // IAX2 calls follow the SIP ones (ids go on from theirs): they have no SDP, streams or path.
+    for (Call& call : std::move(*m_iax2).finish()) {
+        call.id = static_cast<std::uint32_t>(m_model.calls.size() + 1);
+        m_model.calls.push_back(std::move(call));
+    }
     check_sdes_keys(m_model, m_stream_samples, m_hints.srtp_keys);
     m_stream_samples.clear();
     m_model.inputs = std::move(inputs);

@@ -18,6 +18,7 @@ enum class Achieved : std::uint8_t {
     plain,            ///< some media went as plain RTP
     sdes_exposed,     ///< SRTP whose SDES keys crossed the wire in clear SIP
     sdes_tls,         ///< SRTP with SDES keys sent over TLS: every SIP hop holds them
+    iax2_aes128,      ///< IAX2's own AES-128, keyed from the peers' shared secret: no forward secrecy
     srtp_unknown,     ///< SRTP whose keying this capture does not show
     dtls_unverified,  ///< DTLS-SRTP; certificate fingerprints not checked here
     zrtp_failed,      ///< ZRTP whose handshake failed a check, or with a critical finding about its call

@@ -27,6 +27,7 @@ enum class PayloadKind : std::uint8_t {
     quic,          ///< a QUIC long header, or a short one on a flow that carried a long one
     wireguard,     ///< a WireGuard message (types 1-4)
     openvpn,       ///< OpenVPN over UDP, on a flow that began with its client's and server's hard resets
+    iax2,          ///< to or from UDP 4569, shaped as an IAX2 frame (RFC 5456), unless SIP, STUN or ZRTP
     count_
 };
 
@@ -52,7 +53,10 @@ util::Expected<DecodeAs> parse_decode_as(std::string_view text);
 /// classify() under the user's rules: a datagram whose source or destination port has a rule is
 /// that protocol (for rtp: RTCP when multiplexed on the port, RFC 5761 section 4); the first
 /// matching rule wins. Without a rule, a DNS message to or from port 53 or 5353 is DNS before
-/// anything else (its first byte is a random id, which may look like RTP).
+/// anything else (its first byte is a random id, which may look like RTP). To or from IAX2's
+/// port 4569, a datagram shaped as an IAX2 frame is IAX2 unless SIP, STUN or ZRTP (whose magic
+/// values are strong) claims it: a plain full frame starts like RTP. IAX2 is known by its port
+/// only (not by --decode-as).
 PayloadKind classify_udp(const std::vector<DecodeAs>& rules, std::uint16_t src_port, std::uint16_t dst_port,
                          util::Bytes payload);
 

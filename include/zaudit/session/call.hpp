@@ -120,7 +120,56 @@ enum class CallEnd : std::uint8_t {
     bye,      ///< a BYE
     cancel,   ///< a CANCEL of the pending INVITE
     failure,  ///< the INVITE got a final failure (3xx-6xx, in Call::outcome) and no dialog came up
+    hangup,   ///< IAX2: a HANGUP
+    reject,   ///< IAX2: a REJECT of the NEW (or of the call)
 };
+
+/// The protocol that set a call up.
+enum class CallProtocol : std::uint8_t { sip, iax2 };
+const char* to_string(CallProtocol protocol);
+
+/// One IAX control frame of an IAX2 call, for display and evidence.
+struct Iax2Event {
+    std::uint64_t frame = 0;
+    util::Timestamp time;
+    util::Endpoint src;
+    util::Endpoint dst;
+    std::string name;  ///< "NEW", "AUTHREQ", ...
+};
+
+/// An IAX2 call's own facts (RFC 5456): its call numbers, the encryption asked for and agreed,
+/// and its voice frames, which travel on the signalling's own UDP flow.
+struct Iax2Call {
+    /// What the call's voice was, as far as the frames show.
+    enum class Media : std::uint8_t {
+        none,        ///< no voice frame and no encrypted frame seen
+        plain,       ///< voice frames read in clear
+        aes128,      ///< AES-128 agreed (NEW and the callee's answer), and the frames after it not plain
+        unreadable,  ///< frames not plain, without an agreement seen
+    };
+    util::Endpoint caller;  ///< sender of the NEW
+    util::Endpoint callee;
+    std::uint16_t caller_call = 0;                     ///< source call number of the NEW
+    std::uint16_t callee_call = 0;                     ///< the callee's source call number (0 until it answered)
+    std::optional<std::uint16_t> encryption_offered;   ///< ENCRYPTION IE of the NEW
+    std::optional<std::uint16_t> encryption_answered;  ///< ENCRYPTION IE of the callee's AUTHREQ or ACCEPT
+    std::optional<std::uint16_t> auth_methods;         ///< AUTHMETHODS IE of the AUTHREQ
+    bool md5_challenge = false;                        ///< an AUTHREQ with a CHALLENGE
+    bool accepted = false;                             ///< an ACCEPT in clear, or ciphertext after the agreement
+    std::uint64_t new_frame = 0;
+    std::uint64_t plain_voice_frames = 0;  ///< voice frames (full and mini) read in clear
+    std::uint64_t plain_voice_bytes = 0;   ///< their media bytes
+    std::uint64_t encrypted_frames = 0;    ///< full and mini frames whose bytes after the call numbers are ciphertext
+    std::uint64_t first_voice_frame = 0;   ///< of the plain voice frames; 0 for none
+    std::uint64_t last_voice_frame = 0;
+    std::uint64_t first_encrypted_frame = 0;  ///< 0 for none
+    std::vector<std::string> codecs;          ///< of the voice frames, in order seen ("ulaw")
+    std::vector<Iax2Event> events;            ///< the IAX control frames read in clear, the first ones
+    std::string cause;                        ///< CAUSE IE of the HANGUP or REJECT, as captured
+    Media media = Media::none;
+    [[nodiscard]] bool encryption_agreed() const;
+};
+const char* to_string(Iax2Call::Media media);
 
 /// Where a leg sits on the call's signalling path (RFC 3261 section 16 proxies; the roles of
 /// DESIGN.md section 5).
@@ -177,6 +226,8 @@ const char* to_string(PathNode::Kind kind);
 
 struct Call {
     std::uint32_t id = 0;
+    CallProtocol protocol = CallProtocol::sip;
+    /// For SIP the Call-ID; for IAX2 "iax2:<caller address>/<caller's call number>".
     std::string call_id;
     std::string from;  ///< From URI
     std::string to;    ///< To URI
@@ -207,6 +258,7 @@ struct Call {
     };
     std::vector<Link> linked_calls;
     std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
+    std::optional<Iax2Call> iax2;           ///< IAX2 calls: their facts and voice (not in `media`)
 };
 
 const char* to_string(Call::Link::By by);

@@ -24,6 +24,7 @@ namespace zaudit::session {
 
 class AnomalyLog;
 class CallTracker;
+class Iax2Tracker;
 struct PacketSample;
 
 struct Limits {
@@ -105,6 +106,7 @@ private:
     /// those of one SSRC and direction, or with nullopt every one. The others wait on.
     void replay_rtp(FlowState& flow, std::optional<std::pair<std::uint32_t, bool>> ssrc_from_a);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_iax2(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
     /// or the TCP direction's byte stream).
@@ -134,6 +136,7 @@ private:
     Model m_model;
     std::unique_ptr<AnomalyLog> m_anomalies;
     std::unique_ptr<CallTracker> m_calls;
+    std::unique_ptr<Iax2Tracker> m_iax2;
     std::vector<rtp::RtpStreamStats> m_stream_stats;           ///< parallel to m_model.media while tracking
     std::vector<std::vector<PacketSample>> m_stream_samples;   ///< packets kept for SDES key checks
     std::vector<std::vector<PayloadFormat>> m_stream_formats;  ///< a=rtpmap that named each stream's codecs

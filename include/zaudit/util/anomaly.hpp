@@ -84,6 +84,10 @@ enum class AnomalyCode : std::uint8_t {
     zrtp_fragment_out_of_range,      ///< a fragment that does not fit its message
     zrtp_fragment_total_mismatch,    ///< fragments of one message announce different totals
     zrtp_fragment_overlap_conflict,  ///< a fragment rewrites bytes already received
+    // IAX2 frames (RFC 5456 section 8).
+    iax2_truncated,    ///< a datagram on the IAX2 port too short for any frame
+    iax2_ie_overrun,   ///< an information element runs past the frame: the rest is not read
+    iax2_ie_bad_size,  ///< a fixed-size information element of another size (skipped)
     count_
 };
 

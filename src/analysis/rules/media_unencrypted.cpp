@@ -1,6 +1,7 @@
 // media.unencrypted: an RTP stream that nothing protects.
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "rules.hpp"
 #include "sdp_facts.hpp"
@@ -18,7 +19,51 @@ nlohmann::ordered_json payload_types(const session::MediaStream& stream) {
     return types;
 }
 
+/// What IAX2's own encryption is worth, for the finding about a call that did without it.
+constexpr std::string_view k_iax2_note =
+    "IAX2 can encrypt a call itself (RFC 5456 ENCRYPTION element, AES-128-CBC as Asterisk implements it): the key "
+    "is MD5 of the callee's MD5 challenge and the peers' shared secret, so the protection is only as strong as that "
+    "secret (a capture of the challenge allows an offline guess of it), and there is no forward secrecy (a secret "
+    "learnt later decrypts every recorded call). zaudit checks encrypted IAX2 only against its own generator.";
+
+/// IAX2 calls whose voice frames went in clear: their media is in the call, not in RTP streams.
+void check_iax2(const session::Model& model, FindingSink& sink) {
+    for (const session::Call& call : model.calls) {
+        if (!call.iax2 || call.iax2->media != session::Iax2Call::Media::plain) {
+            continue;
+        }
+        const session::Iax2Call& iax = *call.iax2;
+        const bool agreed = iax.encryption_agreed();
+        auto codecs = nlohmann::ordered_json::array();
+        for (const auto& codec : iax.codecs) {
+            codecs.push_back(codec);
+        }
+        Finding& f = sink.add(
+            fmt::format("IAX2 call {} {} -> {} (call numbers {}/{}) carries {} voice frames in clear{}", call.id,
+                        iax.caller, iax.callee, iax.caller_call, iax.callee_call, iax.plain_voice_frames,
+                        agreed                   ? ", although its NEW and the callee's answer agreed on AES-128"
+                        : iax.encryption_offered ? ": the caller offered AES-128, the callee did not take it"
+                                                 : ": neither peer asked for IAX2 encryption"));
+        f.call = call.id;
+        f.confidence = Confidence::inferred;
+        f.frames = {iax.first_voice_frame, iax.last_voice_frame};
+        f.evidence = {{"protocol", "iax2"},
+                      {"media", "iax2-voice"},
+                      {"src", iax.caller.to_string()},
+                      {"dst", iax.callee.to_string()},
+                      {"caller_call_number", iax.caller_call},
+                      {"callee_call_number", iax.callee_call},
+                      {"voice_frames", iax.plain_voice_frames},
+                      {"payload_bytes", iax.plain_voice_bytes},
+                      {"codecs", codecs},
+                      {"encryption_offered", iax.encryption_offered.has_value()},
+                      {"encryption_agreed", agreed},
+                      {"note", k_iax2_note}};
+    }
+}
+
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    check_iax2(model, sink);
     for (const session::MediaStream& stream : model.media) {
         // Protection none: the call negotiated plain RTP, a ZRTP handshake never completed or
         // was cleared, or (no SDP, no ZRTP) the payload itself read like codec data.
