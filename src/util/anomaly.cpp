@@ -70,6 +70,14 @@ constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
     {C::zrtp_fragment_out_of_range, "zrtp.fragment_out_of_range"},
     {C::zrtp_fragment_total_mismatch, "zrtp.fragment_total_mismatch"},
     {C::zrtp_fragment_overlap_conflict, "zrtp.fragment_overlap_conflict"},
+    {C::dtls_record_truncated, "dtls.record_truncated"},
+    {C::dtls_bad_version, "dtls.bad_version"},
+    {C::dtls_fragment_truncated, "dtls.fragment_truncated"},
+    {C::dtls_fragment_out_of_range, "dtls.fragment_out_of_range"},
+    {C::dtls_fragment_conflict, "dtls.fragment_conflict"},
+    {C::dtls_fragment_evicted, "dtls.fragment_evicted"},
+    {C::dtls_hello_truncated, "dtls.hello_truncated"},
+    {C::dtls_certificate_truncated, "dtls.certificate_truncated"},
 }}};
 static_assert(k_names.complete(), "every AnomalyCode has one distinct name, in declaration order");
 
