@@ -3,7 +3,7 @@
 //   capture, pipeline  each capture slimmed to its signalling, ZRTP, RTCP and first RTP frames
 //   net                each capture's first frames as fuzz_net records
 //   sip, sdp           every SIP payload, every SDP body
-//   rtp, zrtp          each flow's RTP/RTCP payloads, each capture's ZRTP payloads, as records
+//   rtp, zrtp, dtls    each flow's RTP/RTCP payloads, each capture's ZRTP and DTLS payloads, as records
 // It decodes with the project's own reader, decoder and classifier.
 
 #include <pcap/pcap.h>
@@ -127,6 +127,7 @@ void extract(const std::string& path, const std::filesystem::path& out) {
     SlimCapture slim;
     ByteVector net_records;
     ByteVector zrtp_records;
+    ByteVector dtls_records;
     std::map<std::pair<util::Endpoint, util::Endpoint>, ByteVector> rtp_flows;
     std::map<std::pair<util::Endpoint, util::Endpoint>, std::size_t> rtp_counts;
     std::size_t rtp_frames = 0;
@@ -159,6 +160,8 @@ void extract(const std::string& path, const std::filesystem::path& out) {
             }
         } else if (kind == demux::PayloadKind::zrtp) {
             append_record(zrtp_records, packet.payload);
+        } else if (kind == demux::PayloadKind::dtls) {
+            append_record(dtls_records, packet.payload);
         } else if (media) {
             const auto flow = std::pair{packet.src, packet.dst};
             if (rtp_counts[flow]++ < k_rtp_records) {
@@ -170,6 +173,7 @@ void extract(const std::string& path, const std::filesystem::path& out) {
     slim.write(out / "pipeline");
     write_seed(out / "net", net_records);
     write_seed(out / "zrtp", zrtp_records);
+    write_seed(out / "dtls", dtls_records);
     for (const auto& [flow, records] : rtp_flows) {
         write_seed(out / "rtp", records);
     }

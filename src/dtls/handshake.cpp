@@ -9,12 +9,12 @@
 namespace zaudit::dtls {
 namespace {
 
-constexpr std::size_t k_record_header = 13;     // RFC 6347 section 4.1
-constexpr std::size_t k_fragment_header = 12;   // RFC 6347 section 4.2.2
-constexpr std::size_t k_random = 32;            // RFC 5246 section 7.4.1.2
-constexpr std::uint16_t k_ext_use_srtp = 14;    // RFC 5764 section 4.1.1
+constexpr std::size_t k_record_header = 13;             // RFC 6347 section 4.1
+constexpr std::size_t k_fragment_header = 12;           // RFC 6347 section 4.2.2
+constexpr std::size_t k_random = 32;                    // RFC 5246 section 7.4.1.2
+constexpr std::uint16_t k_ext_use_srtp = 14;            // RFC 5764 section 4.1.1
 constexpr std::uint16_t k_ext_supported_versions = 43;  // RFC 8446 section 4.2.1
-constexpr std::size_t k_done_remembered = 32;   // message_seq values whose retransmissions are recognised
+constexpr std::size_t k_done_remembered = 32;           // message_seq values whose retransmissions are recognised
 
 util::Anomaly anomaly(util::AnomalyCode code, std::size_t offset, std::string detail) {
     return util::Anomaly{code, 0, offset, std::move(detail)};
@@ -98,9 +98,9 @@ RecordScan parse_records(Bytes datagram) {
         record.sequence = r.u48be();
         const std::uint16_t length = r.u16be();
         if (!r.ok()) {
-            scan.anomalies.push_back(anomaly(util::AnomalyCode::dtls_record_truncated, at,
-                                             fmt::format("{} bytes left, a record header needs {}",
-                                                         datagram.size() - at, k_record_header)));
+            scan.anomalies.push_back(
+                anomaly(util::AnomalyCode::dtls_record_truncated, at,
+                        fmt::format("{} bytes left, a record header needs {}", datagram.size() - at, k_record_header)));
             break;
         }
         if ((record.version >> 8) != 0xfe) {
@@ -120,8 +120,7 @@ RecordScan parse_records(Bytes datagram) {
     return scan;
 }
 
-std::vector<HandshakeFragment> parse_handshake_fragments(Bytes record_fragment,
-                                                         std::vector<util::Anomaly>& anomalies) {
+std::vector<HandshakeFragment> parse_handshake_fragments(Bytes record_fragment, std::vector<util::Anomaly>& anomalies) {
     std::vector<HandshakeFragment> fragments;
     util::ByteReader r{record_fragment};
     while (!r.empty()) {
@@ -161,27 +160,28 @@ AssemblyStep MessageAssembler::add(const HandshakeFragment& fragment) {
         return step;
     }
     if (fragment.length > k_max_message_bytes) {
-        step.anomalies.push_back(anomaly(util::AnomalyCode::dtls_fragment_out_of_range, fragment.offset + 1,
-                                         fmt::format("message of {} bytes (limit {})", fragment.length,
-                                                     k_max_message_bytes)));
+        step.anomalies.push_back(
+            anomaly(util::AnomalyCode::dtls_fragment_out_of_range, fragment.offset + 1,
+                    fmt::format("message of {} bytes (limit {})", fragment.length, k_max_message_bytes)));
         return step;
     }
     auto it = m_pending.find(fragment.message_seq);
     if (it != m_pending.end() &&
         (it->second.bytes.size() != fragment.length || it->second.msg_type != fragment.msg_type)) {
-        step.anomalies.push_back(anomaly(util::AnomalyCode::dtls_fragment_conflict, fragment.offset,
-                                         fmt::format("message {} was type {} of {} bytes, now type {} of {}",
-                                                     fragment.message_seq, it->second.msg_type,
-                                                     it->second.bytes.size(), fragment.msg_type, fragment.length)));
+        step.anomalies.push_back(
+            anomaly(util::AnomalyCode::dtls_fragment_conflict, fragment.offset,
+                    fmt::format("message {} was type {} of {} bytes, now type {} of {}", fragment.message_seq,
+                                it->second.msg_type, it->second.bytes.size(), fragment.msg_type, fragment.length)));
         return step;  // the first one stands
     }
     if (it == m_pending.end()) {
         while (m_pending.size() >= k_max_pending) {
-            const auto oldest = std::min_element(m_pending.begin(), m_pending.end(),
-                                                 [](const auto& a, const auto& b) { return a.second.age < b.second.age; });
-            step.anomalies.push_back(anomaly(util::AnomalyCode::dtls_fragment_evicted, 0,
-                                             fmt::format("message {} dropped incomplete: too many pending",
-                                                         oldest->first)));
+            const auto oldest = std::min_element(m_pending.begin(), m_pending.end(), [](const auto& a, const auto& b) {
+                return a.second.age < b.second.age;
+            });
+            step.anomalies.push_back(
+                anomaly(util::AnomalyCode::dtls_fragment_evicted, 0,
+                        fmt::format("message {} dropped incomplete: too many pending", oldest->first)));
             m_pending.erase(oldest);
         }
         Pending fresh;
@@ -227,10 +227,10 @@ std::optional<Hello> parse_client_hello(Bytes body, std::vector<util::Anomaly>& 
     Hello hello;
     hello.version = r.u16be();
     r.skip(k_random);
-    r.skip(r.u8());       // session_id
-    r.skip(r.u8());       // cookie
-    r.skip(r.u16be());    // cipher_suites
-    r.skip(r.u8());       // compression_methods
+    r.skip(r.u8());     // session_id
+    r.skip(r.u8());     // cookie
+    r.skip(r.u16be());  // cipher_suites
+    r.skip(r.u8());     // compression_methods
     if (!r.ok()) {
         anomalies.push_back(anomaly(util::AnomalyCode::dtls_hello_truncated, 0,
                                     fmt::format("ClientHello of {} bytes ends inside its fixed fields", body.size())));
@@ -267,9 +267,9 @@ std::optional<std::vector<Bytes>> parse_certificate(Bytes body, std::vector<util
     const std::uint32_t list_length = r.u24be();
     util::ByteReader list = r.sub(list_length);
     if (!r.ok()) {
-        anomalies.push_back(anomaly(util::AnomalyCode::dtls_certificate_truncated, 0,
-                                    fmt::format("certificate_list of {} bytes in a {}-byte message", list_length,
-                                                body.size())));
+        anomalies.push_back(
+            anomaly(util::AnomalyCode::dtls_certificate_truncated, 0,
+                    fmt::format("certificate_list of {} bytes in a {}-byte message", list_length, body.size())));
         return std::nullopt;
     }
     std::vector<Bytes> certificates;

@@ -110,9 +110,10 @@ struct AssemblyStep {
 /// k_max_message_bytes and at most k_max_pending messages are incomplete at once.
 class MessageAssembler {
 public:
-    /// A certificate chain fits comfortably (RFC 8446 notes 2^24-1 as the field's limit; real
-    /// DTLS-SRTP certificates are self-signed and under 2 KiB).
-    static constexpr std::uint32_t k_max_message_bytes = 256 * 1024;
+    /// The length field allows 2^24-1 (RFC 6347 section 4.2.2); DTLS-SRTP certificates are
+    /// self-signed and under 2 KiB, a chain with intermediates a few KiB. With k_max_pending this
+    /// bounds a direction at 512 KiB, as ZRTP's fragment assembler bounds a flow at 1 MiB.
+    static constexpr std::uint32_t k_max_message_bytes = 64 * 1024;
     static constexpr std::size_t k_max_pending = 8;
 
     AssemblyStep add(const HandshakeFragment& fragment);

@@ -206,7 +206,8 @@ struct Call {
         By by = By::timing;
     };
     std::vector<Link> linked_calls;
-    std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
+    std::vector<std::uint32_t> handshakes;       ///< ZrtpHandshake ids bound to the call
+    std::vector<std::uint32_t> dtls_handshakes;  ///< DtlsHandshake ids bound to the call
 };
 
 const char* to_string(Call::Link::By by);

@@ -105,6 +105,7 @@ private:
     /// those of one SSRC and direction, or with nullopt every one. The others wait on.
     void replay_rtp(FlowState& flow, std::optional<std::pair<std::uint32_t, bool>> ssrc_from_a);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_dtls(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
     /// or the TCP direction's byte stream).

@@ -162,8 +162,8 @@ TEST_CASE("dtls handshake: a Certificate fragmented over three records reassembl
     std::vector<util::Anomaly> anomalies;
     std::optional<dtls::HandshakeMessage> done;
     // Out of order: the tail first, then the head, then the middle.
-    for (const auto& [offset, length] : std::vector<std::pair<std::size_t, std::size_t>>{
-             {500, body.size() - 500}, {0, 250}, {250, 250}}) {
+    for (const auto& [offset, length] :
+         std::vector<std::pair<std::size_t, std::size_t>>{{500, body.size() - 500}, {0, 250}, {250, 250}}) {
         CHECK_FALSE(done);
         const Buffer rec = record(22, 0, offset, fragment(11, 3, body, offset, length));
         const dtls::RecordScan scan = dtls::parse_records(view(rec));
