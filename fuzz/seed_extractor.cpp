@@ -3,7 +3,7 @@
 //   capture, pipeline  each capture slimmed to its signalling, ZRTP, RTCP and first RTP frames
 //   net                each capture's first frames as fuzz_net records
 //   sip, sdp           every SIP payload, every SDP body
-//   rtp, zrtp          each flow's RTP/RTCP payloads, each capture's ZRTP payloads, as records
+//   rtp, zrtp, dtls    each flow's RTP/RTCP payloads, each capture's ZRTP and DTLS payloads, as records
 //   iax2               each capture's datagrams to or from UDP 4569, as records
 // It decodes with the project's own reader, decoder and classifier.
 
@@ -129,6 +129,7 @@ void extract(const std::string& path, const std::filesystem::path& out) {
     ByteVector net_records;
     ByteVector zrtp_records;
     ByteVector iax2_records;
+    ByteVector dtls_records;
     std::map<std::pair<util::Endpoint, util::Endpoint>, ByteVector> rtp_flows;
     std::map<std::pair<util::Endpoint, util::Endpoint>, std::size_t> rtp_counts;
     std::size_t rtp_frames = 0;
@@ -164,6 +165,8 @@ void extract(const std::string& path, const std::filesystem::path& out) {
         } else if (packet.src.port == 4569 ||
                    packet.dst.port == 4569) {  // IAX2 (classify() alone does not know the port)
             append_record(iax2_records, packet.payload);
+        } else if (kind == demux::PayloadKind::dtls) {
+            append_record(dtls_records, packet.payload);
         } else if (media) {
             const auto flow = std::pair{packet.src, packet.dst};
             if (rtp_counts[flow]++ < k_rtp_records) {
@@ -176,6 +179,7 @@ void extract(const std::string& path, const std::filesystem::path& out) {
     write_seed(out / "net", net_records);
     write_seed(out / "zrtp", zrtp_records);
     write_seed(out / "iax2", iax2_records);
+    write_seed(out / "dtls", dtls_records);
     for (const auto& [flow, records] : rtp_flows) {
         write_seed(out / "rtp", records);
     }

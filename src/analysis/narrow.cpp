@@ -63,6 +63,11 @@ std::unordered_map<std::uint64_t, util::Timestamp> known_frame_times(const sessi
             times.emplace(event.frame, event.time);
         }
     }
+    for (const session::DtlsHandshake& handshake : model.dtls_handshakes) {
+        for (const session::DtlsCertificate& certificate : handshake.certificates) {
+            times.emplace(certificate.frame, certificate.time);
+        }
+    }
     for (const session::MediaStream& stream : model.media) {
         times.emplace(stream.first_frame, stream.first_time);
         times.emplace(stream.last_frame, stream.last_time);
@@ -239,6 +244,13 @@ NarrowedAudit narrow(session::Model model, std::vector<Finding> findings, const 
         return kept_with_calls(handshake.call, handshake.first_time, handshake.last_time);
     });
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
+        carrying_flows.insert(handshake.flow);
+    }
+    KeptOf dtls_handshakes;  // listed with the calls they belong to; not counted apart
+    keep_only(model.dtls_handshakes, dtls_handshakes, [&](const session::DtlsHandshake& handshake) {
+        return kept_with_calls(handshake.call, handshake.first_time, handshake.last_time);
+    });
+    for (const session::DtlsHandshake& handshake : model.dtls_handshakes) {
         carrying_flows.insert(handshake.flow);
     }
     keep_only(model.flows, out.counts.flows, [&](const session::FlowRecord& flow) {

@@ -1,8 +1,9 @@
 // A call's verdict from the model's facts (stream protection, signalling over TLS, the ZRTP
-// handshake's checks), not from the findings' texts: the findings only supply the worst one.
+// handshake's checks, the DTLS certificates' fingerprints), not from the findings' texts: the findings only supply the worst one.
 #include "zaudit/analysis/verdict.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -18,7 +19,9 @@ constexpr util::NameTable<Achieved, static_cast<std::size_t>(Achieved::count_)> 
     {Achieved::sdes_tls, "sdes-tls"},
     {Achieved::iax2_aes128, "iax2-aes128"},
     {Achieved::srtp_unknown, "srtp-unknown-keying"},
+    {Achieved::dtls_failed, "dtls-srtp-failed"},
     {Achieved::dtls_unverified, "dtls-srtp-unverified"},
+    {Achieved::dtls_verified, "dtls-srtp-verified"},
     {Achieved::zrtp_failed, "zrtp-failed"},
     {Achieved::zrtp_verified, "zrtp-verified"},
 }}};
@@ -31,7 +34,10 @@ constexpr util::NameTable<Achieved, static_cast<std::size_t>(Achieved::count_)> 
     {Achieved::sdes_tls, "SRTP, SDES keys over TLS: every SIP hop can listen"},
     {Achieved::iax2_aes128, "IAX2 AES-128: as strong as the peers' shared secret, no forward secrecy"},
     {Achieved::srtp_unknown, "SRTP, keying not seen here: not verifiable"},
-    {Achieved::dtls_unverified, "DTLS-SRTP: certificate fingerprints not checked here"},
+    {Achieved::dtls_failed,
+     "DTLS-SRTP: a certificate does not match its SDP fingerprint, the media may be intercepted"},
+    {Achieved::dtls_unverified, "DTLS-SRTP: certificate fingerprints not verifiable here"},
+    {Achieved::dtls_verified, "DTLS-SRTP: both certificates match their SDP fingerprints at this point"},
     {Achieved::zrtp_failed, "ZRTP: a check failed here, the handshake may be intercepted"},
     {Achieved::zrtp_verified, "ZRTP: handshake verified at this point, SAS not checkable"},
 }}};
@@ -44,30 +50,44 @@ bool handshake_failed(const session::ZrtpHandshake& handshake) {
            !handshake.conflicts.empty();
 }
 
-/// The (call, flow) pairs of the handshakes that failed: looked up per stream, built once, so
-/// that verdicts stay n log n in calls and handshakes.
-using FailedHandshakes = std::set<std::pair<std::uint32_t, std::uint32_t>>;
+/// The (call, flow) pairs of the handshakes that failed, and of the DTLS handshakes by what their
+/// certificates showed: looked up per stream, built once, so that verdicts stay n log n in calls
+/// and handshakes.
+struct HandshakeFacts {
+    std::set<std::pair<std::uint32_t, std::uint32_t>> zrtp_failed;
+    std::map<std::pair<std::uint32_t, std::uint32_t>, Achieved> dtls;
+};
 
-FailedHandshakes failed_handshakes(const session::Model& model) {
-    FailedHandshakes failed;
+HandshakeFacts handshake_facts(const session::Model& model) {
+    HandshakeFacts facts;
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         if (handshake.call && handshake_failed(handshake)) {
-            failed.emplace(*handshake.call, handshake.flow);
+            facts.zrtp_failed.emplace(*handshake.call, handshake.flow);
         }
     }
-    return failed;
+    for (const session::DtlsHandshake& handshake : model.dtls_handshakes) {
+        if (handshake.call) {
+            facts.dtls[{*handshake.call, handshake.flow}] = handshake.any_mismatch() ? Achieved::dtls_failed
+                                                            : handshake.verified()   ? Achieved::dtls_verified
+                                                                                     : Achieved::dtls_unverified;
+        }
+    }
+    return facts;
 }
 
 /// What one stream achieved, in the call's context.
-Achieved achieved_by(const session::MediaStream& stream, const session::Call& call, const FailedHandshakes& failed) {
+Achieved achieved_by(const session::MediaStream& stream, const session::Call& call, const HandshakeFacts& facts) {
     switch (stream.protection) {
         case session::Protection::none: return Achieved::plain;
         case session::Protection::unknown: return Achieved::srtp_unknown;
         case session::Protection::sdes_srtp: return call.tls ? Achieved::sdes_tls : Achieved::sdes_exposed;
-        case session::Protection::dtls_srtp: return Achieved::dtls_unverified;
+        case session::Protection::dtls_srtp: {
+            const auto it = facts.dtls.find({call.id, stream.flow});
+            return it == facts.dtls.end() ? Achieved::dtls_unverified : it->second;
+        }
         case session::Protection::zrtp: break;
     }
-    return failed.count({call.id, stream.flow}) > 0 ? Achieved::zrtp_failed : Achieved::zrtp_verified;
+    return facts.zrtp_failed.count({call.id, stream.flow}) > 0 ? Achieved::zrtp_failed : Achieved::zrtp_verified;
 }
 
 }  // namespace
@@ -85,7 +105,7 @@ std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::v
     verdicts.reserve(model.calls.size());
     // Call id -> index in verdicts. Ids ascend; a narrowed model has gaps, so the last id sizes it.
     std::vector<std::size_t> index_of(model.calls.empty() ? 1 : model.calls.back().id + 1, 0);
-    const FailedHandshakes failed = failed_handshakes(model);
+    const HandshakeFacts facts = handshake_facts(model);
     for (const session::Call& call : model.calls) {
         CallVerdict verdict;
         verdict.call = call.id;
@@ -95,7 +115,7 @@ std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::v
             if (stream == nullptr) {
                 continue;
             }
-            const Achieved achieved = achieved_by(*stream, call, failed);
+            const Achieved achieved = achieved_by(*stream, call, facts);
             verdict.achieved = first ? achieved : std::min(verdict.achieved, achieved);
             first = false;
         }
@@ -131,9 +151,10 @@ std::vector<CallVerdict> call_verdicts(const session::Model& model, const std::v
     // that another check shows (two vantage points that disagree): a critical finding about the
     // call withdraws "verified".
     for (CallVerdict& verdict : verdicts) {
-        if (verdict.achieved == Achieved::zrtp_verified && verdict.worst &&
-            findings[*verdict.worst].severity == Severity::critical) {
-            verdict.achieved = Achieved::zrtp_failed;
+        if ((verdict.achieved == Achieved::zrtp_verified || verdict.achieved == Achieved::dtls_verified) &&
+            verdict.worst && findings[*verdict.worst].severity == Severity::critical) {
+            verdict.achieved =
+                verdict.achieved == Achieved::zrtp_verified ? Achieved::zrtp_failed : Achieved::dtls_failed;
         }
     }
     return verdicts;

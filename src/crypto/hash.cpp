@@ -18,6 +18,7 @@ namespace {
 const EVP_MD* evp_for(HashAlgorithm algorithm) {
     switch (algorithm) {
         case HashAlgorithm::sha1: return EVP_sha1();
+        case HashAlgorithm::sha224: return EVP_sha224();
         case HashAlgorithm::sha256: return EVP_sha256();
         case HashAlgorithm::sha384: return EVP_sha384();
         case HashAlgorithm::sha512: return EVP_sha512();

@@ -70,7 +70,8 @@ void render_path(const session::Call& call, std::ostream& out) {
 
 std::string achieved_class(analysis::Achieved achieved) {
     switch (achieved) {
-        case analysis::Achieved::zrtp_verified: return "ok";
+        case analysis::Achieved::zrtp_verified:
+        case analysis::Achieved::dtls_verified: return "ok";
         case analysis::Achieved::dtls_unverified:
         case analysis::Achieved::srtp_unknown:
         case analysis::Achieved::sdes_tls:

@@ -6,6 +6,7 @@
 
 #include "sections.hpp"
 #include "zaudit/analysis/verdict.hpp"
+#include "zaudit/dtls/handshake.hpp"
 #include "zaudit/report/report.hpp"
 #include "zaudit/util/escape.hpp"
 #include "zaudit/util/text.hpp"
@@ -246,6 +247,7 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
                         {"outcome", outcome},
                         {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
                         {"zrtp_handshakes", call.handshakes},
+                        {"dtls_handshakes", call.dtls_handshakes},
                         {"legs", legs_to_json(call)},
                         {"linked_calls", linked_to_json(call)},
                         {"path", path_to_json(call)},
@@ -351,6 +353,58 @@ ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
             {"checks", checks},
             {"conflicts", h.conflicts.size()},
             {"events", events}};
+}
+
+std::string profile_label(std::uint16_t profile) {
+    const std::string_view name = dtls::profile_name(profile);
+    return name == "unknown" ? fmt::format("0x{:04x}", profile) : std::string{name};
+}
+
+ordered_json dtls_to_json(const session::DtlsHandshake& h) {
+    ordered_json offered = ordered_json::array();
+    for (const std::uint16_t profile : h.offered_profiles) {
+        offered.push_back(profile_label(profile));
+    }
+    ordered_json certificates = ordered_json::array();
+    for (const session::DtlsCertificate& c : h.certificates) {
+        certificates.push_back(
+            {{"frame", c.frame},
+             {"from", c.sender.to_string()},
+             {"role", c.sender == h.client ? "client" : "server"},
+             {"chain_length", c.chain_length},
+             {"hash_function", c.hash_function.empty() ? ordered_json(nullptr) : ordered_json(c.hash_function)},
+             {"fingerprint", c.computed.empty() ? ordered_json(nullptr) : ordered_json(c.computed)},
+             {"sdp_fingerprint", c.announced.empty() ? ordered_json(nullptr) : ordered_json(c.announced)},
+             {"sdp_frame", c.sdp ? ordered_json(c.sdp_frame) : ordered_json(nullptr)},
+             {"sdp_matched_by", session::to_string(c.matched_by)},
+             {"verdict", session::to_string(c.verdict)},
+             {"reason", c.reason.empty() ? ordered_json(nullptr) : ordered_json(c.reason)}});
+    }
+    const auto optional_frame = [](const std::optional<std::uint64_t>& frame) {
+        return frame ? ordered_json(*frame) : ordered_json(nullptr);
+    };
+    const char* verdict = h.any_mismatch() ? "mismatch" : h.verified() ? "verified" : "not-verifiable";
+    return {{"id", h.id},
+            {"flow", h.flow},
+            {"call", h.call ? ordered_json(*h.call) : ordered_json(nullptr)},
+            {"client", h.client_known ? ordered_json(h.client.to_string()) : ordered_json(nullptr)},
+            {"server", h.client_known ? ordered_json(h.server.to_string()) : ordered_json(nullptr)},
+            {"version", h.version == 0 ? ordered_json(nullptr) : ordered_json(fmt::format("0x{:04x}", h.version))},
+            {"dtls13", h.dtls13},
+            {"completed", h.completed},
+            {"client_hello_frame", optional_frame(h.client_hello_frame)},
+            {"server_hello_frame", optional_frame(h.server_hello_frame)},
+            {"offered_profiles", offered},
+            {"selected_profile",
+             h.selected_profile ? ordered_json(profile_label(*h.selected_profile)) : ordered_json(nullptr)},
+            {"certificates", certificates},
+            {"verdict", verdict},
+            {"not_verifiable", h.not_verifiable.empty() ? ordered_json(nullptr) : ordered_json(h.not_verifiable)},
+            {"first_frame", h.first_frame},
+            {"last_frame", h.last_frame},
+            {"records", h.records},
+            {"retransmitted_fragments", h.retransmitted_fragments},
+            {"encrypted_records", h.encrypted_records}};
 }
 
 ordered_json decode_to_json(const session::DecodeSummary& d) {
@@ -577,7 +631,7 @@ ordered_json to_json(const AuditResult& result) {
     }
     doc["narrowed"] = result.narrowed ? narrowing_to_json(*result.narrowed) : ordered_json(nullptr);
     doc["summary"] = nullptr;  // filled below, kept in this place
-    for (const char* list : {"calls", "media", "zrtp", "flows"}) {
+    for (const char* list : {"calls", "media", "zrtp", "dtls", "flows"}) {
         doc[list] = ordered_json::array();
     }
     doc["decode"] = ordered_json::object();
@@ -610,6 +664,9 @@ ordered_json to_json(const AuditResult& result) {
         for (const auto& h : model.handshakes) {
             doc["zrtp"].push_back(with_input(handshake_to_json(h), input));
         }
+        for (const auto& h : model.dtls_handshakes) {
+            doc["dtls"].push_back(with_input(dtls_to_json(h), input));
+        }
         for (const auto& flow : model.flows) {
             doc["flows"].push_back(with_input(flow_to_json(flow), input));
         }
@@ -624,6 +681,7 @@ ordered_json to_json(const AuditResult& result) {
                       {"calls", doc["calls"].size()},
                       {"media_streams", doc["media"].size()},
                       {"zrtp_handshakes", doc["zrtp"].size()},
+                      {"dtls_handshakes", doc["dtls"].size()},
                       {"findings", counts},
                       {"findings_by_rule", by_rule}};  // an object, keys sorted
     make_printable(doc);                               // every string from a capture is bytes until escaped

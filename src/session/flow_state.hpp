@@ -16,6 +16,7 @@
 #include "zaudit/session/tracker.hpp"
 #include "zaudit/sip/stream_framer.hpp"
 #include "zaudit/zrtp/fragment.hpp"
+#include "dtls_tracker.hpp"
 
 namespace zaudit::session {
 
@@ -82,7 +83,9 @@ struct Tracker::FlowState {
         void add(const net::Packet& packet, bool from_a);
     };
     OpaqueMeter opaque;
-    std::optional<std::uint32_t> handshake;  ///< index into Model::handshakes
+    std::optional<std::uint32_t> handshake;       ///< index into Model::handshakes
+    std::optional<std::uint32_t> dtls_handshake;  ///< index into Model::dtls_handshakes
+    std::unique_ptr<DtlsFlow> dtls;
     /// The call whose SDP announced one of the flow's ends (CallTracker::call_at), as of
     /// CallTracker::announcements() == call_as_of: its packets keep that call alive.
     std::optional<std::size_t> call;

@@ -37,6 +37,10 @@ const ZrtpHandshake* Model::handshake(std::uint32_t id) const {
     return by_id(handshakes, id);
 }
 
+const DtlsHandshake* Model::dtls_handshake(std::uint32_t id) const {
+    return by_id(dtls_handshakes, id);
+}
+
 std::vector<demux::PayloadKind> FlowRecord::kinds() const {
     std::vector<demux::PayloadKind> kinds;
     for (std::size_t i = 0; i < packets_by_kind.size(); ++i) {

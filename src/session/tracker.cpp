@@ -49,6 +49,7 @@ Tracker::Tracker(Limits limits, UserHints hints)
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::sip)] = &Tracker::on_sip_datagram;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::zrtp)] = &Tracker::on_zrtp;
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::iax2)] = &Tracker::on_iax2;
+    m_handlers[static_cast<std::size_t>(demux::PayloadKind::dtls)] = &Tracker::on_dtls;
 }
 
 void Tracker::on_iax2(FlowState& flow, const net::Packet& packet, bool forward) {
@@ -250,6 +251,18 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
     }
 }
 
+void Tracker::on_dtls(FlowState& flow, const net::Packet& packet, bool from_a) {
+    if (!flow.dtls_handshake) {
+        flow.dtls_handshake = static_cast<std::uint32_t>(m_model.dtls_handshakes.size());
+        DtlsHandshake fresh;
+        fresh.id = *flow.dtls_handshake + 1;
+        fresh.flow = flow.record.id;
+        m_model.dtls_handshakes.push_back(std::move(fresh));
+        flow.dtls = std::make_unique<DtlsFlow>();
+    }
+    add_dtls_packet(m_model.dtls_handshakes[*flow.dtls_handshake], *flow.dtls, packet, from_a, *m_anomalies);
+}
+
 bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
     for (std::size_t i = 0; i < flow.tcp.size(); ++i) {
         auto& direction = flow.tcp[i];
@@ -292,7 +305,7 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
     }
     // Under the cap, only flows that carried media are listed: SIP's facts live on in its calls
     // (and a SIP flood from a million sources must not keep a million flow records).
-    if (why == FlowClose::cap && flow.streams.empty() && !flow.handshake) {
+    if (why == FlowClose::cap && flow.streams.empty() && !flow.handshake && !flow.dtls_handshake) {
         return false;
     }
     m_model.flows.push_back(flow.record);
@@ -486,21 +499,26 @@ void Tracker::bind_to_calls() {
         util::Timestamp time;
     };
     std::multimap<util::Endpoint, Announcement> announced;
+    // RTCP ports (a=rtcp or RTP's + 1): DTLS-SRTP runs a handshake of its own there without rtcp-mux.
+    std::multimap<util::Endpoint, Announcement> announced_rtcp;
     for (const Call& call : m_model.calls) {
         for (std::size_t s = 0; s < call.sdps.size(); ++s) {
             for (std::size_t m = 0; m < call.sdps[s].media.size(); ++m) {
                 const SdpMedia& media = call.sdps[s].media[m];
                 if (media.rtp.port != 0) {
                     announced.emplace(media.rtp, Announcement{call.id, s, m, call.sdps[s].time});
+                    if (media.rtcp && !media.rtcp_mux) {
+                        announced_rtcp.emplace(*media.rtcp, Announcement{call.id, s, m, call.sdps[s].time});
+                    }
                 }
             }
         }
     }
-    const auto announcement_for = [&](const util::Endpoint& dst, const util::Endpoint& src,
-                                      util::Timestamp first) -> const Announcement* {
+    const auto announcement_in = [&](const std::multimap<util::Endpoint, Announcement>& map, const util::Endpoint& dst,
+                                     const util::Endpoint& src, util::Timestamp first) -> const Announcement* {
         const Announcement* best = nullptr;
         for (const auto& endpoint : {dst, src}) {
-            const auto [begin, end] = announced.equal_range(endpoint);
+            const auto [begin, end] = map.equal_range(endpoint);
             for (auto it = begin; it != end; ++it) {
                 const bool before = it->second.time <= first;
                 if (best == nullptr || (before && (best->time > first || it->second.time > best->time))) {
@@ -513,6 +531,9 @@ void Tracker::bind_to_calls() {
         }
         return nullptr;
     };
+    const auto announcement_for = [&](const util::Endpoint& dst, const util::Endpoint& src, util::Timestamp first) {
+        return announcement_in(announced, dst, src, first);
+    };
     for (ZrtpHandshake& handshake : m_model.handshakes) {
         if (const auto* found = announcement_for(handshake.b, handshake.a, handshake.first_time)) {
             handshake.call = found->call;
@@ -522,6 +543,20 @@ void Tracker::bind_to_calls() {
             call.end = std::max(call.end, handshake.last_time);
         }
         finish_handshake(handshake, handshake.call ? m_model.call(*handshake.call) : nullptr);
+    }
+    for (DtlsHandshake& handshake : m_model.dtls_handshakes) {
+        const Announcement* found = announcement_for(handshake.server, handshake.client, handshake.first_time);
+        if (found == nullptr) {
+            found = announcement_in(announced_rtcp, handshake.server, handshake.client, handshake.first_time);
+        }
+        if (found != nullptr) {
+            handshake.call = found->call;
+            Call& call = *m_model.call(found->call);
+            call.dtls_handshakes.push_back(handshake.id);
+            call.start = std::min(call.start, handshake.first_time);
+            call.end = std::max(call.end, handshake.last_time);
+        }
+        finish_dtls_handshake(handshake, handshake.call ? m_model.call(*handshake.call) : nullptr);
     }
     std::map<std::uint32_t, const ZrtpHandshake*> handshake_of_flow;
     for (const auto& handshake : m_model.handshakes) {

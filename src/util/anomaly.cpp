@@ -73,6 +73,14 @@ constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
     {C::iax2_truncated, "iax2.truncated"},
     {C::iax2_ie_overrun, "iax2.ie_overrun"},
     {C::iax2_ie_bad_size, "iax2.ie_bad_size"},
+    {C::dtls_record_truncated, "dtls.record_truncated"},
+    {C::dtls_bad_version, "dtls.bad_version"},
+    {C::dtls_fragment_truncated, "dtls.fragment_truncated"},
+    {C::dtls_fragment_out_of_range, "dtls.fragment_out_of_range"},
+    {C::dtls_fragment_conflict, "dtls.fragment_conflict"},
+    {C::dtls_fragment_evicted, "dtls.fragment_evicted"},
+    {C::dtls_hello_truncated, "dtls.hello_truncated"},
+    {C::dtls_certificate_truncated, "dtls.certificate_truncated"},
 }}};
 static_assert(k_names.complete(), "every AnomalyCode has one distinct name, in declaration order");
 

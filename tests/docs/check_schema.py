@@ -88,6 +88,35 @@ def narrowed(**changes):
     return value
 
 
+# A DTLS handshake as zaudit writes it (the goldens' samples have no DTLS; the interop captures'
+# ones are validated live): the mutations below put it, broken in one way, into a golden.
+DTLS_CERTIFICATE = {"frame": 14, "from": "10.77.0.1:7078", "role": "server", "chain_length": 1,
+                    "hash_function": "sha-256", "fingerprint": "05:8D:31", "sdp_fingerprint": "SHA-256 05:8D:31",
+                    "sdp_frame": 1, "sdp_matched_by": "address", "verdict": "verified", "reason": None}
+DTLS_HANDSHAKE = {"id": 1, "flow": 2, "call": 1, "client": "10.77.0.2:7078", "server": "10.77.0.1:7078",
+                  "version": "0xfefd", "dtls13": False, "completed": True, "client_hello_frame": 7,
+                  "server_hello_frame": 14, "offered_profiles": ["SRTP_AES128_CM_HMAC_SHA1_80", "0x00ff"],
+                  "selected_profile": "SRTP_AES128_CM_HMAC_SHA1_80", "certificates": [DTLS_CERTIFICATE],
+                  "verdict": "verified", "not_verifiable": None, "first_frame": 7, "last_frame": 27, "records": 30,
+                  "retransmitted_fragments": 0, "encrypted_records": 4}
+
+
+def dtls_with(**changes):
+    """[DTLS_HANDSHAKE] with some keys changed (a value of DELETE removes the key)."""
+    handshake = copy.deepcopy(DTLS_HANDSHAKE)
+    for key, value in changes.items():
+        if value == DELETE:
+            del handshake[key]
+        else:
+            handshake[key] = value
+    return [handshake]
+
+
+def dtls_certificate_with(**changes):
+    certificate = dict(DTLS_CERTIFICATE, **changes)
+    return dtls_with(certificates=[certificate])
+
+
 # Each mutation: (name, path into the document, operation, argument). The first golden in which
 # the path exists is mutated, so every mutation really changes a document.
 DELETE, SET, ADD, DUPLICATE = "delete", "set", "add", "duplicate"  # DUPLICATE appends a copy of item 0
@@ -132,6 +161,20 @@ MUST_FAIL = [
     ("bad check outcome", ["zrtp", 0, "checks", 0, "outcome"], SET, "ok"),
     ("bad zrtp message type", ["zrtp", 0, "messages", 0, "type"], SET, "Hello   "),
     ("other schema", ["schema"], SET, "zaudit/2"),
+    ("missing dtls list", ["dtls"], DELETE, None),
+    ("missing summary dtls_handshakes", ["summary", "dtls_handshakes"], DELETE, None),
+    ("missing call dtls_handshakes", ["calls", 0, "dtls_handshakes"], DELETE, None),
+    ("unknown call verdict", ["calls", 0, "verdict", "protection"], SET, "dtls-srtp-ok"),
+    ("dtls handshake with an unknown verdict", ["dtls"], SET, dtls_with(verdict="ok")),
+    ("dtls handshake without certificates", ["dtls"], SET, dtls_with(certificates=DELETE)),
+    ("dtls handshake with an extra key", ["dtls"], SET, dtls_with(cipher_suite="0xc02b")),
+    ("dtls profile in lower case", ["dtls"], SET, dtls_with(selected_profile="srtp_aes128_cm_hmac_sha1_80")),
+    ("dtls version as a number", ["dtls"], SET, dtls_with(version=65277)),
+    ("dtls certificate with an unknown hash", ["dtls"], SET, dtls_certificate_with(hash_function="md5")),
+    ("dtls fingerprint in lower case", ["dtls"], SET, dtls_certificate_with(fingerprint="05:8d:31")),
+    ("dtls certificate matched by a guess", ["dtls"], SET, dtls_certificate_with(sdp_matched_by="guess")),
+    ("dtls certificate verdict mismatched", ["dtls"], SET, dtls_certificate_with(verdict="mismatched")),
+    ("dtls certificate without sender", ["dtls"], SET, dtls_certificate_with(**{"from": None})),
     ("wrong type: frames as a string", ["findings", 0, "frames"], SET, "12"),
     ("wrong type: packets as a string", ["media", 0, "packets"], SET, "10"),
     ("wrong type: partial as a number", ["partial"], SET, 0),
@@ -241,6 +284,13 @@ MUST_PASS = [
     ("an input that could not be read", ["inputs", 0, "error"], SET, "x.pcap: No such file or directory"),
     ("a null call on a finding", ["findings", 0, "call"], SET, None),
     ("no findings", ["findings"], SET, []),
+    ("a verified dtls handshake", ["dtls"], SET, dtls_with()),
+    ("a dtls 1.3 handshake", ["dtls"], SET, dtls_with(dtls13=True, verdict="not-verifiable", certificates=[],
+                                                     not_verifiable="DTLS 1.3 encrypts the Certificate",
+                                                     version=None, selected_profile=None)),
+    ("a mismatched dtls certificate", ["dtls"], SET, dtls_certificate_with(verdict="mismatch")),
+    ("a dtls-srtp-verified call", ["calls", 0, "verdict", "protection"], SET, "dtls-srtp-verified"),
+    ("a dtls-srtp-failed call", ["calls", 0, "verdict", "protection"], SET, "dtls-srtp-failed"),
     ("a run with a config", ["config"], SET, {"path": "zaudit.toml", "sha256": "0" * 64, "required": ["zrtp"],
                                               "rules_off": ["path.media-relay"],
                                               "severity": {"sip.cleartext-signaling": "medium"}}),

@@ -20,7 +20,9 @@ enum class Achieved : std::uint8_t {
     sdes_tls,         ///< SRTP with SDES keys sent over TLS: every SIP hop holds them
     iax2_aes128,      ///< IAX2's own AES-128, keyed from the peers' shared secret: no forward secrecy
     srtp_unknown,     ///< SRTP whose keying this capture does not show
-    dtls_unverified,  ///< DTLS-SRTP; certificate fingerprints not checked here
+    dtls_failed,      ///< DTLS-SRTP whose certificate does not match its SDP a=fingerprint
+    dtls_unverified,  ///< DTLS-SRTP; certificate fingerprints not verifiable here (not both seen in clear)
+    dtls_verified,    ///< DTLS-SRTP whose two certificates match their SDP a=fingerprint
     zrtp_failed,      ///< ZRTP whose handshake failed a check, or with a critical finding about its call
     zrtp_verified,    ///< ZRTP whose handshake passed every check made here
     count_,

@@ -14,7 +14,7 @@ namespace zaudit::crypto {
 
 using util::Bytes;
 
-enum class HashAlgorithm { sha1, sha256, sha384, sha512 };
+enum class HashAlgorithm { sha1, sha224, sha256, sha384, sha512 };
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
 

@@ -257,7 +257,8 @@ struct Call {
         By by = By::timing;
     };
     std::vector<Link> linked_calls;
-    std::vector<std::uint32_t> handshakes;  ///< ZrtpHandshake ids bound to the call
+    std::vector<std::uint32_t> handshakes;       ///< ZrtpHandshake ids bound to the call
+    std::vector<std::uint32_t> dtls_handshakes;  ///< DtlsHandshake ids bound to the call
     std::optional<Iax2Call> iax2;           ///< IAX2 calls: their facts and voice (not in `media`)
 };
 

@@ -16,6 +16,7 @@
 #include "zaudit/net/packet.hpp"
 #include "zaudit/session/call.hpp"
 #include "zaudit/session/credentials.hpp"
+#include "zaudit/session/dtls_handshake.hpp"
 #include "zaudit/session/media.hpp"
 #include "zaudit/session/zid_ledger.hpp"
 #include "zaudit/session/zrtp_handshake.hpp"
@@ -154,6 +155,7 @@ struct Model {
     std::vector<Call> calls;
     std::vector<MediaStream> media;
     std::vector<ZrtpHandshake> handshakes;
+    std::vector<DtlsHandshake> dtls_handshakes;  ///< one per flow that carried DTLS, by first frame
     /// Every SIP request that carried credentials, in frame order (REGISTER ones too).
     std::vector<CredentialUse> credentials;
     SummarisedDialogs summarised;
@@ -175,6 +177,8 @@ struct Model {
     [[nodiscard]] const MediaStream* stream(std::uint32_t id) const;
     /// The ZRTP handshake with this id, or nullptr when there is none.
     [[nodiscard]] const ZrtpHandshake* handshake(std::uint32_t id) const;
+    /// The DTLS handshake with this id, or nullptr when there is none.
+    [[nodiscard]] const DtlsHandshake* dtls_handshake(std::uint32_t id) const;
 };
 
 }  // namespace zaudit::session

@@ -107,6 +107,7 @@ private:
     void replay_rtp(FlowState& flow, std::optional<std::pair<std::uint32_t, bool>> ssrc_from_a);
     void on_zrtp(FlowState& flow, const net::Packet& packet, bool forward);
     void on_iax2(FlowState& flow, const net::Packet& packet, bool forward);
+    void on_dtls(FlowState& flow, const net::Packet& packet, bool forward);
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
     /// or the TCP direction's byte stream).

@@ -1,6 +1,6 @@
 #pragma once
 /// \file Anomalies: what a parser noticed about malformed input. Every parser (sip, sdp, rtp,
-/// rtcp, zrtp) reports through this one type; the session collects them into
+/// rtcp, zrtp, dtls) reports through this one type; the session collects them into
 /// Model::anomalies with the frame filled in, and the report counts them per code. A malformed
 /// packet is data (it may be evidence), never a silent drop and never an exception.
 ///
@@ -88,6 +88,15 @@ enum class AnomalyCode : std::uint8_t {
     iax2_truncated,    ///< a datagram on the IAX2 port too short for any frame
     iax2_ie_overrun,   ///< an information element runs past the frame: the rest is not read
     iax2_ie_bad_size,  ///< a fixed-size information element of another size (skipped)
+    // DTLS records and handshake messages (RFC 6347 section 4, RFC 5764 section 4.1.1).
+    dtls_record_truncated,       ///< a record header or its length overruns the datagram
+    dtls_bad_version,            ///< a record version that is no DTLS version (0xfeXX)
+    dtls_fragment_truncated,     ///< a handshake fragment header or length overruns its record
+    dtls_fragment_out_of_range,  ///< a fragment that does not fit its message, or a message over the limit
+    dtls_fragment_conflict,      ///< a fragment rewrites bytes already received, or changes the message type
+    dtls_fragment_evicted,       ///< an incomplete message dropped for space
+    dtls_hello_truncated,        ///< a ClientHello or ServerHello whose fields or extensions overrun it
+    dtls_certificate_truncated,  ///< a Certificate message whose lengths overrun it
     count_
 };
 

@@ -41,6 +41,7 @@ std::span<const RuleInfo> catalogue() {
         zrtp_trusted_mitm(),
         zrtp_zid_conflict(),
         call_security_downgraded(),
+        dtls_fingerprint_mismatch(),
         sip_cleartext_credentials(),
         path_media_relay(),
         path_protection_changed(),

@@ -11,7 +11,8 @@ namespace {
 bool satisfies(Achieved achieved, RequiredProtection required) {
     switch (required) {
         case RequiredProtection::zrtp: return achieved == Achieved::zrtp_verified;
-        case RequiredProtection::dtls_srtp: return achieved == Achieved::dtls_unverified;
+        case RequiredProtection::dtls_srtp:
+            return achieved == Achieved::dtls_unverified || achieved == Achieved::dtls_verified;
         case RequiredProtection::sdes_tls: return achieved == Achieved::sdes_tls;
         case RequiredProtection::sdes: return achieved == Achieved::sdes_tls || achieved == Achieved::sdes_exposed;
     }

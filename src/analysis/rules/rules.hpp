@@ -46,6 +46,7 @@ RuleInfo zrtp_weak_algorithms();
 RuleInfo zrtp_trusted_mitm();
 RuleInfo zrtp_zid_conflict();
 RuleInfo call_security_downgraded();
+RuleInfo dtls_fingerprint_mismatch();
 RuleInfo sip_cleartext_credentials();
 RuleInfo path_media_relay();
 RuleInfo path_vantage_divergence();

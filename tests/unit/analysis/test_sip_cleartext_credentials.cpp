@@ -121,14 +121,14 @@ TEST_CASE("sip.cleartext-credentials: nothing for empty digest credentials, TLS,
     CHECK(run_rule(k_rule, model_of({call(1)})).empty());  // a call without credentials
 }
 
-TEST_CASE("sip.cleartext-credentials: in the catalogue after call.security-downgraded, with its texts") {
+TEST_CASE("sip.cleartext-credentials: in the catalogue after dtls.fingerprint-mismatch, with its texts") {
     const analysis::RuleInfo* rule = analysis::find_rule(k_rule);
     REQUIRE(rule != nullptr);
     CHECK(rule->severity == analysis::Severity::low);
     CHECK(rule->explanation.size() > 100);
     CHECK_FALSE(rule->remediation.empty());
     CHECK(rule->reference.find("RFC 3261") != std::string_view::npos);
-    const analysis::RuleInfo* before = analysis::find_rule("call.security-downgraded");
+    const analysis::RuleInfo* before = analysis::find_rule("dtls.fingerprint-mismatch");
     REQUIRE(before != nullptr);
     CHECK(rule == before + 1);
 }
