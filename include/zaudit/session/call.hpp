@@ -259,7 +259,7 @@ struct Call {
     std::vector<Link> linked_calls;
     std::vector<std::uint32_t> handshakes;       ///< ZrtpHandshake ids bound to the call
     std::vector<std::uint32_t> dtls_handshakes;  ///< DtlsHandshake ids bound to the call
-    std::optional<Iax2Call> iax2;           ///< IAX2 calls: their facts and voice (not in `media`)
+    std::optional<Iax2Call> iax2;                ///< IAX2 calls: their facts and voice (not in `media`)
 };
 
 const char* to_string(Call::Link::By by);
