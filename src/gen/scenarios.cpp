@@ -6,7 +6,7 @@
 namespace zaudit::gen {
 
 std::span<const Scenario> scenarios() {
-    static const std::array<Scenario, 44> k_scenarios{{
+    static const std::array<Scenario, 45> k_scenarios{{
         {"net-rtp-over-vlan", "plain G.711 RTP both ways over 802.1Q, no signalling captured",
          "rtp.unsignaled-stream, media.unencrypted (codec-like payload, no SDP)", false,
          scenario_builders::rtp_over_vlan},
@@ -29,6 +29,11 @@ std::span<const Scenario> scenarios() {
          "srtp.auth-failure (the forged packet fails between authenticated ones), sdes.key-exposed, "
          "sip.cleartext-signaling",
          false, scenario_builders::srtp_auth_failure},
+        {"dtls-never-completes",
+         "offer and answer agree on DTLS-SRTP (UDP/TLS/RTP/SAVP, a=fingerprint); the callee's ClientHello goes "
+         "unanswered three times while both sides send 3 s of plain G.711 RTP",
+         "call.security-downgraded (DTLS side: agreed, never keyed), media.unencrypted, sip.cleartext-signaling", false,
+         scenario_builders::dtls_never_completes},
         {"sdes-call-tls", "the SDES call with SIP over TLS on TCP 5061 (opaque records) and SRTP media",
          "rtp.unsignaled-stream only: the SIP is opaque, so no key is exposed and the SRTP-looking media is not "
          "called plain",

@@ -14,6 +14,7 @@ CaptureBuilder tcp_reordered_pcapng(std::uint64_t seed);
 CaptureBuilder sip_plain_call(std::uint64_t seed);
 CaptureBuilder sdes_call_udp(std::uint64_t seed);
 CaptureBuilder srtp_auth_failure(std::uint64_t seed);
+CaptureBuilder dtls_never_completes(std::uint64_t seed);
 CaptureBuilder sdes_call_tls(std::uint64_t seed);
 CaptureBuilder srtp_declined(std::uint64_t seed);
 CaptureBuilder reinvite_drops_crypto(std::uint64_t seed);

@@ -60,6 +60,9 @@ struct Media {
     std::vector<SdpCrypto> cryptos;
     std::uint64_t session_id = 0;
     std::uint64_t version = 0;
+    bool dtls = false;        ///< UDP/TLS/RTP/SAVP
+    std::string fingerprint;  ///< a=fingerprint value
+    std::string setup;        ///< a=setup value
 };
 
 std::string sdp(const Media& media) {
@@ -70,12 +73,19 @@ std::string sdp(const Media& media) {
     spec.port = media.address.port;
     spec.savp = media.savp;
     spec.cryptos = media.cryptos;
+    spec.dtls = media.dtls;
+    spec.fingerprint = media.fingerprint;
+    spec.setup = media.setup;
     return build_sdp(spec);
 }
 
 Media media_of(SeededBytes& random, util::Endpoint address, bool savp, std::vector<SdpCrypto> cryptos) {
-    const std::uint64_t id = random.u32();
-    return Media{address, savp, std::move(cryptos), id, id};
+    Media media;
+    media.address = address;
+    media.savp = savp;
+    media.cryptos = std::move(cryptos);
+    media.session_id = media.version = random.u32();
+    return media;
 }
 
 std::shared_ptr<SrtpSender> sender(const SdpCrypto& key) {
@@ -208,6 +218,40 @@ CallPlan sdes_plan(SeededBytes& random) {
     return plan;
 }
 
+/// A DTLS-SRTP side of an SDP (RFC 5763 section 5): a certificate fingerprint and a setup role.
+Media dtls_media_of(SeededBytes& random, util::Endpoint address, std::string setup) {
+    Media media = media_of(random, address, true, {});
+    media.dtls = true;
+    media.setup = std::move(setup);
+    media.fingerprint = "sha-256";
+    for (const std::uint8_t byte : random.bytes(32)) {  // a certificate never sent: any digest will do
+        media.fingerprint += fmt::format("{}{:02X}", media.fingerprint.size() == 7 ? ' ' : ':', byte);
+    }
+    return media;
+}
+
+/// A DTLS 1.2 ClientHello in one record of epoch 0 (RFC 6347 section 4.2.2, RFC 5246 section
+/// 7.4.1.2) offering SRTP_AES128_CM_HMAC_SHA1_80 and SRTP_AEAD_AES_128_GCM in use_srtp (RFC 5764
+/// section 4.1.1). Retransmissions repeat the message under the next record sequence number.
+ByteVector dtls_client_hello(util::Bytes client_random, std::uint32_t record_sequence) {
+    ByteWriter extensions;
+    extensions.u16(0x000e).u16(7).u16(4).u16(0x0001).u16(0x0007).u8(0);  // use_srtp, no MKI
+    extensions.u16(0x0017).u16(0);                                       // extended_master_secret
+    ByteWriter body;
+    body.u16(0xfefd).bytes(client_random).u8(0).u8(0);  // DTLS 1.2, no session id, no cookie
+    body.u16(4).u16(0xc02b).u16(0xc02f).u8(1).u8(0);    // ECDHE-ECDSA/RSA-AES128-GCM, null compression
+    body.u16(static_cast<std::uint16_t>(extensions.size())).bytes(extensions.out());
+    const auto length = static_cast<std::uint32_t>(body.size());
+    ByteWriter handshake;
+    handshake.u8(1).u8(0).u16(static_cast<std::uint16_t>(length));                // client_hello, 24-bit length
+    handshake.u16(0).u8(0).u16(0).u8(0).u16(static_cast<std::uint16_t>(length));  // seq 0, offset 0, whole
+    handshake.bytes(body.out());
+    ByteWriter record;
+    record.u8(22).u16(0xfeff).u16(0).u16(0).u32(record_sequence);  // handshake, epoch 0
+    record.u16(static_cast<std::uint16_t>(handshake.size())).bytes(handshake.out());
+    return record.take();
+}
+
 }  // namespace
 
 CaptureBuilder sip_plain_call(std::uint64_t seed) {
@@ -232,6 +276,32 @@ CaptureBuilder srtp_auth_failure(std::uint64_t seed) {
     plan.packets = 300;
     plan.forged_packet = 150;  // one the sampled checks try (after the first 64, 1 in 50)
     return two_party_call(random, plan);
+}
+
+CaptureBuilder dtls_never_completes(std::uint64_t seed) {
+    SeededBytes random = SeededBytes::for_scenario(seed, "dtls-never-completes");
+    CallPlan plan = udp_plan(random);
+    plan.offer = dtls_media_of(random, plan.caller.media, "actpass");
+    plan.answer = dtls_media_of(random, plan.callee.media, "active");
+    CaptureBuilder capture;
+    const DialogSpec dialog{plan.caller.party, plan.callee.party,
+                            sip_call_id(random, plan.caller.party.signaling.address.to_string()), plan.transport};
+    SignalingLink link{capture, random, plan.caller_link, plan.callee_link, plan.transport};
+    const util::Timestamp ack = invite_transaction(link, at(0), dialog, random, 1, sdp(plan.offer), sdp(plan.answer));
+    auto forward = media_direction(random, plan.caller.media, plan.callee.media);
+    auto backward = media_direction(random, plan.callee.media, plan.caller.media);
+    // The callee (a=setup:active) is the DTLS client: its ClientHello goes unanswered (dropped on
+    // the way, or never answered) and is retransmitted every second (RFC 6347 section 4.2.4.1
+    // starts at 1 s), while both sides send plain RTP rather than give up.
+    const ByteVector client_random = random.bytes(32);
+    util::Timestamp time{ack.micros + 5'000};
+    for (std::uint32_t attempt = 0; attempt < 3; ++attempt) {
+        capture.add_udp(time, plan.callee.media, plan.caller.media, dtls_client_hello(client_random, attempt));
+        time = add_g711_media(capture, util::Timestamp{time.micros + 7'000}, 50, forward, backward);
+    }
+    bye_transaction(link, util::Timestamp{time.micros + 20'000}, dialog, random, 2);
+    link.close(util::Timestamp{time.micros + 200'000});
+    return capture;
 }
 
 CaptureBuilder sdes_call_tls(std::uint64_t seed) {

@@ -238,7 +238,8 @@ std::string build_sdp(const SdpSpec& spec) {
     out += "s=-\r\n";
     out += fmt::format("c=IN {} {}\r\n", family, address);
     out += "t=0 0\r\n";
-    out += fmt::format("m=audio {} {} 0 8 101\r\n", spec.port, spec.savp ? "RTP/SAVP" : "RTP/AVP");
+    const char* profile = spec.dtls ? "UDP/TLS/RTP/SAVP" : spec.savp ? "RTP/SAVP" : "RTP/AVP";
+    out += fmt::format("m=audio {} {} 0 8 101\r\n", spec.port, profile);
     out += "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n";
     out += "a=fmtp:101 0-16\r\na=ptime:20\r\n";
     for (const auto& crypto : spec.cryptos) {

@@ -345,6 +345,7 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
     std::size_t calls = 0;
     std::size_t media = 0;
     std::size_t handshakes = 0;
+    std::size_t dtls_handshakes = 0;
     for (const auto& audit : result.audits) {
         const session::Model& model = audit.model;
         inputs += model.inputs.size();
@@ -353,10 +354,13 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
         calls += model.calls.size();
         media += model.media.size();
         handshakes += model.handshakes.size();
+        dtls_handshakes += model.dtls_handshakes.size();
     }
-    out << fmt::format("zaudit {}: {} input{}{}, {} frames, {} flows, {} calls, {} media streams, {} ZRTP handshakes\n",
-                       result.tool.version, inputs, inputs == 1 ? "" : "s", result.merged ? " merged by time" : "",
-                       frames, flows, calls, media, handshakes);
+    out << fmt::format(
+        "zaudit {}: {} input{}{}, {} frames, {} flows, {} calls, {} media streams, {} ZRTP handshakes, {} DTLS "
+        "handshakes\n",
+        result.tool.version, inputs, inputs == 1 ? "" : "s", result.merged ? " merged by time" : "", frames, flows,
+        calls, media, handshakes, dtls_handshakes);
     for (const auto& audit : result.audits) {
         render_inputs(audit.model, out);
     }

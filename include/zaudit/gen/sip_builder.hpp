@@ -164,6 +164,7 @@ struct SdpSpec {
     util::IpAddress address;
     std::uint16_t port = 0;
     bool savp = false;  ///< RTP/SAVP rather than RTP/AVP
+    bool dtls = false;  ///< UDP/TLS/RTP/SAVP (RFC 5764 section 8): DTLS-SRTP, over savp
     std::vector<SdpCrypto> cryptos;
     std::string zrtp_hash;    ///< "1.10 <64 hex>"; empty for none
     std::string fingerprint;  ///< "sha-256 AB:CD:..."; empty for none

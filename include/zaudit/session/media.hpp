@@ -111,6 +111,9 @@ struct MediaStream {
     std::optional<Twin> twin;
     /// ZRTP GoClear/ClearACK switched the stream to clear at this frame, and packets followed.
     std::optional<std::uint64_t> cleared_at_frame;
+    /// The SDP agreed on DTLS-SRTP, but no DTLS handshake on the stream's flow completed and the
+    /// payload reads like codec data: the periods the SDP called DTLS-SRTP are plain instead.
+    bool dtls_never_keyed = false;
 
     // Payload evidence (from a sample of the payloads, see rtp/payload.hpp for the limits).
     double payload_entropy = 0;   ///< bits per byte, small-sample corrected

@@ -1,7 +1,8 @@
 // call.security-downgraded: within one call, the media protection fell: an offer/answer that
 // weakened it (SDP side), a GoClear, or a ZRTP handshake that did not complete followed by media
-// with weaker protection (ZRTP side).
+// with weaker protection (ZRTP side), or DTLS-SRTP agreed but never keyed, the media plain (DTLS side).
 #include <algorithm>
+#include <map>
 
 #include "rules.hpp"
 #include "sdp_facts.hpp"
@@ -124,6 +125,81 @@ void check_zrtp_downgrades(const session::Model& model, FindingSink& sink) {
     }
 }
 
+std::string dtls_failure(const session::DtlsHandshake* handshake) {
+    if (handshake == nullptr) {
+        return "no DTLS handshake was seen on its flow";
+    }
+    if (!handshake->server_hello_frame) {
+        return fmt::format("DTLS handshake {} on its flow got no ServerHello{}", handshake->id,
+                           handshake->client_hello_frame
+                               ? fmt::format(" (ClientHello in frame {})", *handshake->client_hello_frame)
+                               : std::string{});
+    }
+    return fmt::format(
+        "DTLS handshake {} on its flow never completed (ServerHello in frame {}, no "
+        "ChangeCipherSpec from both sides)",
+        handshake->id, *handshake->server_hello_frame);
+}
+
+/// DTLS side: the SDP agreed on DTLS-SRTP (a=fingerprint, UDP/TLS/RTP/SAVP), no handshake on the
+/// media's flow completed, and the media went on as plain codec data (the binding marks such
+/// streams). One finding per flow: both directions share the handshake that failed them.
+void check_dtls_downgrades(const session::Model& model, FindingSink& sink) {
+    std::map<std::uint32_t, std::vector<const session::MediaStream*>> unkeyed_by_flow;
+    for (const session::MediaStream& stream : model.media) {
+        if (stream.dtls_never_keyed && stream.call && stream.packets > 0) {
+            unkeyed_by_flow[stream.flow].push_back(&stream);
+        }
+    }
+    for (const auto& [flow, streams] : unkeyed_by_flow) {
+        const session::MediaStream& first = *streams.front();
+        const session::Call* call = model.call(*first.call);
+        const session::DtlsHandshake* handshake = nullptr;
+        for (const session::DtlsHandshake& candidate : model.dtls_handshakes) {
+            if (candidate.flow == flow) {
+                handshake = &candidate;
+            }
+        }
+        Finding& f =
+            sink.add(fmt::format("call {}: DTLS-SRTP was agreed for {} <-> {} but {}, and the media went on "
+                                 "as plain codec data",
+                                 *first.call, first.src, first.dst, dtls_failure(handshake)));
+        f.call = first.call;
+        f.stream = first.id;
+        f.confidence = Confidence::inferred;  // plain: what the sampled payload reads like
+        if (call != nullptr && first.sdp && *first.sdp < call->sdps.size()) {
+            f.frames.push_back(call->sdps[*first.sdp].frame);
+        }
+        if (handshake != nullptr) {
+            f.frames.push_back(handshake->first_frame);
+            f.frames.push_back(handshake->last_frame);
+        }
+        auto media = nlohmann::ordered_json::array();
+        for (const auto* stream : streams) {
+            f.frames.push_back(stream->first_frame);
+            media.push_back({{"stream", stream->id},
+                             {"src", stream->src.to_string()},
+                             {"dst", stream->dst.to_string()},
+                             {"packets", stream->packets},
+                             {"protection", session::to_string(stream->protection)}});
+        }
+        std::sort(f.frames.begin(), f.frames.end());
+        f.frames.erase(std::unique(f.frames.begin(), f.frames.end()), f.frames.end());
+        f.evidence["from"] = session::to_string(session::Protection::dtls_srtp);
+        f.evidence["to"] = session::to_string(session::Protection::none);
+        f.evidence["from_source"] = "sdp";
+        f.evidence["to_source"] = "media";
+        f.evidence["dtls_handshake"] = handshake != nullptr ? nlohmann::ordered_json(handshake->id) : nullptr;
+        f.evidence["client_hello_frame"] = handshake != nullptr && handshake->client_hello_frame
+                                               ? nlohmann::ordered_json(*handshake->client_hello_frame)
+                                               : nullptr;
+        f.evidence["server_hello_frame"] = handshake != nullptr && handshake->server_hello_frame
+                                               ? nlohmann::ordered_json(*handshake->server_hello_frame)
+                                               : nullptr;
+        f.evidence["media"] = media;
+    }
+}
+
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
         const std::vector<ProtectionStep> steps = protection_timeline(model, call);
@@ -160,24 +236,30 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         }
     }
     check_zrtp_downgrades(model, sink);  // ZRTP side: GoClear, failed handshake then weaker media
+    check_dtls_downgrades(model, sink);  // DTLS side: agreed, never keyed, plain media
 }
 
 }  // namespace
 
 RuleInfo call_security_downgraded() {
-    return {"call.security-downgraded",
-            Severity::high,
-            "Media protection fell during the call",
-            "Within one call, the protection the two sides agreed for a stream became weaker after a later "
-            "offer/answer exchange (a re-INVITE or UPDATE): for example from ZRTP or DTLS-SRTP to SDES, whose keys "
-            "travel in the SIP, or from SRTP to plain RTP. From that point the media is only as safe as the weaker "
-            "method; a passive listener may be able to hear the rest of the call. Downgrades in mid-call are a "
-            "way to get around protection that the first exchange set up correctly.",
-            "Find which side sent the weaker offer or answer (frames in the evidence) and why (a transfer, hold, "
-            "an SBC re-anchoring media, an attack). Configure endpoints and SBCs to keep the same or a stronger "
-            "protection on re-INVITE and to reject offers below the policy.",
-            "RFC 3264 section 8",
-            &check};
+    return {
+        "call.security-downgraded",
+        Severity::high,
+        "Media protection fell during the call",
+        "Within one call, the protection the two sides agreed for a stream became weaker after a later "
+        "offer/answer exchange (a re-INVITE or UPDATE): for example from ZRTP or DTLS-SRTP to SDES, whose keys "
+        "travel in the SIP, or from SRTP to plain RTP. Or the protection the call set out with never took hold: a ZRTP "
+        "handshake that did not complete, a GoClear, or DTLS-SRTP agreed in the SDP without a DTLS handshake "
+        "that completed, the media then sent plain. From that point the media is only as safe as the weaker "
+        "method; a passive listener may be able to hear the rest of the call. Downgrades are a way to get "
+        "around protection that the first exchange set up correctly.",
+        "Find which side sent the weaker offer or answer (frames in the evidence) and why (a transfer, hold, "
+        "an SBC re-anchoring media, an attack). Configure endpoints and SBCs to keep the same or a stronger "
+        "protection on re-INVITE and to reject offers below the policy. Where DTLS-SRTP never completed, let "
+        "DTLS through the firewalls and SBCs on the media path, and make the endpoints end the call rather "
+        "than send plain RTP when the handshake fails.",
+        "RFC 3264 section 8",
+        &check};
 }
 
 }  // namespace zaudit::analysis::rules

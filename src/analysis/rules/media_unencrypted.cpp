@@ -91,9 +91,11 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             stream.cleared_at_frame
                 ? fmt::format("ZRTP GoClear switched it to clear at frame {}", *stream.cleared_at_frame)
             : unsignalled ? std::string{"no SDP, ZRTP or DTLS set up SRTP for it"}
-            : whole_life  ? std::string{"nothing negotiated or completed protection for it"}
-                          : fmt::format("it was {} until the answer in frame {} agreed on plain RTP",
-                                        session::to_string(timeline.front().protection), from_frame);
+            : stream.dtls_never_keyed && whole_life
+                ? std::string{"its SDP agreed on DTLS-SRTP, but no DTLS handshake on its flow completed"}
+            : whole_life ? std::string{"nothing negotiated or completed protection for it"}
+                         : fmt::format("it was {} until the answer in frame {} agreed on plain RTP",
+                                       session::to_string(timeline.front().protection), from_frame);
         Finding& f = sink.add(fmt::format(
             "RTP stream {} ssrc {} {} -> {} ({} packets) carries media in clear{}: {}", stream.id,
             ssrc_hex(stream.ssrc), stream.src, stream.dst, stream.packets,
@@ -123,8 +125,9 @@ RuleInfo media_unencrypted() {
     return {"media.unencrypted",
             Severity::high,
             "Media in clear text",
-            "This RTP stream is not encrypted: its call agreed on plain RTP, or no SDP, ZRTP or DTLS exchange set "
-            "up keys for it. Anyone who can capture its packets (on the LAN, Wi-Fi, at the provider or any router "
+            "This media is not encrypted: an RTP stream whose call agreed on plain RTP, or for which no SDP, ZRTP "
+            "or DTLS exchange set up keys, or an IAX2 call whose voice frames went without IAX2's encryption. Anyone "
+            "who can capture its packets (on the LAN, Wi-Fi, at the provider or any router "
             "on the way) can play back the conversation with common tools such as Wireshark.",
             "Enable SRTP on both endpoints and make it mandatory: ZRTP or DTLS-SRTP for end-to-end keys, or SDES "
             "only together with SIP over TLS. Check SBCs and trunks that may terminate SRTP and forward plain RTP.",

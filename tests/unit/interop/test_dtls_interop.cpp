@@ -1,7 +1,8 @@
 // DTLS-SRTP on the captures of real stacks (linphone, baresip; tests/interop/README.md): every
 // certificate's fingerprint is the one tshark computed (dtls-*.facts.json) and the one the
 // sender's SDP announced, so the call is verified; with one hex digit of an SDP a=fingerprint
-// changed (in a copy written at run time), dtls.fingerprint-mismatch fires.
+// changed (in a copy written at run time), dtls.fingerprint-mismatch fires. With the DTLS records
+// blanked out, the SRTP still reads like ciphertext: a handshake missed, not a downgrade.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -49,6 +50,29 @@ std::size_t findings_of(const json& report, const std::string& rule) {
                                                   [&](const json& f) { return f["rule"] == rule; }));
 }
 
+/// Little-endian microsecond pcap of Ethernet frames (as tests/interop's captures are): calls
+/// `edit` with each IPv4 UDP payload.
+template <typename Edit>
+void each_udp_payload(std::vector<std::uint8_t>& pcap, Edit edit) {
+    const auto u32 = [&](std::size_t at) {
+        return static_cast<std::uint32_t>(pcap[at] | pcap[at + 1] << 8 | pcap[at + 2] << 16 | pcap[at + 3] << 24);
+    };
+    REQUIRE(u32(0) == 0xa1b2c3d4);
+    REQUIRE(u32(20) == 1);  // Ethernet
+    for (std::size_t at = 24; at + 16 <= pcap.size();) {
+        const std::size_t captured = u32(at + 8);
+        REQUIRE(at + 16 + captured <= pcap.size());
+        std::uint8_t* frame = pcap.data() + at + 16;
+        if (captured > 34 && frame[12] == 0x08 && frame[13] == 0x00 && frame[23] == 17) {
+            const std::size_t payload = 14 + static_cast<std::size_t>(frame[14] & 0x0f) * 4 + 8;
+            if (payload < captured) {
+                edit(frame + payload, captured - payload);
+            }
+        }
+        at += 16 + captured;
+    }
+}
+
 }  // namespace
 
 TEST_CASE("dtls interop: linphone and baresip certificates match tshark's hashes and their SDP fingerprints") {
@@ -82,6 +106,7 @@ TEST_CASE("dtls interop: linphone and baresip certificates match tshark's hashes
         CHECK(report["dtls"][0]["client"] == facts["summary"]["dtls_client"]);
         CHECK(fingerprints == facts["summary"]["dtls_certificate_sha256"].get<std::set<std::string>>());
         CHECK(findings_of(report, "dtls.fingerprint-mismatch") == 0);
+        CHECK(findings_of(report, "call.security-downgraded") == 0);
         CHECK(report["calls"][0]["verdict"]["protection"] == "dtls-srtp-verified");
         CHECK(report["calls"][0]["dtls_handshakes"] == json::array({1, 2}));
     }
@@ -122,5 +147,29 @@ TEST_CASE("dtls interop: one hex digit of the offer's a=fingerprint changed is a
     CHECK(report["calls"][0]["verdict"]["protection"] == "dtls-srtp-failed");
     for (const json& handshake : report["dtls"]) {
         CHECK(handshake["verdict"] == "mismatch");
+    }
+}
+
+TEST_CASE("dtls interop: DTLS records missing from the capture are no downgrade while the SRTP reads like ciphertext") {
+    std::vector<std::uint8_t> bytes = read_bytes(test::source_path("tests/interop/dtls-linphone.pcap"));
+    // Every DTLS record's content type (20-23, then version 0xfe..) becomes 0xff: a datagram of
+    // no known protocol, as if the capture had begun after the handshakes.
+    std::size_t blanked = 0;
+    each_udp_payload(bytes, [&](std::uint8_t* payload, std::size_t size) {
+        if (size >= 13 && payload[0] >= 20 && payload[0] <= 23 && payload[1] == 0xfe) {
+            payload[0] = 0xff;
+            ++blanked;
+        }
+    });
+    CHECK(blanked > 10);  // both handshakes (RTP and RTCP port), both ways
+    const test::TempDir dir;
+    const json report = audit(dir.write("dtls-linphone-no-dtls.pcap", {bytes.data(), bytes.size()}));
+    CHECK(report["dtls"].empty());
+    CHECK(findings_of(report, "call.security-downgraded") == 0);
+    CHECK(findings_of(report, "media.unencrypted") == 0);
+    REQUIRE_FALSE(report["media"].empty());
+    for (const json& stream : report["media"]) {
+        INFO(stream["id"]);
+        CHECK(stream["protection"] == "dtls-srtp");
     }
 }
