@@ -157,9 +157,11 @@ PayloadKind classify_udp(const std::vector<DecodeAs>& rules, std::uint16_t src_p
         return PayloadKind::dns;
     }
     const PayloadKind kind = classify(payload);
+    // On IAX2's port, STUN only by RFC 3489's rules is a mini frame (tests/interop/iax2-iaxmodem.pcap
+    // frame 26: call 2, timestamp 144, 164 bytes).
     const bool iax2_port = src_port == iax2::k_port || dst_port == iax2::k_port;
-    if (iax2_port && kind != PayloadKind::sip && kind != PayloadKind::stun && kind != PayloadKind::zrtp &&
-        iax2::looks_like_iax2(payload)) {
+    const bool stun = kind == PayloadKind::stun && looks_like_modern_stun(payload);
+    if (iax2_port && kind != PayloadKind::sip && !stun && kind != PayloadKind::zrtp && iax2::looks_like_iax2(payload)) {
         return PayloadKind::iax2;
     }
     // TLS runs over TCP only: in a datagram those bytes are no TLS record.

@@ -41,6 +41,12 @@ bool looks_like_stun(util::Bytes payload) {
     return cookie == k_stun_cookie || classic_stun_type(type);
 }
 
+bool looks_like_modern_stun(util::Bytes payload) {
+    util::ByteReader r{payload};
+    r.skip(4);
+    return looks_like_stun(payload) && r.u32be() == k_stun_cookie;
+}
+
 bool looks_like_dtls_record(util::Bytes payload) {
     util::ByteReader r{payload};
     const std::uint8_t type = r.u8();

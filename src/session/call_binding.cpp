@@ -30,6 +30,12 @@ public:
         }
     }
 
+    /// Forgets what the SDP said: the flow's own keying decides.
+    void restart() {
+        m_start.reset();
+        m_changes.clear();
+    }
+
     [[nodiscard]] std::vector<ProtectionPeriod> periods() && {
         std::stable_sort(m_changes.begin(), m_changes.end(),
                          [](const auto& x, const auto& y) { return x.from_time < y.from_time; });
@@ -193,7 +199,7 @@ void Tracker::bind_to_calls() {
         if (it != handshake_of_flow.end() && it->second->completed) {
             // ZRTP keys the flow's SRTP whatever the SDP said; clear packets before Conf2ACK are
             // media.clear-before-secure's subject, not a period of their own.
-            timeline = ProtectionTimeline{stream};
+            timeline.restart();
             timeline.set(stream.first_frame, stream.first_time, Protection::zrtp);
             // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear.
             for (const auto& event : it->second->events) {

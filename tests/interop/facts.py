@@ -333,6 +333,29 @@ def ip_fragments(path, extra):
     return frags
 
 
+def iax2_frames(path, extra):
+    """IAX2 (RFC 5456) as tshark dissects it: each full frame's call numbers, type and IAX
+    subclass with the IEs a call audit reads, and the voice frames (full and mini) per source call."""
+    out = run(TSHARK + extra + ["-r", path, "-Y", "iax2", "-T", "fields", "-E", "occurrence=f",
+                                "-e", "frame.number", "-e", "iax2.packet_type", "-e", "iax2.src_call",
+                                "-e", "iax2.dst_call", "-e", "iax2.type", "-e", "iax2.iax.subclass",
+                                "-e", "iax2.iax.called_number", "-e", "iax2.iax.calling_number",
+                                "-e", "iax2.iax.format", "-e", "iax2.iax.cause"])
+    full, voice = [], {}
+    for line in out.splitlines():
+        frame, packet_type, src, dst, ftype, subclass, called, calling, fmt, cause = line.split("\t")
+        if packet_type == "0" or ftype == "2":  # a mini frame, or a full voice frame
+            voice[src] = voice.get(src, 0) + 1
+        if packet_type == "1":
+            entry = {"frame": int(frame), "src_call": int(src), "dst_call": int(dst), "type": int(ftype)}
+            for key, value in (("subclass", subclass), ("called_number", called), ("calling_number", calling),
+                               ("format", fmt), ("cause", cause)):
+                if value:
+                    entry[key] = int(value) if key in ("subclass", "format") else value
+            full.append(entry)
+    return {"full_frames": full, "voice_frames_by_source_call": voice} if full or voice else None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("capture")
@@ -372,6 +395,9 @@ def main():
         "zrtp": zrtp_messages(root),
         "dtls": dtls_records(root),
     }
+    iax2 = iax2_frames(path, extra)
+    if iax2:
+        facts["iax2"] = iax2
     facts["summary"] = summarise(facts)
     out_path = re.sub(r"\.pcap(ng)?$", "", path) + ".facts.json"
     with open(out_path, "w") as f:

@@ -16,6 +16,10 @@ namespace zaudit::demux {
 /// four and covers exactly the rest of the datagram, and the magic cookie 0x2112A442 (or, for
 /// RFC 3489's classic STUN, which has none, a message type of that RFC).
 bool looks_like_stun(util::Bytes payload);
+/// A STUN message with RFC 8489's magic cookie: STUN by more than RFC 3489's weak rules (an
+/// IAX2 mini frame of call number 1 or 2 is classic STUN whenever its 16-bit timestamp equals
+/// its length less 20).
+bool looks_like_modern_stun(util::Bytes payload);
 
 /// A DTLS record header (RFC 6347 section 4.1, RFC 9147 section 4): content type 20-26,
 /// version 254.x, and a length that fits in the datagram.

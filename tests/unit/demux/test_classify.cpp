@@ -66,3 +66,17 @@ TEST_CASE("decode-as rules override the classifier on their port, either directi
     const std::vector<demux::DecodeAs> both{{5080, PayloadKind::zrtp}, {40000, PayloadKind::rtp}};
     CHECK(demux::classify_udp(both, 40000, 5080, rtp) == PayloadKind::zrtp);
 }
+
+TEST_CASE("on IAX2's port a mini frame that is STUN only by RFC 3489's rules is IAX2") {
+    // iaxmodem's peer, call number 2, timestamp 144, 160 bytes of mu-law
+    // (tests/interop/iax2-iaxmodem.pcap frame 26): type 0x0002 and length 144 = 164 - 20.
+    std::vector<std::uint8_t> mini{0x00, 0x02, 0x00, 0x90};
+    mini.resize(164, 0xa0);
+    const std::vector<demux::DecodeAs> none;
+    CHECK(demux::classify_udp(none, 4570, 4569, mini) == PayloadKind::iax2);
+    CHECK(demux::classify_udp(none, 40000, 40002, mini) == PayloadKind::stun);  // elsewhere: classic STUN
+    // A STUN Binding Request with RFC 8489's magic cookie stays STUN on 4569 too.
+    std::vector<std::uint8_t> stun{0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42};
+    stun.resize(20, 0x01);
+    CHECK(demux::classify_udp(none, 4570, 4569, stun) == PayloadKind::stun);
+}

@@ -50,14 +50,18 @@ TEST_CASE("interop captures: packets, calls, SIP messages and RTP streams match 
         INFO(facts["file"]);
         const json report = audit(capture);
         CHECK(report["inputs"][0]["packets"] == facts["capture"]["packets"]);
-        CHECK(report["summary"]["calls"] == facts["summary"]["calls"]);
+        // tshark's SIP calls against zaudit's (IAX2 calls are test_iax2_interop.cpp's).
         std::set<std::string> call_ids;
         std::size_t messages = 0;
         for (const auto& call : report["calls"]) {
+            if (call["protocol"] != "sip") {
+                continue;
+            }
             call_ids.insert(call["call_id"].get<std::string>());
             messages += call["sip_messages"].get<std::size_t>();
         }
         const auto expected_ids = facts["summary"]["sip_call_ids"].get<std::set<std::string>>();
+        CHECK(call_ids.size() == facts["summary"]["calls"].get<std::size_t>());
         CHECK(call_ids == expected_ids);
         CHECK(messages == facts["sip"]["stat"]["messages"].get<std::size_t>());
         // Every RTP stream tshark saw is one of ours, with the same SSRC and direction.
