@@ -62,7 +62,7 @@ po::options_description option_descriptions() {
         "report only the calls (kept whole), streams and flows that began before TIME, as for --since; a window "
         "that meets no capture is exit 2")(
         "decode-as", po::value<std::vector<std::string>>()->value_name("udp:PORT=PROTO")->composing(),
-        "decode every UDP datagram from or to PORT as PROTO (sip, rtp or zrtp) whatever its first bytes look "
+        "decode every UDP datagram from or to PORT as PROTO (sip, rtp, zrtp or iax2) whatever its first bytes look "
         "like; repeatable")(
         "srtp-key", po::value<std::vector<std::string>>()->value_name("SPEC")->composing(),
         "an SRTP master key the capture does not show, tried like an SDES key: SPEC is ADDR:PORT=SUITE:KEY "

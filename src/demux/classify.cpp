@@ -93,7 +93,7 @@ PayloadKind classify(util::Bytes payload) {
 
 util::Expected<DecodeAs> parse_decode_as(std::string_view text) {
     const auto bad = [&](std::string_view why) {
-        return util::Error{fmt::format("--decode-as '{}': {} (expected udp:PORT=sip|rtp|zrtp)", text, why)};
+        return util::Error{fmt::format("--decode-as '{}': {} (expected udp:PORT=sip|rtp|zrtp|iax2)", text, why)};
     };
     constexpr std::string_view k_udp = "udp:";
     if (text.substr(0, k_udp.size()) != k_udp) {
@@ -120,6 +120,8 @@ util::Expected<DecodeAs> parse_decode_as(std::string_view text) {
         rule.kind = PayloadKind::rtp;
     } else if (protocol == "zrtp") {
         rule.kind = PayloadKind::zrtp;
+    } else if (protocol == "iax2") {
+        rule.kind = PayloadKind::iax2;  // a trunk or peer on another port than 4569
     } else {
         return bad("unknown protocol");
     }

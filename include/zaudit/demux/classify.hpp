@@ -40,11 +40,11 @@ const char* to_string(PayloadKind kind);
 /// packets before it believes it on a flow no SDP announced.
 PayloadKind classify(util::Bytes payload);
 
-/// The user's `--decode-as udp:PORT=sip|rtp|zrtp`: every datagram from or to the port goes to
+/// The user's `--decode-as udp:PORT=sip|rtp|zrtp|iax2`: every datagram from or to the port goes to
 /// that protocol's parser, whatever its first bytes look like (as Wireshark's Decode As does).
 struct DecodeAs {
     std::uint16_t port = 0;
-    PayloadKind kind = PayloadKind::unknown;  ///< sip, rtp or zrtp
+    PayloadKind kind = PayloadKind::unknown;  ///< sip, rtp, zrtp or iax2
 };
 
 /// Parses one `udp:PORT=PROTOCOL` value; the error says what is wrong with it.

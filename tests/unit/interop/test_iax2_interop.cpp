@@ -1,9 +1,11 @@
 // IAX2 from an implementation other than ours (tests/interop/make_iax2_iaxmodem.sh): Debian's
 // iaxmodem, on its own libiax2, registers with a small peer and dials it. Everything zaudit says
-// of the call is held against what tshark dissected (iax2-iaxmodem.facts.json).
+// of the call is held against what tshark dissected (iax2-iaxmodem.facts.json). Moved to another
+// port than 4569 (in a copy written at run time), the call is found through --decode-as only.
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +31,16 @@ const json* first_full(const json& facts, int subclass) {
         }
     }
     return nullptr;
+}
+
+json audit(const std::vector<std::string>& args) {
+    std::ostringstream out;
+    std::ostringstream err;
+    std::vector<std::string> all{"--format", "json", "--fail-on", "none"};
+    all.insert(all.end(), args.begin(), args.end());
+    const int code = cli::run(all, out, err);
+    CHECK(code == 0);
+    return json::parse(out.str());
 }
 
 }  // namespace
@@ -85,4 +97,43 @@ TEST_CASE("iax2 interop: iaxmodem's registration is no call, its call is one, wi
     }
     CHECK(unencrypted == 1);
     CHECK(report["media"].empty());  // no RTP invented from IAX2 mini frames
+}
+
+TEST_CASE("iax2 interop: on another port than 4569 the call is found through --decode-as udp:PORT=iax2") {
+    std::ifstream in(test::source_path("tests/interop/iax2-iaxmodem.pcap"), std::ios::binary);
+    std::vector<std::uint8_t> pcap{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    // Little-endian microsecond pcap of Ethernet/IPv4/UDP frames (tshark: all 419 are IAX2):
+    // each UDP port 4569 (0x11d9) becomes 14569 (0x38e9). zaudit does not verify UDP checksums.
+    std::size_t moved = 0;
+    for (std::size_t at = 24; at + 16 <= pcap.size();) {
+        const std::size_t captured = pcap[at + 8] | pcap[at + 9] << 8 | pcap[at + 10] << 16 | pcap[at + 11] << 24;
+        REQUIRE(at + 16 + captured <= pcap.size());
+        std::uint8_t* frame = pcap.data() + at + 16;
+        const std::size_t udp = 14 + static_cast<std::size_t>(frame[14] & 0x0f) * 4;
+        REQUIRE(frame[23] == 17);
+        for (const std::size_t port : {udp, udp + 2}) {
+            if (frame[port] == 0x11 && frame[port + 1] == 0xd9) {
+                frame[port] = 0x38;
+                frame[port + 1] = 0xe9;
+                ++moved;
+            }
+        }
+        at += 16 + captured;
+    }
+    CHECK(moved == 419);
+    const test::TempDir dir;
+    const std::string copy = dir.write("iax2-port-14569.pcap", {pcap.data(), pcap.size()});
+
+    CHECK(audit({copy})["calls"].empty());  // IAX2 is not guessed on any port
+    const json report = audit({"--decode-as", "udp:14569=iax2", copy});
+    REQUIRE(report["calls"].size() == 1);
+    CHECK(report["calls"][0]["protocol"] == "iax2");
+    std::ifstream facts_in(test::source_path("tests/interop/iax2-iaxmodem.facts.json"));
+    const json facts = json::parse(facts_in);
+    int voice = 0;
+    for (const auto& [call_number, frames] : facts["iax2"]["voice_frames_by_source_call"].items()) {
+        voice += frames.get<int>();  // tshark's, on port 4569: here no other call is on the wire
+    }
+    CHECK(report["calls"][0]["iax2"]["voice_frames"] == voice);
+    CHECK(report["calls"][0]["iax2"]["callee"] == "10.77.0.1:14569");
 }
