@@ -281,7 +281,10 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
         }
     }
     note_contact(state, message);
-    state.bye = state.bye || (message.is_request && message.method_kind == sip::Method::bye);
+    if (!state.bye && message.is_request && message.method_kind == sip::Method::bye) {
+        state.bye = true;
+        state.bye_time = context.time;
+    }
     state.cancelled = state.cancelled || (message.is_request && message.method_kind == sip::Method::cancel);
     on_invite_outcome(state, message, context);
     if (state.open && call.outcome) {  // answered: a call (or a failure) the rules judge whole
@@ -453,6 +456,18 @@ std::optional<std::size_t> CallTracker::call_at(const util::Endpoint& endpoint) 
         return std::nullopt;
     }
     return it->second.call;
+}
+
+const Call* CallTracker::call_of(std::size_t index) const {
+    return index < m_calls.size() && m_calls[index] ? &m_calls[index]->call : nullptr;
+}
+
+bool CallTracker::ended_by(std::size_t index, util::Timestamp time) const {
+    if (index >= m_calls.size() || !m_calls[index]) {
+        return true;
+    }
+    const CallState& state = *m_calls[index];
+    return state.bye && state.bye_time <= time;
 }
 
 void CallTracker::on_media(std::size_t index, util::Timestamp time) {

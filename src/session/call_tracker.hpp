@@ -60,6 +60,10 @@ public:
     [[nodiscard]] std::uint64_t announcements() const { return m_announcements; }
     /// The call (an index for on_media) whose latest SDP announced `endpoint`, while it is followed.
     [[nodiscard]] std::optional<std::size_t> call_at(const util::Endpoint& endpoint) const;
+    /// Call `index` (from call_at) as seen so far; nullptr once it was summarised.
+    [[nodiscard]] const Call* call_of(std::size_t index) const;
+    /// Whether call `index` had ended (a BYE, or summarised) by `time`.
+    [[nodiscard]] bool ended_by(std::size_t index, util::Timestamp time) const;
     /// A packet at the media addresses of call `index` (from call_at) at `time`: the call is alive.
     void on_media(std::size_t index, util::Timestamp time);
     SipResult finish() &&;
@@ -87,6 +91,7 @@ private:
         std::vector<std::uint32_t> invites;             ///< CSeq numbers of every INVITE request seen
         bool cancelled = false;
         bool bye = false;
+        util::Timestamp bye_time;  ///< of the first BYE
         /// Where the Contacts of the setting-up INVITE and of its first answer with a Contact point:
         /// the two user agents (a proxy forwards Contact untouched; RFC 3261 section 16.6).
         std::optional<util::IpAddress> caller_contact;

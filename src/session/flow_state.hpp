@@ -17,6 +17,8 @@
 #include "zaudit/sip/stream_framer.hpp"
 #include "zaudit/zrtp/fragment.hpp"
 #include "dtls_tracker.hpp"
+#include "path.hpp"
+#include "srtp_check.hpp"
 
 namespace zaudit::session {
 
@@ -25,6 +27,16 @@ struct Tracker::TcpDirection {
     net::TcpStream stream;
     demux::PayloadKind kind = demux::PayloadKind::unknown;  ///< decided by the stream's first bytes
     std::unique_ptr<sip::StreamFramer> framer;              ///< when the stream carries SIP
+};
+
+/// What the tracker keeps of an RTP stream while its flow is live (Tracker::m_live_streams).
+struct Tracker::LiveStream {
+    rtp::RtpStreamStats stats;
+    std::vector<PacketSample> samples;   ///< for the key checks and twin matching at its end
+    std::vector<PayloadFormat> formats;  ///< the a=rtpmap that named its codecs
+    /// The calls (CallTracker indices) whose SDP announced its addresses when it began: their
+    /// keys are tried when it ends, with those of the calls announcing them then.
+    std::vector<std::size_t> calls;
 };
 
 /// Per-flow state. Media streams of the flow are found through a one-entry cache per
@@ -41,7 +53,7 @@ struct Tracker::FlowState {
     struct StreamSlot {
         std::uint32_t ssrc = 0;
         bool from_a = true;
-        std::uint32_t index = 0;  ///< into Model::media and m_stream_stats
+        std::uint32_t index = 0;  ///< into Model::media and m_live_streams
     };
     std::vector<StreamSlot> streams;
     std::map<std::pair<std::uint32_t, bool>, std::uint32_t> stream_of;  ///< (SSRC, from_a) -> index into streams

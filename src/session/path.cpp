@@ -1,36 +1,27 @@
 #include "path.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 namespace zaudit::session {
 namespace {
 
-/// RTP sequence number of a sampled packet (RFC 3550 section 5.1), when it is long enough.
-std::optional<std::uint16_t> sequence_of(const PacketSample& sample) {
-    if (sample.bytes.size() < 12) {
-        return std::nullopt;
-    }
-    return static_cast<std::uint16_t>((sample.bytes[2] << 8U) | sample.bytes[3]);
-}
-
-MediaStream::Twin compare_samples(const std::vector<PacketSample>& x, const std::vector<PacketSample>& y,
+MediaStream::Twin compare_samples(const std::vector<TwinSample>& x, const std::vector<TwinSample>& y,
                                   std::uint32_t y_id) {
-    std::unordered_map<std::uint16_t, const PacketSample*> by_sequence;
-    for (const PacketSample& sample : x) {
-        if (const auto seq = sequence_of(sample)) {
-            by_sequence.try_emplace(*seq, &sample);
-        }
+    std::unordered_map<std::uint16_t, std::size_t> digest_by_sequence;
+    for (const TwinSample& sample : x) {
+        digest_by_sequence.try_emplace(sample.sequence, sample.digest);
     }
     MediaStream::Twin twin{y_id, 0, 0};
-    for (const PacketSample& sample : y) {
-        const auto seq = sequence_of(sample);
-        const auto it = seq ? by_sequence.find(*seq) : by_sequence.end();
-        if (it == by_sequence.end()) {
+    for (const TwinSample& sample : y) {
+        const auto it = digest_by_sequence.find(sample.sequence);
+        if (it == digest_by_sequence.end()) {
             continue;
         }
         ++twin.matched;
-        twin.identical += it->second->bytes == sample.bytes ? 1 : 0;
+        twin.identical += it->second == sample.digest ? 1 : 0;
     }
     return twin;
 }
@@ -146,7 +137,22 @@ bool same_node(const util::IpAddress& contact, const util::IpAddress& seen) {
     return contact == seen || (contact.is_private() && !seen.is_private());
 }
 
-void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<PacketSample>>& samples) {
+std::vector<TwinSample> twin_samples_of(const std::vector<PacketSample>& samples) {
+    constexpr std::size_t k_rtp_header = 12;  // RFC 3550 section 5.1: the sequence number is bytes 2-3
+    std::vector<TwinSample> out;
+    out.reserve(samples.size());
+    for (const PacketSample& sample : samples) {
+        if (sample.bytes.size() < k_rtp_header) {
+            continue;
+        }
+        const std::string_view bytes{reinterpret_cast<const char*>(sample.bytes.data()), sample.bytes.size()};
+        out.push_back({static_cast<std::uint16_t>((sample.bytes[2] << 8U) | sample.bytes[3]),
+                       std::hash<std::string_view>{}(bytes)});
+    }
+    return out;
+}
+
+void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples) {
     // A relay's two sides share the SSRC; more than a few streams with one SSRC is a flood or a
     // collision, not a relay, and is left alone.
     constexpr std::size_t k_max_per_ssrc = 4;

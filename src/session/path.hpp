@@ -14,10 +14,21 @@ namespace zaudit::session {
 /// hides behind a public one (a private Contact seen from a public address).
 bool same_node(const util::IpAddress& contact, const util::IpAddress& seen);
 
+/// What twin matching needs of one sampled packet, kept after the packet itself is released:
+/// its RTP sequence number and a digest of its bytes (equal digests: the packet was forwarded
+/// unchanged).
+struct TwinSample {
+    std::uint16_t sequence = 0;
+    std::size_t digest = 0;
+};
+
+/// The twin samples of a stream's sampled packets (those long enough to carry an RTP header).
+std::vector<TwinSample> twin_samples_of(const std::vector<PacketSample>& samples);
+
 /// Pairs streams that carry the same RTP packets (SSRC and sequence numbers) on two different
 /// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin
 /// on both. Streams with one SSRC beyond the first few are not paired (cost stays linear).
-void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<PacketSample>>& samples);
+void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples);
 
 /// Completes the call's path once its streams are bound: each leg's media and weakest protection,
 /// the nodes that anchor media (an SDP whose c= is neither the party its Contact names nor

@@ -183,9 +183,12 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
             stream.first_time = packet.time;
             stream.first_frame = packet.frame;
             m_model.media.push_back(stream);
-            m_stream_stats.emplace_back();
-            m_stream_samples.emplace_back();
-            m_stream_formats.push_back(announced_formats(m_stream_stats.back(), stream));
+            auto live = std::make_unique<LiveStream>();
+            live->formats = announced_formats(live->stats, stream);
+            live->calls = calls_announcing(stream);
+            m_live_streams.push_back(std::move(live));
+            m_twin_samples.emplace_back();
+            m_key_checks.emplace_back();
             slot = static_cast<std::uint32_t>(flow.streams.size());
             flow.streams.push_back({header.ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
             flow.stream_of.emplace(std::pair{header.ssrc, from_a}, slot);
@@ -195,13 +198,62 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
     MediaStream& stream = m_model.media[cache.index];
     stream.last_time = packet.time;
     stream.last_frame = packet.frame;
-    auto& stats = m_stream_stats[cache.index];
-    auto& samples = m_stream_samples[cache.index];
-    if (keep_sample(stats.packets(), samples.size())) {
-        samples.push_back(PacketSample{
-            packet.frame, {packet.payload.begin(), packet.payload.end()}, is_spot_sample(stats.packets())});
+    LiveStream& live = *m_live_streams[cache.index];
+    if (keep_sample(live.stats.packets(), live.samples.size())) {
+        live.samples.push_back(PacketSample{
+            packet.frame, {packet.payload.begin(), packet.payload.end()}, is_spot_sample(live.stats.packets())});
     }
-    stats.on_packet(header, packet.payload, packet.time, packet.ttl);
+    live.stats.on_packet(header, packet.payload, packet.time, packet.ttl);
+}
+
+std::vector<std::size_t> Tracker::calls_announcing(const MediaStream& stream) const {
+    std::vector<std::size_t> calls;
+    for (const util::Endpoint* endpoint : {&stream.src, &stream.dst}) {
+        const auto call = m_calls->call_at(*endpoint);
+        if (call && std::find(calls.begin(), calls.end(), *call) == calls.end()) {
+            calls.push_back(*call);
+        }
+    }
+    return calls;
+}
+
+void Tracker::end_stream(std::uint32_t index) {
+    const std::unique_ptr<LiveStream> live = std::move(m_live_streams[index]);
+    if (!live) {
+        return;
+    }
+    MediaStream& stream = m_model.media[index];
+    summarise_stream(live->stats, live->formats, stream);
+    m_twin_samples[index] = twin_samples_of(live->samples);
+    // The SDES keys of the calls that announced the stream's addresses when it began or now (a
+    // re-offer may have brought new ones); select_sdes_checks keeps those of the call it is bound to.
+    std::vector<std::size_t> calls = live->calls;
+    for (const std::size_t call : calls_announcing(stream)) {
+        if (std::find(calls.begin(), calls.end(), call) == calls.end()) {
+            calls.push_back(call);
+        }
+    }
+    std::vector<SrtpKeyCheck>& checks = m_key_checks[index];
+    for (const std::size_t call_index : calls) {
+        const Call* call = m_calls->call_of(call_index);
+        if (call == nullptr) {
+            continue;  // summarised: no longer a call the model binds streams to
+        }
+        for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
+            const bool tried = std::any_of(checks.begin(), checks.end(), [&](const SrtpKeyCheck& check) {
+                return check.key_fingerprint == key->fingerprint;
+            });
+            if (!tried) {
+                checks.push_back(try_key(*key, live->samples));
+            }
+        }
+    }
+    for (const GivenSrtpKey& user_key : m_hints.srtp_keys) {
+        if (user_key.keys(stream.src, stream.ssrc)) {
+            checks.push_back(try_key(user_key.key, live->samples));
+            checks.back().source = SrtpKeySource::given;
+        }
+    }
 }
 
 }  // namespace zaudit::session

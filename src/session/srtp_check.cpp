@@ -21,7 +21,8 @@ constexpr std::uint64_t k_settled_right = 8;
 /// alone go on (they find a key that starts to work later, after clear early media).
 constexpr std::uint64_t k_settled_wrong = 16;
 
-/// The distinct SDES keys the sender of `stream` announced for the address it sends from.
+}  // namespace
+
 std::vector<const SdesKey*> keys_announced_by_sender(const Call& call, const MediaStream& stream) {
     std::vector<const SdesKey*> keys;
     for (const auto& sdp : call.sdps) {
@@ -91,8 +92,6 @@ SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packet
     return result;
 }
 
-}  // namespace
-
 bool keep_sample(std::uint64_t packet_index, std::size_t kept) {
     return kept < k_max_samples && (packet_index < k_first_packets || packet_index % k_then_every == 0);
 }
@@ -101,19 +100,29 @@ bool is_spot_sample(std::uint64_t packet_index) {
     return packet_index >= k_first_packets;
 }
 
-void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples,
-                     const std::vector<GivenSrtpKey>& given) {
-    for (std::size_t i = 0; i < model.media.size() && i < samples.size(); ++i) {
+void select_sdes_checks(Model& model, std::vector<std::vector<SrtpKeyCheck>>& done) {
+    for (std::size_t i = 0; i < model.media.size() && i < done.size(); ++i) {
         MediaStream& stream = model.media[i];
+        std::vector<SrtpKeyCheck>& checks = done[i];
         if (const Call* call = stream.call ? model.call(*stream.call) : nullptr) {
             for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
-                stream.srtp_checks.push_back(try_key(*key, samples[i]));
+                const auto it = std::find_if(checks.begin(), checks.end(), [&](const SrtpKeyCheck& c) {
+                    return c.source == SrtpKeySource::sdp && c.key_fingerprint == key->fingerprint;
+                });
+                if (it != checks.end()) {
+                    stream.srtp_checks.push_back(std::move(*it));
+                    continue;
+                }
+                SrtpKeyCheck untried;
+                untried.key_fingerprint = key->fingerprint;
+                untried.suite = key->suite;
+                untried.error = "not tried: the key was announced after the stream had ended";
+                stream.srtp_checks.push_back(std::move(untried));
             }
         }
-        for (const GivenSrtpKey& user_key : given) {
-            if (user_key.keys(stream.src, stream.ssrc)) {
-                stream.srtp_checks.push_back(try_key(user_key.key, samples[i]));
-                stream.srtp_checks.back().source = SrtpKeySource::given;
+        for (SrtpKeyCheck& check : checks) {
+            if (check.source == SrtpKeySource::given) {
+                stream.srtp_checks.push_back(std::move(check));
             }
         }
     }

@@ -24,9 +24,17 @@ bool keep_sample(std::uint64_t packet_index, std::size_t kept);
 /// Whether a kept packet is a spot check (see PacketSample::spot).
 bool is_spot_sample(std::uint64_t packet_index);
 
-/// Fills MediaStream::srtp_checks: for streams bound to a call whose SDP carried a=crypto, and for
-/// every stream one of the user's keys (--srtp-key) names.
-void check_sdes_keys(Model& model, const std::vector<std::vector<PacketSample>>& samples,
-                     const std::vector<GivenSrtpKey>& given);
+/// The distinct SDES keys `call`'s SDPs announced for the address `stream` sends from (RFC 4568:
+/// each side's a=crypto keys what that side sends).
+std::vector<const SdesKey*> keys_announced_by_sender(const Call& call, const MediaStream& stream);
+
+/// Tries a key on a stream's sampled packets with libsrtp2, settling as early as it can.
+SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packets);
+
+/// Fills MediaStream::srtp_checks once the streams are bound, from the checks run when each
+/// stream ended (`done`, by stream index; its packets are gone by then): for a stream bound to
+/// a call, one check per key its sender announced in that call (a key announced only after the
+/// stream ended is listed as not tried), then the checks of the user's keys (--srtp-key).
+void select_sdes_checks(Model& model, std::vector<std::vector<SrtpKeyCheck>>& done);
 
 }  // namespace zaudit::session

@@ -69,7 +69,18 @@ void Tracker::on_frame(const capture::Frame& frame) {
 void Tracker::sweep(util::Timestamp now) {
     m_next_sweep = util::Timestamp{now.micros + m_limits.sweep_every_micros};
     const util::Timestamp cutoff{now.micros - m_limits.flow_idle_micros};
-    m_flows.evict_idle(cutoff, [&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::idle); });
+    const util::Timestamp media_cutoff{now.micros - m_limits.media_after_bye_micros};
+    // A flow is over when it has been idle for the timeout, or when it carried the media of a call
+    // that ended (BYE) and has been quiet since a little after: its streams' evidence is then
+    // kept and the rest released, so that memory follows the calls in progress.
+    m_flows.evict_if(
+        [&](const auto& entry) {
+            const FlowState& flow = *entry.state;
+            return entry.last_seen < cutoff ||
+                   (entry.last_seen < media_cutoff && !flow.streams.empty() && flow.tcp[0] == nullptr &&
+                    flow.tcp[1] == nullptr && flow.call && m_calls->ended_by(*flow.call, media_cutoff));
+        },
+        [&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::idle); });
     m_calls->sweep(now);
 }
 
@@ -279,6 +290,9 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
         direction->stream.flush(sink);
         flow.record.tcp_retransmitted_bytes += direction->stream.stats().retransmitted_bytes;
     }
+    for (const FlowState::StreamSlot& slot : flow.streams) {
+        end_stream(slot.index);
+    }
     flow.record.evicted_idle = why == FlowClose::idle;
     if (flow.handshake) {
         ZrtpHandshake& handshake = m_model.handshakes[*flow.handshake];
@@ -403,25 +417,22 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
     m_flows.drain([&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::end); });
     std::sort(m_model.flows.begin(), m_model.flows.end(),
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
-    for (std::size_t i = 0; i < m_model.media.size(); ++i) {
-        summarise_stream(m_stream_stats[i], m_stream_formats[i], m_model.media[i]);
-    }
-    m_stream_stats.clear();
-    m_stream_formats.clear();
+    m_live_streams.clear();  // every stream ended with its flow
     SipResult sip = std::move(*m_calls).finish();
     m_model.calls = std::move(sip.calls);
     m_model.credentials = std::move(sip.credentials);
     m_model.decode.dialogs = sip.dialogs;
     m_model.summarised = std::move(sip.summarised);
-    find_twin_streams(m_model.media, m_stream_samples);
+    find_twin_streams(m_model.media, m_twin_samples);
+    m_twin_samples.clear();
     bind_to_calls();
     // IAX2 calls follow the SIP ones (ids go on from theirs): they have no SDP, streams or path.
     for (Call& call : std::move(*m_iax2).finish()) {
         call.id = static_cast<std::uint32_t>(m_model.calls.size() + 1);
         m_model.calls.push_back(std::move(call));
     }
-    check_sdes_keys(m_model, m_stream_samples, m_hints.srtp_keys);
-    m_stream_samples.clear();
+    select_sdes_checks(m_model, m_key_checks);
+    m_key_checks.clear();
     m_model.inputs = std::move(inputs);
     m_model.frames = m_frames;
     m_model.partial = partial;

@@ -64,8 +64,15 @@ public:
     /// Hands every flow idle since before `cutoff` to `on_evict(Entry&&)` and forgets it.
     template <typename OnEvict>
     void evict_idle(util::Timestamp cutoff, OnEvict&& on_evict) {
+        evict_if([cutoff](const Entry& entry) { return entry.last_seen < cutoff; }, on_evict);
+    }
+
+    /// Hands every flow for which `is_over(const Entry&)` holds to `on_evict(Entry&&)` and
+    /// forgets it. Linear in the live flows.
+    template <typename IsOver, typename OnEvict>
+    void evict_if(IsOver&& is_over, OnEvict&& on_evict) {
         for (std::size_t i = 0; i < m_entries.size();) {
-            if (m_entries[i].last_seen < cutoff) {
+            if (is_over(m_entries[i])) {
                 on_evict(std::move(m_entries[i]));
                 erase_at(i);
             } else {

@@ -25,11 +25,15 @@ namespace zaudit::session {
 class AnomalyLog;
 class CallTracker;
 class Iax2Tracker;
-struct PacketSample;
+struct TwinSample;
 
 struct Limits {
     std::int64_t flow_idle_micros = 600'000'000;   ///< a flow silent this long (capture time) is closed
     std::int64_t sweep_every_micros = 10'000'000;  ///< how often idle flows are looked for
+    /// A flow that carried the media of a call that ended (BYE) is closed once it has been quiet
+    /// this long after the BYE: a stack's last packets cross the BYE, and the call's evidence is
+    /// then kept without its packets.
+    std::int64_t media_after_bye_micros = 5'000'000;
     net::DefragLimits defrag;
     /// Anomalies kept in Model::anomalies (all are counted): a capture full of garbage must not
     /// grow memory without bound.
@@ -87,6 +91,7 @@ public:
 private:
     struct FlowState;
     struct TcpDirection;
+    struct LiveStream;
     struct TcpSink;
     using Handler = void (Tracker::*)(FlowState&, const net::Packet&, bool forward);
 
@@ -118,6 +123,11 @@ private:
     std::vector<PayloadFormat> announced_formats(rtp::RtpStreamStats& stats, const MediaStream& stream) const;
     static void summarise_stream(const rtp::RtpStreamStats& stats, const std::vector<PayloadFormat>& formats,
                                  MediaStream& stream);
+    /// The calls (CallTracker indices) whose latest SDP announced the stream's source or destination.
+    [[nodiscard]] std::vector<std::size_t> calls_announcing(const MediaStream& stream) const;
+    /// The stream's flow closed: its statistics go into the model, its sampled packets leave their
+    /// twin samples and key checks, and its live state is released.
+    void end_stream(std::uint32_t index);
     void on_ignored(FlowState& flow, const net::Packet& packet, bool forward);
     enum class FlowClose : std::uint8_t { end, idle, cap };
     /// Returns whether the flow's record was kept (a flow closed by the cap that carried nothing
@@ -138,10 +148,15 @@ private:
     std::unique_ptr<AnomalyLog> m_anomalies;
     std::unique_ptr<CallTracker> m_calls;
     std::unique_ptr<Iax2Tracker> m_iax2;
-    std::vector<rtp::RtpStreamStats> m_stream_stats;           ///< parallel to m_model.media while tracking
-    std::vector<std::vector<PacketSample>> m_stream_samples;   ///< packets kept for SDES key checks
-    std::vector<std::vector<PayloadFormat>> m_stream_formats;  ///< a=rtpmap that named each stream's codecs
-    net::Packet m_packet;                                      ///< reused: decoding allocates nothing per frame
+    /// By stream (parallel to m_model.media): its statistics, sampled packets and codecs while
+    /// its flow is live; null once the flow closed (end_stream), so that memory follows the live
+    /// streams, not the capture's length.
+    std::vector<std::unique_ptr<LiveStream>> m_live_streams;
+    /// By stream, what its sampled packets leave for the end of the capture: what twin matching
+    /// needs of them, and the key checks run on them when the stream ended.
+    std::vector<std::vector<TwinSample>> m_twin_samples;
+    std::vector<std::vector<SrtpKeyCheck>> m_key_checks;
+    net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
 };
 
 }  // namespace zaudit::session

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""The memory guard of issue 13: what the audit keeps per call it has seen, once that call is over.
+
+Two mixes of the same shape and concurrency (10 calls at once, 10 s each, so that ended calls'
+flows close during the capture), one four times as long as the other, are audited with a JSONL
+report under valgrind's massif, which records the peak of the heap exactly (no page rounding,
+no allocator caching, the same on every run of a given build). The peak may grow with the calls
+seen only by what the report keeps of each (its call, streams, flows, handshakes and findings);
+the packets a live stream keeps for its key checks and twin matching (some 15 KB a stream) must
+be gone once its flow closes. With them kept to the end of the capture, as before they were
+released, the growth was 60 KB a call; the bound below is half of that.
+
+usage: check_memory.py BENCH_MAKE_MIX ZAUDIT WORKDIR
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+SHAPE = ["--concurrent", "10", "--seconds", "10", "--seed", "11"]
+SMALL_CALLS = 40
+LARGE_CALLS = 160
+MAX_BYTES_PER_CALL = 30_000
+
+
+def peak_heap(zaudit, capture, work):
+    out = os.path.join(work, "massif.out")
+    run = subprocess.run(["valgrind", "--tool=massif", "--massif-out-file=" + out, zaudit, "-f", "jsonl", "-o",
+                          os.path.join(work, "report.jsonl"), "--fail-on", "none", capture],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"check_memory: zaudit under massif exited {run.returncode}:\n{run.stderr[-2000:]}")
+    with open(out) as f:
+        text = f.read()
+    heap = [int(a) + int(b) for a, b in re.findall(r"^mem_heap_B=(\d+)\nmem_heap_extra_B=(\d+)", text, re.MULTILINE)]
+    if not heap:
+        sys.exit(f"check_memory: no heap snapshot in {out}")
+    return max(heap)
+
+
+def main():
+    make_mix, zaudit, work = sys.argv[1:]
+    if shutil.which("valgrind") is None:
+        sys.exit("check_memory: valgrind is not installed (scripts/deps installs it)")
+    os.makedirs(work, exist_ok=True)
+    peaks = {}
+    for calls in (SMALL_CALLS, LARGE_CALLS):
+        capture = os.path.join(work, f"mix-{calls}.pcap")
+        subprocess.run([make_mix, capture, "--calls", str(calls)] + SHAPE, check=True, capture_output=True)
+        peaks[calls] = peak_heap(zaudit, capture, work)
+    per_call = (peaks[LARGE_CALLS] - peaks[SMALL_CALLS]) / (LARGE_CALLS - SMALL_CALLS)
+    print(f"peak heap: {peaks[SMALL_CALLS]} bytes for {SMALL_CALLS} calls, {peaks[LARGE_CALLS]} for {LARGE_CALLS}: "
+          f"{per_call:.0f} bytes per further call (at most {MAX_BYTES_PER_CALL})")
+    if per_call > MAX_BYTES_PER_CALL:
+        sys.exit("check_memory: the audit keeps too much of each call after it ended")
+
+
+if __name__ == "__main__":
+    main()
