@@ -446,97 +446,193 @@ ordered_json narrowing_to_json(const NarrowingUse& use) {
             {"left_out", counts([](const analysis::KeptOf& k) { return k.total - k.kept; })}};
 }
 
-ordered_json to_json(const AuditResult& result) {
+namespace {
+
+/// Writes `value` as nlohmann-json's dump(2) writes it inside a document, where it sits `indent`
+/// spaces deep: nlohmann-json's own serializer (what dump uses) takes the depth to start at. It
+/// writes into `buffer` (reused, so that its memory is allocated once) and the stream gets it in
+/// one piece, which costs less than the serializer's many small writes to a stream.
+void write_at(std::ostream& out, std::string& buffer, ordered_json& value, unsigned int indent) {
+    make_printable(value);  // every string from a capture is bytes until escaped
+    buffer.clear();
+    nlohmann::detail::serializer<ordered_json> serializer{nlohmann::detail::output_adapter<char>(buffer), ' ',
+                                                          nlohmann::detail::error_handler_t::strict};
+    serializer.dump(value, true, false, 2, indent);
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+}
+
+/// The document's members written in their order as they are built, the long lists one item
+/// at a time: memory holds one call, stream or finding of the report, not the whole document.
+/// The bytes are those of the whole document's dump(2).
+class DocumentWriter {
+public:
+    explicit DocumentWriter(std::ostream& out) : m_out{out} { m_out << '{'; }
+
+    void member(std::string_view key, ordered_json value) {
+        start(key);
+        write_at(m_out, m_buffer, value, 2);
+    }
+
+    /// A list whose items `each(emit)` builds and hands to `emit` one by one.
+    template <typename Each>
+    void list(std::string_view key, Each&& each) {
+        start(key);
+        bool empty = true;
+        each([&](ordered_json item) {
+            m_out << (empty ? "[\n    " : ",\n    ");
+            empty = false;
+            write_at(m_out, m_buffer, item, 4);
+        });
+        m_out << (empty ? "[]" : "\n  ]");
+    }
+
+    void finish() { m_out << "\n}\n"; }
+
+private:
+    void start(std::string_view key) {
+        m_out << (m_first ? "\n  \"" : ",\n  \"") << key << "\": ";
+        m_first = false;
+    }
+
+    std::ostream& m_out;
+    std::string m_buffer;
+    bool m_first = true;
+};
+
+ordered_json config_to_json(const ConfigUse& c) {
+    ordered_json severity = ordered_json::object();
+    for (const auto& [rule, level] : c.severity) {
+        severity[rule] = analysis::to_string(level);
+    }
+    ordered_json required = ordered_json::array();
+    for (const analysis::RequiredProtection r : c.required) {
+        required.push_back(analysis::to_string(r));
+    }
+    return {{"path", c.path},
+            {"sha256", c.sha256},
+            {"required", required},
+            {"rules_off", c.rules_off},
+            {"severity", severity}};
+}
+
+/// DESIGN.md section 5's summary, counted from the models and findings before anything is written.
+ordered_json summary_to_json(const AuditResult& result) {
     ordered_json counts = ordered_json::object();
     for (const char* name : {"critical", "high", "medium", "low", "info"}) {
         counts[name] = 0;
     }
-    ordered_json doc;
-    doc["schema"] = "zaudit/1";
-    doc["tool"] = {{"name", "zaudit"}, {"version", result.tool.version}, {"command_line", result.tool.command_line}};
-    doc["inputs"] = ordered_json::array();
-    doc["partial"] = false;
-    doc["merged"] = result.merged;
-    doc["config"] = nullptr;
-    if (result.config) {
-        const ConfigUse& c = *result.config;
-        ordered_json severity = ordered_json::object();
-        for (const auto& [rule, level] : c.severity) {
-            severity[rule] = analysis::to_string(level);
-        }
-        ordered_json required = ordered_json::array();
-        for (const analysis::RequiredProtection r : c.required) {
-            required.push_back(analysis::to_string(r));
-        }
-        doc["config"] = {{"path", c.path},
-                         {"sha256", c.sha256},
-                         {"required", required},
-                         {"rules_off", c.rules_off},
-                         {"severity", severity}};
-    }
-    doc["baseline"] = nullptr;
-    if (result.baseline) {
-        const BaselineUse& b = *result.baseline;
-        doc["baseline"] = {
-            {"path", b.path}, {"sha256", b.sha256}, {"fingerprints", b.fingerprints}, {"accepted", b.accepted}};
-    }
-    doc["narrowed"] = result.narrowed ? narrowing_to_json(*result.narrowed) : ordered_json(nullptr);
-    doc["summary"] = nullptr;  // filled below, kept in this place
-    for (const char* list : {"calls", "media", "zrtp", "dtls", "flows"}) {
-        doc[list] = ordered_json::array();
-    }
-    doc["decode"] = ordered_json::object();
-    doc["findings"] = ordered_json::array();
     std::map<std::string_view, std::size_t> by_rule;  // rule id -> findings, over every audit (static ids)
     std::uint64_t frames = 0;
-    for (std::size_t i = 0; i < result.audits.size(); ++i) {
-        const session::Model& model = result.audits[i].model;
-        const auto input = result.input_of(i);
-        for (const auto& in : model.inputs) {
-            doc["inputs"].push_back(input_to_json(in));
-        }
-        // Dialogs summarised early by the cap, or keys beyond the key memory: incomplete too.
-        doc["partial"] = doc["partial"].get<bool>() || model.partial || model.decode.dialogs.by_cap > 0 ||
-                         model.decode.dialogs.keys_untracked > 0;
+    std::size_t flows = 0;
+    std::size_t calls = 0;
+    std::size_t media = 0;
+    std::size_t zrtp = 0;
+    std::size_t dtls = 0;
+    for (const InputAudit& audit : result.audits) {
+        const session::Model& model = audit.model;
         frames += model.frames;
-        const auto& findings = result.audits[i].findings;
-        const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(model, findings);
-        for (std::size_t c = 0; c < model.calls.size(); ++c) {
-            ordered_json call = call_to_json(model.calls[c], model);
-            call["verdict"] = verdict_to_json(verdicts.at(c), model.calls[c], findings);
-            doc["calls"].push_back(with_input(std::move(call), input));
-        }
-        for (const auto& [rule, n] : count_findings(findings).by_rule) {
+        flows += model.flows.size();
+        calls += model.calls.size();
+        media += model.media.size();
+        zrtp += model.handshakes.size();
+        dtls += model.dtls_handshakes.size();
+        for (const auto& [rule, n] : count_findings(audit.findings).by_rule) {
             by_rule[rule] += n;
         }
-        for (const auto& m : model.media) {
-            doc["media"].push_back(with_input(media_to_json(m), input));
-        }
-        for (const auto& h : model.handshakes) {
-            doc["zrtp"].push_back(with_input(handshake_to_json(h), input));
-        }
-        for (const auto& h : model.dtls_handshakes) {
-            doc["dtls"].push_back(with_input(dtls_to_json(h), input));
-        }
-        for (const auto& flow : model.flows) {
-            doc["flows"].push_back(with_input(flow_to_json(flow), input));
-        }
-        add_counts(doc["decode"], decode_to_json(model.decode));
-        for (const auto& f : result.audits[i].findings) {
+        for (const auto& f : audit.findings) {
             counts[analysis::to_string(f.severity)] = counts[analysis::to_string(f.severity)].get<int>() + 1;
-            doc["findings"].push_back(finding_fields(f, input));
         }
     }
-    doc["summary"] = {{"frames", frames},
-                      {"flows", doc["flows"].size()},
-                      {"calls", doc["calls"].size()},
-                      {"media_streams", doc["media"].size()},
-                      {"zrtp_handshakes", doc["zrtp"].size()},
-                      {"dtls_handshakes", doc["dtls"].size()},
-                      {"findings", counts},
-                      {"findings_by_rule", by_rule}};  // an object, keys sorted
-    make_printable(doc);                               // every string from a capture is bytes until escaped
-    return doc;
+    return {{"frames", frames},        {"flows", flows},
+            {"calls", calls},          {"media_streams", media},
+            {"zrtp_handshakes", zrtp}, {"dtls_handshakes", dtls},
+            {"findings", counts},      {"findings_by_rule", by_rule}};  // an object, keys sorted
+}
+
+/// Calls `emit` with each item `to_item` makes of the elements `list_of(model)` of every audit,
+/// tagged with its input when the audit stands for one.
+template <typename ListOf, typename ToItem, typename Emit>
+void each_item(const AuditResult& result, ListOf list_of, ToItem to_item, Emit& emit) {
+    for (std::size_t i = 0; i < result.audits.size(); ++i) {
+        const session::Model& model = result.audits[i].model;
+        for (const auto& element : list_of(model)) {
+            emit(with_input(to_item(element), result.input_of(i)));
+        }
+    }
+}
+
+}  // namespace
+
+void write_json(const AuditResult& result, std::ostream& out) {
+    bool partial = false;
+    for (const InputAudit& audit : result.audits) {
+        const session::Model& model = audit.model;
+        // Dialogs summarised early by the cap, or keys beyond the key memory: incomplete too.
+        partial =
+            partial || model.partial || model.decode.dialogs.by_cap > 0 || model.decode.dialogs.keys_untracked > 0;
+    }
+    DocumentWriter doc{out};
+    doc.member("schema", "zaudit/1");
+    doc.member("tool",
+               {{"name", "zaudit"}, {"version", result.tool.version}, {"command_line", result.tool.command_line}});
+    doc.list("inputs", [&](auto&& emit) {
+        for (const InputAudit& audit : result.audits) {
+            for (const auto& in : audit.model.inputs) {
+                emit(input_to_json(in));
+            }
+        }
+    });
+    doc.member("partial", partial);
+    doc.member("merged", result.merged);
+    doc.member("config", result.config ? config_to_json(*result.config) : ordered_json(nullptr));
+    doc.member("baseline", result.baseline ? ordered_json{{"path", result.baseline->path},
+                                                          {"sha256", result.baseline->sha256},
+                                                          {"fingerprints", result.baseline->fingerprints},
+                                                          {"accepted", result.baseline->accepted}}
+                                           : ordered_json(nullptr));
+    doc.member("narrowed", result.narrowed ? narrowing_to_json(*result.narrowed) : ordered_json(nullptr));
+    doc.member("summary", summary_to_json(result));
+    doc.list("calls", [&](auto&& emit) {
+        for (std::size_t i = 0; i < result.audits.size(); ++i) {
+            const session::Model& model = result.audits[i].model;
+            const auto& findings = result.audits[i].findings;
+            const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(model, findings);
+            for (std::size_t c = 0; c < model.calls.size(); ++c) {
+                ordered_json call = call_to_json(model.calls[c], model);
+                call["verdict"] = verdict_to_json(verdicts.at(c), model.calls[c], findings);
+                emit(with_input(std::move(call), result.input_of(i)));
+            }
+        }
+    });
+    doc.list("media", [&](auto&& emit) {
+        each_item(
+            result, [](const session::Model& m) -> const auto& { return m.media; }, media_to_json, emit);
+    });
+    doc.list("zrtp", [&](auto&& emit) {
+        each_item(
+            result, [](const session::Model& m) -> const auto& { return m.handshakes; }, handshake_to_json, emit);
+    });
+    doc.list("dtls", [&](auto&& emit) {
+        each_item(
+            result, [](const session::Model& m) -> const auto& { return m.dtls_handshakes; }, dtls_to_json, emit);
+    });
+    doc.list("flows", [&](auto&& emit) {
+        each_item(
+            result, [](const session::Model& m) -> const auto& { return m.flows; }, flow_to_json, emit);
+    });
+    ordered_json decode = ordered_json::object();
+    for (const InputAudit& audit : result.audits) {
+        add_counts(decode, decode_to_json(audit.model.decode));
+    }
+    doc.member("decode", std::move(decode));
+    doc.list("findings", [&](auto&& emit) {
+        for (std::size_t i = 0; i < result.audits.size(); ++i) {
+            for (const auto& f : result.audits[i].findings) {
+                emit(finding_fields(f, result.input_of(i)));
+            }
+        }
+    });
+    doc.finish();
 }
 
 }  // namespace zaudit::report

@@ -427,7 +427,7 @@ std::optional<Format> parse_format(std::string_view text) {
 void render(Format format, const AuditResult& result, std::ostream& out, const RenderOptions& options) {
     switch (format) {
         case Format::text: render_text(result, out, options); return;
-        case Format::json: out << to_json(result).dump(2) << '\n'; return;
+        case Format::json: write_json(result, out); return;
         case Format::jsonl:
             for (std::size_t i = 0; i < result.audits.size(); ++i) {
                 for (const auto& f : result.audits[i].findings) {

@@ -95,8 +95,10 @@ inline constexpr std::size_t occurrences_shown = 10;
 
 void render(Format format, const AuditResult& result, std::ostream& out, const RenderOptions& options = {});
 
-/// The DESIGN.md section 5 document (schema zaudit/1); also the source of jsonl and sarif.
-nlohmann::ordered_json to_json(const AuditResult& result);
+/// Writes the DESIGN.md section 5 document (schema zaudit/1) as nlohmann-json's dump(2) would,
+/// building each call, stream, handshake, flow and finding in turn: memory holds one of them at
+/// a time, not the whole document.
+void write_json(const AuditResult& result, std::ostream& out);
 /// One input as the report lists it (path, sha256, format, packets...).
 nlohmann::ordered_json input_to_json(const capture::InputInfo& input);
 /// Escapes every string (and key) of `value` with util::printable: valid UTF-8, no control bytes.
