@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "json_document.hpp"
 #include "json_handshakes.hpp"
 #include "sections.hpp"
 #include "zaudit/analysis/verdict.hpp"
@@ -447,57 +448,6 @@ ordered_json narrowing_to_json(const NarrowingUse& use) {
 }
 
 namespace {
-
-/// Writes `value` as nlohmann-json's dump(2) writes it inside a document, where it sits `indent`
-/// spaces deep: nlohmann-json's own serializer (what dump uses) takes the depth to start at. It
-/// writes into `buffer` (reused, so that its memory is allocated once) and the stream gets it in
-/// one piece, which costs less than the serializer's many small writes to a stream.
-void write_at(std::ostream& out, std::string& buffer, ordered_json& value, unsigned int indent) {
-    make_printable(value);  // every string from a capture is bytes until escaped
-    buffer.clear();
-    nlohmann::detail::serializer<ordered_json> serializer{nlohmann::detail::output_adapter<char>(buffer), ' ',
-                                                          nlohmann::detail::error_handler_t::strict};
-    serializer.dump(value, true, false, 2, indent);
-    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-}
-
-/// The document's members written in their order as they are built, the long lists one item
-/// at a time: memory holds one call, stream or finding of the report, not the whole document.
-/// The bytes are those of the whole document's dump(2).
-class DocumentWriter {
-public:
-    explicit DocumentWriter(std::ostream& out) : m_out{out} { m_out << '{'; }
-
-    void member(std::string_view key, ordered_json value) {
-        start(key);
-        write_at(m_out, m_buffer, value, 2);
-    }
-
-    /// A list whose items `each(emit)` builds and hands to `emit` one by one.
-    template <typename Each>
-    void list(std::string_view key, Each&& each) {
-        start(key);
-        bool empty = true;
-        each([&](ordered_json item) {
-            m_out << (empty ? "[\n    " : ",\n    ");
-            empty = false;
-            write_at(m_out, m_buffer, item, 4);
-        });
-        m_out << (empty ? "[]" : "\n  ]");
-    }
-
-    void finish() { m_out << "\n}\n"; }
-
-private:
-    void start(std::string_view key) {
-        m_out << (m_first ? "\n  \"" : ",\n  \"") << key << "\": ";
-        m_first = false;
-    }
-
-    std::ostream& m_out;
-    std::string m_buffer;
-    bool m_first = true;
-};
 
 ordered_json config_to_json(const ConfigUse& c) {
     ordered_json severity = ordered_json::object();
