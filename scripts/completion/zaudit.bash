@@ -38,10 +38,10 @@ _zaudit() {
     # BEGIN GENERATED options: scripts/gen-docs writes it from the options zaudit parses
     local commands=(audit calls zrtp compare rules ledger baseline export)
     local options=(--format -f --output -o --fail-on --interface -i --duration --count --filter
-        --calls --since --until --decode-as --srtp-key --reveal-keys --ledger --config --baseline
-        --export-audio --audio --merge --dialog-timeout --call-timeout --max-failed-calls
-        --max-dialogs --max-flows --max-ssrcs-per-flow --jobs -j --color --quiet -q --verbose -v
-        --version --help -h)
+        --calls --since --until --decode-as --srtp-key --verify-all --reveal-keys --ledger
+        --config --baseline --export-audio --audio --merge --dialog-timeout --call-timeout
+        --max-failed-calls --max-dialogs --max-flows --max-ssrcs-per-flow --jobs -j --color
+        --quiet -q --verbose -v --version --help -h)
     local -A takes=(['--format']='FORMAT' ['-f']='FORMAT' ['--output']='FILE' ['-o']='FILE'
         ['--fail-on']='LEVEL' ['--interface']='IF' ['-i']='IF' ['--duration']='S' ['--count']='N'
         ['--filter']='BPF' ['--calls']='CALL' ['--since']='TIME' ['--until']='TIME'

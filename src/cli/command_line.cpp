@@ -68,6 +68,10 @@ po::options_description option_descriptions() {
         "an SRTP master key the capture does not show, tried like an SDES key: SPEC is ADDR:PORT=SUITE:KEY "
         "(the streams ADDR:PORT sends, [ADDR]:PORT for IPv6) or 0xSSRC=SUITE:KEY, KEY the base64 key and salt; "
         "repeatable")(
+        "verify-all", po::bool_switch(),
+        "try every SRTP packet against the keys known for its stream (SDES in clear SDP, --srtp-key), not a "
+        "sample (the first packets until the key settles, then 1 in 50): finds every altered or injected packet, "
+        "at a libsrtp2 call per packet and key; each srtp_check in the report says which was done")(
         "reveal-keys", po::bool_switch(),
         "show SDES key material; by default a key appears only as a fingerprint (the first 16 hex digits of "
         "SHA-256 of key and salt)")(
@@ -315,6 +319,7 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
             o.hints.srtp_keys.push_back(std::move(*key));
         }
     }
+    o.hints.verify_all = vm["verify-all"].as<bool>();
     o.reveal_keys = vm["reveal-keys"].as<bool>();
     o.quiet = vm["quiet"].as<bool>();
     o.verbose = vm["verbose"].as<bool>();

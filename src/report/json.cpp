@@ -52,6 +52,7 @@ ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& check
             {"source", session::to_string(c.source)},
             {"key_fingerprint", c.key_fingerprint},
             {"suite", c.suite},
+            {"coverage", session::to_string(c.coverage)},
             {"settled", c.settled == session::SrtpKeyCheck::Settled::no
                             ? ordered_json(nullptr)
                             : ordered_json{{"verdict", session::to_string(c.settled)}, {"after", c.settled_after}}},

@@ -37,6 +37,10 @@ struct Tracker::LiveStream {
     /// The calls (CallTracker indices) whose SDP announced its addresses when it began: their
     /// keys are tried when it ends, with those of the calls announcing them then.
     std::vector<std::size_t> calls;
+    /// --verify-all: the keys tried on each packet as it arrives (those known by then), and the
+    /// CallTracker::announcements() they were collected at.
+    std::vector<KeyTrial> trials;
+    std::optional<std::uint64_t> trials_as_of;
 };
 
 /// Per-flow state. Media streams of the flow are found through a one-entry cache per

@@ -109,6 +109,14 @@ const char* to_string(SrtpKeySource source) {
     return "sdp";
 }
 
+const char* to_string(SrtpCoverage coverage) {
+    switch (coverage) {
+        case SrtpCoverage::sample: return "sample";
+        case SrtpCoverage::every_packet: return "every-packet";
+    }
+    return "sample";
+}
+
 const char* to_string(LegRole role) {
     switch (role) {
         case LegRole::direct: return "direct";

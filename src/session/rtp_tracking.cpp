@@ -203,7 +203,63 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
         live.samples.push_back(PacketSample{
             packet.frame, {packet.payload.begin(), packet.payload.end()}, is_spot_sample(live.stats.packets())});
     }
+    if (m_hints.verify_all) {
+        verify_packet(live, stream, packet);
+    }
     live.stats.on_packet(header, packet.payload, packet.time, packet.ttl);
+}
+
+std::vector<std::pair<const SdesKey*, SrtpKeySource>> Tracker::keys_for(const MediaStream& stream,
+                                                                        std::vector<std::size_t>& calls) const {
+    for (const std::size_t call : calls_announcing(stream)) {
+        if (std::find(calls.begin(), calls.end(), call) == calls.end()) {
+            calls.push_back(call);
+        }
+    }
+    std::vector<std::pair<const SdesKey*, SrtpKeySource>> keys;
+    for (const std::size_t call_index : calls) {
+        const Call* call = m_calls->call_of(call_index);
+        if (call == nullptr) {
+            continue;  // summarised: no longer a call the model binds streams to
+        }
+        for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
+            keys.emplace_back(key, SrtpKeySource::sdp);
+        }
+    }
+    for (const GivenSrtpKey& user_key : m_hints.srtp_keys) {
+        if (user_key.keys(stream.src, stream.ssrc)) {
+            keys.emplace_back(&user_key.key, SrtpKeySource::given);
+        }
+    }
+    return keys;
+}
+
+namespace {
+
+bool has_check(const std::vector<SrtpKeyCheck>& checks, const SdesKey& key, SrtpKeySource source) {
+    return std::any_of(checks.begin(), checks.end(), [&](const SrtpKeyCheck& check) {
+        return check.source == source && check.key_fingerprint == key.fingerprint;
+    });
+}
+
+}  // namespace
+
+void Tracker::verify_packet(LiveStream& live, const MediaStream& stream, const net::Packet& packet) {
+    // Keys are looked for again only after new SDP somewhere (a re-offer may bring this stream's).
+    if (live.trials_as_of != m_calls->announcements()) {
+        live.trials_as_of = m_calls->announcements();
+        for (const auto& key : keys_for(stream, live.calls)) {
+            const bool trying = std::any_of(live.trials.begin(), live.trials.end(), [&](const KeyTrial& trial) {
+                return trial.check().source == key.second && trial.check().key_fingerprint == key.first->fingerprint;
+            });
+            if (!trying) {
+                live.trials.emplace_back(*key.first, key.second, SrtpCoverage::every_packet);
+            }
+        }
+    }
+    for (KeyTrial& trial : live.trials) {
+        trial.offer(packet.frame, packet.payload, true);
+    }
 }
 
 std::vector<std::size_t> Tracker::calls_announcing(const MediaStream& stream) const {
@@ -225,33 +281,18 @@ void Tracker::end_stream(std::uint32_t index) {
     MediaStream& stream = m_model.media[index];
     summarise_stream(live->stats, live->formats, stream);
     m_twin_samples[index] = twin_samples_of(live->samples);
-    // The SDES keys of the calls that announced the stream's addresses when it began or now (a
-    // re-offer may have brought new ones); select_sdes_checks keeps those of the call it is bound to.
-    std::vector<std::size_t> calls = live->calls;
-    for (const std::size_t call : calls_announcing(stream)) {
-        if (std::find(calls.begin(), calls.end(), call) == calls.end()) {
-            calls.push_back(call);
-        }
-    }
+    // The checks made on every packet (--verify-all), then the stream's sample tried against the
+    // keys no trial had: the SDES keys of the calls that announced the stream's addresses when it
+    // began or now (a re-offer may have brought new ones; select_sdes_checks keeps those of the
+    // call it is bound to), and the user's keys for it.
     std::vector<SrtpKeyCheck>& checks = m_key_checks[index];
-    for (const std::size_t call_index : calls) {
-        const Call* call = m_calls->call_of(call_index);
-        if (call == nullptr) {
-            continue;  // summarised: no longer a call the model binds streams to
-        }
-        for (const SdesKey* key : keys_announced_by_sender(*call, stream)) {
-            const bool tried = std::any_of(checks.begin(), checks.end(), [&](const SrtpKeyCheck& check) {
-                return check.key_fingerprint == key->fingerprint;
-            });
-            if (!tried) {
-                checks.push_back(try_key(*key, live->samples));
-            }
-        }
+    for (KeyTrial& trial : live->trials) {
+        checks.push_back(std::move(trial).take());
     }
-    for (const GivenSrtpKey& user_key : m_hints.srtp_keys) {
-        if (user_key.keys(stream.src, stream.ssrc)) {
-            checks.push_back(try_key(user_key.key, live->samples));
-            checks.back().source = SrtpKeySource::given;
+    for (const auto& [key, source] : keys_for(stream, live->calls)) {
+        if (!has_check(checks, *key, source)) {
+            checks.push_back(try_key(*key, live->samples));
+            checks.back().source = source;
         }
     }
 }

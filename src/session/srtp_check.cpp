@@ -42,54 +42,63 @@ std::vector<const SdesKey*> keys_announced_by_sender(const Call& call, const Med
     return keys;
 }
 
-SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packets) {
-    SrtpKeyCheck result;
-    result.key_fingerprint = key.fingerprint;
-    result.suite = key.suite;
+KeyTrial::KeyTrial(const SdesKey& key, SrtpKeySource source, SrtpCoverage coverage) {
+    m_check.source = source;
+    m_check.coverage = coverage;
+    m_check.key_fingerprint = key.fingerprint;
+    m_check.suite = key.suite;
     srtp::SessionParams params;
     params.unencrypted_srtp = key.unencrypted_srtp;
     params.unencrypted_srtcp = key.unencrypted_srtcp;
     params.unauthenticated_srtp = key.unauthenticated_srtp;
     auto verifier = srtp::SrtpVerifier::create(key.suite, key.key_salt, params);
     if (!verifier) {
-        result.error = verifier.error().message;
-        return result;
+        m_check.error = verifier.error().message;
+        return;
     }
-    std::uint64_t failed_since_ok = 0;
-    std::uint64_t ok_in_a_row = 0;
+    m_verifier.emplace(std::move(*verifier));
+}
+
+void KeyTrial::offer(std::uint64_t frame, util::Bytes packet, bool spot) {
+    if (!m_verifier ||
+        (m_check.settled != SrtpKeyCheck::Settled::no && !spot && m_check.coverage == SrtpCoverage::sample)) {
+        return;
+    }
+    ++m_check.checked;
+    switch (m_verifier->unprotect(packet)) {
+        case srtp::Outcome::ok:
+            ++m_check.authenticated;
+            m_check.failed_while_in_use += m_failed_since_ok;  // failures between two good packets
+            m_failed_since_ok = 0;
+            if (++m_ok_in_a_row == k_settled_right && m_check.settled == SrtpKeyCheck::Settled::no) {
+                m_check.settled = SrtpKeyCheck::Settled::right;
+                m_check.settled_after = m_check.checked;
+            }
+            break;
+        case srtp::Outcome::replay_fail: ++m_check.replayed; break;
+        default:
+            ++m_check.auth_failed;
+            m_ok_in_a_row = 0;
+            if (m_check.authenticated == 0 && m_check.auth_failed == k_settled_wrong) {
+                m_check.settled = SrtpKeyCheck::Settled::wrong;
+                m_check.settled_after = m_check.checked;
+            }
+            if (m_check.authenticated > 0) {
+                ++m_failed_since_ok;
+            }
+            if (m_check.failed_frames.size() < k_failed_frames_kept) {
+                m_check.failed_frames.push_back(frame);
+            }
+            break;
+    }
+}
+
+SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packets) {
+    KeyTrial trial{key, SrtpKeySource::sdp, SrtpCoverage::sample};
     for (const auto& packet : packets) {
-        if (result.settled != SrtpKeyCheck::Settled::no && !packet.spot) {
-            continue;
-        }
-        ++result.checked;
-        switch (verifier->unprotect(packet.bytes)) {
-            case srtp::Outcome::ok:
-                ++result.authenticated;
-                result.failed_while_in_use += failed_since_ok;  // failures between two good packets
-                failed_since_ok = 0;
-                if (++ok_in_a_row == k_settled_right && result.settled == SrtpKeyCheck::Settled::no) {
-                    result.settled = SrtpKeyCheck::Settled::right;
-                    result.settled_after = result.checked;
-                }
-                break;
-            case srtp::Outcome::replay_fail: ++result.replayed; break;
-            default:
-                ++result.auth_failed;
-                ok_in_a_row = 0;
-                if (result.authenticated == 0 && result.auth_failed == k_settled_wrong) {
-                    result.settled = SrtpKeyCheck::Settled::wrong;
-                    result.settled_after = result.checked;
-                }
-                if (result.authenticated > 0) {
-                    ++failed_since_ok;
-                }
-                if (result.failed_frames.size() < k_failed_frames_kept) {
-                    result.failed_frames.push_back(packet.frame);
-                }
-                break;
-        }
+        trial.offer(packet.frame, packet.bytes, packet.spot);
     }
-    return result;
+    return std::move(trial).take();
 }
 
 bool keep_sample(std::uint64_t packet_index, std::size_t kept) {

@@ -3,10 +3,12 @@
 // a=crypto keys what that side sends), with libsrtp2. Private to the session area.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "zaudit/session/given_key.hpp"
 #include "zaudit/session/model.hpp"
+#include "zaudit/srtp/srtp_session.hpp"
 
 namespace zaudit::session {
 
@@ -28,7 +30,27 @@ bool is_spot_sample(std::uint64_t packet_index);
 /// each side's a=crypto keys what that side sends).
 std::vector<const SdesKey*> keys_announced_by_sender(const Call& call, const MediaStream& stream);
 
-/// Tries a key on a stream's sampled packets with libsrtp2, settling as early as it can.
+/// One key tried on a stream's packets one at a time, in capture order, with libsrtp2 (its
+/// replay window and rollover counter follow the stream). The key settles `right` after 8
+/// packets authenticated in a row and `wrong` after 16 failures with none authenticated; a
+/// settled key under SrtpCoverage::sample takes only the spot checks from then on.
+class KeyTrial {
+public:
+    KeyTrial(const SdesKey& key, SrtpKeySource source, SrtpCoverage coverage);
+    /// Tries `packet` (a copy: libsrtp2 works in place) unless the key has settled, the coverage
+    /// is a sample and the packet is no spot check.
+    void offer(std::uint64_t frame, util::Bytes packet, bool spot);
+    [[nodiscard]] const SrtpKeyCheck& check() const { return m_check; }
+    SrtpKeyCheck take() && { return std::move(m_check); }
+
+private:
+    SrtpKeyCheck m_check;
+    std::optional<srtp::SrtpVerifier> m_verifier;  ///< none when libsrtp2 refused the key (m_check.error)
+    std::uint64_t m_failed_since_ok = 0;
+    std::uint64_t m_ok_in_a_row = 0;
+};
+
+/// Tries a key on a stream's sampled packets (SrtpCoverage::sample).
 SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packets);
 
 /// Fills MediaStream::srtp_checks once the streams are bound, from the checks run when each

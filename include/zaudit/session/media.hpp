@@ -20,18 +20,27 @@ enum class SrtpKeySource : std::uint8_t {
 };
 const char* to_string(SrtpKeySource source);
 
+/// Which of a stream's packets a key was tried on. A sample keeps the audit at line rate; every
+/// packet (--verify-all) finds every altered or injected one, at a libsrtp2 call per packet.
+enum class SrtpCoverage : std::uint8_t {
+    sample,        ///< the first packets until the key settles, then 1 in 50 after the 64th
+    every_packet,  ///< each packet as it arrived, from the first the key was known for
+};
+const char* to_string(SrtpCoverage coverage);
+
 /// The stream's packets tried against one SRTP key (libsrtp2).
 struct SrtpKeyCheck {
     SrtpKeySource source = SrtpKeySource::sdp;
+    SrtpCoverage coverage = SrtpCoverage::sample;
     std::string key_fingerprint;
     std::string suite;
     /// Whether the first packets decided the key: `right` after 8 authenticated in a row, `wrong`
-    /// after 16 failures with none authenticated. Once settled, only the spot checks (1 packet in
-    /// 50 after the first 64) are tried.
+    /// after 16 failures with none authenticated. Once settled, a sample goes on with the spot
+    /// checks only (1 packet in 50 after the first 64); every packet goes on with every packet.
     enum class Settled : std::uint8_t { no, right, wrong };
     Settled settled = Settled::no;
     std::uint64_t settled_after = 0;  ///< packets tried when it settled
-    std::uint64_t checked = 0;        ///< packets tried (a sample: the first ones, then 1 in 50)
+    std::uint64_t checked = 0;        ///< packets tried (see coverage)
     std::uint64_t authenticated = 0;
     std::uint64_t auth_failed = 0;
     std::uint64_t replayed = 0;  ///< duplicates libsrtp2's replay window refused

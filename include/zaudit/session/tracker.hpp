@@ -66,10 +66,15 @@ struct Limits {
     std::size_t max_live_flows = 100'000;
 };
 
-/// What the user tells the tracker that the packets cannot: --decode-as and --srtp-key.
+/// What the user tells the tracker that the packets cannot (--decode-as, --srtp-key), and how
+/// thoroughly to check what they can (--verify-all).
 struct UserHints {
     std::vector<demux::DecodeAs> decode_as;
     std::vector<GivenSrtpKey> srtp_keys;
+    /// Try every SRTP packet against the keys known for its stream as it arrives, not a sample
+    /// when the stream ends: every altered or injected packet is found, at a libsrtp2 call per
+    /// packet and key.
+    bool verify_all = false;
 };
 
 class Tracker {
@@ -125,6 +130,13 @@ private:
                                  MediaStream& stream);
     /// The calls (CallTracker indices) whose latest SDP announced the stream's source or destination.
     [[nodiscard]] std::vector<std::size_t> calls_announcing(const MediaStream& stream) const;
+    /// The SDES keys the stream's sender announced in the calls that announced its addresses when it
+    /// began or since (`calls`, extended here), then the user's keys for it: the keys tried on it.
+    [[nodiscard]] std::vector<std::pair<const SdesKey*, SrtpKeySource>> keys_for(const MediaStream& stream,
+                                                                                 std::vector<std::size_t>& calls) const;
+    /// --verify-all: tries a packet of the stream against each of its keys, starting a trial for
+    /// each key announced since its last packet.
+    void verify_packet(LiveStream& live, const MediaStream& stream, const net::Packet& packet);
     /// The stream's flow closed: its statistics go into the model, its sampled packets leave their
     /// twin samples and key checks, and its live state is released.
     void end_stream(std::uint32_t index);

@@ -103,8 +103,9 @@ void add_srtp_proof(const session::Model& model, const session::Call& call, cons
             if (check.authenticated > 0) {
                 outcome = "verified";
                 f.frames.push_back(stream.first_frame);
-                f.message += fmt::format("; libsrtp2 authenticated {} of {} sampled SRTP packets of stream {} with it",
-                                         check.authenticated, check.checked, stream.id);
+                f.message += fmt::format("; libsrtp2 authenticated {} of {} {}SRTP packets of stream {} with it",
+                                         check.authenticated, check.checked,
+                                         check.coverage == session::SrtpCoverage::sample ? "sampled " : "", stream.id);
             } else if (outcome != "verified") {
                 outcome = "failed";
             }

@@ -16,10 +16,11 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
                 continue;
             }
             Finding& f = sink.add(fmt::format(
-                "{} of {} sampled SRTP packets of stream {} (ssrc 0x{:08x}, {} -> {}) fail authentication under the "
+                "{} of {} {}SRTP packets of stream {} (ssrc 0x{:08x}, {} -> {}) fail authentication under the "
                 "key that authenticates the other {}",
-                key_check.failed_while_in_use, key_check.checked, stream.id, stream.ssrc, stream.src, stream.dst,
-                key_check.authenticated));
+                key_check.failed_while_in_use, key_check.checked,
+                key_check.coverage == session::SrtpCoverage::sample ? "sampled " : "", stream.id, stream.ssrc,
+                stream.src, stream.dst, key_check.authenticated));
             f.call = stream.call;
             f.stream = stream.id;
             f.confidence = Confidence::verified;  // libsrtp2 recomputed the tags
@@ -30,6 +31,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
                           {"key_source", session::to_string(key_check.source)},
                           {"key_fingerprint", key_check.key_fingerprint},
                           {"suite", key_check.suite},
+                          {"coverage", session::to_string(key_check.coverage)},
                           {"checked", key_check.checked},
                           {"authenticated", key_check.authenticated},
                           {"auth_failed", key_check.auth_failed},
@@ -52,7 +54,7 @@ RuleInfo srtp_auth_failure() {
             "endpoint sent under its key always verify, so these were altered on the way or injected by a party "
             "that does not hold the key; the receiving endpoint drops them, but their presence shows someone "
             "is writing into the media path. zaudit checks a sample: the first packets until the key settles (8 "
-            "authenticated in a row), then 1 packet in 50 after the 64th.",
+            "authenticated in a row), then 1 packet in 50 after the 64th; with --verify-all, every packet.",
             "Find where the failing packets enter (their source address, TTL, and the capture point), and protect "
             "the keys: exchange them with ZRTP or DTLS-SRTP instead of SDES in clear signalling.",
             "RFC 3711 section 3.3 and 7.5",

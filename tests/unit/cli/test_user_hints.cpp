@@ -81,19 +81,36 @@ TEST_CASE("srtp-key verifies SRTP whose keys the capture does not show") {
     REQUIRE(caller != nullptr);
     CHECK((*caller)["srtp_checks"].empty());
 
-    // Given by address and port, and by SSRC, the right keys authenticate every packet tried.
+    // Given by address and port, or by SSRC, the right key authenticates every packet tried.
     const std::string ssrc = (*caller)["ssrc"];
+    for (const std::string& spec : {"192.0.2.10:40000=" + k_caller_key, ssrc + "=" + k_caller_key}) {
+        const json by_spec = audit({"--filter", "not port 5060", "--srtp-key", spec, k_sdes});
+        const json* keyed = stream_from(by_spec, "192.0.2.10:40000");
+        REQUIRE(keyed != nullptr);
+        REQUIRE((*keyed)["srtp_checks"].size() == 1);
+        CHECK((*keyed)["srtp_checks"][0]["source"] == "given");
+        CHECK((*keyed)["srtp_checks"][0]["checked"].get<int>() > 0);
+        CHECK((*keyed)["srtp_checks"][0]["authenticated"] == (*keyed)["srtp_checks"][0]["checked"]);
+    }
+    // The same key given both ways is tried once.
     const json given = audit({"--filter", "not port 5060", "--srtp-key", "192.0.2.10:40000=" + k_caller_key,
                               "--srtp-key", ssrc + "=" + k_caller_key, k_sdes});
     const json* checked = stream_from(given, "192.0.2.10:40000");
     REQUIRE(checked != nullptr);
-    const auto& checks = (*checked)["srtp_checks"];
-    REQUIRE(checks.size() == 2);
-    for (const auto& check : checks) {
-        CHECK(check["source"] == "given");
-        CHECK(check["checked"].get<int>() > 0);
-        CHECK(check["authenticated"] == check["checked"]);
-    }
+    REQUIRE((*checked)["srtp_checks"].size() == 1);
+    CHECK((*checked)["srtp_checks"][0]["authenticated"] == (*checked)["srtp_checks"][0]["checked"]);
+
+    // --verify-all tries every packet of the stream, and says so.
+    const json every =
+        audit({"--filter", "not port 5060", "--verify-all", "--srtp-key", "192.0.2.10:40000=" + k_caller_key, k_sdes});
+    const json* all = stream_from(every, "192.0.2.10:40000");
+    REQUIRE(all != nullptr);
+    REQUIRE((*all)["srtp_checks"].size() == 1);
+    CHECK((*all)["srtp_checks"][0]["coverage"] == "every-packet");
+    CHECK((*all)["srtp_checks"][0]["checked"] == (*all)["packets"]);
+    CHECK((*all)["srtp_checks"][0]["authenticated"] == (*all)["packets"]);
+    CHECK((*checked)["srtp_checks"][0]["coverage"] == "sample");
+
     // The key is shown only as its fingerprint, in the repeated command line too.
     CHECK(given.dump().find("VZHIHQUdr8og4iyk37TKgwxYtA9X9uIl6jAfoyjJ") == std::string::npos);
     CHECK(given["tool"]["command_line"].dump().find("AES_CM_128_HMAC_SHA1_80:(redacted)") != std::string::npos);
