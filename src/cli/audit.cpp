@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/analysis/registry.hpp"
+#include "zaudit/capture/read_ahead.hpp"
 #include "zaudit/cli/progress.hpp"
 #include "zaudit/session/tracker.hpp"
 
@@ -23,7 +24,8 @@ namespace {
 class Progress {
 public:
     Progress(bool enabled, std::ostream& err) : m_enabled{enabled}, m_err{err} {}
-    void update(const capture::Reader& reader, std::uint64_t frames) {
+    /// `frames_source` is the Reader or ReadAhead the frames come from: asked for its progress.
+    void update(const auto& frames_source, std::uint64_t frames) {
         if (!m_enabled || (frames & k_clock_read_mask) != 0) {
             return;
         }
@@ -32,7 +34,7 @@ public:
             return;
         }
         m_last_shown = now;
-        const auto [done, total] = reader.progress();
+        const auto [done, total] = frames_source.progress();
         const ProgressCounts counts{frames, done, total, std::chrono::duration<double>(now - m_start).count()};
         // \x1b[K erases what a longer previous line left at the end.
         m_err << '\r' << progress_line(counts) << "\x1b[K" << std::flush;
@@ -139,15 +141,26 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
     if (plan.ledger != nullptr) {
         tracker.use_ledger(*plan.ledger);
     }
-    {
+    auto audit_frames = [&](auto& frames_source) {
         Progress progress{show_progress, err};
         std::uint64_t frames = 0;
-        while (auto frame = reader->next()) {
+        while (auto frame = frames_source.next()) {
             tracker.on_frame(*frame);
-            progress.update(*reader, ++frames);
+            progress.update(frames_source, ++frames);
         }
+    };
+    // Files are read on a thread of their own, ahead of the audit; live captures frame by frame.
+    const bool live = std::any_of(sources.begin(), sources.end(), [](const auto& s) { return !s.interface.empty(); });
+    std::optional<capture::ReadAhead> read_ahead;
+    capture::Reader* finished_reader = &*reader;
+    if (live) {
+        audit_frames(*reader);
+    } else {
+        read_ahead.emplace(std::move(*reader));
+        audit_frames(*read_ahead);
+        finished_reader = &read_ahead->reader();
     }
-    std::vector<capture::InputInfo> inputs = reader->inputs();
+    std::vector<capture::InputInfo> inputs = finished_reader->inputs();
     for (auto& input : inputs) {
         // A file with no complete record showed nothing: an error, not a clean audit.
         if (input.format != "live" && input.packets == 0) {
@@ -161,7 +174,7 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
             }
         }
     }
-    const bool partial = reader->partial();
+    const bool partial = finished_reader->partial();
     if (!plan.quiet && partial) {
         outcome.messages += "zaudit: warning: results are partial (an input stopped early)\n";
     }

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "json_document.hpp"
+#include "zaudit/report/json_document.hpp"
 #include "json_handshakes.hpp"
 #include "sections.hpp"
 #include "zaudit/analysis/verdict.hpp"
@@ -500,16 +500,36 @@ ordered_json summary_to_json(const AuditResult& result) {
             {"findings", counts},      {"findings_by_rule", by_rule}};  // an object, keys sorted
 }
 
-/// Calls `emit` with each item `to_item` makes of the elements `list_of(model)` of every audit,
-/// tagged with its input when the audit stands for one.
-template <typename ListOf, typename ToItem, typename Emit>
-void each_item(const AuditResult& result, ListOf list_of, ToItem to_item, Emit& emit) {
+/// (audit, element) of every element `list_of(audit)` holds, across the audits in report order.
+template <typename ListOf>
+std::vector<std::pair<std::size_t, std::size_t>> positions(const AuditResult& result, ListOf list_of) {
+    std::vector<std::pair<std::size_t, std::size_t>> at;
     for (std::size_t i = 0; i < result.audits.size(); ++i) {
-        const session::Model& model = result.audits[i].model;
-        for (const auto& element : list_of(model)) {
-            emit(with_input(to_item(element), result.input_of(i)));
+        for (std::size_t e = 0; e < list_of(result.audits[i]).size(); ++e) {
+            at.emplace_back(i, e);
         }
     }
+    return at;
+}
+
+/// The list `key` of the items `to_item(element, audit index)` makes of the elements
+/// `list_of(audit)` of every audit (built on two threads: to_item only reads).
+template <typename ListOf, typename ToItem>
+void write_items(DocumentWriter& doc, std::string_view key, const AuditResult& result, ListOf list_of, ToItem to_item) {
+    const auto at = positions(result, list_of);
+    doc.indexed_list(key, at.size(), [&](std::size_t i) {
+        return to_item(list_of(result.audits[at[i].first])[at[i].second], at[i].first);
+    });
+}
+
+/// write_items() for elements of the model, each tagged with its input when the audit stands
+/// for one.
+template <typename ListOf, typename ToItem>
+void write_model_items(DocumentWriter& doc, std::string_view key, const AuditResult& result, ListOf list_of,
+                       ToItem to_item) {
+    write_items(
+        doc, key, result, [&](const InputAudit& audit) -> const auto& { return list_of(audit.model); },
+        [&](const auto& element, std::size_t audit) { return with_input(to_item(element), result.input_of(audit)); });
 }
 
 }  // namespace
@@ -543,46 +563,35 @@ void write_json(const AuditResult& result, std::ostream& out) {
                                            : ordered_json(nullptr));
     doc.member("narrowed", result.narrowed ? narrowing_to_json(*result.narrowed) : ordered_json(nullptr));
     doc.member("summary", summary_to_json(result));
-    doc.list("calls", [&](auto&& emit) {
-        for (std::size_t i = 0; i < result.audits.size(); ++i) {
-            const session::Model& model = result.audits[i].model;
-            const auto& findings = result.audits[i].findings;
-            const std::vector<analysis::CallVerdict> verdicts = analysis::call_verdicts(model, findings);
-            for (std::size_t c = 0; c < model.calls.size(); ++c) {
-                ordered_json call = call_to_json(model.calls[c], model);
-                call["verdict"] = verdict_to_json(verdicts.at(c), model.calls[c], findings);
-                emit(with_input(std::move(call), result.input_of(i)));
-            }
-        }
-    });
-    doc.list("media", [&](auto&& emit) {
-        each_item(
-            result, [](const session::Model& m) -> const auto& { return m.media; }, media_to_json, emit);
-    });
-    doc.list("zrtp", [&](auto&& emit) {
-        each_item(
-            result, [](const session::Model& m) -> const auto& { return m.handshakes; }, handshake_to_json, emit);
-    });
-    doc.list("dtls", [&](auto&& emit) {
-        each_item(
-            result, [](const session::Model& m) -> const auto& { return m.dtls_handshakes; }, dtls_to_json, emit);
-    });
-    doc.list("flows", [&](auto&& emit) {
-        each_item(
-            result, [](const session::Model& m) -> const auto& { return m.flows; }, flow_to_json, emit);
-    });
+    std::vector<std::vector<analysis::CallVerdict>> verdicts;
+    for (const InputAudit& audit : result.audits) {
+        verdicts.push_back(analysis::call_verdicts(audit.model, audit.findings));
+    }
+    write_items(
+        doc, "calls", result, [](const InputAudit& audit) -> const auto& { return audit.model.calls; },
+        [&](const session::Call& call, std::size_t i) {
+            const InputAudit& audit = result.audits[i];
+            const auto c = static_cast<std::size_t>(&call - audit.model.calls.data());
+            ordered_json j = call_to_json(call, audit.model);
+            j["verdict"] = verdict_to_json(verdicts[i].at(c), call, audit.findings);
+            return with_input(std::move(j), result.input_of(i));
+        });
+    write_model_items(
+        doc, "media", result, [](const session::Model& m) -> const auto& { return m.media; }, media_to_json);
+    write_model_items(
+        doc, "zrtp", result, [](const session::Model& m) -> const auto& { return m.handshakes; }, handshake_to_json);
+    write_model_items(
+        doc, "dtls", result, [](const session::Model& m) -> const auto& { return m.dtls_handshakes; }, dtls_to_json);
+    write_model_items(
+        doc, "flows", result, [](const session::Model& m) -> const auto& { return m.flows; }, flow_to_json);
     ordered_json decode = ordered_json::object();
     for (const InputAudit& audit : result.audits) {
         add_counts(decode, decode_to_json(audit.model.decode));
     }
     doc.member("decode", std::move(decode));
-    doc.list("findings", [&](auto&& emit) {
-        for (std::size_t i = 0; i < result.audits.size(); ++i) {
-            for (const auto& f : result.audits[i].findings) {
-                emit(finding_fields(f, result.input_of(i)));
-            }
-        }
-    });
+    write_items(
+        doc, "findings", result, [](const InputAudit& audit) -> const auto& { return audit.findings; },
+        [&](const analysis::Finding& f, std::size_t i) { return finding_fields(f, result.input_of(i)); });
     doc.finish();
 }
 

@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <iterator>
+
+#include "support/temp_dir.hpp"
+#include "zaudit/capture/read_ahead.hpp"
+#include "zaudit/gen/capture_writer.hpp"
+
+using namespace zaudit;
+
+namespace {
+
+/// `count` datagrams whose payloads say their index and grow and shrink in length (1 to 1,400
+/// bytes), so that batches end on the frame count and on the byte count alike.
+std::string write_datagrams(test::TempDir& dir, const std::string& name, int count, std::int64_t first_micros,
+                            std::int64_t step_micros) {
+    gen::CaptureBuilder capture{gen::Framing{}};
+    const util::Endpoint a{*util::IpAddress::parse("192.0.2.1"), 40000};
+    const util::Endpoint b{*util::IpAddress::parse("192.0.2.2"), 50000};
+    for (int i = 0; i < count; ++i) {
+        std::string payload = name + " " + std::to_string(i) + " ";
+        payload.resize(1 + static_cast<std::size_t>((i * 7919) % 1400), '.');
+        capture.add_udp(util::Timestamp{first_micros + i * step_micros}, a, b, util::as_bytes(payload));
+    }
+    const auto path = dir.file(name + ".pcap");
+    REQUIRE(capture.write_pcap(path).ok());
+    return path;
+}
+
+struct Copy {
+    std::uint64_t number;
+    std::uint64_t input_frame;
+    std::size_t input_index;
+    std::int64_t micros;
+    std::uint32_t original_length;
+    int link_type;
+    std::vector<std::uint8_t> bytes;
+    bool operator==(const Copy&) const = default;
+};
+
+template <class Frames>
+std::vector<Copy> copy_all(Frames& frames) {
+    std::vector<Copy> copies;
+    while (auto frame = frames.next()) {
+        copies.push_back({frame->number,
+                          frame->input_frame,
+                          frame->input_index,
+                          frame->time.micros,
+                          frame->original_length,
+                          frame->link_type,
+                          {frame->data.begin(), frame->data.end()}});
+    }
+    return copies;
+}
+
+std::vector<std::uint8_t> file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+}  // namespace
+
+TEST_CASE("read ahead hands out the reader's frames, numbers and bytes in the reader's order") {
+    test::TempDir dir;
+    // 3 x 4096 batches' worth and several MiB of bytes across two merged inputs.
+    const auto first = write_datagrams(dir, "first", 7000, 1'700'000'000'000'000, 20);
+    const auto second = write_datagrams(dir, "second", 6000, 1'700'000'000'000'010, 23);
+    const std::vector sources{capture::Source::file(first), capture::Source::file(second)};
+
+    auto direct = capture::Reader::open(sources, capture::ReaderOptions{.hash = false});
+    REQUIRE(direct.has_value());
+    const auto expected = copy_all(*direct);
+    REQUIRE(expected.size() == 13'000);
+
+    auto reader = capture::Reader::open(sources, capture::ReaderOptions{.hash = false});
+    REQUIRE(reader.has_value());
+    capture::ReadAhead read_ahead{std::move(*reader)};
+    const auto got = copy_all(read_ahead);
+    CHECK(got.size() == expected.size());
+    CHECK(got == expected);
+    CHECK_FALSE(read_ahead.next().has_value());  // stays at the end
+    const auto& inputs = read_ahead.reader().inputs();
+    REQUIRE(inputs.size() == 2);
+    CHECK(inputs[0].packets == 7000);
+    CHECK(inputs[1].packets == 6000);
+    CHECK_FALSE(read_ahead.reader().partial());
+    const auto [done, total] = read_ahead.progress();
+    CHECK(total == file_bytes(first).size() + file_bytes(second).size());
+    CHECK(done == total);
+}
+
+TEST_CASE("read ahead of a truncated capture hands out what was read and the reader says partial") {
+    test::TempDir dir;
+    auto bytes = file_bytes(write_datagrams(dir, "whole", 5000, 1'700'000'000'000'000, 20));
+    bytes.resize(bytes.size() - 5);  // cut into the last record
+    auto reader = capture::Reader::open({capture::Source::file(dir.write("cut.pcap", bytes))});
+    REQUIRE(reader.has_value());
+    capture::ReadAhead read_ahead{std::move(*reader)};
+    CHECK(copy_all(read_ahead).size() == 4999);
+    CHECK(read_ahead.reader().partial());
+    CHECK(read_ahead.reader().inputs()[0].truncated);
+}
+
+TEST_CASE("read ahead left early stops its thread instead of waiting for the end") {
+    test::TempDir dir;
+    const auto path = write_datagrams(dir, "long", 30'000, 1'700'000'000'000'000, 20);
+    for (int taken : {0, 1, 5000}) {
+        auto reader = capture::Reader::open({capture::Source::file(path)}, capture::ReaderOptions{.hash = false});
+        REQUIRE(reader.has_value());
+        capture::ReadAhead read_ahead{std::move(*reader)};
+        for (int i = 0; i < taken; ++i) {
+            REQUIRE(read_ahead.next().has_value());
+        }
+        // The destructor (or reader()) must join a thread blocked on full batches.
+        if (taken == 5000) {
+            CHECK(read_ahead.reader().inputs()[0].packets < 30'000);
+        }
+    }
+}

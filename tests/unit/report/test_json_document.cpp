@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "zaudit/report/json_document.hpp"
+#include "zaudit/report/report.hpp"
+
+using namespace zaudit;
+using nlohmann::ordered_json;
+
+namespace {
+
+/// Item i of the test lists: nested, with a string that needs escaping for the terminal.
+ordered_json item(std::size_t i) {
+    return ordered_json{{"id", i},
+                        {"name", "call \x1b[31m" + std::to_string(i)},
+                        {"legs", ordered_json::array({i % 3, ordered_json{{"port", 40000 + i}}})}};
+}
+
+}  // namespace
+
+TEST_CASE("an indexed list, built on two threads, has the bytes of the whole document's dump") {
+    // Counts around the block size: one block, two, a round and a half, several rounds.
+    const std::size_t block = report::DocumentWriter::k_block;
+    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, block, block + 1, 3 * block + 7, 9 * block}) {
+        std::ostringstream out;
+        report::DocumentWriter doc{out};
+        doc.member("schema", "zaudit/1");
+        doc.indexed_list("items", count, item);
+        doc.member("after", true);
+        doc.finish();
+
+        ordered_json whole{{"schema", "zaudit/1"}, {"items", ordered_json::array()}, {"after", true}};
+        for (std::size_t i = 0; i < count; ++i) {
+            whole["items"].push_back(item(i));
+        }
+        report::make_printable(whole);
+        INFO("count " << count);
+        CHECK(out.str() == whole.dump(2) + "\n");
+        CHECK(out.str().find('\x1b') == std::string::npos);
+    }
+}
+
+TEST_CASE("an item that cannot be built fails the indexed list, whichever thread built it") {
+    const std::size_t block = report::DocumentWriter::k_block;
+    for (const std::size_t bad : {std::size_t{3}, block + 3}) {  // the first block, then the helper's
+        std::ostringstream out;
+        report::DocumentWriter doc{out};
+        auto make = [bad](std::size_t i) {
+            if (i == bad) {
+                throw std::runtime_error("item " + std::to_string(i));
+            }
+            return item(i);
+        };
+        CHECK_THROWS_WITH(doc.indexed_list("items", 2 * block, make), "item " + std::to_string(bad));
+    }
+}
