@@ -4,6 +4,7 @@
 #include "path.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "zaudit/rtp/payload.hpp"
 #include "zaudit/sdp/session.hpp"
 #include "zaudit/sip/credentials.hpp"
+#include "zaudit/util/mix.hpp"
 #include "zaudit/sip/multipart.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
@@ -445,9 +447,17 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         if (latest.time <= snapshot.time) {  // capture order may run back in time: keep the latest
             latest = Announced{call_index, index, m, snapshot.time};
             ++m_announcements;
+            ++m_announcements_by_slot[announcement_slot(rtp)];
         }
     }
     call.sdps.push_back(std::move(snapshot));
+}
+
+std::size_t CallTracker::announcement_slot(const util::Endpoint& endpoint) {
+    std::uint64_t words[2];  // NOLINT(cppcoreguidelines-avoid-c-arrays): memcpy's target
+    std::memcpy(words, endpoint.address.bytes().data(), sizeof words);
+    const std::uint64_t h = util::fmix64((words[0] * 0x9e3779b97f4a7c15ULL) ^ words[1] ^ endpoint.port);
+    return static_cast<std::size_t>(h % k_announcement_slots);
 }
 
 std::optional<std::size_t> CallTracker::call_at(const util::Endpoint& endpoint) const {

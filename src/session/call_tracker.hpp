@@ -2,6 +2,7 @@
 // Builds calls from SIP messages: dialogs by Call-ID, offers and answers (RFC 3264, RFC 6337),
 // the signalling path. Private to the session area.
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -58,6 +59,13 @@ public:
     void sweep(util::Timestamp now);
     /// Counts SDP announcements: what call_at answers changes only when this does.
     [[nodiscard]] std::uint64_t announcements() const { return m_announcements; }
+    /// Endpoints share k_announcement_slots counters of the announcements that named them: what
+    /// call_at(endpoint) answers changes only when announcements_in(announcement_slot(endpoint))
+    /// does. Coarser than one per endpoint (a shared slot costs a needless lookup, never a stale
+    /// answer) but a flow asks it for every packet without a lookup, while announcements()
+    /// changes with every new call anywhere.
+    [[nodiscard]] static std::size_t announcement_slot(const util::Endpoint& endpoint);
+    [[nodiscard]] std::uint64_t announcements_in(std::size_t slot) const { return m_announcements_by_slot[slot]; }
     /// The call (an index for on_media) whose latest SDP announced `endpoint`, while it is followed.
     [[nodiscard]] std::optional<std::size_t> call_at(const util::Endpoint& endpoint) const;
     /// Call `index` (from call_at) as seen so far; nullptr once it was summarised.
@@ -134,6 +142,8 @@ private:
     std::deque<OpenDialog> m_answered;  ///< answered calls by the time of their last activity then
     std::deque<std::size_t> m_failed;   ///< calls whose INVITE failed, oldest first
     std::uint64_t m_announcements = 0;
+    static constexpr std::size_t k_announcement_slots = 4096;
+    std::array<std::uint64_t, k_announcement_slots> m_announcements_by_slot{};
     std::size_t m_live_open = 0;  ///< dialogs with `open` set
     DialogCounts m_dialog_counts;
     SummarisedDialogs m_summarised;

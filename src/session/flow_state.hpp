@@ -103,9 +103,11 @@ struct Tracker::FlowState {
     std::optional<std::uint32_t> dtls_handshake;  ///< index into Model::dtls_handshakes
     std::unique_ptr<DtlsFlow> dtls;
     /// The call whose SDP announced one of the flow's ends (CallTracker::call_at), as of
-    /// CallTracker::announcements() == call_as_of: its packets keep that call alive.
+    /// call_as_of, the sum of the CallTracker::announcements_in of the ends' slots
+    /// (call_slots, once the flow has looked): its packets keep that call alive.
     std::optional<std::size_t> call;
     std::uint64_t call_as_of = 0;
+    std::optional<std::array<std::size_t, 2>> call_slots;
     std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;
     bool zrtp_secure = false;  ///< Conf2ACK seen: RTP from now on is SRTP
     std::uint64_t rtp_packets = 0;

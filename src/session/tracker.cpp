@@ -135,8 +135,15 @@ void Tracker::on_packet(const net::Packet& packet) {
 }
 
 void Tracker::keep_call_alive(FlowState& flow, const net::Packet& packet) {
-    if (flow.call_as_of != m_calls->announcements()) {  // looked up again only after new SDP
-        flow.call_as_of = m_calls->announcements();
+    if (!flow.call_slots) {
+        flow.call_slots = {CallTracker::announcement_slot(packet.dst), CallTracker::announcement_slot(packet.src)};
+        flow.call_as_of = ~std::uint64_t{0};  // never a sum yet: look
+    }
+    // Looked up again only after new SDP naming one of the flow's ends (or sharing their slots).
+    if (const std::uint64_t as_of =
+            m_calls->announcements_in((*flow.call_slots)[0]) + m_calls->announcements_in((*flow.call_slots)[1]);
+        flow.call_as_of != as_of) {
+        flow.call_as_of = as_of;
         flow.call = m_calls->call_at(packet.dst);
         if (!flow.call) {
             flow.call = m_calls->call_at(packet.src);
