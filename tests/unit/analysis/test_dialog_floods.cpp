@@ -203,6 +203,37 @@ TEST_CASE("an answered call without SIP or media for the call timeout is summari
     }
 }
 
+// A flow looks its call up again only when an SDP names one of its ends: media that began before
+// the SDP announcing it (early media, or a capture started mid-negotiation) must still find it.
+TEST_CASE("media that began before its call's SDP keeps the call whole once the SDP names it") {
+    const util::Endpoint media_source{*util::IpAddress::parse("192.0.2.1"), 20000};
+    gen::CaptureBuilder capture;
+    // Other calls' SDP before, naming other ends: the flow need not look again for them.
+    for (std::uint32_t other = 2; other <= 4; ++other) {
+        capture.add_udp(util::Timestamp{other * 100'000}, caller(other), k_callee,
+                        util::as_bytes(invite(other, static_cast<std::uint8_t>(0x50 + other))));
+    }
+    // Ninety minutes of media to the caller, a packet a second (so that its flow never idles
+    // out and is looked up afresh), from before the INVITE that announces where it goes.
+    for (std::int64_t t = 1; t <= 5400; ++t) {
+        capture.add_udp(util::Timestamp{t * k_second}, media_source, caller_media(1),
+                        util::as_bytes(std::string(20, 'x')));
+        if (t == 3) {
+            capture.add_udp(util::Timestamp{t * k_second + k_second / 2}, caller(1), k_callee,
+                            util::as_bytes(invite(1, 0x55)));
+            capture.add_udp(util::Timestamp{t * k_second + k_second * 3 / 4}, k_callee, caller(1),
+                            util::as_bytes(ok_to_invite(1)));
+        }
+    }
+    session::Limits limits;
+    limits.call_idle_micros = 3600 * k_second;
+    const session::Model model = track(capture, limits);
+    const auto call = std::find_if(model.calls.begin(), model.calls.end(),
+                                   [](const session::Call& c) { return c.call_id == "flood-1"; });
+    CHECK(call != model.calls.end());
+    CHECK(model.decode.dialogs.idle_calls == 0);
+}
+
 TEST_CASE("a call ended by BYE is judged whole however long the capture runs on") {
     gen::CaptureBuilder capture;
     capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x44)));
