@@ -4,7 +4,6 @@
 #include "path.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -13,9 +12,9 @@
 #include "zaudit/rtp/payload.hpp"
 #include "zaudit/sdp/session.hpp"
 #include "zaudit/sip/credentials.hpp"
-#include "zaudit/util/mix.hpp"
 #include "zaudit/sip/multipart.hpp"
 #include "zaudit/util/hex.hpp"
+#include "zaudit/util/mix.hpp"
 #include "zaudit/util/text.hpp"
 
 namespace zaudit::session {
@@ -454,8 +453,7 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
 }
 
 std::size_t CallTracker::announcement_slot(const util::Endpoint& endpoint) {
-    std::uint64_t words[2];  // NOLINT(cppcoreguidelines-avoid-c-arrays): memcpy's target
-    std::memcpy(words, endpoint.address.bytes().data(), sizeof words);
+    const auto words = endpoint.address.words();
     const std::uint64_t h = util::fmix64((words[0] * 0x9e3779b97f4a7c15ULL) ^ words[1] ^ endpoint.port);
     return static_cast<std::size_t>(h % k_announcement_slots);
 }

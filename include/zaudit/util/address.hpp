@@ -42,23 +42,26 @@ public:
     /// Two 64-bit words each: the defaulted equality calls memcmp, and every packet compares
     /// addresses several times (flow lookup, direction, call matching).
     bool operator==(const IpAddress& other) const {
-        std::uint64_t mine[2];    // NOLINT(cppcoreguidelines-avoid-c-arrays): memcpy's target
-        std::uint64_t theirs[2];  // NOLINT(cppcoreguidelines-avoid-c-arrays)
-        std::memcpy(mine, m_bytes.data(), sizeof mine);
-        std::memcpy(theirs, other.m_bytes.data(), sizeof theirs);
+        const auto mine = words();
+        const auto theirs = other.words();
         return ((mine[0] ^ theirs[0]) | (mine[1] ^ theirs[1])) == 0;
+    }
+    /// The 16 bytes as two 64-bit words in the machine's byte order: for equality and hashing.
+    [[nodiscard]] std::array<std::uint64_t, 2> words() const {
+        std::array<std::uint64_t, 2> native{};
+        std::memcpy(native.data(), m_bytes.data(), sizeof native);
+        return native;
     }
 
 private:
     /// The address as two big-endian words: comparing them orders as comparing the bytes.
     [[nodiscard]] std::array<std::uint64_t, 2> ordered_words() const {
-        std::array<std::uint64_t, 2> words{};
-        std::memcpy(words.data(), m_bytes.data(), sizeof words);
+        auto ordered = words();
         if constexpr (std::endian::native == std::endian::little) {
-            words[0] = __builtin_bswap64(words[0]);
-            words[1] = __builtin_bswap64(words[1]);
+            ordered[0] = __builtin_bswap64(ordered[0]);
+            ordered[1] = __builtin_bswap64(ordered[1]);
         }
-        return words;
+        return ordered;
     }
 
     std::array<std::uint8_t, 16> m_bytes{};
