@@ -2,6 +2,7 @@
 
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -237,6 +238,10 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
                 }
                 handle->file_size = static_cast<std::uint64_t>(status.st_size);
             }
+            // One thread at a time reads a Reader (the audit's, or the one reading ahead of it),
+            // so stdio need not lock the stream. libpcap makes two freads per record, and each
+            // lock is an atomic instruction: 0.1 s of a bare read loop over the 5 M-packet mix.
+            (void)::__fsetlocking(file.get(), FSETLOCKING_BYCALLER);
             info.path = source.path;
             info.format = format_from_magic(file.get());
             PcapPtr pcap{

@@ -32,7 +32,7 @@ struct Tracker::TcpDirection {
 /// What the tracker keeps of an RTP stream while its flow is live (Tracker::m_live_streams).
 struct Tracker::LiveStream {
     rtp::RtpStreamStats stats;
-    std::vector<PacketSample> samples;   ///< for the key checks and twin matching at its end
+    PacketSamples samples;               ///< for the key checks and twin matching at its end
     std::vector<PayloadFormat> formats;  ///< the a=rtpmap that named its codecs
     /// The calls (CallTracker indices) whose SDP announced its addresses when it began: their
     /// keys are tried when it ends, with those of the calls announcing them then.

@@ -137,11 +137,12 @@ bool same_node(const util::IpAddress& contact, const util::IpAddress& seen) {
     return contact == seen || (contact.is_private() && !seen.is_private());
 }
 
-std::vector<TwinSample> twin_samples_of(const std::vector<PacketSample>& samples) {
+std::vector<TwinSample> twin_samples_of(const PacketSamples& samples) {
     constexpr std::size_t k_rtp_header = 12;  // RFC 3550 section 5.1: the sequence number is bytes 2-3
     std::vector<TwinSample> out;
     out.reserve(samples.size());
-    for (const PacketSample& sample : samples) {
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        const PacketSample sample = samples[i];
         if (sample.bytes.size() < k_rtp_header) {
             continue;
         }

@@ -23,7 +23,7 @@ struct TwinSample {
 };
 
 /// The twin samples of a stream's sampled packets (those long enough to carry an RTP header).
-std::vector<TwinSample> twin_samples_of(const std::vector<PacketSample>& samples);
+std::vector<TwinSample> twin_samples_of(const PacketSamples& samples);
 
 /// Pairs streams that carry the same RTP packets (SSRC and sequence numbers) on two different
 /// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin

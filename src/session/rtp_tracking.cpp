@@ -200,8 +200,7 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
     stream.last_frame = packet.frame;
     LiveStream& live = *m_live_streams[cache.index];
     if (keep_sample(live.stats.packets(), live.samples.size())) {
-        live.samples.push_back(PacketSample{
-            packet.frame, {packet.payload.begin(), packet.payload.end()}, is_spot_sample(live.stats.packets())});
+        live.samples.add(packet.frame, packet.payload, is_spot_sample(live.stats.packets()));
     }
     if (m_hints.verify_all) {
         verify_packet(live, stream, packet);

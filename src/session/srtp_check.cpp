@@ -93,12 +93,28 @@ void KeyTrial::offer(std::uint64_t frame, util::Bytes packet, bool spot) {
     }
 }
 
-SrtpKeyCheck try_key(const SdesKey& key, const std::vector<PacketSample>& packets) {
+SrtpKeyCheck try_key(const SdesKey& key, const PacketSamples& packets) {
     KeyTrial trial{key, SrtpKeySource::sdp, SrtpCoverage::sample};
-    for (const auto& packet : packets) {
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        const PacketSample packet = packets[i];
         trial.offer(packet.frame, packet.bytes, packet.spot);
     }
     return std::move(trial).take();
+}
+
+void PacketSamples::add(std::uint64_t frame, util::Bytes bytes, bool spot) {
+    if (m_kept.empty()) {
+        // The first packets are all kept: room for them at once, at the first one's size.
+        m_kept.reserve(k_first_packets);
+        m_bytes.reserve(k_first_packets * bytes.size());
+    }
+    m_kept.push_back(Kept{frame, m_bytes.size(), bytes.size(), spot});
+    m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end());
+}
+
+PacketSample PacketSamples::operator[](std::size_t index) const {
+    const Kept& kept = m_kept[index];
+    return PacketSample{kept.frame, util::Bytes{m_bytes.data() + kept.offset, kept.size}, kept.spot};
 }
 
 bool keep_sample(std::uint64_t packet_index, std::size_t kept) {

@@ -185,6 +185,76 @@ TEST_CASE("a truncated last record keeps what was read and says so") {
     CHECK(reader->partial());
     REQUIRE(reader->inputs()[0].warnings.size() == 1);
     CHECK_THAT(reader->inputs()[0].warnings[0], Catch::Contains("truncated"));
+    CHECK(reader->inputs()[0].sha256 == *crypto::sha256_file(cut));  // the cut-off bytes too
+}
+
+namespace {
+
+/// 3,000 datagrams of 1,000 bytes: about 3 MB, several times the reader's stdio buffer and the
+/// hasher's blocks.
+gen::CaptureBuilder many_datagrams() {
+    gen::CaptureBuilder capture;
+    const util::Endpoint a{*util::IpAddress::parse("192.0.2.1"), 4000};
+    const util::Endpoint b{*util::IpAddress::parse("192.0.2.2"), 4000};
+    for (int i = 0; i < 3000; ++i) {
+        const std::vector<std::uint8_t> payload(1000, static_cast<std::uint8_t>(i));
+        capture.add_udp(util::Timestamp{1'700'000'000'000'000 + i * 20'000}, a, b, payload);
+    }
+    return capture;
+}
+
+}  // namespace
+
+TEST_CASE("an input's SHA-256 is of the whole file, however much of it libpcap read") {
+    test::TempDir dir;
+    const gen::CaptureBuilder capture = many_datagrams();
+    const auto whole = dir.file("many.pcap");
+    REQUIRE(capture.write_pcap(whole).ok());
+    const std::string expected = *crypto::sha256_file(whole);
+
+    SECTION("read to its end") {
+        auto reader = capture::Reader::open({capture::Source::file(whole)});
+        REQUIRE(reader.has_value());
+        CHECK(read_all(*reader).size() == 3000);
+        CHECK(reader->inputs()[0].sha256 == expected);
+    }
+    SECTION("a hostile record length stops libpcap early; the megabytes after it count") {
+        auto bytes = file_bytes(whole);
+        // pcap: a 24-byte file header, then per record 16 bytes (times, captured length,
+        // original length) and its bytes. The 11th record claims 4 GB.
+        std::size_t offset = 24;
+        for (std::size_t i = 0; i < 10; ++i) {
+            offset += 16 + capture.frames()[i].bytes.size();
+        }
+        for (std::size_t i = 8; i < 12; ++i) {
+            bytes[offset + i] = 0xff;
+        }
+        const auto corrupt = dir.write("corrupt.pcap", bytes);
+        auto reader = capture::Reader::open({capture::Source::file(corrupt)});
+        REQUIRE(reader.has_value());
+        CHECK(read_all(*reader).size() == 10);
+        CHECK(reader->inputs()[0].truncated);
+        CHECK(reader->inputs()[0].sha256 == *crypto::sha256_file(corrupt));
+        CHECK(reader->inputs()[0].sha256 != expected);
+    }
+    SECTION("asked for before the frames are read: hashed to the end, and the frames still come") {
+        auto reader = capture::Reader::open({capture::Source::file(whole)});
+        REQUIRE(reader.has_value());
+        REQUIRE(reader->next().has_value());
+        CHECK(reader->inputs()[0].sha256 == expected);
+        CHECK(read_all(*reader).size() == 2999);
+        CHECK(reader->inputs()[0].sha256 == expected);
+        CHECK(reader->inputs()[0].warnings.empty());
+    }
+    SECTION("each of two merged inputs has its own") {
+        const auto other = dir.file("three.pcapng");
+        REQUIRE(three_datagrams(1).write_pcapng(other).ok());
+        auto reader = capture::Reader::open({capture::Source::file(whole), capture::Source::file(other)});
+        REQUIRE(reader.has_value());
+        CHECK(read_all(*reader).size() == 3003);
+        CHECK(reader->inputs()[0].sha256 == expected);
+        CHECK(reader->inputs()[1].sha256 == *crypto::sha256_file(other));
+    }
 }
 
 TEST_CASE("a cut-off pcapng block is reported as truncated") {
