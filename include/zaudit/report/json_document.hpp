@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
+#include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -48,10 +51,11 @@ public:
     }
 
     /// A list of `count` items, item i built by `make(i)`, with the bytes list() would write. The
-    /// items are built and serialised in blocks of k_block, two blocks at a time on two threads
-    /// (building and serialising a large report's items costs a quarter of an audit, and the
-    /// second core is idle by then), and written in order. `make` must be safe to call from two
-    /// threads at once: it reads the audit's results and changes nothing they share.
+    /// items are built and serialised in blocks of k_block by this thread and one helper, which
+    /// take the next block as they finish one, at most k_in_flight blocks ahead of the output;
+    /// this thread writes the blocks in order between its own. Building a large report's items
+    /// is most of its cost, and the second core is idle by then. `make` must be safe to call from
+    /// two threads at once: it reads the audit's results and changes nothing they share.
     template <typename Make>
     void indexed_list(std::string_view key, std::size_t count, Make&& make) {
         start(key);
@@ -60,9 +64,10 @@ public:
             return;
         }
         m_out << "[\n    ";
-        auto render = [&make](std::size_t first, std::size_t last, std::string& text) {
+        auto render = [&make, count](std::size_t block, std::string& text) {
             text.clear();
-            for (std::size_t i = first; i < last; ++i) {
+            const std::size_t first = block * k_block;
+            for (std::size_t i = first; i < std::min(count, first + k_block); ++i) {
                 if (i != 0) {
                     text += ",\n    ";
                 }
@@ -70,39 +75,22 @@ public:
                 append_at(text, item, 4);
             }
         };
-        std::array<std::string, 2> blocks;
-        for (std::size_t first = 0; first < count; first += 2 * k_block) {
-            const std::size_t middle = std::min(count, first + k_block);
-            const std::size_t last = std::min(count, first + 2 * k_block);
-            std::exception_ptr helper_error;
-            std::thread helper;
-            if (middle < last) {
-                helper = std::thread{[&] {
-                    try {
-                        render(middle, last, blocks[1]);
-                    } catch (...) {
-                        helper_error = std::current_exception();
-                    }
-                }};
-            }
+        const std::size_t blocks = (count + k_block - 1) / k_block;
+        if (blocks == 1) {  // small: no thread
+            render(0, m_buffer);
+            m_out << m_buffer;
+        } else {
+            BlockPipeline pipeline{blocks};
+            std::thread helper{[&] { pipeline.help(render); }};
             try {
-                render(first, middle, blocks[0]);
+                pipeline.lead(render, m_out);
             } catch (...) {
-                if (helper.joinable()) {
-                    helper.join();
-                }
+                pipeline.fail(std::current_exception());
+                helper.join();
                 throw;
             }
-            if (helper.joinable()) {
-                helper.join();
-            }
-            if (helper_error) {
-                std::rethrow_exception(helper_error);
-            }
-            m_out << blocks[0];
-            if (middle < last) {
-                m_out << blocks[1];
-            }
+            helper.join();
+            pipeline.rethrow();
         }
         m_out << "\n  ]";
     }
@@ -111,8 +99,112 @@ public:
 
     /// Items per block of indexed_list(): small reports (under one block) stay on one thread.
     static constexpr std::size_t k_block = 256;
+    /// Blocks built and not yet written, at most: what indexed_list() holds in memory.
+    static constexpr std::size_t k_in_flight = 4;
 
 private:
+    /// The blocks of one indexed_list() shared by its two threads: which to build next, which
+    /// are built, and the first error.
+    class BlockPipeline {
+    public:
+        explicit BlockPipeline(std::size_t blocks) : m_blocks{blocks} {}
+
+        /// The helper: builds blocks until none is left to take or one failed.
+        template <typename Render>
+        void help(Render& render) {
+            while (const auto block = take()) {
+                if (!build(render, *block)) {
+                    return;
+                }
+            }
+        }
+
+        /// This thread: writes the blocks in order, and builds the next one while the block
+        /// due is not ready.
+        template <typename Render>
+        void lead(Render& render, std::ostream& out) {
+            std::string text;
+            for (std::size_t written = 0; written < m_blocks; ++written) {
+                for (;;) {
+                    std::unique_lock lock{m_mutex};
+                    if (m_error) {
+                        return;  // rethrow() reports it
+                    }
+                    if (m_ready[written % k_in_flight]) {
+                        m_ready[written % k_in_flight] = false;
+                        text.swap(m_texts[written % k_in_flight]);
+                        m_written = written + 1;
+                        lock.unlock();
+                        m_changed.notify_all();
+                        break;
+                    }
+                    if (m_next < m_blocks && m_next < m_written + k_in_flight) {
+                        const std::size_t block = m_next++;
+                        lock.unlock();
+                        if (!build(render, block)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    m_changed.wait(lock);
+                }
+                out << text;
+            }
+        }
+
+        void fail(std::exception_ptr error) {
+            {
+                const std::lock_guard lock{m_mutex};
+                if (!m_error) {
+                    m_error = std::move(error);
+                }
+            }
+            m_changed.notify_all();
+        }
+
+        void rethrow() const {
+            if (m_error) {
+                std::rethrow_exception(m_error);
+            }
+        }
+
+    private:
+        /// The next block to build, waiting for room; nullopt when all are taken or one failed.
+        std::optional<std::size_t> take() {
+            std::unique_lock lock{m_mutex};
+            m_changed.wait(lock, [this] { return m_error || m_next >= m_blocks || m_next < m_written + k_in_flight; });
+            if (m_error || m_next >= m_blocks) {
+                return std::nullopt;
+            }
+            return m_next++;
+        }
+
+        template <typename Render>
+        bool build(Render& render, std::size_t block) {
+            try {
+                render(block, m_texts[block % k_in_flight]);
+            } catch (...) {
+                fail(std::current_exception());
+                return false;
+            }
+            {
+                const std::lock_guard lock{m_mutex};
+                m_ready[block % k_in_flight] = true;
+            }
+            m_changed.notify_all();
+            return true;
+        }
+
+        std::size_t m_blocks;
+        std::mutex m_mutex;
+        std::condition_variable m_changed;  ///< a block was taken, built or written, or one failed
+        std::array<std::string, k_in_flight> m_texts;
+        std::array<bool, k_in_flight> m_ready{};
+        std::size_t m_next = 0;     ///< the next block to take
+        std::size_t m_written = 0;  ///< blocks written out
+        std::exception_ptr m_error;
+    };
+
     void start(std::string_view key) {
         m_out << (m_first ? "\n  \"" : ",\n  \"") << key << "\": ";
         m_first = false;

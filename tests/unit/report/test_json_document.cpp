@@ -45,7 +45,8 @@ TEST_CASE("an indexed list, built on two threads, has the bytes of the whole doc
 
 TEST_CASE("an item that cannot be built fails the indexed list, whichever thread built it") {
     const std::size_t block = report::DocumentWriter::k_block;
-    for (const std::size_t bad : {std::size_t{3}, block + 3}) {  // the first block, then the helper's
+    // In the first block, the second, and one several blocks in, once both threads are well along.
+    for (const std::size_t bad : {std::size_t{3}, block + 3, 7 * block + 3}) {
         std::ostringstream out;
         report::DocumentWriter doc{out};
         auto make = [bad](std::size_t i) {
@@ -54,6 +55,6 @@ TEST_CASE("an item that cannot be built fails the indexed list, whichever thread
             }
             return item(i);
         };
-        CHECK_THROWS_WITH(doc.indexed_list("items", 2 * block, make), "item " + std::to_string(bad));
+        CHECK_THROWS_WITH(doc.indexed_list("items", 9 * block, make), "item " + std::to_string(bad));
     }
 }
