@@ -188,6 +188,7 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
             live->calls = calls_announcing(stream);
             m_live_streams.push_back(std::move(live));
             m_twin_samples.emplace_back();
+            ++m_streams_per_ssrc[header.ssrc];
             m_key_checks.emplace_back();
             slot = static_cast<std::uint32_t>(flow.streams.size());
             flow.streams.push_back({header.ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
@@ -279,7 +280,9 @@ void Tracker::end_stream(std::uint32_t index) {
     }
     MediaStream& stream = m_model.media[index];
     summarise_stream(live->stats, live->formats, stream);
-    m_twin_samples[index] = twin_samples_of(live->samples);
+    if (m_streams_per_ssrc[stream.ssrc] > 1) {
+        m_twin_samples[index] = twin_samples_of(live->samples);
+    }
     // The checks made on every packet (--verify-all), then the stream's sample tried against the
     // keys no trial had: the SDES keys of the calls that announced the stream's addresses when it
     // began or now (a re-offer may have brought new ones; select_sdes_checks keeps those of the

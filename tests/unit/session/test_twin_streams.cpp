@@ -1,0 +1,70 @@
+// Twin streams: the same RTP packets on two 5-tuples at once, as a relay's two sides carry them.
+// What twin matching keeps of a stream once its flow closed is only kept while another stream
+// has its SSRC: a relay forwards as it receives, so a stream's twin has begun by the time the
+// stream's flow closes (seconds after its last packet), and the rest keep nothing.
+#include <catch2/catch.hpp>
+
+#include "zaudit/gen/capture_writer.hpp"
+#include "zaudit/gen/scenario.hpp"
+#include "zaudit/session/tracker.hpp"
+
+#include "support/track.hpp"
+
+using namespace zaudit;
+using test::track;
+
+namespace {
+
+const util::Endpoint k_caller{*util::IpAddress::parse("192.0.2.10"), 20000};
+const util::Endpoint k_relay_in{*util::IpAddress::parse("203.0.113.5"), 40000};
+const util::Endpoint k_relay_out{*util::IpAddress::parse("203.0.113.5"), 40002};
+const util::Endpoint k_callee{*util::IpAddress::parse("198.51.100.20"), 30000};
+constexpr std::uint32_t k_ssrc = 0x5eed0001;
+constexpr std::int64_t k_second = 1'000'000;
+
+/// Packets `first` to `last` of one G.711 stream from `src` to `dst`, 20 ms apart from `start`.
+void add_packets(gen::CaptureBuilder& capture, const util::Endpoint& src, const util::Endpoint& dst,
+                 std::uint16_t first, std::uint16_t last, std::int64_t start) {
+    for (std::uint16_t i = first; i <= last; ++i) {
+        const auto payload = gen::g711_tone(160U * i);
+        capture.add_udp(util::Timestamp{start + i * 20'000}, src, dst,
+                        gen::build_rtp(0, static_cast<std::uint16_t>(1000 + i), 160U * i, k_ssrc, payload));
+    }
+}
+
+session::Limits short_idle() {
+    session::Limits limits;
+    limits.flow_idle_micros = 10 * k_second;
+    limits.sweep_every_micros = k_second;
+    return limits;
+}
+
+}  // namespace
+
+TEST_CASE("a relay's two sides are twins, even when one side's flow closes long before the other's") {
+    gen::CaptureBuilder capture;
+    // 4 s through the relay; the far side goes on alone for 30 s more, so that the near side's
+    // flow idles out and closes while the far side is still live.
+    add_packets(capture, k_caller, k_relay_in, 0, 199, 0);
+    add_packets(capture, k_relay_out, k_callee, 0, 1699, 1'000);
+    const session::Model model = track(capture, short_idle());
+    REQUIRE(model.media.size() == 2);
+    for (const session::MediaStream& stream : model.media) {
+        REQUIRE(stream.twin);
+        CHECK(stream.twin->matched >= 8);
+        CHECK(stream.twin->identical == stream.twin->matched);
+    }
+    CHECK(model.media[0].twin->stream == model.media[1].id);
+}
+
+TEST_CASE("a copy of a stream sent after the stream's flow closed is no twin of it") {
+    gen::CaptureBuilder capture;
+    add_packets(capture, k_caller, k_relay_in, 0, 199, 0);
+    // The same packets a minute later: a replay, not a relay forwarding as it receives. The
+    // first stream's flow closed before this one began, and kept nothing to match it with.
+    add_packets(capture, k_relay_out, k_callee, 0, 199, 60 * k_second);
+    const session::Model model = track(capture, short_idle());
+    REQUIRE(model.media.size() == 2);
+    CHECK_FALSE(model.media[0].twin);
+    CHECK_FALSE(model.media[1].twin);
+}
