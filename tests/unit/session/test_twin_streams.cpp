@@ -27,7 +27,7 @@ void add_packets(gen::CaptureBuilder& capture, const util::Endpoint& src, const 
                  std::uint16_t first, std::uint16_t last, std::int64_t start) {
     for (std::uint16_t i = first; i <= last; ++i) {
         const auto payload = gen::g711_tone(160U * i);
-        capture.add_udp(util::Timestamp{start + i * 20'000}, src, dst,
+        capture.add_udp(util::Timestamp{start + std::int64_t{i} * 20'000}, src, dst,
                         gen::build_rtp(0, static_cast<std::uint16_t>(1000 + i), 160U * i, k_ssrc, payload));
     }
 }
