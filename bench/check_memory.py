@@ -5,8 +5,9 @@ Two mixes of the same shape and concurrency (10 calls at once, 10 s each, so tha
 flows close during the capture), one four times as long as the other, are audited with a JSONL
 report under valgrind's massif, which records the peak of the heap exactly (no page rounding,
 no allocator caching; from run to run of a given build it moves by a few hundred bytes per call,
-with the order in which the reading and hashing threads' batches come and go). The peak may grow with the calls
-seen only by what the report keeps of each (its call, streams, flows, handshakes and findings);
+with the order in which the reading and hashing threads' batches come and go). The peak may grow
+with the calls seen only by what the report keeps of each (its call, streams, flows, handshakes
+and findings);
 the packets a live stream keeps for its key checks and twin matching (some 15 KB a stream) must
 be gone once its flow closes, and what twin matching keeps of an ended stream (a digest per
 sampled packet) is kept only when another stream has its SSRC. With the packets kept to the end
