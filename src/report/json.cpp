@@ -26,45 +26,51 @@ ordered_json flow_to_json(const session::FlowRecord& flow) {
     for (const auto kind : flow.kinds()) {
         kinds[demux::to_string(kind)] = flow.packets_by_kind[static_cast<std::size_t>(kind)];
     }
-    ordered_json j{{"id", flow.id},
-                   {"transport", flow.transport == net::Transport::udp ? "udp" : "tcp"},
-                   {"a", flow.a.to_string()},
-                   {"b", flow.b.to_string()},
-                   {"packets_ab", flow.packets_ab},
-                   {"packets_ba", flow.packets_ba},
-                   {"bytes_ab", flow.bytes_ab},
-                   {"bytes_ba", flow.bytes_ba},
-                   {"first_frame", flow.first_frame},
-                   {"last_frame", flow.last_frame},
-                   {"first_time", util::to_rfc3339(flow.first_time)},
-                   {"last_time", util::to_rfc3339(flow.last_time)},
-                   {"payloads", kinds}};
+    JsonObject j{14};
+    j.add("id", flow.id)
+        .add("transport", flow.transport == net::Transport::udp ? "udp" : "tcp")
+        .add("a", flow.a.to_string())
+        .add("b", flow.b.to_string())
+        .add("packets_ab", flow.packets_ab)
+        .add("packets_ba", flow.packets_ba)
+        .add("bytes_ab", flow.bytes_ab)
+        .add("bytes_ba", flow.bytes_ba)
+        .add("first_frame", flow.first_frame)
+        .add("last_frame", flow.last_frame)
+        .add("first_time", util::to_rfc3339(flow.first_time))
+        .add("last_time", util::to_rfc3339(flow.last_time))
+        .add("payloads", std::move(kinds));
     if (flow.transport == net::Transport::tcp) {
-        j["tcp"] = {{"gap_bytes", flow.tcp_gap_bytes}, {"retransmitted_bytes", flow.tcp_retransmitted_bytes}};
+        j.add("tcp", JsonObject{2}
+                         .add("gap_bytes", flow.tcp_gap_bytes)
+                         .add("retransmitted_bytes", flow.tcp_retransmitted_bytes)
+                         .take());
     }
-    return j;
+    return j.take();
 }
 
 ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& checks) {
     ordered_json out = ordered_json::array();
     for (const auto& c : checks) {
-        ordered_json j{
-            {"source", session::to_string(c.source)},
-            {"key_fingerprint", c.key_fingerprint},
-            {"suite", c.suite},
-            {"coverage", session::to_string(c.coverage)},
-            {"settled", c.settled == session::SrtpKeyCheck::Settled::no
-                            ? ordered_json(nullptr)
-                            : ordered_json{{"verdict", session::to_string(c.settled)}, {"after", c.settled_after}}},
-            {"checked", c.checked},
-            {"authenticated", c.authenticated},
-            {"auth_failed", c.auth_failed},
-            {"replayed", c.replayed},
-            {"failed_frames", c.failed_frames}};
-        if (!c.error.empty()) {
-            j["error"] = c.error;
+        ordered_json settled = nullptr;
+        if (c.settled != session::SrtpKeyCheck::Settled::no) {
+            settled = JsonObject{2}.add("verdict", session::to_string(c.settled)).add("after", c.settled_after).take();
         }
-        out.push_back(j);
+        JsonObject j{11};
+        j.add("source", session::to_string(c.source))
+            .add("key_fingerprint", c.key_fingerprint)
+            .add("suite", c.suite)
+            .add("coverage", session::to_string(c.coverage))
+            .add("settled", std::move(settled))
+            .add("checked", c.checked)
+            .add("authenticated", c.authenticated)
+            .add("auth_failed", c.auth_failed)
+            .add("replayed", c.replayed)
+            .add("failed_frames", c.failed_frames);
+        if (!c.error.empty()) {
+            j.add("error", c.error);
+        }
+        out.push_back(j.take());
     }
     return out;
 }
@@ -72,7 +78,10 @@ ordered_json srtp_checks_to_json(const std::vector<session::SrtpKeyCheck>& check
 ordered_json timeline_to_json(const std::vector<session::ProtectionPeriod>& timeline) {
     ordered_json out = ordered_json::array();
     for (const auto& period : timeline) {
-        out.push_back({{"from_frame", period.from_frame}, {"protection", session::to_string(period.protection)}});
+        out.push_back(JsonObject{2}
+                          .add("from_frame", period.from_frame)
+                          .add("protection", session::to_string(period.protection))
+                          .take());
     }
     return out;
 }
@@ -86,10 +95,13 @@ ordered_json codecs_to_json(const std::vector<session::StreamCodec>& codecs) {
     ordered_json out = ordered_json::array();
     for (const auto& c : codecs) {
         const bool known = c.source != session::StreamCodec::Source::unknown;
-        out.push_back({{"payload_type", c.payload_type},
-                       {"name", known ? ordered_json(c.name) : ordered_json(nullptr)},
-                       {"clock_rate", known && c.clock_rate != 0 ? ordered_json(c.clock_rate) : ordered_json(nullptr)},
-                       {"source", session::to_string(c.source)}});
+        out.push_back(
+            JsonObject{4}
+                .add("payload_type", c.payload_type)
+                .add("name", known ? ordered_json(c.name) : ordered_json(nullptr))
+                .add("clock_rate", known && c.clock_rate != 0 ? ordered_json(c.clock_rate) : ordered_json(nullptr))
+                .add("source", session::to_string(c.source))
+                .take());
     }
     return out;
 }
@@ -101,57 +113,68 @@ ordered_json media_to_json(const session::MediaStream& m) {
             pts.push_back(pt);
         }
     }
-    return {{"id", m.id},
-            {"flow", m.flow},
-            {"src", m.src.to_string()},
-            {"dst", m.dst.to_string()},
-            {"ssrc", fmt::format("0x{:08x}", m.ssrc)},
-            {"packets", m.packets},
-            {"bytes", m.bytes},
-            {"first_frame", m.first_frame},
-            {"last_frame", m.last_frame},
-            {"first_time", util::to_rfc3339(m.first_time)},
-            {"last_time", util::to_rfc3339(m.last_time)},
-            {"payload_types", pts},
-            {"codecs", codecs_to_json(m.codecs)},
-            {"ttl", {{"min", m.ttl_min}, {"max", m.ttl_max}, {"changes", m.ttl_changes}}},
-            {"rtp",
-             {{"lost", m.lost},
-              {"lost_percent", std::round(m.lost_percent * 1000) / 1000},
-              {"duplicates", m.duplicates},
-              {"conflicting_duplicates", m.conflicting_duplicates},
-              {"out_of_order", m.out_of_order},
-              {"jitter_ms", millis(m.jitter_ms)},
-              {"mean_jitter_ms", millis(m.mean_jitter_ms)},
-              {"max_jitter_ms", millis(m.max_jitter_ms)},
-              {"max_delta_ms", millis(m.max_delta_ms)}}},
-            {"payload",
-             {{"entropy_bits", std::round(m.payload_entropy * 1000) / 1000},
-              {"first_byte_share", std::round(m.first_byte_share * 1000) / 1000},
-              {"sampled_bytes", m.sampled_bytes},
-              {"looks_encrypted",
-               m.payload_looks_encrypted ? ordered_json(*m.payload_looks_encrypted) : ordered_json(nullptr)}}},
-            {"srtp_checks", srtp_checks_to_json(m.srtp_checks)},
-            {"protection", session::to_string(m.protection)},
-            {"protection_timeline", timeline_to_json(m.protection_timeline)},
-            {"leg", m.leg == 0 ? ordered_json(nullptr) : ordered_json(m.leg)},
-            {"twin", m.twin ? ordered_json{{"stream", m.twin->stream},
-                                           {"matched", m.twin->matched},
-                                           {"identical", m.twin->identical}}
-                            : ordered_json(nullptr)}};
+    const auto rounded = [](double value) { return std::round(value * 1000) / 1000; };
+    JsonObject rtp{9};
+    rtp.add("lost", m.lost)
+        .add("lost_percent", rounded(m.lost_percent))
+        .add("duplicates", m.duplicates)
+        .add("conflicting_duplicates", m.conflicting_duplicates)
+        .add("out_of_order", m.out_of_order)
+        .add("jitter_ms", millis(m.jitter_ms))
+        .add("mean_jitter_ms", millis(m.mean_jitter_ms))
+        .add("max_jitter_ms", millis(m.max_jitter_ms))
+        .add("max_delta_ms", millis(m.max_delta_ms));
+    JsonObject payload{4};
+    payload.add("entropy_bits", rounded(m.payload_entropy))
+        .add("first_byte_share", rounded(m.first_byte_share))
+        .add("sampled_bytes", m.sampled_bytes)
+        .add_optional("looks_encrypted", m.payload_looks_encrypted);
+    ordered_json twin = nullptr;
+    if (m.twin) {
+        twin = JsonObject{3}
+                   .add("stream", m.twin->stream)
+                   .add("matched", m.twin->matched)
+                   .add("identical", m.twin->identical)
+                   .take();
+    }
+    JsonObject j{20};
+    j.add("id", m.id)
+        .add("flow", m.flow)
+        .add("src", m.src.to_string())
+        .add("dst", m.dst.to_string())
+        .add("ssrc", fmt::format("0x{:08x}", m.ssrc))
+        .add("packets", m.packets)
+        .add("bytes", m.bytes)
+        .add("first_frame", m.first_frame)
+        .add("last_frame", m.last_frame)
+        .add("first_time", util::to_rfc3339(m.first_time))
+        .add("last_time", util::to_rfc3339(m.last_time))
+        .add("payload_types", std::move(pts))
+        .add("codecs", codecs_to_json(m.codecs))
+        .add("ttl", JsonObject{3}.add("min", m.ttl_min).add("max", m.ttl_max).add("changes", m.ttl_changes).take())
+        .add("rtp", rtp.take())
+        .add("payload", payload.take())
+        .add("srtp_checks", srtp_checks_to_json(m.srtp_checks))
+        .add("protection", session::to_string(m.protection))
+        .add("protection_timeline", timeline_to_json(m.protection_timeline))
+        .add("leg", m.leg == 0 ? ordered_json(nullptr) : ordered_json(m.leg))
+        .add("twin", std::move(twin));
+    return j.take();
 }
 
 ordered_json legs_to_json(const session::Call& call) {
     ordered_json out = ordered_json::array();
     for (const session::CallLeg& leg : call.legs) {
-        out.push_back({{"id", leg.id},
-                       {"a", leg.a.to_string()},
-                       {"b", leg.b.to_string()},
-                       {"role", session::to_string(leg.role)},
-                       {"first_frame", leg.first_frame},
-                       {"media", leg.media},
-                       {"protection",
-                        leg.media.empty() ? ordered_json(nullptr) : ordered_json(session::to_string(leg.protection))}});
+        out.push_back(JsonObject{7}
+                          .add("id", leg.id)
+                          .add("a", leg.a.to_string())
+                          .add("b", leg.b.to_string())
+                          .add("role", session::to_string(leg.role))
+                          .add("first_frame", leg.first_frame)
+                          .add("media", leg.media)
+                          .add("protection", leg.media.empty() ? ordered_json(nullptr)
+                                                               : ordered_json(session::to_string(leg.protection)))
+                          .take());
     }
     return out;
 }
@@ -176,17 +199,21 @@ ordered_json path_to_json(const session::Call& call) {
             twins.push_back({in, out_stream});
         }
         const bool relay = node.kind == session::PathNode::Kind::media_relay;
+        ordered_json address = addresses.empty() ? ordered_json(nullptr) : addresses.front();
         out.push_back(
-            {{"address", addresses.empty() ? ordered_json(nullptr) : addresses.front()},
-             {"addresses", addresses},
-             {"kind", session::to_string(node.kind)},
-             {"on_wire", node.on_wire},
-             {"keeps_keys", node.keeps_keys},
-             {"forwarding", relay ? ordered_json(session::to_string(node.forwarding)) : ordered_json(nullptr)},
-             {"anchored_in", node.anchored_in},
-             {"twin_streams", twins},
-             {"protection_to_next", node.protection_to_next ? ordered_json(session::to_string(*node.protection_to_next))
-                                                            : ordered_json(nullptr)}});
+            JsonObject{9}
+                .add("address", std::move(address))
+                .add("addresses", std::move(addresses))
+                .add("kind", session::to_string(node.kind))
+                .add("on_wire", node.on_wire)
+                .add("keeps_keys", node.keeps_keys)
+                .add("forwarding", relay ? ordered_json(session::to_string(node.forwarding)) : ordered_json(nullptr))
+                .add("anchored_in", node.anchored_in)
+                .add("twin_streams", std::move(twins))
+                .add("protection_to_next", node.protection_to_next
+                                               ? ordered_json(session::to_string(*node.protection_to_next))
+                                               : ordered_json(nullptr))
+                .take());
     }
     return out;
 }
@@ -220,7 +247,7 @@ ordered_json iax2_to_json(const session::Iax2Call& iax) {
             {"first_voice_frame", frame_or_null(iax.first_voice_frame)},
             {"first_encrypted_frame", frame_or_null(iax.first_encrypted_frame)},
             {"cause", iax.cause},
-            {"events", events}};
+            {"events", std::move(events)}};
 }
 
 ordered_json call_to_json(const session::Call& call, const session::Model& model) {
@@ -232,32 +259,36 @@ ordered_json call_to_json(const session::Call& call, const session::Model& model
     }
     ordered_json outcome = nullptr;
     if (call.outcome) {
-        outcome = {{"status", call.outcome->status}, {"reason", call.outcome->reason}, {"frame", call.outcome->frame}};
+        outcome = JsonObject{3}
+                      .add("status", call.outcome->status)
+                      .add("reason", call.outcome->reason)
+                      .add("frame", call.outcome->frame)
+                      .take();
     }
-    const auto ended_by = ended_by_label(call);
-    ordered_json out = {{"id", call.id},
-                        {"protocol", session::to_string(call.protocol)},
-                        {"call_id", call.call_id},
-                        {"from", call.from},
-                        {"to", call.to},
-                        {"start", util::to_rfc3339(call.start)},
-                        {"end", util::to_rfc3339(call.end)},
-                        {"duration_s", std::round(duration_seconds(call) * 1000) / 1000},
-                        {"signaling", {{"transport", call.transport}, {"tls", call.tls}}},
-                        {"sip_messages", call.messages.size()},
-                        {"offer_answer", call.exchanges.size()},
-                        {"outcome", outcome},
-                        {"ended_by", ended_by ? ordered_json(*ended_by) : ordered_json(nullptr)},
-                        {"zrtp_handshakes", call.handshakes},
-                        {"dtls_handshakes", call.dtls_handshakes},
-                        {"legs", legs_to_json(call)},
-                        {"linked_calls", linked_to_json(call)},
-                        {"path", path_to_json(call)},
-                        {"media", media}};
+    JsonObject out{22};  // with iax2, and the verdict and input write_json adds
+    out.add("id", call.id)
+        .add("protocol", session::to_string(call.protocol))
+        .add("call_id", call.call_id)
+        .add("from", call.from)
+        .add("to", call.to)
+        .add("start", util::to_rfc3339(call.start))
+        .add("end", util::to_rfc3339(call.end))
+        .add("duration_s", std::round(duration_seconds(call) * 1000) / 1000)
+        .add("signaling", JsonObject{2}.add("transport", call.transport).add("tls", call.tls).take())
+        .add("sip_messages", call.messages.size())
+        .add("offer_answer", call.exchanges.size())
+        .add("outcome", std::move(outcome))
+        .add_optional("ended_by", ended_by_label(call))
+        .add("zrtp_handshakes", call.handshakes)
+        .add("dtls_handshakes", call.dtls_handshakes)
+        .add("legs", legs_to_json(call))
+        .add("linked_calls", linked_to_json(call))
+        .add("path", path_to_json(call))
+        .add("media", std::move(media));
     if (call.iax2) {
-        out["iax2"] = iax2_to_json(*call.iax2);
+        out.add("iax2", iax2_to_json(*call.iax2));
     }
-    return out;
+    return out.take();
 }
 
 ordered_json decode_to_json(const session::DecodeSummary& d) {
@@ -289,34 +320,32 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
 
 /// The finding as JSON, its strings still as captured.
 ordered_json finding_fields(const analysis::Finding& f, std::optional<std::uint32_t> input) {
-    ordered_json j{{"rule", f.rule},
-                   {"severity", analysis::to_string(f.severity)},
-                   {"confidence", analysis::to_string(f.confidence)},
-                   {"title", f.title},
-                   {"message", f.message}};
+    JsonObject j{17};
+    j.add("rule", f.rule)
+        .add("severity", analysis::to_string(f.severity))
+        .add("confidence", analysis::to_string(f.confidence))
+        .add("title", f.title)
+        .add("message", f.message);
     if (input) {
-        j["input"] = *input;
+        j.add("input", *input);
     }
-    j["call"] = f.call ? ordered_json(*f.call) : ordered_json(nullptr);
-    j["stream"] = f.stream ? ordered_json(*f.stream) : ordered_json(nullptr);
-    j["frames"] = f.frames;
+    j.add_optional("call", f.call).add_optional("stream", f.stream).add("frames", f.frames);
     if (!input) {  // merged: the frames above are the merged capture's; here each one's own input
         ordered_json located = ordered_json::array();
         for (const auto& where : f.frames_by_input) {
-            located.push_back({{"input", where.input}, {"frame", where.frame}});
+            located.push_back(JsonObject{2}.add("input", where.input).add("frame", where.frame).take());
         }
-        j["frames_by_input"] = located;
+        j.add("frames_by_input", std::move(located));
     }
-    j["evidence"] = f.evidence;
+    j.add("evidence", f.evidence);
     if (f.count) {
-        j["count"] = *f.count;
-        j["examples"] = f.examples;
+        j.add("count", *f.count).add("examples", f.examples);
     }
-    j["explanation"] = f.explanation;
-    j["remediation"] = f.remediation;
-    j["fingerprint"] = f.fingerprint;
-    j["accepted"] = f.accepted;
-    return j;
+    j.add("explanation", f.explanation)
+        .add("remediation", f.remediation)
+        .add("fingerprint", f.fingerprint)
+        .add("accepted", f.accepted);
+    return j.take();
 }
 
 }  // namespace
@@ -381,14 +410,15 @@ ordered_json with_input(ordered_json item, std::optional<std::uint32_t> input) {
     if (!input) {
         return item;
     }
-    ordered_json out;
-    for (auto it = item.begin(); it != item.end(); ++it) {
-        out[it.key()] = std::move(it.value());
-        if (it.key() == "id") {
-            out["input"] = *input;
+    auto& fields = item.get_ref<ordered_json::object_t&>();
+    JsonObject out{fields.size() + 1};
+    for (auto& [key, value] : fields) {
+        out.add(key, std::move(value));
+        if (key == "id") {
+            out.add("input", *input);
         }
     }
-    return out;
+    return out.take();
 }
 
 /// What the call's media achieved and its worst finding (calls[].verdict); `findings` per call
@@ -398,13 +428,15 @@ ordered_json verdict_to_json(const analysis::CallVerdict& verdict, const session
     ordered_json worst = nullptr;
     if (verdict.worst) {
         const analysis::Finding& f = findings.at(*verdict.worst);
-        worst = {{"rule", f.rule}, {"severity", analysis::to_string(f.severity)}};
+        worst = JsonObject{2}.add("rule", f.rule).add("severity", analysis::to_string(f.severity)).take();
     }
-    return {{"protection", analysis::to_string(verdict.achieved)},
-            {"text", verdict_text(verdict, call)},
-            {"media_relayed", verdict.relayed},
-            {"findings", verdict.findings},
-            {"worst", worst}};
+    return JsonObject{5}
+        .add("protection", analysis::to_string(verdict.achieved))
+        .add("text", verdict_text(verdict, call))
+        .add("media_relayed", verdict.relayed)
+        .add("findings", verdict.findings)
+        .add("worst", std::move(worst))
+        .take();
 }
 
 /// Adds every count of `from` into `into` (same shape): the decode counters of several inputs.

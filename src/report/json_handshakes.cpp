@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "zaudit/dtls/handshake.hpp"
+#include "zaudit/report/json_document.hpp"
 #include "zaudit/util/hex.hpp"
 #include "zaudit/util/text.hpp"
 
@@ -28,16 +29,21 @@ ordered_json zrtp_names(const std::vector<std::string>& blocks) {
 }
 
 ordered_json hello_to_json(const zrtp::Hello& h) {
-    return {{"version", zrtp_name(h.version)},
-            {"client_id", zrtp_name(h.client_id)},
-            {"zid", util::to_hex(h.zid)},
-            {"h3", util::to_hex(h.h3)},
-            {"flags", {{"signature", h.signature_capable}, {"mitm", h.mitm}, {"passive", h.passive}}},
-            {"hashes", zrtp_names(h.hashes)},
-            {"ciphers", zrtp_names(h.ciphers)},
-            {"auth_tags", zrtp_names(h.auth_tags)},
-            {"key_agreements", zrtp_names(h.key_agreements)},
-            {"sas_types", zrtp_names(h.sas_types)}};
+    return JsonObject{10}
+        .add("version", zrtp_name(h.version))
+        .add("client_id", zrtp_name(h.client_id))
+        .add("zid", util::to_hex(h.zid))
+        .add("h3", util::to_hex(h.h3))
+        .add(
+            "flags",
+            std::move(JsonObject{3}.add("signature", h.signature_capable).add("mitm", h.mitm).add("passive", h.passive))
+                .take())
+        .add("hashes", zrtp_names(h.hashes))
+        .add("ciphers", zrtp_names(h.ciphers))
+        .add("auth_tags", zrtp_names(h.auth_tags))
+        .add("key_agreements", zrtp_names(h.key_agreements))
+        .add("sas_types", zrtp_names(h.sas_types))
+        .take();
 }
 
 std::string profile_label(std::uint16_t profile) {
@@ -50,63 +56,75 @@ std::string profile_label(std::uint16_t profile) {
 ordered_json handshake_to_json(const session::ZrtpHandshake& h) {
     ordered_json endpoints = ordered_json::array();
     for (const auto* endpoint : {&h.a, &h.b}) {
-        ordered_json e{{"address", endpoint->to_string()},
-                       {"role", h.initiator && *h.initiator == *endpoint   ? "initiator"
-                                : h.responder && *h.responder == *endpoint ? "responder"
-                                                                           : "unknown"}};
+        JsonObject e{4};
+        e.add("address", endpoint->to_string())
+            .add("role", h.initiator && *h.initiator == *endpoint   ? "initiator"
+                         : h.responder && *h.responder == *endpoint ? "responder"
+                                                                    : "unknown");
         if (const auto* hello = h.hello_of(*endpoint); hello != nullptr && hello->message.hello() != nullptr) {
-            e["hello"] = hello_to_json(*hello->message.hello());
-            e["hello_frame"] = hello->frame;
+            e.add("hello", hello_to_json(*hello->message.hello())).add("hello_frame", hello->frame);
         }
-        endpoints.push_back(e);
+        endpoints.push_back(e.take());
     }
     ordered_json chosen = nullptr;
     if (const auto* commit = h.commit(); commit != nullptr && commit->message.commit() != nullptr) {
         const auto& c = *commit->message.commit();
-        chosen = {{"hash", zrtp_name(c.hash)},
-                  {"cipher", zrtp_name(c.cipher)},
-                  {"auth_tag", zrtp_name(c.auth_tag)},
-                  {"key_agreement", zrtp_name(c.key_agreement)},
-                  {"sas", zrtp_name(c.sas)},
-                  {"mode", c.mode == zrtp::CommitMode::dh            ? "dh"
-                           : c.mode == zrtp::CommitMode::multistream ? "multistream"
-                                                                     : "preshared"}};
+        chosen = JsonObject{6}
+                     .add("hash", zrtp_name(c.hash))
+                     .add("cipher", zrtp_name(c.cipher))
+                     .add("auth_tag", zrtp_name(c.auth_tag))
+                     .add("key_agreement", zrtp_name(c.key_agreement))
+                     .add("sas", zrtp_name(c.sas))
+                     .add("mode", c.mode == zrtp::CommitMode::dh            ? "dh"
+                                  : c.mode == zrtp::CommitMode::multistream ? "multistream"
+                                                                            : "preshared")
+                     .take();
     }
     ordered_json messages = ordered_json::array();
     for (const auto& m : h.messages) {
-        messages.push_back({{"frame", m.frame},
-                            {"time", util::to_rfc3339(m.time)},
-                            {"from", m.src.to_string()},
-                            {"type", zrtp::message_type_name(m.message.type)},
-                            {"copies", m.copies}});
+        messages.push_back(JsonObject{5}
+                               .add("frame", m.frame)
+                               .add("time", util::to_rfc3339(m.time))
+                               .add("from", m.src.to_string())
+                               .add("type", zrtp::message_type_name(m.message.type))
+                               .add("copies", m.copies)
+                               .take());
     }
     ordered_json checks = ordered_json::array();
     for (const auto& c : h.checks) {
-        checks.push_back({{"name", zrtp::to_string(c.check.id)},
-                          {"outcome", zrtp::check_outcome_name(c.check.outcome)},
-                          {"frames", c.frames},
-                          {"reason", c.check.reason}});
+        checks.push_back(JsonObject{4}
+                             .add("name", zrtp::to_string(c.check.id))
+                             .add("outcome", zrtp::check_outcome_name(c.check.outcome))
+                             .add("frames", c.frames)
+                             .add("reason", c.check.reason)
+                             .take());
     }
     ordered_json events = ordered_json::array();
     for (const auto& e : h.events) {
-        events.push_back(
-            {{"frame", e.frame}, {"from", e.src.to_string()}, {"what", session::event_label(e)}, {"detail", e.detail}});
+        events.push_back(JsonObject{4}
+                             .add("frame", e.frame)
+                             .add("from", e.src.to_string())
+                             .add("what", session::event_label(e))
+                             .add("detail", e.detail)
+                             .take());
     }
-    return {{"id", h.id},
-            {"flow", h.flow},
-            {"call", h.call ? ordered_json(*h.call) : ordered_json(nullptr)},
-            {"endpoints", endpoints},
-            {"completed", h.completed},
-            {"secure_frame", h.secure_frame ? ordered_json(*h.secure_frame) : ordered_json(nullptr)},
-            {"chosen", chosen},
-            {"first_frame", h.first_frame},
-            {"last_frame", h.last_frame},
-            {"packets", h.packets},
-            {"clear_rtp_before_secure", h.clear_rtp_before_secure},
-            {"messages", messages},
-            {"checks", checks},
-            {"conflicts", h.conflicts.size()},
-            {"events", events}};
+    return JsonObject{16}  // with the input write_json adds
+        .add("id", h.id)
+        .add("flow", h.flow)
+        .add_optional("call", h.call)
+        .add("endpoints", std::move(endpoints))
+        .add("completed", h.completed)
+        .add_optional("secure_frame", h.secure_frame)
+        .add("chosen", std::move(chosen))
+        .add("first_frame", h.first_frame)
+        .add("last_frame", h.last_frame)
+        .add("packets", h.packets)
+        .add("clear_rtp_before_secure", h.clear_rtp_before_secure)
+        .add("messages", std::move(messages))
+        .add("checks", std::move(checks))
+        .add("conflicts", h.conflicts.size())
+        .add("events", std::move(events))
+        .take();
 }
 
 ordered_json dtls_to_json(const session::DtlsHandshake& h) {
@@ -143,10 +161,10 @@ ordered_json dtls_to_json(const session::DtlsHandshake& h) {
             {"completed", h.completed},
             {"client_hello_frame", optional_frame(h.client_hello_frame)},
             {"server_hello_frame", optional_frame(h.server_hello_frame)},
-            {"offered_profiles", offered},
+            {"offered_profiles", std::move(offered)},
             {"selected_profile",
              h.selected_profile ? ordered_json(profile_label(*h.selected_profile)) : ordered_json(nullptr)},
-            {"certificates", certificates},
+            {"certificates", std::move(certificates)},
             {"verdict", verdict},
             {"not_verifiable", h.not_verifiable.empty() ? ordered_json(nullptr) : ordered_json(h.not_verifiable)},
             {"first_frame", h.first_frame},

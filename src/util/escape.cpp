@@ -46,7 +46,13 @@ bool is_control(std::string_view s, std::size_t i, std::size_t length) {
 }  // namespace
 
 bool is_printable(std::string_view bytes) {
-    for (std::size_t i = 0; i < bytes.size();) {
+    // Nearly all text from a capture is plain ASCII (SIP, addresses, ids): skip it a byte at a
+    // time before decoding UTF-8; every string of a JSON report is checked.
+    std::size_t i = 0;
+    while (i < bytes.size() && bytes[i] >= 0x20 && bytes[i] < 0x7F && bytes[i] != '\\') {
+        ++i;
+    }
+    while (i < bytes.size()) {
         const std::size_t length = utf8_sequence(bytes, i);
         if (length == 0 || is_control(bytes, i, length)) {
             return false;

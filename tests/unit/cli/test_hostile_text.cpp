@@ -93,6 +93,19 @@ TEST_CASE("printable escapes control bytes, backslashes and invalid UTF-8, and n
     CHECK_FALSE(util::is_printable("\x7f"));
 }
 
+TEST_CASE("is_printable judges what follows a run of plain ASCII as it judges a whole string") {
+    // The ASCII run is skipped before UTF-8 decoding: whatever comes after it must still count.
+    CHECK(util::is_printable(""));
+    CHECK(util::is_printable("sip:bob@example.com caf\xc3\xa9"));
+    CHECK_FALSE(util::is_printable("user\\name"));
+    CHECK_FALSE(util::is_printable("abc~\x7f"));
+    CHECK_FALSE(util::is_printable("abc\x1b[2J"));
+    CHECK_FALSE(util::is_printable(std::string_view{"abc\0", 4}));
+    CHECK_FALSE(util::is_printable("abc\xc2\x9b"));  // C1 CSI after the run
+    CHECK_FALSE(util::is_printable("abc\xe2\x82"));  // cut short after the run
+    CHECK_FALSE(util::is_printable("abc\xff"));
+}
+
 TEST_CASE("a hostile Call-ID, From, User-Agent and SDP are escaped in every format") {
     test::TempDir dir;
     const std::string capture = hostile_capture(dir);
