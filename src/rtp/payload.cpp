@@ -1,7 +1,9 @@
 #include "zaudit/rtp/payload.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "zaudit/util/mix.hpp"
 #include "zaudit/util/text.hpp"
@@ -27,14 +29,20 @@ constexpr std::array<StaticPayloadType, 24> k_static_types{{
     {33, "MP2T", 90000, 0, MediaKind::audio_video}, {34, "H263", 90000, 0, MediaKind::video},
 }};
 
-// FNV-1a over big-endian 64-bit words, then single bytes for the tail.
+// FNV-1a over big-endian 64-bit words, then single bytes for the tail. It runs on every RTP
+// packet: each word is one load (and a byte swap on little-endian hosts), not eight checked reads.
 std::uint64_t fnv_words(std::uint64_t h, util::Bytes data) {
-    util::ByteReader reader{data};
-    while (reader.remaining() >= 8) {
-        h = (h ^ reader.u64be()) * util::k_fnv1a_prime;
+    std::size_t i = 0;
+    for (; i + 8 <= data.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, data.data() + i, sizeof word);
+        if constexpr (std::endian::native == std::endian::little) {
+            word = __builtin_bswap64(word);
+        }
+        h = (h ^ word) * util::k_fnv1a_prime;
     }
-    while (!reader.empty()) {
-        h = (h ^ reader.u8()) * util::k_fnv1a_prime;
+    for (; i < data.size(); ++i) {
+        h = (h ^ data[i]) * util::k_fnv1a_prime;
     }
     return h;
 }

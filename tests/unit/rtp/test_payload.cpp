@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <numeric>
 #include <vector>
 
 #include "zaudit/rtp/payload.hpp"
+#include "zaudit/util/mix.hpp"
 
 using namespace zaudit::rtp;
 
@@ -53,6 +55,40 @@ TEST_CASE("payload: hash tells apart payloads that differ at the start, the end,
     CHECK(payload_hash(last) != h);
     CHECK(payload_hash(std::vector<std::uint8_t>(101, 0xd5)) != h);
     CHECK(payload_hash(std::vector<std::uint8_t>{}) != payload_hash(std::vector<std::uint8_t>{0}));
+}
+
+TEST_CASE("payload: hash is FNV-1a over big-endian words of the size, head and tail, then fmix64") {
+    // Spelled out byte by byte, so that a word read in the host's order, or a tail read as a
+    // word, shows: the hash must not change with the machine or the way it is computed.
+    const auto reference = [](const std::vector<std::uint8_t>& p) {
+        const auto mix = [](std::uint64_t h, const std::uint8_t* bytes, std::size_t n) {
+            std::size_t i = 0;
+            for (; i + 8 <= n; i += 8) {
+                std::uint64_t word = 0;
+                for (std::size_t k = 0; k < 8; ++k) {
+                    word = (word << 8) | bytes[i + k];
+                }
+                h = (h ^ word) * zaudit::util::k_fnv1a_prime;
+            }
+            for (; i < n; ++i) {
+                h = (h ^ bytes[i]) * zaudit::util::k_fnv1a_prime;
+            }
+            return h;
+        };
+        std::uint64_t h = (zaudit::util::k_fnv1a_offset ^ p.size()) * zaudit::util::k_fnv1a_prime;
+        h = mix(h, p.data(), std::min<std::size_t>(p.size(), 32));
+        if (p.size() > 32) {
+            const std::size_t tail = std::min<std::size_t>(p.size() - 32, 8);
+            h = mix(h, p.data() + p.size() - tail, tail);
+        }
+        return zaudit::util::fmix64(h);
+    };
+    for (const std::size_t size : {0, 1, 7, 8, 13, 32, 35, 40, 41, 172}) {
+        std::vector<std::uint8_t> p(size);
+        std::iota(p.begin(), p.end(), std::uint8_t{0x61});
+        INFO(size);
+        CHECK(payload_hash(p) == reference(p));
+    }
 }
 
 TEST_CASE("payload: hash ignores the middle of a large payload, as documented") {
