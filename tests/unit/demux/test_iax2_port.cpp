@@ -39,3 +39,17 @@ TEST_CASE("demux iax2: SIP on 4569 stays SIP, and a too short datagram is not ia
     CHECK(classify_udp({}, 4569, 4569, hex("0001 00")) == PayloadKind::unknown);
     CHECK(classify_udp({}, 4569, 4569, hex("8001 0000 0000")) != PayloadKind::iax2);
 }
+
+TEST_CASE("demux iax2: a flow's later full frames on 4569 stay iax2, however RTP-like their first byte") {
+    // FlowDemux takes a short cut for bytes in RTP's range once a flow has shown it is no
+    // OpenVPN; IAX2's port must still be looked at.
+    zaudit::demux::FlowDemux flow;
+    const auto accept = hex("8123 1234 0000000a 00 01 06 07 090400000004");
+    for (int i = 0; i < 3; ++i) {
+        CHECK(flow.classify({}, 4569, 4569, i % 2 == 0, accept).kind == PayloadKind::iax2);
+    }
+    zaudit::demux::FlowDemux rtp;
+    for (int i = 0; i < 3; ++i) {
+        CHECK(rtp.classify({}, 40000, 40002, i % 2 == 0, accept).kind == PayloadKind::rtp);
+    }
+}

@@ -244,3 +244,30 @@ TEST_CASE("DTLS 1.3's unified header counts only after a DTLS record on the flow
     CHECK(flow.classify({}, 50000, 4433, true, record).kind == PayloadKind::dtls);
     CHECK(flow.classify({}, 4433, 50000, false, unified).kind == PayloadKind::dtls);
 }
+
+TEST_CASE("along a flow, datagrams in RTP's first-byte range are classified as one datagram alone") {
+    // FlowDemux's short cut for RTP's range (128-191) must agree with classify_udp, on the
+    // ports that change its answer (DNS, mDNS, IAX2) and on others, once the flow's first
+    // packet has shown it is no OpenVPN.
+    std::mt19937 random{20261204};
+    const std::array<std::array<std::uint16_t, 2>, 6> ports{
+        {{40000, 50000}, {53, 40000}, {40000, 5353}, {4569, 4569}, {4569, 40000}, {5060, 5060}}};
+    for (const auto& [src, dst] : ports) {
+        demux::FlowDemux flow;
+        (void)flow.classify({}, src, dst, true, filled(40, 0x80));
+        for (int i = 0; i < 2000; ++i) {
+            Packet payload(random() % 64);
+            for (auto& byte : payload) {
+                byte = static_cast<std::uint8_t>(random());
+            }
+            if (!payload.empty() && i % 2 == 0) {
+                payload[0] = static_cast<std::uint8_t>(128 + random() % 64);
+            }
+            const auto kind = flow.classify({}, src, dst, i % 3 == 0, payload).kind;
+            if (!payload.empty() && payload[0] >= 128 && payload[0] <= 191) {
+                INFO(src << " -> " << dst << ", packet " << i);
+                REQUIRE(kind == demux::classify_udp({}, src, dst, payload));
+            }
+        }
+    }
+}
