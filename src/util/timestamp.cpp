@@ -1,6 +1,7 @@
 #include "zaudit/util/timestamp.hpp"
 
 #include <array>
+#include <chrono>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -57,6 +58,20 @@ std::string to_rfc3339(Timestamp t) {
     if (micros < 0) {
         micros += 1'000'000;
         --seconds;
+    }
+    // Years 1 to 9999 by calendar arithmetic (std::chrono's civil dates, proleptic Gregorian as
+    // gmtime_r is): gmtime_r takes glibc's time zone lock and every item of a JSON report carries
+    // a few of these times, built on two threads. Other years keep gmtime_r's answer.
+    constexpr std::int64_t k_year_1 = -62'135'596'800;           // 0001-01-01T00:00:00Z
+    constexpr std::int64_t k_after_year_9999 = 253'402'300'800;  // 10000-01-01T00:00:00Z
+    if (seconds >= k_year_1 && seconds < k_after_year_9999) {
+        const std::chrono::sys_seconds at{std::chrono::seconds{seconds}};
+        const auto day = std::chrono::floor<std::chrono::days>(at);
+        const std::chrono::year_month_day date{day};
+        const std::chrono::hh_mm_ss time{at - day};
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", static_cast<int>(date.year()),
+                           static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), time.hours().count(),
+                           time.minutes().count(), time.seconds().count(), micros);
     }
     const auto as_time = static_cast<std::time_t>(seconds);
     std::tm utc{};

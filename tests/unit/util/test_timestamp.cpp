@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
+
 #include "zaudit/util/timestamp.hpp"
 
 using zaudit::util::parse_rfc3339;
@@ -44,5 +49,44 @@ TEST_CASE("RFC 3339: no zone, impossible dates and leap seconds are refused") {
                             "2026-03-01T10:00:00+01:00 ", "26-03-01T10:00:00Z", "2026-03-01X10:00:00Z", ""}) {
         INFO(bad);
         CHECK_FALSE(parse_rfc3339(bad));
+    }
+}
+
+TEST_CASE("RFC 3339 output agrees with gmtime_r from year 1 to 9999 and beyond") {
+    // to_rfc3339 computes years 1-9999 without gmtime_r: gmtime_r is the reference here.
+    const auto reference = [](std::int64_t micros) {
+        std::int64_t seconds = micros / k_second;
+        std::int64_t fraction = micros % k_second;
+        if (fraction < 0) {
+            fraction += k_second;
+            --seconds;
+        }
+        const auto as_time = static_cast<std::time_t>(seconds);
+        std::tm utc{};
+        gmtime_r(&as_time, &utc);
+        char text[64];
+        std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long long>(fraction));
+        return std::string{text};
+    };
+    std::vector<std::int64_t> cases{0,
+                                    -1,
+                                    1,
+                                    -k_second,
+                                    951'782'400 * k_second,          // 2000-02-29
+                                    4'107'542'400 * k_second - 1,    // just before 2100-03-01
+                                    -62'135'596'800 * k_second,      // 0001-01-01, the first year done by arithmetic
+                                    -62'135'596'800 * k_second - 1,  // the last microsecond of year 0: gmtime_r
+                                    253'402'300'799 * k_second + 999'999,  // 9999-12-31T23:59:59.999999
+                                    253'402'300'800 * k_second,            // 10000-01-01: gmtime_r
+                                    4'294'967'295 * k_second};             // pcap's largest second
+    std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+    for (int i = 0; i < 2000; ++i) {  // spread over years 1-9999 and a little beyond
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        cases.push_back(static_cast<std::int64_t>(state % 320'000'000'000'000'000ULL) - 63'000'000'000'000'000LL);
+    }
+    for (const std::int64_t micros : cases) {
+        INFO(micros);
+        CHECK(to_rfc3339(Timestamp{micros}) == reference(micros));
     }
 }
