@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <map>
@@ -142,7 +143,7 @@ ordered_json media_to_json(const session::MediaStream& m) {
         .add("flow", m.flow)
         .add("src", m.src.to_string())
         .add("dst", m.dst.to_string())
-        .add("ssrc", fmt::format("0x{:08x}", m.ssrc))
+        .add("ssrc", fmt::format(FMT_COMPILE("0x{:08x}"), m.ssrc))
         .add("packets", m.packets)
         .add("bytes", m.bytes)
         .add("first_frame", m.first_frame)

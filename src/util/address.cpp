@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace zaudit::util {
@@ -84,9 +85,9 @@ std::string IpAddress::to_string() const {
 std::string Endpoint::to_string() const {
     // fmt rather than operator+: GCC 12 warns falsely (-Wrestrict) on the string concatenation.
     if (address.is_v4()) {
-        return fmt::format("{}:{}", address.to_string(), port);
+        return fmt::format(FMT_COMPILE("{}:{}"), address.to_string(), port);
     }
-    return fmt::format("[{}]:{}", address.to_string(), port);
+    return fmt::format(FMT_COMPILE("[{}]:{}"), address.to_string(), port);
 }
 
 }  // namespace zaudit::util

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace zaudit::util {
@@ -69,7 +70,7 @@ std::string to_rfc3339(Timestamp t) {
         const auto day = std::chrono::floor<std::chrono::days>(at);
         const std::chrono::year_month_day date{day};
         const std::chrono::hh_mm_ss time{at - day};
-        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", static_cast<int>(date.year()),
+        return fmt::format(FMT_COMPILE("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z"), static_cast<int>(date.year()),
                            static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), time.hours().count(),
                            time.minutes().count(), time.seconds().count(), micros);
     }
