@@ -368,31 +368,34 @@ ordered_json input_to_json(const capture::InputInfo& input) {
 }
 
 void make_printable(ordered_json& value) {
-    if (value.is_string()) {
-        const auto& text = value.get_ref<const std::string&>();
-        if (!util::is_printable(text)) {
-            value = util::printable(text);
+    // Through the containers themselves rather than nlohmann's iterators: this visits every
+    // value of the report.
+    switch (value.type()) {
+        case nlohmann::json::value_t::string: {
+            const auto& text = value.get_ref<const std::string&>();
+            if (!util::is_printable(text)) {
+                value = util::printable(text);
+            }
+            return;
         }
-        return;
+        case nlohmann::json::value_t::array:
+            for (auto& item : value.get_ref<ordered_json::array_t&>()) {
+                make_printable(item);
+            }
+            return;
+        case nlohmann::json::value_t::object: break;
+        default: return;
     }
-    if (value.is_array()) {
-        for (auto& item : value) {
-            make_printable(item);
-        }
-        return;
-    }
-    if (!value.is_object()) {
-        return;
-    }
+    auto& fields = value.get_ref<ordered_json::object_t&>();
     bool keys_printable = true;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-        keys_printable = keys_printable && util::is_printable(it.key());
-        make_printable(it.value());
+    for (auto& [key, item] : fields) {
+        keys_printable = keys_printable && util::is_printable(key);
+        make_printable(item);
     }
     if (!keys_printable) {  // keys cannot be renamed in place: rebuild the object in order
         ordered_json renamed = ordered_json::object();
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            renamed[util::printable(it.key())] = std::move(it.value());
+        for (auto& [key, item] : fields) {
+            renamed[util::printable(key)] = std::move(item);
         }
         value = std::move(renamed);
     }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -57,4 +58,30 @@ TEST_CASE("an item that cannot be built fails the indexed list, whichever thread
         };
         CHECK_THROWS_WITH(doc.indexed_list("items", 9 * block, make), "item " + std::to_string(bad));
     }
+}
+
+TEST_CASE("make_printable escapes strings and keys at any depth, and keeps the fields' order") {
+    ordered_json value{{"plain", "sip:alice@example.com"},
+                       {"bad\x1b[2Jkey", ordered_json::array({"ok", "bell\x07", ordered_json{{"deep", "\xff"}}})},
+                       {"last", 7}};
+    report::make_printable(value);
+    std::string keys;
+    for (const auto& [key, item] : value.items()) {
+        keys += key + "|";
+    }
+    CHECK(keys == "plain|bad\\x1B[2Jkey|last|");
+    CHECK(value["plain"] == "sip:alice@example.com");
+    CHECK(value["bad\\x1B[2Jkey"][1] == "bell\\x07");
+    CHECK(value["bad\\x1B[2Jkey"][2]["deep"] == "\\xFF");
+    CHECK(value["last"] == 7);
+}
+
+TEST_CASE("JsonObject keeps the fields in the order they were added") {
+    report::JsonObject object{2};
+    object.add("zeta", 1)
+        .add("alpha", "two")
+        .add_optional("none", std::optional<int>{})
+        .add_optional("some", std::optional<int>{3});
+    const ordered_json built = object.take();
+    CHECK(built.dump() == R"({"zeta":1,"alpha":"two","none":null,"some":3})");
 }
