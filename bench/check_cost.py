@@ -36,8 +36,8 @@ def backend(zaudit):
 def instructions(zaudit, capture, work):
     """Instructions callgrind counted in the audit's threads, and the frames audited.
 
-    The audit runs on the main thread, reads the capture ahead of it on a second (ReadAhead)
-    and builds large JSON reports on two; all of those count, so that work moved to another
+    The audit runs on the main thread, reads and decodes the capture ahead of it on a second
+    (net::ReadAhead) and builds large JSON reports on two; all of those count, so that work moved to another
     thread is not mistaken for work saved. The input's SHA-256 runs on a thread of its own and is
     left out: under valgrind OpenSSL cannot use the CPU's SHA extensions, so it would count
     several times what it costs, and drown the audit's own work, which is what this guards."""

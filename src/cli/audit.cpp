@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "zaudit/analysis/registry.hpp"
-#include "zaudit/capture/read_ahead.hpp"
 #include "zaudit/cli/progress.hpp"
+#include "zaudit/net/read_ahead.hpp"
 #include "zaudit/session/tracker.hpp"
 
 namespace zaudit::cli {
@@ -141,23 +141,28 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
     if (plan.ledger != nullptr) {
         tracker.use_ledger(*plan.ledger);
     }
-    auto audit_frames = [&](auto& frames_source) {
+    // Files are read and decoded on a thread of their own, ahead of the audit; live captures
+    // frame by frame.
+    const bool live = std::any_of(sources.begin(), sources.end(), [](const auto& s) { return !s.interface.empty(); });
+    std::optional<net::ReadAhead> read_ahead;
+    capture::Reader* finished_reader = &*reader;
+    {
         Progress progress{show_progress, err};
         std::uint64_t frames = 0;
-        while (auto frame = frames_source.next()) {
-            tracker.on_frame(*frame);
-            progress.update(frames_source, ++frames);
+        if (live) {
+            while (auto frame = reader->next()) {
+                tracker.on_frame(*frame);
+                progress.update(*reader, ++frames);
+            }
+        } else {
+            read_ahead.emplace(std::move(*reader), tracker.decoder());
+            while (const net::DecodedFrame* decoded = read_ahead->next()) {
+                tracker.on_decoded(decoded->frame, decoded->status, decoded->packet);
+                progress.update(*read_ahead, ++frames);
+            }
         }
-    };
-    // Files are read on a thread of their own, ahead of the audit; live captures frame by frame.
-    const bool live = std::any_of(sources.begin(), sources.end(), [](const auto& s) { return !s.interface.empty(); });
-    std::optional<capture::ReadAhead> read_ahead;
-    capture::Reader* finished_reader = &*reader;
-    if (live) {
-        audit_frames(*reader);
-    } else {
-        read_ahead.emplace(std::move(*reader));
-        audit_frames(*read_ahead);
+    }
+    if (read_ahead) {
         finished_reader = &read_ahead->reader();
     }
     std::vector<capture::InputInfo> inputs = finished_reader->inputs();

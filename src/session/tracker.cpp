@@ -57,9 +57,13 @@ void Tracker::on_iax2(FlowState& flow, const net::Packet& packet, bool forward) 
 Tracker::~Tracker() = default;
 
 void Tracker::on_frame(const capture::Frame& frame) {
+    on_decoded(frame, m_decoder.decode(frame, m_packet), m_packet);
+}
+
+void Tracker::on_decoded(const capture::Frame& frame, net::DecodeStatus status, const net::Packet& packet) {
     ++m_frames;
-    if (m_decoder.decode(frame, m_packet) == net::DecodeStatus::ok) {
-        on_packet(m_packet);
+    if (status == net::DecodeStatus::ok) {
+        on_packet(packet);
     }
     if (frame.time >= m_next_sweep) {
         sweep(frame.time);

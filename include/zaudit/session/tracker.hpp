@@ -85,7 +85,13 @@ public:
     Tracker(const Tracker&) = delete;
     Tracker& operator=(const Tracker&) = delete;
 
+    /// Decodes the frame with decoder() and tracks its packet.
     void on_frame(const capture::Frame& frame);
+    /// Tracks a frame decoded elsewhere (net::ReadAhead) with decoder(), in frame order.
+    void on_decoded(const capture::Frame& frame, net::DecodeStatus status, const net::Packet& packet);
+    /// The decoder whose stats finish() reports: on_frame's, or the one a net::ReadAhead runs
+    /// (on its thread, until it has ended) for on_decoded.
+    [[nodiscard]] net::Decoder& decoder() { return m_decoder; }
     /// The ZID ledger as loaded (--ledger): the model carries it so that rules judge this capture
     /// against what was known before it (zrtp.zid-conflict). Without a call, no ledger is in use.
     void use_ledger(std::vector<LedgerEntry> known);

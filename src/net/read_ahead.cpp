@@ -1,14 +1,14 @@
-#include "zaudit/capture/read_ahead.hpp"
+#include "zaudit/net/read_ahead.hpp"
 
-namespace zaudit::capture {
+namespace zaudit::net {
 
-ReadAhead::ReadAhead(Reader reader) : m_reader{std::move(reader)} {
+ReadAhead::ReadAhead(capture::Reader reader, Decoder& decoder) : m_reader{std::move(reader)}, m_decoder{decoder} {
     for (std::size_t i = 0; i < k_batches; ++i) {
         Batch batch;
-        batch.slots.reserve(k_batch_frames);
-        // Room for the largest frame libpcap hands out past the fill mark, so that a full
-        // batch is never copied to grow.
-        batch.bytes.reserve(k_batch_bytes + 262'144);
+        batch.slots.resize(k_batch_frames);
+        // Room for the largest frame libpcap hands out past the fill mark and the largest
+        // datagram reassembled from fragments, so that a full batch is seldom copied to grow.
+        batch.bytes.reserve(k_batch_bytes + 262'144 + 65'536);
         m_free.push_back(std::move(batch));
     }
     m_thread = std::thread{[this] { read_all(); }};
@@ -56,19 +56,39 @@ void ReadAhead::read_all() {
             if (!batch) {
                 return;
             }
-            batch->slots.clear();
+            batch->frames = 0;
             batch->bytes.clear();
             batch->last = false;
-            while (batch->slots.size() < k_batch_frames && batch->bytes.size() < k_batch_bytes) {
+            while (batch->frames < k_batch_frames && batch->bytes.size() < k_batch_bytes) {
                 auto frame = m_reader.next();
                 if (!frame) {
                     batch->last = true;
                     break;
                 }
-                Slot slot{*frame, batch->bytes.size(), frame->data.size()};
-                slot.frame.data = {};
+                // Slots are reused as they are: decode() sets what a packet of its kind has.
+                Slot& slot = batch->slots[batch->frames++];
+                slot.offset = batch->bytes.size();
+                slot.size = frame->data.size();
                 batch->bytes.insert(batch->bytes.end(), frame->data.begin(), frame->data.end());
-                batch->slots.push_back(slot);
+                // Decoded from the batch's copy, so that the payload is a part of it; a reassembled
+                // datagram's lives in the defragmenter until the next decode, and is copied too.
+                // The spans are set again when the frame is handed out: the buffer may have moved.
+                DecodedFrame& decoded = slot.decoded;
+                decoded.frame = *frame;
+                decoded.frame.data = util::Bytes{batch->bytes.data() + slot.offset, slot.size};
+                decoded.status = m_decoder.decode(decoded.frame, decoded.packet);
+                slot.payload_offset = 0;
+                slot.payload_size = 0;
+                if (decoded.status == DecodeStatus::ok) {
+                    const util::Bytes payload = decoded.packet.payload;
+                    slot.payload_size = payload.size();
+                    if (decoded.packet.reassembled) {
+                        slot.payload_offset = batch->bytes.size();
+                        batch->bytes.insert(batch->bytes.end(), payload.begin(), payload.end());
+                    } else {
+                        slot.payload_offset = static_cast<std::size_t>(payload.data() - batch->bytes.data());
+                    }
+                }
             }
             batch->progress = m_reader.progress();
             const bool last = batch->last;
@@ -86,16 +106,16 @@ void ReadAhead::read_all() {
     }
 }
 
-std::optional<Frame> ReadAhead::next() {
+const DecodedFrame* ReadAhead::next() {
     for (;;) {
-        if (m_current && m_position < m_current->slots.size()) {
-            const Slot& slot = m_current->slots[m_position++];
-            Frame frame = slot.frame;
-            frame.data = util::Bytes{m_current->bytes.data() + slot.offset, slot.size};
-            return frame;
+        if (m_current && m_position < m_current->frames) {
+            Slot& slot = m_current->slots[m_position++];
+            slot.decoded.frame.data = util::Bytes{m_current->bytes.data() + slot.offset, slot.size};
+            slot.decoded.packet.payload = util::Bytes{m_current->bytes.data() + slot.payload_offset, slot.payload_size};
+            return &slot.decoded;
         }
         if (m_finished) {
-            return std::nullopt;
+            return nullptr;
         }
         std::unique_lock lock{m_mutex};
         if (m_current) {  // handed out: give its buffers back to the reading thread
@@ -105,7 +125,7 @@ std::optional<Frame> ReadAhead::next() {
             m_drained.notify_one();
             if (last) {
                 m_finished = true;
-                return std::nullopt;
+                return nullptr;
             }
         }
         m_filled.wait(lock, [this] { return !m_ready.empty() || m_ended; });
@@ -120,11 +140,11 @@ std::optional<Frame> ReadAhead::next() {
         if (m_error) {
             std::rethrow_exception(m_error);
         }
-        return std::nullopt;
+        return nullptr;
     }
 }
 
-Reader& ReadAhead::reader() {
+capture::Reader& ReadAhead::reader() {
     if (m_thread.joinable()) {
         {
             const std::lock_guard lock{m_mutex};
@@ -140,4 +160,4 @@ std::pair<std::uint64_t, std::uint64_t> ReadAhead::progress() const {
     return m_progress;
 }
 
-}  // namespace zaudit::capture
+}  // namespace zaudit::net
