@@ -39,12 +39,12 @@ def instructions(zaudit, capture, work):
     the frames audited.
 
     The audit runs on the main thread, reads and decodes the capture ahead of it on a second
-    (net::ReadAhead) and builds large JSON reports on two; all of those count, so that work moved to another
-    thread is not mistaken for work saved. The main thread's own count is kept beside: with two
-    cores busy, it is the audit's critical path, so work moved back onto it is a regression too.
-    The input's SHA-256 runs on a thread of its own and is
-    left out: under valgrind OpenSSL cannot use the CPU's SHA extensions, so it would count
-    several times what it costs, and drown the audit's own work, which is what this guards."""
+    (net::ReadAhead) and builds large JSON reports on two; all of those count, so that work moved
+    to another thread is not mistaken for work saved. The main thread's own count is kept beside:
+    with two cores busy, it is the audit's critical path, so work moved back onto it is a
+    regression too. The input's SHA-256 runs on a thread of its own and is left out: under
+    valgrind OpenSSL cannot use the CPU's SHA extensions, so it would count several times what it
+    costs, and drown the audit's own work, which is what this guards."""
     report = os.path.join(work, "report.json")
     out = os.path.join(work, "callgrind.out")
     for old in os.listdir(work):

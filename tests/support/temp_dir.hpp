@@ -1,10 +1,13 @@
 #pragma once
 // A scratch folder per test, removed afterwards.
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "zaudit/util/byte_reader.hpp"
 
@@ -34,6 +37,12 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+/// A file's bytes, whole (empty when it cannot be read).
+inline std::vector<std::uint8_t> file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
 
 inline std::string source_path(const std::string& relative) {
     return std::string{ZAUDIT_SOURCE_DIR} + "/" + relative;

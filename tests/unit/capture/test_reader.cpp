@@ -2,8 +2,6 @@
 
 #include <array>
 #include <cstdio>
-#include <fstream>
-#include <iterator>
 
 #include "support/temp_dir.hpp"
 #include "zaudit/capture/reader.hpp"
@@ -37,11 +35,6 @@ std::vector<capture::Frame> read_all(capture::Reader& reader,
         frames.push_back(*frame);
     }
     return frames;
-}
-
-std::vector<std::uint8_t> file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
 }
 
 }  // namespace
@@ -175,7 +168,7 @@ TEST_CASE("a truncated last record keeps what was read and says so") {
     test::TempDir dir;
     const auto whole = dir.file("whole.pcap");
     REQUIRE(three_datagrams(1).write_pcap(whole).ok());
-    auto bytes = file_bytes(whole);
+    auto bytes = test::file_bytes(whole);
     bytes.resize(bytes.size() - 5);  // cut into the last packet
     const auto cut = dir.write("cut.pcap", bytes);
     auto reader = capture::Reader::open({capture::Source::file(cut)});
@@ -219,7 +212,7 @@ TEST_CASE("an input's SHA-256 is of the whole file, however much of it libpcap r
         CHECK(reader->inputs()[0].sha256 == expected);
     }
     SECTION("a hostile record length stops libpcap early; the megabytes after it count") {
-        auto bytes = file_bytes(whole);
+        auto bytes = test::file_bytes(whole);
         // pcap: a 24-byte file header, then per record 16 bytes (times, captured length,
         // original length) and its bytes. The 11th record claims 4 GB.
         std::size_t offset = 24;
@@ -261,7 +254,7 @@ TEST_CASE("a cut-off pcapng block is reported as truncated") {
     test::TempDir dir;
     const auto whole = dir.file("whole.pcapng");
     REQUIRE(three_datagrams(1).write_pcapng(whole).ok());
-    auto bytes = file_bytes(whole);
+    auto bytes = test::file_bytes(whole);
     bytes.resize(bytes.size() - 7);
     auto reader = capture::Reader::open({capture::Source::file(dir.write("cut.pcapng", bytes))});
     REQUIRE(reader.has_value());

@@ -1,8 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 
 #include "support/temp_dir.hpp"
 #include "zaudit/gen/capture_writer.hpp"
@@ -83,11 +81,6 @@ std::vector<Copy> copy_all(net::ReadAhead& read_ahead) {
     return copies;
 }
 
-std::vector<std::uint8_t> file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 }  // namespace
 
 TEST_CASE("read ahead hands out the reader's frames, numbers, bytes and packets in the reader's order") {
@@ -125,13 +118,13 @@ TEST_CASE("read ahead hands out the reader's frames, numbers, bytes and packets 
     CHECK(decoder.defrag_stats().reassembled == static_cast<std::uint64_t>(reassembled));
     CHECK_FALSE(read_ahead.reader().partial());
     const auto [done, total] = read_ahead.progress();
-    CHECK(total == file_bytes(first).size() + file_bytes(second).size());
+    CHECK(total == test::file_bytes(first).size() + test::file_bytes(second).size());
     CHECK(done == total);
 }
 
 TEST_CASE("read ahead of a truncated capture hands out what was read and the reader says partial") {
     test::TempDir dir;
-    auto bytes = file_bytes(write_datagrams(dir, "whole", 5000, 1'700'000'000'000'000, 20));
+    auto bytes = test::file_bytes(write_datagrams(dir, "whole", 5000, 1'700'000'000'000'000, 20));
     bytes.resize(bytes.size() - 5);  // cut into the last record
     auto reader = capture::Reader::open({capture::Source::file(dir.write("cut.pcap", bytes))});
     REQUIRE(reader.has_value());
