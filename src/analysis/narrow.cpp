@@ -80,10 +80,10 @@ std::unordered_map<std::uint64_t, util::Timestamp> known_frame_times(const sessi
 }
 
 /// Keeps the items `keep` says yes to, in order, and counts them.
-template <typename Item, typename Keep>
-void keep_only(std::vector<Item>& items, KeptOf& counts, Keep keep) {
+template <typename Items, typename Keep>
+void keep_only(Items& items, KeptOf& counts, Keep keep) {
     counts.total = items.size();
-    std::erase_if(items, [&](const Item& item) { return !keep(item); });
+    std::erase_if(items, [&](const auto& item) { return !keep(item); });
     counts.kept = items.size();
 }
 

@@ -183,6 +183,10 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
     if (!plan.quiet && partial) {
         outcome.messages += "zaudit: warning: results are partial (an input stopped early)\n";
     }
+    // The read-ahead batches (8 MB) and the reader it holds are done with: free them before the
+    // model, the rules and the report take their share.
+    finished_reader = nullptr;
+    read_ahead.reset();
     outcome.audit.model = std::move(tracker).finish(std::move(inputs), partial);
     if (!plan.export_audio.empty() && !outcome.failed) {
         export_group(plan, sources, export_prefix, outcome);

@@ -235,14 +235,14 @@ CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, co
     return *m_calls[it->second];
 }
 
-void CallTracker::on_message(const sip::SipMessage& message, const MessageContext& context) {
+std::optional<std::size_t> CallTracker::on_message(const sip::SipMessage& message, const MessageContext& context) {
     ++m_messages;
     if (message.is_request) {
         on_credentials(message, context);
     }
     if (message.call_id.empty()) {
         ++m_without_call_id;
-        return;
+        return std::nullopt;
     }
     CallState& state = call_for(message, context);
     Call& call = state.call;
@@ -296,10 +296,12 @@ void CallTracker::on_message(const sip::SipMessage& message, const MessageContex
         state.answered = true;  // from now on the idle timeout watches it
         m_answered.push_back(OpenDialog{state.index, context.time});
     }
+    const std::size_t index = state.index;
     if (!state.failed && call.outcome && call.outcome->status >= 300) {
         state.failed = true;
-        keep_failed(state.index);
+        keep_failed(index);  // may summarise an older failed call
     }
+    return index;
 }
 
 /// The final response to the INVITE that set the call up (RFC 3261 13.2.2). A failure is
@@ -498,6 +500,9 @@ SipResult CallTracker::finish() && {
     // A call is a dialog that an INVITE set up; REGISTER, OPTIONS, SUBSCRIBE... are counted
     // as SIP messages but are not calls.
     SipResult result;
+    // Reserved: not twice what a large capture's calls need (summarised slots are empty).
+    result.calls.reserve(static_cast<std::size_t>(
+        std::count_if(m_calls.begin(), m_calls.end(), [](const auto& slot) { return slot != nullptr; })));
     std::unordered_map<std::string, std::uint32_t> call_of;
     for (auto& slot : m_calls) {
         if (!slot) {
@@ -523,6 +528,7 @@ SipResult CallTracker::finish() && {
         trace_path(call, state.caller_contact, state.callee_contact);
         call_of[call.call_id] = call.id;
         result.calls.push_back(std::move(call));
+        slot.reset();  // its offers and bodies seen: freed as the calls move, not all at the end
     }
     for (auto& use : m_credentials) {
         if (const auto it = call_of.find(use.call_id); it != call_of.end() && !use.call_id.empty()) {

@@ -53,7 +53,8 @@ class CallTracker {
 public:
     /// SDP anomalies go to `anomalies`, which must outlive the tracker.
     CallTracker(AnomalyLog& anomalies, DialogLimits limits) : m_anomalies{anomalies}, m_limits{limits} {}
-    void on_message(const sip::SipMessage& message, const MessageContext& context);
+    /// Returns the index (as call_at gives) of the dialog the message belongs to, if any.
+    std::optional<std::size_t> on_message(const sip::SipMessage& message, const MessageContext& context);
     /// Closes the dialogs without a final response that were silent for the timeout by `now`,
     /// and the answered calls idle for DialogLimits::call_idle_micros.
     void sweep(util::Timestamp now);

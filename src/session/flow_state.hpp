@@ -106,6 +106,12 @@ struct Tracker::FlowState {
     /// call_as_of, the sum of the CallTracker::announcements_in of the ends' slots
     /// (call_slots, once the flow has looked): its packets keep that call alive.
     std::optional<std::size_t> call;
+    /// The dialog (a CallTracker index) whose SIP the flow carried, while it carried only one:
+    /// a UDP flow of one call's signalling closes once quiet a while after its BYE. A flow of
+    /// several dialogs (a trunk between proxies, a phone's REGISTER beside its calls) waits for
+    /// the idle timeout, as a quiet trunk may still carry a long call.
+    std::optional<std::size_t> sip_call;
+    bool sip_dialogs_many = false;
     std::uint64_t call_as_of = 0;
     std::optional<std::array<std::size_t, 2>> call_slots;
     std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;

@@ -74,15 +74,27 @@ void Tracker::sweep(util::Timestamp now) {
     m_next_sweep = util::Timestamp{now.micros + m_limits.sweep_every_micros};
     const util::Timestamp cutoff{now.micros - m_limits.flow_idle_micros};
     const util::Timestamp media_cutoff{now.micros - m_limits.media_after_bye_micros};
-    // A flow is over when it has been idle for the timeout, or when it carried the media of a call
-    // that ended (BYE) and has been quiet since a little after: its streams' evidence is then
-    // kept and the rest released, so that memory follows the calls in progress.
+    const util::Timestamp sip_cutoff{now.micros - m_limits.sip_after_bye_micros};
+    // A flow is over when it has been idle for the timeout, or when it went to or from the media
+    // address an SDP of a call announced (RTP, ZRTP, or datagrams zaudit cannot read), or carried
+    // the only dialog of a call, and that call ended (BYE) and the flow has been quiet since a
+    // little after: its record is then kept and the rest released, so that memory follows the
+    // calls in progress. TCP flows wait for the timeout: their byte streams cannot be picked up
+    // again mid-way. (RTCP flows, to an address no SDP names as such, wait too.)
+    const auto ended_and_quiet = [&](const auto& entry, std::optional<std::size_t> call, util::Timestamp quiet_since) {
+        return call && entry.last_seen < quiet_since && m_calls->ended_by(*call, quiet_since);
+    };
     m_flows.evict_if(
         [&](const auto& entry) {
             const FlowState& flow = *entry.state;
-            return entry.last_seen < cutoff ||
-                   (entry.last_seen < media_cutoff && !flow.streams.empty() && flow.tcp[0] == nullptr &&
-                    flow.tcp[1] == nullptr && flow.call && m_calls->ended_by(*flow.call, media_cutoff));
+            if (entry.last_seen < cutoff) {
+                return true;
+            }
+            if (flow.record.transport != net::Transport::udp) {
+                return false;
+            }
+            return ended_and_quiet(entry, flow.call, media_cutoff) ||
+                   (!flow.sip_dialogs_many && ended_and_quiet(entry, flow.sip_call, sip_cutoff));
         },
         [&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::idle); });
     m_calls->sweep(now);
@@ -175,7 +187,7 @@ void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& packet, bool f
     for (const auto& framed : fed.messages) {
         const auto parsed = sip::parse_message(std::string_view{framed.text});
         if (parsed) {
-            on_sip_message(*parsed, packet, framed.stream_offset);
+            on_sip_message(flow, *parsed, packet, framed.stream_offset);
         } else {
             m_anomalies->add(parsed.error(), packet.frame, framed.stream_offset);
         }
@@ -183,21 +195,27 @@ void Tracker::on_stream_bytes(FlowState& flow, const net::Packet& packet, bool f
     m_anomalies->add_all(fed.errors, packet.frame);
 }
 
-void Tracker::on_sip_datagram(FlowState& /*flow*/, const net::Packet& packet, bool /*from_a*/) {
+void Tracker::on_sip_datagram(FlowState& flow, const net::Packet& packet, bool /*from_a*/) {
     const auto parsed = sip::parse_message(packet.payload);
     if (!parsed) {
         m_anomalies->add(parsed.error(), packet.frame);
         return;
     }
-    on_sip_message(*parsed, packet, 0);
+    on_sip_message(flow, *parsed, packet, 0);
 }
 
-void Tracker::on_sip_message(const sip::SipMessage& message, const net::Packet& packet, std::size_t offset) {
+void Tracker::on_sip_message(FlowState& flow, const sip::SipMessage& message, const net::Packet& packet,
+                             std::size_t offset) {
     m_anomalies->add_all(message.anomalies, packet.frame, offset);
     const MessageContext context{{packet.frame, packet.time, packet.src, packet.dst},
                                  packet.transport == net::Transport::udp ? "udp" : "tcp",
                                  offset};
-    m_calls->on_message(message, context);
+    const std::optional<std::size_t> dialog = m_calls->on_message(message, context);
+    if (!dialog || (flow.sip_call && *flow.sip_call != *dialog)) {
+        flow.sip_dialogs_many = true;  // or a message of no dialog (no Call-ID): never closed early
+    } else {
+        flow.sip_call = dialog;
+    }
 }
 
 void Tracker::FlowState::OpaqueMeter::add(const net::Packet& packet, bool from_a) {
@@ -430,6 +448,7 @@ Model Tracker::finish(std::vector<capture::InputInfo> inputs, bool partial) && {
               [](const FlowRecord& x, const FlowRecord& y) { return x.first_frame < y.first_frame; });
     m_live_streams.clear();  // every stream ended with its flow
     SipResult sip = std::move(*m_calls).finish();
+    m_calls.reset();  // its indexes of dialogs and announcements: the rules and reports need none
     m_model.calls = std::move(sip.calls);
     m_model.credentials = std::move(sip.credentials);
     m_model.decode.dialogs = sip.dialogs;

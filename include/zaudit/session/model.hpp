@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -150,8 +151,10 @@ struct SummarisedDialogs {
 struct Model {
     std::vector<capture::InputInfo> inputs;
     std::uint64_t frames = 0;
-    bool partial = false;           ///< some input stopped early: findings may be incomplete
-    std::vector<FlowRecord> flows;  ///< ordered by first frame
+    bool partial = false;  ///< some input stopped early: findings may be incomplete
+    /// Ordered by first frame. A deque: records are added as flows close, all through a long
+    /// capture, and a vector's doubling would hold twice their size at its peaks.
+    std::deque<FlowRecord> flows;
     std::vector<Call> calls;
     std::vector<MediaStream> media;
     std::vector<ZrtpHandshake> handshakes;

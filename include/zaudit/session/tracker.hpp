@@ -35,6 +35,10 @@ struct Limits {
     /// this long after the BYE: a stack's last packets cross the BYE, and the call's evidence is
     /// then kept without its packets.
     std::int64_t media_after_bye_micros = 5'000'000;
+    /// A UDP flow that carried the SIP of one call only closes once quiet this long after its BYE:
+    /// 64*T1, how long the BYE and its response may still be retransmitted (RFC 3261 17.2.2,
+    /// Timer J).
+    std::int64_t sip_after_bye_micros = 32'000'000;
     net::DefragLimits defrag;
     /// Anomalies kept in Model::anomalies (all are counted): a capture full of garbage must not
     /// grow memory without bound.
@@ -128,7 +132,7 @@ private:
     void on_sip_datagram(FlowState& flow, const net::Packet& packet, bool forward);
     /// `offset`: where the message starts in what anomaly offsets count from (the UDP payload,
     /// or the TCP direction's byte stream).
-    void on_sip_message(const sip::SipMessage& message, const net::Packet& packet, std::size_t offset);
+    void on_sip_message(FlowState& flow, const sip::SipMessage& message, const net::Packet& packet, std::size_t offset);
     void bind_to_calls();
     /// Gives a new stream's statistics the clock rates of the SDP that announced its
     /// destination (else its source) so far; returns that SDP's a=rtpmap formats.

@@ -127,10 +127,10 @@ analysis::Narrowing by_window(std::optional<std::string_view> since, std::option
     return n;
 }
 
-template <typename Item>
-std::vector<std::uint32_t> ids(const std::vector<Item>& items) {
+template <typename Items>
+std::vector<std::uint32_t> ids(const Items& items) {
     std::vector<std::uint32_t> out;
-    for (const Item& item : items) {
+    for (const auto& item : items) {
         out.push_back(item.id);
     }
     return out;

@@ -86,3 +86,117 @@ TEST_CASE("beyond the live-flow cap the flows idle longest close, and those with
     CHECK(model.flows.size() <= 100);
     CHECK(anomalies(model, util::AnomalyCode::flow_cap_reached) > 0);
 }
+
+namespace {
+
+const util::Endpoint k_phone{*util::IpAddress::parse("192.0.2.10"), 5060};
+const util::Endpoint k_pbx{*util::IpAddress::parse("203.0.113.1"), 5060};
+
+/// A SIP message of dialog `call_id` over UDP, with `sdp` as its body when not empty.
+std::string sip_text(const std::string& start_line, const std::string& call_id, const std::string& cseq,
+                     const std::string& to_tag, const std::string& sdp = "") {
+    return start_line + "\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK" + call_id + cseq.substr(0, 1) +
+           "\r\nFrom: <sip:alice@example.com>;tag=a1\r\nTo: <sip:bob@example.com>" +
+           (to_tag.empty() ? "" : ";tag=" + to_tag) + "\r\nCall-ID: " + call_id + "\r\nCSeq: " + cseq +
+           (sdp.empty() ? "" : "\r\nContent-Type: application/sdp") +
+           "\r\nContent-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+}
+
+std::string audio_sdp(const std::string& address, std::uint16_t port) {
+    return "v=0\r\no=- 1 1 IN IP4 " + address + "\r\ns=-\r\nc=IN IP4 " + address + "\r\nt=0 0\r\nm=audio " +
+           std::to_string(port) + " RTP/AVP 0\r\n";
+}
+
+/// Sets up call `call_id` at `at` seconds (INVITE, 200, ACK) and hangs it up 10 s later (BYE, 200).
+void call(gen::CaptureBuilder& capture, std::int64_t at, const std::string& call_id, bool hang_up,
+          const std::string& offer = "", const std::string& answer = "") {
+    const auto add = [&](std::int64_t micros, const std::string& message) {
+        const bool request = message.rfind("SIP/2.0", 0) != 0;
+        capture.add_udp(util::Timestamp{micros}, request ? k_phone : k_pbx, request ? k_pbx : k_phone,
+                        util::as_bytes(message));
+    };
+    const std::int64_t t = at * 1'000'000;
+    add(t, sip_text("INVITE sip:bob@example.com SIP/2.0", call_id, "1 INVITE", "", offer));
+    add(t + 10'000, sip_text("SIP/2.0 200 OK", call_id, "1 INVITE", "b1", answer));
+    add(t + 20'000, sip_text("ACK sip:bob@example.com SIP/2.0", call_id, "1 ACK", "b1"));
+    if (hang_up) {
+        add(t + 10'000'000, sip_text("BYE sip:bob@example.com SIP/2.0", call_id, "2 BYE", "b1"));
+        add(t + 10'010'000, sip_text("SIP/2.0 200 OK", call_id, "2 BYE", "b1"));
+    }
+}
+
+/// Some packet elsewhere at `at` seconds: the tracker looks for flows to close as time passes.
+void tick(gen::CaptureBuilder& capture, std::int64_t at) {
+    capture.add_udp(util::Timestamp{at * 1'000'000}, host(900, 40000), host(901, 40000),
+                    util::as_bytes(std::string_view{"elsewhere"}));
+}
+
+std::vector<const session::FlowRecord*> flows_between(const session::Model& model, const util::Endpoint& x,
+                                                      const util::Endpoint& y) {
+    std::vector<const session::FlowRecord*> out;
+    for (const auto& flow : model.flows) {
+        if ((flow.a == x && flow.b == y) || (flow.a == y && flow.b == x)) {
+            out.push_back(&flow);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a UDP flow of one call's SIP closes once quiet 32 s after its BYE, not sooner") {
+    gen::CaptureBuilder capture;
+    call(capture, 1, "one-call", true);                           // BYE at 11 s
+    tick(capture, 35);                                            // 24 s after the BYE: still open
+    capture.add_udp(util::Timestamp{40'000'000}, k_pbx, k_phone,  // a late retransmitted 200 (BYE)
+                    util::as_bytes(sip_text("SIP/2.0 200 OK", "one-call", "2 BYE", "b1")));
+    tick(capture, 100);  // 60 s after that: closed
+    capture.add_udp(util::Timestamp{110'000'000}, k_phone, k_pbx,
+                    util::as_bytes(sip_text("OPTIONS sip:bob@example.com SIP/2.0", "keepalive", "1 OPTIONS", "")));
+    const session::Model model = track(capture);
+    const auto flows = flows_between(model, k_phone, k_pbx);
+    REQUIRE(flows.size() == 2);  // the call's flow, closed; a new one for the later OPTIONS
+    CHECK(flows[0]->evicted_idle);
+    CHECK(flows[0]->packets_ab + flows[0]->packets_ba == 6);  // the late 200 kept it open
+    CHECK(flows[1]->packets_ab + flows[1]->packets_ba == 1);
+    REQUIRE(model.calls.size() == 1);
+    CHECK(model.calls[0].ended_by == session::CallEnd::bye);
+}
+
+TEST_CASE("a UDP flow of several dialogs stays open after one of them ends: another may be a long call") {
+    gen::CaptureBuilder capture;
+    call(capture, 1, "short-call", true);
+    call(capture, 2, "long-call", false);  // silent after its ACK, as a call is for hours
+    tick(capture, 100);
+    capture.add_udp(util::Timestamp{200'000'000}, k_phone, k_pbx,
+                    util::as_bytes(sip_text("BYE sip:bob@example.com SIP/2.0", "long-call", "2 BYE", "b1")));
+    const session::Model model = track(capture);
+    const auto flows = flows_between(model, k_phone, k_pbx);
+    REQUIRE(flows.size() == 1);
+    CHECK_FALSE(flows[0]->evicted_idle);
+    CHECK(flows[0]->packets_ab + flows[0]->packets_ba == 9);
+}
+
+TEST_CASE("a flow to a call's media address that carried no RTP closes once quiet after the BYE") {
+    const util::Endpoint phone_media{k_phone.address, 4000};
+    const util::Endpoint pbx_media{k_pbx.address, 5000};
+    // Datagrams zaudit cannot read (an encryption it does not know): measured, not streams.
+    const std::vector<std::uint8_t> opaque(120, 0x5a);
+    gen::CaptureBuilder capture;
+    call(capture, 1, "opaque-call", true, audio_sdp("192.0.2.10", 4000), audio_sdp("203.0.113.1", 5000));
+    for (std::int64_t s = 2; s <= 10; s += 4) {
+        capture.add_udp(util::Timestamp{s * 1'000'000}, phone_media, pbx_media, opaque);
+    }
+    tick(capture, 30);
+    capture.add_udp(util::Timestamp{40'000'000}, phone_media, pbx_media, opaque);  // long after: a flow of its own
+    const session::Model model = track(capture);
+    const auto flows = flows_between(model, phone_media, pbx_media);
+    REQUIRE(flows.size() == 2);
+    CHECK(flows[0]->evicted_idle);
+    CHECK(flows[0]->opaque.total() == 3);
+    CHECK(model.media.empty());
+    // The call's SIP flow waits longer (32 s after the BYE at 11 s): still open at 40 s.
+    const auto signalling = flows_between(model, k_phone, k_pbx);
+    REQUIRE(signalling.size() == 1);
+    CHECK_FALSE(signalling[0]->evicted_idle);
+}
