@@ -449,6 +449,9 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
             latest = Announced{call_index, index, m, snapshot.time};
             ++m_announcements;
             ++m_announcements_by_slot[announcement_slot(rtp)];
+            if (const auto& rtcp = snapshot.media[m].rtcp; rtcp && *rtcp != rtp) {
+                ++m_announcements_by_slot[announcement_slot(*rtcp)];  // call_at_rtcp may answer anew
+            }
         }
     }
     call.sdps.push_back(std::move(snapshot));
@@ -466,6 +469,18 @@ std::optional<std::size_t> CallTracker::call_at(const util::Endpoint& endpoint) 
         return std::nullopt;
     }
     return it->second.call;
+}
+
+std::optional<std::size_t> CallTracker::call_at_rtcp(const util::Endpoint& endpoint) const {
+    if (endpoint.port == 0) {
+        return std::nullopt;
+    }
+    const util::Endpoint rtp{endpoint.address, static_cast<std::uint16_t>(endpoint.port - 1)};
+    const SdpMedia* media = latest_media_at(rtp);
+    if (media == nullptr || media->rtcp != endpoint) {
+        return std::nullopt;
+    }
+    return call_at(rtp);
 }
 
 const Call* CallTracker::call_of(std::size_t index) const {

@@ -69,6 +69,10 @@ public:
     [[nodiscard]] std::uint64_t announcements_in(std::size_t slot) const { return m_announcements_by_slot[slot]; }
     /// The call (an index for on_media) whose latest SDP announced `endpoint`, while it is followed.
     [[nodiscard]] std::optional<std::size_t> call_at(const util::Endpoint& endpoint) const;
+    /// The call whose latest SDP for the RTP port below `endpoint` put that stream's RTCP there
+    /// (RFC 3550 section 11: the next port up, unless a=rtcp or a=rtcp-mux said otherwise).
+    /// announcements_in() counts these announcements in the RTCP endpoint's slot too.
+    [[nodiscard]] std::optional<std::size_t> call_at_rtcp(const util::Endpoint& endpoint) const;
     /// Call `index` (from call_at) as seen so far; nullptr once it was summarised.
     [[nodiscard]] const Call* call_of(std::size_t index) const;
     /// Whether call `index` had ended (a BYE, or summarised) by `time`.

@@ -76,11 +76,11 @@ void Tracker::sweep(util::Timestamp now) {
     const util::Timestamp media_cutoff{now.micros - m_limits.media_after_bye_micros};
     const util::Timestamp sip_cutoff{now.micros - m_limits.sip_after_bye_micros};
     // A flow is over when it has been idle for the timeout, or when it went to or from the media
-    // address an SDP of a call announced (RTP, ZRTP, or datagrams zaudit cannot read), or carried
-    // the only dialog of a call, and that call ended (BYE) and the flow has been quiet since a
-    // little after: its record is then kept and the rest released, so that memory follows the
-    // calls in progress. TCP flows wait for the timeout: their byte streams cannot be picked up
-    // again mid-way. (RTCP flows, to an address no SDP names as such, wait too.)
+    // address an SDP of a call announced (RTP, ZRTP, datagrams zaudit cannot read, or RTCP beside
+    // that RTP), or carried the only dialog of a call, and that call ended (BYE) and the flow has
+    // been quiet since a little after: its record is then kept and the rest released, so that
+    // memory follows the calls in progress. TCP flows wait for the timeout: their byte streams
+    // cannot be picked up again mid-way.
     const auto ended_and_quiet = [&](const auto& entry, std::optional<std::size_t> call, util::Timestamp quiet_since) {
         return call && entry.last_seen < quiet_since && m_calls->ended_by(*call, quiet_since);
     };
@@ -145,12 +145,12 @@ void Tracker::on_packet(const net::Packet& packet) {
         flow.opaque.add(packet, from_a);
     }
     if (kind != demux::PayloadKind::sip) {
-        keep_call_alive(flow, packet);
+        keep_call_alive(flow, packet, kind);
     }
     (this->*m_handlers[static_cast<std::size_t>(kind)])(flow, packet, from_a);
 }
 
-void Tracker::keep_call_alive(FlowState& flow, const net::Packet& packet) {
+void Tracker::keep_call_alive(FlowState& flow, const net::Packet& packet, demux::PayloadKind kind) {
     if (!flow.call_slots) {
         flow.call_slots = {CallTracker::announcement_slot(packet.dst), CallTracker::announcement_slot(packet.src)};
         flow.call_as_of = ~std::uint64_t{0};  // never a sum yet: look
@@ -163,6 +163,12 @@ void Tracker::keep_call_alive(FlowState& flow, const net::Packet& packet) {
         flow.call = m_calls->call_at(packet.dst);
         if (!flow.call) {
             flow.call = m_calls->call_at(packet.src);
+        }
+        if (!flow.call && kind == demux::PayloadKind::rtcp) {  // RTCP beside its RTP, not muxed
+            flow.call = m_calls->call_at_rtcp(packet.dst);
+            if (!flow.call) {
+                flow.call = m_calls->call_at_rtcp(packet.src);
+            }
         }
     }
     if (flow.call) {

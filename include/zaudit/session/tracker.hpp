@@ -112,8 +112,9 @@ private:
     using Handler = void (Tracker::*)(FlowState&, const net::Packet&, bool forward);
 
     void on_packet(const net::Packet& packet);
-    /// Packets at the media addresses of a call keep it from the idle timeout (Limits::call_idle_micros).
-    void keep_call_alive(FlowState& flow, const net::Packet& packet);
+    /// Packets at the media addresses of a call (its RTP's, or of `kind` RTCP its RTCP's) keep it
+    /// from the idle timeout (Limits::call_idle_micros), and close their flow once it ended.
+    void keep_call_alive(FlowState& flow, const net::Packet& packet, demux::PayloadKind kind);
     void on_stream_bytes(FlowState& flow, const net::Packet& packet, bool forward, util::Bytes bytes);
     void on_rtp(FlowState& flow, const net::Packet& packet, bool forward);
     /// Whether RTP is expected on the flow without probation: an SDP announced one of its ends,

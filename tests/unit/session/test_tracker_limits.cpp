@@ -200,3 +200,33 @@ TEST_CASE("a flow to a call's media address that carried no RTP closes once quie
     REQUIRE(signalling.size() == 1);
     CHECK_FALSE(signalling[0]->evicted_idle);
 }
+
+TEST_CASE("an RTCP flow beside a call's RTP closes once quiet after the BYE") {
+    // Compound RTCP (RFC 3550 section 6.1): a receiver report with no report block and an SDES
+    // with a CNAME, on the ports above the RTP ones the SDP announced (section 11).
+    const std::vector<std::uint8_t> rtcp{0x80, 0xc9, 0x00, 0x01, 0x12, 0x34, 0x56, 0x78,  // RR
+                                         0x81, 0xca, 0x00, 0x03, 0x12, 0x34, 0x56, 0x78,  // SDES
+                                         0x01, 0x04, 'a',  'b',  'c',  'd',  0x00, 0x00};
+    const util::Endpoint phone_rtcp{k_phone.address, 4001};
+    const util::Endpoint pbx_rtcp{k_pbx.address, 5001};
+    const util::Endpoint stray_a{k_phone.address, 7001};  // RTCP beside no announced RTP
+    const util::Endpoint stray_b{k_pbx.address, 6001};
+    gen::CaptureBuilder capture;
+    call(capture, 1, "rtcp-call", true, audio_sdp("192.0.2.10", 4000), audio_sdp("203.0.113.1", 5000));
+    for (std::int64_t s = 2; s <= 10; s += 4) {
+        capture.add_udp(util::Timestamp{s * 1'000'000}, phone_rtcp, pbx_rtcp, rtcp);
+        capture.add_udp(util::Timestamp{s * 1'000'000 + 1}, stray_a, stray_b, rtcp);
+    }
+    tick(capture, 30);
+    capture.add_udp(util::Timestamp{40'000'000}, phone_rtcp, pbx_rtcp, rtcp);  // long after: a flow of its own
+    capture.add_udp(util::Timestamp{40'000'001}, stray_a, stray_b, rtcp);
+    const session::Model model = track(capture);
+    const auto flows = flows_between(model, phone_rtcp, pbx_rtcp);
+    REQUIRE(flows.size() == 2);
+    CHECK(flows[0]->evicted_idle);
+    CHECK(flows[0]->packets_by_kind[static_cast<std::size_t>(demux::PayloadKind::rtcp)] == 3);
+    // The SDP names neither end of this one: it waits for the idle timeout.
+    const auto unannounced = flows_between(model, stray_a, stray_b);
+    REQUIRE(unannounced.size() == 1);
+    CHECK(unannounced[0]->packets_ab == 4);
+}
