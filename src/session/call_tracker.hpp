@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "zaudit/crypto/hash.hpp"
 #include "zaudit/session/call.hpp"
 #include "zaudit/session/credentials.hpp"
 #include "zaudit/session/model.hpp"
@@ -99,7 +100,7 @@ private:
         /// may rewrite the SDP between them) has its own answer.
         std::map<TransactionKey, std::size_t> pending;
         std::optional<std::size_t> offer_awaiting_ack;  ///< offer sent in a 2xx to an SDP-less INVITE
-        std::vector<std::string> seen_bodies;           ///< dedupe retransmissions: key of each SDP seen
+        std::vector<crypto::Sha256Digest> seen_bodies;  ///< dedupe retransmissions: key of each SDP seen
         std::vector<std::uint32_t> initial_invites;     ///< CSeq numbers of INVITEs sent without a To tag
         std::vector<std::uint32_t> invites;             ///< CSeq numbers of every INVITE request seen
         bool cancelled = false;

@@ -334,6 +334,12 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
         handshake.rtp_packets = flow.rtp_packets;
         handshake.clear_rtp_before_secure = flow.clear_rtp_before_secure;
         handshake.first_clear_rtp_frame = flow.first_clear_rtp_frame;
+        // Nothing more joins it: give back what the vectors grew by doubling (a DH handshake
+        // keeps some ten messages of about 500 bytes each in a vector of sixteen).
+        handshake.messages.shrink_to_fit();
+        handshake.variants.shrink_to_fit();
+        handshake.conflicts.shrink_to_fit();
+        handshake.events.shrink_to_fit();
     }
     if (const std::uint64_t unconfirmed = flow.unconfirmed_rtp_packets + flow.pending_rtp.size(); unconfirmed > 0) {
         // They looked like RTP and were not: the flow's kinds say so.

@@ -169,6 +169,35 @@ TEST_CASE("codecs of an m= line: its a=rtpmap, else the RFC 3551 static type, el
           std::vector<std::string>{"PCMU/8000", "L16/44100", "H263/90000", "opus/48000", "PT 77"});
 }
 
+TEST_CASE("an SDP retransmitted on its hop is one snapshot; the same SDP on another hop or in a new body is another") {
+    const auto invite_with = [](const std::string& sdp) {
+        return "INVITE sip:bob@192.0.2.40 SIP/2.0\r\n"
+               "Via: SIP/2.0/UDP 192.0.2.30:45000;branch=z9hG4bK1\r\n"
+               "From: <sip:alice@192.0.2.30>;tag=a1\r\nTo: <sip:bob@192.0.2.40>\r\n"
+               "Call-ID: retransmitted-sdp\r\nCSeq: 1 INVITE\r\nContent-Type: application/sdp\r\n"
+               "Content-Length: " +
+               std::to_string(sdp.size()) + "\r\n\r\n" + sdp;
+    };
+    const std::string sdp =
+        "v=0\r\no=- 1 1 IN IP4 192.0.2.30\r\ns=-\r\nc=IN IP4 192.0.2.30\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    const std::string edited = sdp + "a=sendonly\r\n";
+    const util::Endpoint proxy{*util::IpAddress::parse("192.0.2.35"), 5060};
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{1'000}, k_client, k_server, util::as_bytes(invite_with(sdp)));
+    capture.add_udp(util::Timestamp{501'000}, k_client, k_server, util::as_bytes(invite_with(sdp)));  // T1 later
+    capture.add_udp(util::Timestamp{502'000}, proxy, k_server, util::as_bytes(invite_with(sdp)));
+    capture.add_udp(util::Timestamp{503'000}, k_client, k_server, util::as_bytes(invite_with(edited)));
+    const session::Model model = track(capture);
+    REQUIRE(model.calls.size() == 1);
+    const auto& sdps = model.calls[0].sdps;
+    REQUIRE(sdps.size() == 3);
+    CHECK(sdps[0].frame == 1);
+    CHECK(sdps[1].frame == 3);
+    CHECK(sdps[1].sender == proxy);
+    CHECK(sdps[2].frame == 4);
+    CHECK(sdps[2].media.at(0).direction == "sendonly");
+}
+
 namespace {
 
 const util::Endpoint k_phone{*util::IpAddress::parse("192.0.2.10"), 5060};
