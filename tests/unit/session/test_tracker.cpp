@@ -169,7 +169,7 @@ TEST_CASE("codecs of an m= line: its a=rtpmap, else the RFC 3551 static type, el
           std::vector<std::string>{"PCMU/8000", "L16/44100", "H263/90000", "opus/48000", "PT 77"});
 }
 
-TEST_CASE("an SDP retransmitted on its hop is one snapshot; the same SDP on another hop or in a new body is another") {
+TEST_CASE("an SDP retransmitted on its hop is one snapshot, the same SDP on another hop or in a new body another") {
     const auto invite_with = [](const std::string& sdp) {
         return "INVITE sip:bob@192.0.2.40 SIP/2.0\r\n"
                "Via: SIP/2.0/UDP 192.0.2.30:45000;branch=z9hG4bK1\r\n"
