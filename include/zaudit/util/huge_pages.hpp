@@ -7,7 +7,8 @@
 namespace zaudit::util {
 
 /// An audit's heap grows to tens of megabytes in small pieces, and every 4 KiB page of it costs
-/// a page fault on first touch: about 15 % of the audit thread's time on a field-like mix.
+/// a page fault on first touch: a tenth to a sixth of the audit thread's time on the bench's
+/// mixes (bench/README.md).
 /// Advised with MADV_HUGEPAGE, the kernel backs the heap with 2 MiB pages instead, at one fault
 /// each. glibc only does this under GLIBC_TUNABLES=glibc.malloc.hugetlb=1, which a program cannot
 /// set for itself, so this does the same for glibc's main heap (the program break): it asks
