@@ -131,6 +131,15 @@ void mark_b2bua(PathNode& node, const util::IpAddress& address) {
     }
 }
 
+/// The later of two streams with the same packets goes back to where the earlier came from: the
+/// far end reflected them (an RTP echo test, sipp's -rtp_echo), which no relay does.
+bool reflected(const MediaStream& a, const MediaStream& b) {
+    const bool a_first = !(b.first_time < a.first_time);
+    const MediaStream& earlier = a_first ? a : b;
+    const MediaStream& later = a_first ? b : a;
+    return later.dst == earlier.src;
+}
+
 }  // namespace
 
 bool same_node(const util::IpAddress& contact, const util::IpAddress& seen) {
@@ -173,6 +182,9 @@ void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::v
             for (std::size_t y = x + 1; y < group.size(); ++y) {
                 MediaStream& a = media[group[x]];
                 MediaStream& b = media[group[y]];
+                if (reflected(a, b)) {
+                    continue;
+                }
                 const MediaStream::Twin twin = compare_samples(samples[group[x]], samples[group[y]], b.id);
                 if (twin.matched < k_min_matched || (a.twin && a.twin->matched >= twin.matched) ||
                     (b.twin && b.twin->matched >= twin.matched)) {

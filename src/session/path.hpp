@@ -27,7 +27,8 @@ std::vector<TwinSample> twin_samples_of(const PacketSamples& samples);
 
 /// Pairs streams that carry the same RTP packets (SSRC and sequence numbers) on two different
 /// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin
-/// on both. Streams with one SSRC beyond the first few are not paired (cost stays linear).
+/// on both. Packets sent back to the endpoint they came from are an echo, not a relay's other
+/// side. Streams with one SSRC beyond the first few are not paired (cost stays linear).
 void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples);
 
 /// Completes the call's path once its streams are bound: each leg's media and weakest protection,

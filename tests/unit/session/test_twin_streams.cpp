@@ -68,3 +68,28 @@ TEST_CASE("a copy of a stream sent after the stream's flow closed is no twin of 
     CHECK_FALSE(model.media[0].twin);
     CHECK_FALSE(model.media[1].twin);
 }
+
+TEST_CASE("packets sent back to the endpoint they came from are an echo, not a relay's two sides") {
+    // An echo test (sipp -rtp_echo, an SBC's loopback) returns every packet unchanged, SSRC and
+    // sequence numbers included, a moment after it arrived: from the same socket or another.
+    const util::Endpoint callee_other_port{k_callee.address, 30002};
+    for (const util::Endpoint& echo_from : {k_callee, callee_other_port}) {
+        gen::CaptureBuilder capture;
+        add_packets(capture, k_caller, k_callee, 0, 199, 0);
+        add_packets(capture, echo_from, k_caller, 0, 199, 1'000);
+        const session::Model model = track(capture, short_idle());
+        REQUIRE(model.media.size() == 2);
+        CHECK_FALSE(model.media[0].twin);
+        CHECK_FALSE(model.media[1].twin);
+    }
+}
+
+TEST_CASE("a relay that receives and sends on one port still has twin sides") {
+    gen::CaptureBuilder capture;
+    add_packets(capture, k_caller, k_relay_in, 0, 199, 0);
+    add_packets(capture, k_relay_in, k_callee, 0, 199, 1'000);
+    const session::Model model = track(capture, short_idle());
+    REQUIRE(model.media.size() == 2);
+    REQUIRE(model.media[0].twin);
+    CHECK(model.media[0].twin->stream == model.media[1].id);
+}
