@@ -16,6 +16,11 @@ std::string safe(std::string_view captured) {
     return util::printable(captured);
 }
 
+/// "1 call", "2 calls": a count and its noun, plural unless the count is one.
+std::string counted(std::uint64_t count, std::string_view noun) {
+    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
 void render_inputs(const session::Model& model, std::ostream& out) {
     for (const auto& input : model.inputs) {
         if (input.error) {
@@ -356,11 +361,10 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
         handshakes += model.handshakes.size();
         dtls_handshakes += model.dtls_handshakes.size();
     }
-    out << fmt::format(
-        "zaudit {}: {} input{}{}, {} frames, {} flows, {} calls, {} media streams, {} ZRTP handshakes, {} DTLS "
-        "handshakes\n",
-        result.tool.version, inputs, inputs == 1 ? "" : "s", result.merged ? " merged by time" : "", frames, flows,
-        calls, media, handshakes, dtls_handshakes);
+    out << fmt::format("zaudit {}: {}{}, {}, {}, {}, {}, {}, {}\n", result.tool.version, counted(inputs, "input"),
+                       result.merged ? " merged by time" : "", counted(frames, "frame"), counted(flows, "flow"),
+                       counted(calls, "call"), counted(media, "media stream"), counted(handshakes, "ZRTP handshake"),
+                       counted(dtls_handshakes, "DTLS handshake"));
     for (const auto& audit : result.audits) {
         render_inputs(audit.model, out);
     }
