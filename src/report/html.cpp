@@ -112,10 +112,10 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
                            changes);
     }
     if (result.baseline) {
-        out << fmt::format(
-            "<p>Baseline {} (sha256 <span class=\"mono\">{}</span>): {} fingerprints, {} findings accepted.</p>\n",
-            html_captured(result.baseline->path), result.baseline->sha256, result.baseline->fingerprints,
-            result.baseline->accepted);
+        out << fmt::format("<p>Baseline {} (sha256 <span class=\"mono\">{}</span>): {}, {} accepted.</p>\n",
+                           html_captured(result.baseline->path), result.baseline->sha256,
+                           counted(result.baseline->fingerprints, "fingerprint"),
+                           counted(result.baseline->accepted, "finding"));
     }
     if (result.narrowed) {
         out << fmt::format("<p class=\"partial\"><b>Narrowed</b> to {}: {}. Not a report of the whole capture.</p>\n",

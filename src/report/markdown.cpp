@@ -35,9 +35,9 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
                            result.config->sha256, changes.empty() ? "" : ": ", changes);
     }
     if (result.baseline) {
-        out << fmt::format("\nBaseline {} (sha256 `{}`): {} fingerprints, {} findings accepted.\n",
-                           markdown_captured(result.baseline->path), result.baseline->sha256,
-                           result.baseline->fingerprints, result.baseline->accepted);
+        out << fmt::format("\nBaseline {} (sha256 `{}`): {}, {} accepted.\n", markdown_captured(result.baseline->path),
+                           result.baseline->sha256, counted(result.baseline->fingerprints, "fingerprint"),
+                           counted(result.baseline->accepted, "finding"));
     }
     if (result.narrowed) {
         out << fmt::format("\n**Narrowed** to {}: {}. Not a report of the whole capture.\n",

@@ -18,6 +18,11 @@
 
 namespace zaudit::report {
 
+/// "1 call", "2 calls": a count and its noun, plural unless the count is one.
+inline std::string counted(std::uint64_t count, std::string_view noun) {
+    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
 /// CommonMark for the catalogue's own prose (one paragraph): inline markup and table pipes
 /// escaped, line breaks made spaces.
 std::string markdown_escape(std::string_view text);

@@ -16,11 +16,6 @@ std::string safe(std::string_view captured) {
     return util::printable(captured);
 }
 
-/// "1 call", "2 calls": a count and its noun, plural unless the count is one.
-std::string counted(std::uint64_t count, std::string_view noun) {
-    return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
 void render_inputs(const session::Model& model, std::ostream& out) {
     for (const auto& input : model.inputs) {
         if (input.error) {
@@ -329,8 +324,8 @@ void render_summary(const AuditResult& result, std::ostream& out) {
         }
     }
     const std::string counts = severity_counts_text(by_severity);
-    out << fmt::format("\nSummary: {} inputs audited on their own, {} findings{}{}\n", result.audits.size(),
-                       result.finding_count(), counts.empty() ? "" : ": ", counts);
+    out << fmt::format("\nSummary: {} audited on their own, {}{}{}\n", counted(result.audits.size(), "input"),
+                       counted(result.finding_count(), "finding"), counts.empty() ? "" : ": ", counts);
 }
 
 }  // namespace
@@ -380,9 +375,9 @@ void render_text(const AuditResult& result, std::ostream& out, const RenderOptio
                            changes);
     }
     if (result.baseline) {
-        out << fmt::format("  baseline {}  sha256 {}  {} fingerprints, {} findings accepted\n",
-                           safe(result.baseline->path), result.baseline->sha256, result.baseline->fingerprints,
-                           result.baseline->accepted);
+        out << fmt::format("  baseline {}  sha256 {}  {}, {} accepted\n", safe(result.baseline->path),
+                           result.baseline->sha256, counted(result.baseline->fingerprints, "fingerprint"),
+                           counted(result.baseline->accepted, "finding"));
     }
     render_narrowing(result, "  ", out);
     if (result.audits.size() > 1) {
