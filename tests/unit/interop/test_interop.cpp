@@ -114,6 +114,13 @@ TEST_CASE("interop captures: loss, jitter and max delta of every RTP stream equa
             if (expected["packets_with_clock"] != expected["packets"]) {
                 continue;
             }
+            if (expected["mean_jitter_ms"].is_null()) {
+                // Neither tool clocks RFC 4733 telephone-event packets for jitter: tshark tied
+                // their payload type to the a=rtpmap yet printed no jitter (facts.py: null).
+                CHECK(rtp["mean_jitter_ms"].is_null());
+                CHECK(rtp["max_jitter_ms"].is_null());
+                continue;
+            }
             REQUIRE(rtp["mean_jitter_ms"].is_number());
             CHECK(std::abs(rtp["mean_jitter_ms"].get<double>() - expected["mean_jitter_ms"].get<double>()) <=
                   k_ms_tolerance);

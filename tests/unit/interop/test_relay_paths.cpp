@@ -229,3 +229,28 @@ TEST_CASE("generated B2BUA: its two dialogs are tied, and SRTP ending at it is p
     CHECK(changed[0]["evidence"]["callee_side"]["call"] == 2);
     CHECK(changed[0]["evidence"]["callee_side"]["protection"] == "none");
 }
+
+TEST_CASE("sipp's RTP echo: packets sent back to their sender are no relay") {
+    std::ifstream in(capture("sipp-echo.facts.json"));
+    const json facts = json::parse(in);
+    // tshark's facts, not zaudit, establish the echo: every stream has a twin by SSRC that runs
+    // the other way between the same two endpoints.
+    const json& streams = facts["rtp_streams"];
+    REQUIRE(streams.size() >= 2);
+    for (const auto& stream : streams) {
+        const auto back = std::find_if(streams.begin(), streams.end(), [&](const json& other) {
+            return other["ssrc"] == stream["ssrc"] && other["src"] == stream["dst"] && other["dst"] == stream["src"];
+        });
+        CHECK(back != streams.end());
+    }
+    const json report = audit({capture("sipp-echo.pcap")});
+    CHECK(findings_of(report, "path.media-relay").empty());
+    REQUIRE(report["media"].size() == streams.size());
+    for (const auto& m : report["media"]) {
+        CHECK(m["twin"].is_null());
+    }
+    REQUIRE(report["calls"].size() == 1);
+    for (const auto& node : report["calls"][0]["path"]) {
+        CHECK(node["kind"] == "ua");
+    }
+}
