@@ -8,8 +8,33 @@ constexpr std::uint16_t k_ethertype_ipv6 = 0x86dd;
 constexpr std::uint16_t k_ethertype_vlan = 0x8100;  // IEEE 802.1Q
 constexpr std::uint16_t k_ethertype_qinq = 0x88a8;  // IEEE 802.1ad
 constexpr std::uint16_t k_ethertype_qinq_old = 0x9100;
+constexpr std::uint16_t k_ethertype_mpls = 0x8847;  // RFC 3032
+constexpr std::uint16_t k_ethertype_mpls_multicast = 0x8848;
+constexpr std::uint16_t k_ethertype_pppoe_session = 0x8864;     // RFC 2516
+constexpr std::uint16_t k_ethertype_bridged_ethernet = 0x6558;  // GRE's "transparent Ethernet bridging"
+constexpr std::uint16_t k_ethertype_erspan = 0x88be;            // ERSPAN types I and II
+constexpr std::uint16_t k_ethertype_erspan3 = 0x22eb;           // ERSPAN type III
+constexpr std::uint16_t k_ppp_ipv4 = 0x0021;
+constexpr std::uint16_t k_ppp_ipv6 = 0x0057;
+constexpr std::uint8_t k_proto_ipv4_in_ip = 4;  // RFC 2003
 constexpr std::uint8_t k_proto_tcp = 6;
 constexpr std::uint8_t k_proto_udp = 17;
+constexpr std::uint8_t k_proto_ipv6_in_ip = 41;  // RFC 4213
+constexpr std::uint8_t k_proto_gre = 47;         // RFC 2784, RFC 2890
+constexpr std::uint16_t k_port_vxlan = 4789;     // RFC 7348
+/// Encapsulations entered per frame at most: a mirror's ERSPAN around a VLAN's VXLAN is two;
+/// the bound stops a crafted frame from nesting without end.
+constexpr int k_max_encapsulations = 4;
+constexpr int k_max_mpls_labels = 16;
+
+/// RFC 7348: flags with only the I bit (a valid VNI) set, reserved bytes zero, and room for an
+/// Ethernet header. RTP's first byte (version 2) is never 0x08, nor are STUN's, DTLS's or SIP's.
+bool is_vxlan(util::Bytes payload) {
+    constexpr std::size_t k_header = 8;
+    constexpr std::size_t k_ethernet = 14;
+    return payload.size() >= k_header + k_ethernet && payload[0] == 0x08 && payload[1] == 0 && payload[2] == 0 &&
+           payload[3] == 0 && payload[7] == 0;
+}
 
 /// Address families in DLT_NULL / DLT_LOOP headers: Linux, and the BSDs' three values for IPv6.
 bool is_inet6_family(std::uint32_t family) {
@@ -35,6 +60,7 @@ DecodeStatus Decoder::decode(const capture::Frame& frame, Packet& out) {
     out = Packet{};
     out.frame = frame.number;
     out.time = frame.time;
+    m_encapsulations = 0;
     const DecodeStatus status = decode_link(frame, out);
     ++m_stats.by_status[static_cast<std::size_t>(status)];
     return status;
@@ -45,18 +71,7 @@ DecodeStatus Decoder::decode_link(const capture::Frame& frame, Packet& out) {
     util::ByteReader link{frame.data};
     std::uint16_t ethertype = 0;
     switch (static_cast<LinkType>(frame.link_type)) {
-        case LinkType::ethernet: {
-            link.skip(12);  // destination and source MAC
-            ethertype = link.u16be();
-            // Ethernet header layout: IEEE 802.3; tags: 802.1Q (TPID 0x8100), QinQ 802.1ad (0x88a8).
-            while (link && (ethertype == k_ethertype_vlan || ethertype == k_ethertype_qinq ||
-                            ethertype == k_ethertype_qinq_old)) {
-                ++m_stats.vlan_tagged;
-                link.skip(2);  // TCI: priority, DEI, VLAN id
-                ethertype = link.u16be();
-            }
-            break;
-        }
+        case LinkType::ethernet: return decode_ethernet(frame.data, out);
         case LinkType::linux_sll:  // packet type, ARPHRD, address length, 8-byte address, protocol
             link.skip(14);
             ethertype = link.u16be();
@@ -80,18 +95,147 @@ DecodeStatus Decoder::decode_link(const capture::Frame& frame, Packet& out) {
         case LinkType::ipv4: ethertype = k_ethertype_ipv4; break;
         case LinkType::ipv6: ethertype = k_ethertype_ipv6; break;
     }
-    if (!link) {
+    return decode_ethertype(ethertype, link, out);
+}
+
+DecodeStatus Decoder::decode_ethernet(util::Bytes frame, Packet& out) {
+    util::ByteReader link{frame};
+    link.skip(12);  // destination and source MAC
+    std::uint16_t ethertype = link.u16be();
+    // Ethernet header layout: IEEE 802.3; tags: 802.1Q (TPID 0x8100), QinQ 802.1ad (0x88a8).
+    while (link &&
+           (ethertype == k_ethertype_vlan || ethertype == k_ethertype_qinq || ethertype == k_ethertype_qinq_old)) {
+        ++m_stats.vlan_tagged;
+        link.skip(2);  // TCI: priority, DEI, VLAN id
+        ethertype = link.u16be();
+    }
+    if (ethertype == k_ethertype_ipv4 && link) {  // most frames: no detour through the other types
+        return decode_ipv4(util::ByteReader{link.rest()}, out);
+    }
+    return decode_ethertype(ethertype, link, out);
+}
+
+DecodeStatus Decoder::decode_ethertype(std::uint16_t ethertype, util::ByteReader rest, Packet& out) {
+    if (!rest) {
         return DecodeStatus::truncated;
     }
-    const util::ByteReader ip{link.rest()};
-    if (ethertype == k_ethertype_ipv4) {
-        return decode_ipv4(ip, out);
+    switch (ethertype) {
+        case k_ethertype_ipv4: return decode_ipv4(util::ByteReader{rest.rest()}, out);
+        case k_ethertype_ipv6: ++m_stats.ipv6; return decode_ipv6(util::ByteReader{rest.rest()}, out);
+        case k_ethertype_mpls:
+        case k_ethertype_mpls_multicast: return enter_encapsulation() ? decode_mpls(rest, out) : DecodeStatus::not_ip;
+        case k_ethertype_pppoe_session: return enter_encapsulation() ? decode_pppoe(rest, out) : DecodeStatus::not_ip;
+        default: return DecodeStatus::not_ip;
     }
-    if (ethertype == k_ethertype_ipv6) {
-        ++m_stats.ipv6;
-        return decode_ipv6(ip, out);
+}
+
+bool Decoder::enter_encapsulation() {
+    if (m_encapsulations >= k_max_encapsulations) {
+        return false;
     }
-    return DecodeStatus::not_ip;
+    if (m_encapsulations++ == 0) {
+        ++m_stats.encapsulated;
+    }
+    return true;
+}
+
+/*  MPLS label stack entries, RFC 3032 section 2.1, until the one with S (bottom of stack) set:
+    |                Label                  | TC  |S|       TTL     |
+    What follows the stack is not named in it: the first nibble tells IPv4 (4), IPv6 (6) or the
+    control word of an Ethernet pseudowire (0000, RFC 4385) before its frame (RFC 4448).  */
+DecodeStatus Decoder::decode_mpls(util::ByteReader mpls, Packet& out) {
+    for (int labels = 0; labels < k_max_mpls_labels; ++labels) {
+        const std::uint32_t entry = mpls.u32be();
+        if (!mpls) {
+            return DecodeStatus::truncated;
+        }
+        if ((entry & 0x100U) == 0) {
+            continue;
+        }
+        switch (mpls.peek_u8() >> 4) {
+            case 4: return decode_ethertype(k_ethertype_ipv4, mpls, out);
+            case 6: return decode_ethertype(k_ethertype_ipv6, mpls, out);
+            case 0: mpls.skip(4); return decode_ethernet(mpls.rest(), out);
+            default: return DecodeStatus::not_ip;
+        }
+    }
+    return DecodeStatus::malformed;
+}
+
+/*  PPPoE session stage, RFC 2516 section 4: version and type (1, 1), code 0, session id,
+    length; then PPP's protocol field (RFC 1661 section 2): 0x0021 IPv4, 0x0057 IPv6, or one
+    byte where protocol field compression was agreed (a protocol's low byte is odd, its high
+    byte even, so an odd first byte is the whole field).  */
+DecodeStatus Decoder::decode_pppoe(util::ByteReader pppoe, Packet& out) {
+    const std::uint8_t version_type = pppoe.u8();
+    const std::uint8_t code = pppoe.u8();
+    pppoe.skip(4);  // session id, length
+    const std::uint8_t first = pppoe.u8();
+    const std::uint16_t protocol = (first & 1U) != 0 ? first : static_cast<std::uint16_t>((first << 8U) | pppoe.u8());
+    if (!pppoe) {
+        return DecodeStatus::truncated;
+    }
+    if (version_type != 0x11 || code != 0) {
+        return DecodeStatus::malformed;
+    }
+    if (protocol == k_ppp_ipv4) {
+        return decode_ethertype(k_ethertype_ipv4, pppoe, out);
+    }
+    if (protocol == k_ppp_ipv6) {
+        return decode_ethertype(k_ethertype_ipv6, pppoe, out);
+    }
+    return DecodeStatus::not_ip;  // LCP, IPCP and the rest of PPP's control
+}
+
+/*  GRE, RFC 2784 with RFC 2890's key and sequence number:
+    |C|R|K|S|s|Recur|  Flags  | Ver |         Protocol Type         |
+    |      Checksum (if C)          |       Offset (if C or R)      |
+    |                         Key (if K)                            |
+    |                   Sequence Number (if S)                      |
+    Then what the protocol type names: IP, MPLS, an Ethernet frame (bridged), or a port
+    mirror's ERSPAN header and the mirrored frame (type I: no header, type II: 8 bytes and
+    version 1, type III: 12 bytes, version 2, and 8 more when its O bit is set).  */
+DecodeStatus Decoder::decode_gre(util::ByteReader gre, Packet& out) {
+    const std::uint8_t flags = gre.u8();
+    const std::uint8_t version = gre.u8() & 0x07U;
+    const std::uint16_t protocol = gre.u16be();
+    if (!gre) {
+        return DecodeStatus::truncated;
+    }
+    // Version 1 is PPTP's enhanced GRE, which carries PPP; R is RFC 1701's source routing.
+    if (version != 0 || (flags & 0x40U) != 0) {
+        return DecodeStatus::other_transport;
+    }
+    const bool sequenced = (flags & 0x10U) != 0;
+    gre.skip(((flags & 0x80U) != 0 ? 4 : 0) + ((flags & 0x20U) != 0 ? 4 : 0) + (sequenced ? 4 : 0));
+    if (!gre) {
+        return DecodeStatus::truncated;
+    }
+    switch (protocol) {
+        case k_ethertype_bridged_ethernet: return decode_ethernet(gre.rest(), out);
+        case k_ethertype_erspan:
+            if (sequenced) {
+                if (gre.peek_u8() >> 4 != 1) {
+                    return DecodeStatus::not_ip;
+                }
+                gre.skip(8);
+            }
+            return decode_ethernet(gre.rest(), out);
+        case k_ethertype_erspan3: {
+            if (gre.peek_u8() >> 4 != 2) {
+                return DecodeStatus::not_ip;
+            }
+            const util::Bytes header = gre.bytes(12);
+            if (!gre) {
+                return DecodeStatus::truncated;
+            }
+            if ((header[11] & 0x01U) != 0) {
+                gre.skip(8);  // the platform-specific subheader
+            }
+            return decode_ethernet(gre.rest(), out);
+        }
+        default: return decode_ethertype(protocol, gre, out);
+    }
 }
 
 /*  IPv4 header, RFC 791 section 3.1
@@ -126,6 +270,7 @@ DecodeStatus Decoder::decode_ipv4(util::ByteReader ip, Packet& out) {
         return DecodeStatus::truncated;
     }
     ip.skip(header_length - 20);
+    out.ipv6 = false;  // an IPv4 packet inside an IPv6 tunnel
     out.src.address = util::IpAddress::v4_bytes(src.data());
     out.dst.address = util::IpAddress::v4_bytes(dst.data());
     // Trim Ethernet padding by the IP total length; a shorter capture is a snap-length cut.
@@ -256,6 +401,11 @@ DecodeStatus Decoder::decode_transport(std::uint8_t protocol, util::Bytes segmen
         const std::size_t declared = length == 0 ? l4.remaining() : std::size_t{length} - 8;
         out.payload_truncated = cut_short || declared > l4.remaining();
         out.payload = l4.bytes(out.payload_truncated ? l4.remaining() : declared);
+        if (out.dst.port == k_port_vxlan && is_vxlan(out.payload) && enter_encapsulation()) {
+            util::ByteReader vxlan{out.payload};
+            vxlan.skip(8);  // flags, VNI
+            return decode_ethernet(vxlan.rest(), out);
+        }
         return DecodeStatus::ok;
     }
     if (protocol == k_proto_tcp) {
@@ -282,7 +432,14 @@ DecodeStatus Decoder::decode_transport(std::uint8_t protocol, util::Bytes segmen
         out.payload = l4.rest();
         return DecodeStatus::ok;
     }
-    return DecodeStatus::other_transport;
+    switch (protocol) {
+        case k_proto_gre: return enter_encapsulation() ? decode_gre(l4, out) : DecodeStatus::other_transport;
+        case k_proto_ipv4_in_ip:
+            return enter_encapsulation() ? decode_ethertype(k_ethertype_ipv4, l4, out) : DecodeStatus::other_transport;
+        case k_proto_ipv6_in_ip:
+            return enter_encapsulation() ? decode_ethertype(k_ethertype_ipv6, l4, out) : DecodeStatus::other_transport;
+        default: return DecodeStatus::other_transport;
+    }
 }
 
 }  // namespace zaudit::net

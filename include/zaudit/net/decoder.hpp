@@ -27,9 +27,13 @@ struct DecodeStats {
     std::array<std::uint64_t, static_cast<std::size_t>(DecodeStatus::count_)> by_status{};
     std::uint64_t vlan_tagged = 0;
     std::uint64_t ipv6 = 0;
+    /// Frames whose packet was found inside GRE (ERSPAN too), VXLAN, IP in IP, MPLS or PPPoE.
+    std::uint64_t encapsulated = 0;
 };
 
-/// Decodes frames; keeps the defragmenter, the only state it needs.
+/// Decodes frames, also through the encapsulations of port mirrors, overlays and access links
+/// (GRE with ERSPAN, VXLAN, IP in IP, MPLS, PPPoE), to the UDP or TCP inside; keeps the
+/// defragmenter, the only state it needs across frames.
 class Decoder {
 public:
     explicit Decoder(DefragLimits limits = {}) : m_defragmenter{limits} {}
@@ -42,12 +46,21 @@ public:
 
 private:
     DecodeStatus decode_link(const capture::Frame& frame, Packet& out);
+    DecodeStatus decode_ethernet(util::Bytes frame, Packet& out);
+    /// What an Ethernet type (or a tunnel's protocol type) names: IP, MPLS or PPPoE.
+    DecodeStatus decode_ethertype(std::uint16_t ethertype, util::ByteReader rest, Packet& out);
+    DecodeStatus decode_mpls(util::ByteReader mpls, Packet& out);
+    DecodeStatus decode_pppoe(util::ByteReader pppoe, Packet& out);
+    DecodeStatus decode_gre(util::ByteReader gre, Packet& out);
+    /// Counts one more encapsulation of the frame; false beyond k_max_encapsulations.
+    bool enter_encapsulation();
     DecodeStatus decode_ipv4(util::ByteReader ip, Packet& out);
     DecodeStatus decode_ipv6(util::ByteReader ip, Packet& out);
     DecodeStatus decode_transport(std::uint8_t protocol, util::Bytes segment, bool cut_short, Packet& out);
 
     Defragmenter m_defragmenter;
     DecodeStats m_stats;
+    int m_encapsulations = 0;  ///< of the frame being decoded
 };
 
 }  // namespace zaudit::net

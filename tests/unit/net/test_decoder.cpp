@@ -171,3 +171,107 @@ TEST_CASE("Ethernet padding after a short IP packet is not payload") {
     REQUIRE(decoder.decode(capture::Frame{1, {}, bytes, 60, 1, 0}, packet) == net::DecodeStatus::ok);
     CHECK(util::as_text(packet.payload) == "ab");
 }
+
+namespace {
+
+/// An IPv4 header (RFC 791, no options, checksum left zero: the decoder does not check it)
+/// carrying `protocol` and `payload`.
+std::vector<std::uint8_t> ipv4_around(std::uint8_t protocol, const std::vector<std::uint8_t>& payload) {
+    const auto total = static_cast<std::uint16_t>(20 + payload.size());
+    std::vector<std::uint8_t> out{0x45,
+                                  0,
+                                  static_cast<std::uint8_t>(total >> 8),
+                                  static_cast<std::uint8_t>(total & 0xff),
+                                  0,
+                                  0,
+                                  0x40,
+                                  0,
+                                  64,
+                                  protocol,
+                                  0,
+                                  0,
+                                  192,
+                                  0,
+                                  2,
+                                  1,
+                                  192,
+                                  0,
+                                  2,
+                                  2};
+    out.insert(out.end(), payload.begin(), payload.end());
+    return out;
+}
+
+std::vector<std::uint8_t> udp_datagram(std::string_view text) {
+    const auto length = static_cast<std::uint16_t>(8 + text.size());
+    std::vector<std::uint8_t> out{
+        0x13, 0xc4, 0x13, 0xc4, static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length & 0xff), 0, 0};
+    for (const char c : text) {  // a loop: GCC 12 misreads insert() here as out of bounds
+        out.push_back(static_cast<std::uint8_t>(c));
+    }
+    return out;
+}
+
+capture::Frame ethernet_frame(std::uint16_t ethertype, const std::vector<std::uint8_t>& payload,
+                              std::vector<std::uint8_t>& storage) {
+    storage.assign(12, 0x02);
+    storage.push_back(static_cast<std::uint8_t>(ethertype >> 8));
+    storage.push_back(static_cast<std::uint8_t>(ethertype & 0xff));
+    storage.insert(storage.end(), payload.begin(), payload.end());
+    return capture::Frame{1, util::Timestamp{5}, storage, static_cast<std::uint32_t>(storage.size()), 1, 0};
+}
+
+}  // namespace
+
+TEST_CASE("GRE inside GRE is followed four deep, and no deeper") {
+    const int depth = GENERATE(1, 4, 5, 40);
+    std::vector<std::uint8_t> packet = ipv4_around(17, udp_datagram("INVITE"));
+    for (int i = 0; i < depth; ++i) {
+        std::vector<std::uint8_t> gre{0, 0, 0x08, 0x00};  // no options, version 0, IPv4
+        gre.insert(gre.end(), packet.begin(), packet.end());
+        packet = ipv4_around(47, gre);
+    }
+    std::vector<std::uint8_t> storage;
+    net::Decoder decoder;
+    net::Packet out;
+    const net::DecodeStatus status = decoder.decode(ethernet_frame(0x0800, packet, storage), out);
+    if (depth <= 4) {
+        REQUIRE(status == net::DecodeStatus::ok);
+        CHECK(util::as_text(out.payload) == "INVITE");
+        CHECK(out.dst.port == 5060);
+    } else {
+        CHECK(status == net::DecodeStatus::other_transport);
+    }
+    CHECK(decoder.stats().encapsulated == 1);
+}
+
+TEST_CASE("PPPoE: PPP's protocol field in two bytes or compressed to one") {
+    const bool compressed = GENERATE(false, true);
+    std::vector<std::uint8_t> pppoe{0x11, 0, 0x12, 0x34, 0, 0};
+    if (!compressed) {
+        pppoe.push_back(0x00);
+    }
+    pppoe.push_back(0x21);  // IPv4
+    const auto ip = ipv4_around(17, udp_datagram("BYE"));
+    pppoe.insert(pppoe.end(), ip.begin(), ip.end());
+    std::vector<std::uint8_t> storage;
+    net::Decoder decoder;
+    net::Packet out;
+    REQUIRE(decoder.decode(ethernet_frame(0x8864, pppoe, storage), out) == net::DecodeStatus::ok);
+    CHECK(util::as_text(out.payload) == "BYE");
+}
+
+TEST_CASE("UDP to VXLAN's port that does not start like VXLAN stays UDP") {
+    // RTP on port 4789: version 2 in the first byte, which VXLAN's flags (0x08) never are.
+    std::vector<std::uint8_t> rtp(40, 0);
+    rtp[0] = 0x80;
+    std::vector<std::uint8_t> udp{0xc0, 0x00, 0x12, 0xb5, 0, 48, 0, 0};
+    udp.insert(udp.end(), rtp.begin(), rtp.end());
+    std::vector<std::uint8_t> storage;
+    net::Decoder decoder;
+    net::Packet out;
+    REQUIRE(decoder.decode(ethernet_frame(0x0800, ipv4_around(17, udp), storage), out) == net::DecodeStatus::ok);
+    CHECK(out.dst.port == 4789);
+    CHECK(out.payload.size() == 40);
+    CHECK(decoder.stats().encapsulated == 0);
+}
