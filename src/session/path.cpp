@@ -71,7 +71,7 @@ void anchors_from_sdp(Call& call) {
 }
 
 /// Packet evidence: one stream of the call on each side of a node.
-void anchors_from_twins(Call& call, const std::vector<MediaStream>& media) {
+void anchors_from_twins(Call& call, const std::deque<MediaStream>& media) {
     for (const std::uint32_t id : call.media) {
         const MediaStream& upstream = media[id - 1];
         if (!upstream.twin || upstream.twin->stream <= id) {
@@ -113,7 +113,7 @@ std::vector<util::Endpoint> first_offer_addresses(const Call& call) {
     return out;
 }
 
-bool shares_ssrc(const Call& x, const Call& y, const std::vector<MediaStream>& media) {
+bool shares_ssrc(const Call& x, const Call& y, const std::deque<MediaStream>& media) {
     for (const std::uint32_t a : x.media) {
         for (const std::uint32_t b : y.media) {
             if (media[a - 1].ssrc == media[b - 1].ssrc) {
@@ -162,7 +162,7 @@ std::vector<TwinSample> twin_samples_of(const PacketSamples& samples) {
     return out;
 }
 
-void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples) {
+void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples) {
     // A relay's two sides share the SSRC; more than a few streams with one SSRC is a flood or a
     // collision, not a relay, and is left alone.
     constexpr std::size_t k_max_per_ssrc = 4;
@@ -197,7 +197,7 @@ void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::v
     }
 }
 
-void complete_path(Call& call, const std::vector<MediaStream>& media) {
+void complete_path(Call& call, const std::deque<MediaStream>& media) {
     for (CallLeg& leg : call.legs) {
         leg.media.clear();
         std::optional<Protection> weakest;
@@ -229,7 +229,7 @@ void complete_path(Call& call, const std::vector<MediaStream>& media) {
     }
 }
 
-void link_b2bua_dialogs(std::vector<Call>& calls, const std::vector<MediaStream>& media) {
+void link_b2bua_dialogs(std::vector<Call>& calls, const std::deque<MediaStream>& media) {
     constexpr std::int64_t k_setup_window_us = 32'000'000;  // RFC 3261 Timer B: 64*T1
     constexpr std::size_t k_max_candidates = 64;            // a busy PBX: stay linear
     struct Start {

@@ -3,6 +3,7 @@
 // (twin streams), where each hop's SDP anchors the media, and the protection per hop. Private
 // to the session area.
 
+#include <deque>
 #include <vector>
 
 #include "srtp_check.hpp"
@@ -29,18 +30,18 @@ std::vector<TwinSample> twin_samples_of(const PacketSamples& samples);
 /// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin
 /// on both. Packets sent back to the endpoint they came from are an echo, not a relay's other
 /// side. Streams with one SSRC beyond the first few are not paired (cost stays linear).
-void find_twin_streams(std::vector<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples);
+void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples);
 
 /// Completes the call's path once its streams are bound: each leg's media and weakest protection,
 /// the nodes that anchor media (an SDP whose c= is neither the party its Contact names nor
 /// that party behind a NAT, sent by a hop that is not that party; twin streams), whether
 /// they forward or rewrite the packets, and whether the media keys reach them.
-void complete_path(Call& call, const std::vector<MediaStream>& media);
+void complete_path(Call& call, const std::deque<MediaStream>& media);
 
 /// Ties a B2BUA's two dialogs (two Call-IDs): the second dialog's first request leaves the
 /// address the first dialog's INVITE went to, while the first was being set up (within 32 s,
 /// RFC 3261 Timer B), and its offer re-offers the caller's media address, or streams of both
 /// share SSRCs, or it is the only such dialog. The B2BUA becomes a `b2bua` node of both paths.
-void link_b2bua_dialogs(std::vector<Call>& calls, const std::vector<MediaStream>& media);
+void link_b2bua_dialogs(std::vector<Call>& calls, const std::deque<MediaStream>& media);
 
 }  // namespace zaudit::session

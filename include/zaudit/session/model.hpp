@@ -156,8 +156,10 @@ struct Model {
     /// capture, and a vector's doubling would hold twice their size at its peaks.
     std::deque<FlowRecord> flows;
     std::vector<Call> calls;
-    std::vector<MediaStream> media;
-    std::vector<ZrtpHandshake> handshakes;
+    /// Deques for the reason flows are one: streams and handshakes are added all through a long
+    /// capture.
+    std::deque<MediaStream> media;
+    std::deque<ZrtpHandshake> handshakes;
     std::vector<DtlsHandshake> dtls_handshakes;  ///< one per flow that carried DTLS, by first frame
     /// Every SIP request that carried credentials, in frame order (REGISTER ones too).
     std::vector<CredentialUse> credentials;

@@ -35,7 +35,7 @@ session::FlowRecord flow(std::uint32_t id, demux::PayloadKind extra = demux::Pay
 
 session::Model media_model(std::vector<session::MediaStream> streams, std::vector<session::FlowRecord> flows) {
     session::Model model;
-    model.media = std::move(streams);
+    model.media.assign(streams.begin(), streams.end());
     model.flows.assign(flows.begin(), flows.end());
     return model;
 }

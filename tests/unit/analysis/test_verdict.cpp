@@ -26,7 +26,7 @@ session::Model one_call(std::vector<session::MediaStream> streams, bool tls = fa
         call.media.push_back(m.id);
     }
     model.calls.push_back(call);
-    model.media = std::move(streams);
+    model.media.assign(streams.begin(), streams.end());
     return model;
 }
 

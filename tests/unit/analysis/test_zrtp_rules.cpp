@@ -99,7 +99,7 @@ session::ZrtpEvent event(std::uint64_t frame, session::ZrtpEventKind kind, std::
 
 session::Model model_with(std::vector<ZrtpHandshake> handshakes, std::vector<session::Call> calls = {}) {
     session::Model model = test::model_of(std::move(calls));
-    model.handshakes = std::move(handshakes);
+    model.handshakes.assign(handshakes.begin(), handshakes.end());
     return model;
 }
 
