@@ -173,7 +173,11 @@ void Tracker::bind_to_calls() {
                     stream.dtls_never_keyed = true;
                     return Protection::none;
                 }
-                return offered == Protection::zrtp ? Protection::none : offered;
+                if (offered == Protection::zrtp) {
+                    stream.zrtp_never_completed = true;
+                    return Protection::none;
+                }
+                return offered;
             };
             timeline.set(call.sdps[best->sdp].frame, call.sdps[best->sdp].time,
                          negotiated(call.sdps[best->sdp].media[best->media].advertised()));
@@ -200,6 +204,7 @@ void Tracker::bind_to_calls() {
             // ZRTP keys the flow's SRTP whatever the SDP said; clear packets before Conf2ACK are
             // media.clear-before-secure's subject, not a period of their own.
             timeline.restart();
+            stream.zrtp_never_completed = false;
             timeline.set(stream.first_frame, stream.first_time, Protection::zrtp);
             // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear.
             for (const auto& event : it->second->events) {

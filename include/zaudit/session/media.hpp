@@ -123,6 +123,9 @@ struct MediaStream {
     /// The SDP agreed on DTLS-SRTP, but no DTLS handshake on the stream's flow completed and the
     /// payload reads like codec data: the periods the SDP called DTLS-SRTP are plain instead.
     bool dtls_never_keyed = false;
+    /// The SDP announced ZRTP (a=zrtp-hash) for it, but no ZRTP handshake on its flow completed:
+    /// the periods so announced are plain.
+    bool zrtp_never_completed = false;
 
     // Payload evidence (from a sample of the payloads, see rtp/payload.hpp for the limits).
     double payload_entropy = 0;   ///< bits per byte, small-sample corrected

@@ -93,7 +93,9 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             : unsignalled ? std::string{"no SDP, ZRTP or DTLS set up SRTP for it"}
             : stream.dtls_never_keyed && whole_life
                 ? std::string{"its SDP agreed on DTLS-SRTP, but no DTLS handshake on its flow completed"}
-            : whole_life ? std::string{"nothing negotiated or completed protection for it"}
+            : stream.zrtp_never_completed && whole_life
+                ? std::string{"its SDP announced ZRTP (a=zrtp-hash), but no ZRTP handshake on its flow completed"}
+            : whole_life ? std::string{"its SDP set up plain RTP (no SDES key, ZRTP or DTLS-SRTP)"}
                          : fmt::format("it was {} until the answer in frame {} agreed on plain RTP",
                                        session::to_string(timeline.front().protection), from_frame);
         Finding& f = sink.add(fmt::format(

@@ -62,6 +62,17 @@ TEST_CASE("media.unencrypted: a stream whose call negotiated plain RTP") {
     CHECK(f.evidence["signalled"] == true);
     CHECK(f.evidence["payload_check"] == "codec-like");
     CHECK(f.evidence["payload_entropy_bits"] == 6.9);
+    CHECK_THAT(f.message, Catch::Contains("its SDP set up plain RTP"));
+}
+
+TEST_CASE("media.unencrypted: a stream whose SDP announced ZRTP that never completed says so") {
+    session::MediaStream stripped = stream(1, session::Protection::none, 1);
+    stripped.payload_looks_encrypted = false;
+    stripped.zrtp_never_completed = true;  // as call binding marks it (tests/golden/zrtp-stripped.*)
+    const auto findings = run_rule("media.unencrypted", media_model({stripped}, {flow(1)}));
+    REQUIRE(findings.size() == 1);
+    CHECK_THAT(findings[0].message,
+               Catch::Contains("its SDP announced ZRTP (a=zrtp-hash), but no ZRTP handshake on its flow completed"));
 }
 
 TEST_CASE("media.unencrypted: an unsignalled stream whose payload reads like codec data") {
