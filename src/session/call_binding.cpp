@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <vector>
 
 #include "dtls_tracker.hpp"
@@ -25,6 +24,7 @@ public:
     void set(std::uint64_t frame, util::Timestamp time, Protection protection) {
         if (time <= m_stream->first_time) {
             m_start = protection;
+            m_started = true;
         } else {
             m_changes.push_back({frame, time, protection});
         }
@@ -32,7 +32,7 @@ public:
 
     /// Forgets what the SDP said: the flow's own keying decides.
     void restart() {
-        m_start.reset();
+        m_started = false;
         m_changes.clear();
     }
 
@@ -40,10 +40,10 @@ public:
         std::stable_sort(m_changes.begin(), m_changes.end(),
                          [](const auto& x, const auto& y) { return x.from_time < y.from_time; });
         std::vector<ProtectionPeriod> out;
-        if (!m_start && m_changes.empty()) {
+        if (!m_started && m_changes.empty()) {
             return out;
         }
-        out.push_back({m_stream->first_frame, m_stream->first_time, m_start.value_or(Protection::unknown)});
+        out.push_back({m_stream->first_frame, m_stream->first_time, m_started ? m_start : Protection::unknown});
         for (const auto& change : m_changes) {
             if (change.protection != out.back().protection) {
                 out.push_back(change);
@@ -54,7 +54,10 @@ public:
 
 private:
     const MediaStream* m_stream;
-    std::optional<Protection> m_start;
+    // Not an optional: GCC 12 warns (falsely) that an optional enum's value may be read
+    // uninitialised once this class is inlined.
+    Protection m_start = Protection::unknown;
+    bool m_started = false;
     std::vector<ProtectionPeriod> m_changes;
 };
 
