@@ -88,8 +88,9 @@ void failed_then_weaker(const session::Model& model, const session::Call& call, 
     const session::Protection to = streams.front()->protection;
     Finding& f = add_handshake_finding(
         model, sink, handshake,
-        fmt::format("call {}: ZRTP handshake {} did not complete and media went on with {} protection", call.id,
-                    handshake.id, session::to_string(to)));
+        fmt::format("call {}: ZRTP handshake {} did not complete and media went on {}", call.id, handshake.id,
+                    to == session::Protection::none ? std::string{"in clear"}
+                                                    : fmt::format("with {} protection", session::to_string(to))));
     f.confidence = Confidence::inferred;  // the stream's protection is what signalling and packets showed
     f.frames = {handshake.first_frame, handshake.last_frame};
     auto media = nlohmann::ordered_json::array();

@@ -1,0 +1,150 @@
+// Real ZRTP stacks under a real attack: two linphone-cli (bzrtp) call each other through a
+// kamailio proxy while tests/interop/zrtp_mitm.py, on the host that routes their media, drops
+// their ZRTP or rewrites the caller's Hello (make_attack_zrtp.sh). What each wire showed is
+// established by tshark in the .facts.json beside each capture, never by zaudit: the tests read
+// the Hellos, their SHA-256 and the SDP's a=zrtp-hash from there.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/run_cli.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace zaudit;
+using nlohmann::json;
+
+namespace {
+
+const char* const k_views[] = {"leg-a", "leg-b", "merged"};
+
+json facts_of(const std::string& capture) {
+    std::ifstream in(test::source_path("tests/interop/" + capture + ".facts.json"));
+    return json::parse(in);
+}
+
+json audit(const std::string& capture) {
+    const test::CliResult result =
+        test::run_cli({"--format", "json", "--fail-on", "none", test::source_path("tests/interop/" + capture + ".pcap")});
+    REQUIRE(result.exit_code == 0);
+    return json::parse(result.out);
+}
+
+std::vector<json> findings_of(const json& report, const std::string& rule) {
+    std::vector<json> out;
+    for (const auto& f : report["findings"]) {
+        if (f["rule"] == rule) {
+            out.push_back(f);
+        }
+    }
+    return out;
+}
+
+/// The a=zrtp-hash values of the capture's SDP (tshark's), without their version.
+std::set<std::string> sdp_hello_hashes(const json& facts) {
+    std::set<std::string> out;
+    for (const auto& attribute : facts["summary"]["zrtp_hash_attributes"]) {
+        const auto text = attribute.get<std::string>();
+        out.insert(text.substr(text.find(' ') + 1));
+    }
+    return out;
+}
+
+/// Frames of the Hellos (tshark's) whose SHA-256 no a=zrtp-hash of the capture names.
+std::set<std::uint64_t> hellos_off_sdp(const json& facts) {
+    const auto announced = sdp_hello_hashes(facts);
+    std::set<std::uint64_t> frames;
+    for (const auto& message : facts["zrtp"]) {
+        if (message["type"] == "Hello" && announced.count(message["message_sha256"].get<std::string>()) == 0) {
+            frames.insert(message["frame"].get<std::uint64_t>());
+        }
+    }
+    return frames;
+}
+
+bool shares_a_frame(const json& finding, const std::set<std::uint64_t>& frames) {
+    for (const auto& frame : finding["frames"]) {
+        if (frames.count(frame.get<std::uint64_t>()) > 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("zrtp attacks: ZRTP dropped in flight between two bzrtp phones is zrtp.stripped on every wire") {
+    for (const std::string view : k_views) {
+        const std::string capture = std::string{"attack-zrtp-strip-"} + view;
+        INFO(capture);
+        const json facts = facts_of(capture);
+        // What the attack did, as tshark saw it: Hellos only, no handshake, clear RTP both ways.
+        REQUIRE(facts["summary"]["zrtp_message_types"] == json::array({"Hello"}));
+        REQUIRE(facts["rtp_streams"].size() == 2);
+        const json report = audit(capture);
+        const auto stripped = findings_of(report, "zrtp.stripped");
+        REQUIRE(stripped.size() == 1);
+        CHECK(stripped[0]["severity"] == "high");
+        // Both streams are in clear, and the report says why: ZRTP was announced, never completed.
+        const auto clear = findings_of(report, "media.unencrypted");
+        REQUIRE(clear.size() == facts["rtp_streams"].size());
+        for (const auto& finding : clear) {
+            CHECK_THAT(finding["message"].get<std::string>(),
+                       Catch::Contains("its SDP announced ZRTP (a=zrtp-hash), but no ZRTP handshake"));
+        }
+        // Nothing was altered, only removed: no Hello is reported as tampered.
+        CHECK(hellos_off_sdp(facts).empty());
+        CHECK(findings_of(report, "zrtp.hello-tampered").empty());
+        CHECK(findings_of(report, "zrtp.zrtp-hash-mismatch").empty());
+        REQUIRE(report["calls"].size() == 1);
+        CHECK(report["calls"][0]["verdict"]["protection"] == "plain");
+    }
+}
+
+TEST_CASE("zrtp attacks: a Hello rewritten in flight is a verified zrtp-hash mismatch past the attacker") {
+    // Leg B, the callee's wire, carries the caller's Hellos as the attacker re-sent them: DH2k
+    // for DH3k, CRC-32C valid (tshark checks it), SHA-256 no longer the caller's a=zrtp-hash.
+    const json facts = facts_of("attack-zrtp-hello-downgrade-leg-b");
+    CHECK(facts["summary"]["zrtp_checksums_all_good"] == true);
+    const auto edited = hellos_off_sdp(facts);
+    REQUIRE_FALSE(edited.empty());
+    const json report = audit("attack-zrtp-hello-downgrade-leg-b");
+    const auto mismatches = findings_of(report, "zrtp.zrtp-hash-mismatch");
+    REQUIRE(mismatches.size() == 1);
+    CHECK(mismatches[0]["severity"] == "critical");
+    CHECK(mismatches[0]["confidence"] == "verified");
+    CHECK(shares_a_frame(mismatches[0], edited));
+    // The CRC was recomputed: the edit is no transmission error.
+    CHECK(findings_of(report, "zrtp.crc-invalid").empty());
+}
+
+TEST_CASE("zrtp attacks: the caller's wire, before the attacker, shows its genuine Hello") {
+    const json facts = facts_of("attack-zrtp-hello-downgrade-leg-a");
+    REQUIRE(hellos_off_sdp(facts).empty());
+    const json report = audit("attack-zrtp-hello-downgrade-leg-a");
+    CHECK(findings_of(report, "zrtp.zrtp-hash-mismatch").empty());
+    CHECK(findings_of(report, "zrtp.hello-tampered").empty());
+    // What that wire does show: the callee never answered with more than Hello.
+    CHECK(findings_of(report, "zrtp.stripped").size() == 1);
+}
+
+TEST_CASE("zrtp attacks: both wires in one capture show the Hello before and after the edit, tampered") {
+    const json facts = facts_of("attack-zrtp-hello-downgrade-merged");
+    const auto edited = hellos_off_sdp(facts);
+    REQUIRE_FALSE(edited.empty());
+    const json report = audit("attack-zrtp-hello-downgrade-merged");
+    const auto tampered = findings_of(report, "zrtp.hello-tampered");
+    REQUIRE(tampered.size() == 1);
+    CHECK(tampered[0]["severity"] == "critical");
+    CHECK(tampered[0]["confidence"] == "verified");
+    // It names a rewritten copy (tshark: its SHA-256 is not the SDP's) and an original one.
+    CHECK(shares_a_frame(tampered[0], edited));
+    bool names_original = false;
+    for (const auto& frame : tampered[0]["frames"]) {
+        names_original = names_original || edited.count(frame.get<std::uint64_t>()) == 0;
+    }
+    CHECK(names_original);
+}
