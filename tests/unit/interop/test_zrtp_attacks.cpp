@@ -5,6 +5,7 @@
 // the Hellos, their SHA-256 and the SDP's a=zrtp-hash from there.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <string>
@@ -27,8 +28,8 @@ json facts_of(const std::string& capture) {
 }
 
 json audit(const std::string& capture) {
-    const test::CliResult result =
-        test::run_cli({"--format", "json", "--fail-on", "none", test::source_path("tests/interop/" + capture + ".pcap")});
+    const test::CliResult result = test::run_cli(
+        {"--format", "json", "--fail-on", "none", test::source_path("tests/interop/" + capture + ".pcap")});
     REQUIRE(result.exit_code == 0);
     return json::parse(result.out);
 }
@@ -147,4 +148,37 @@ TEST_CASE("zrtp attacks: both wires in one capture show the Hello before and aft
         names_original = names_original || edited.count(frame.get<std::uint64_t>()) == 0;
     }
     CHECK(names_original);
+}
+
+TEST_CASE(
+    "zrtp attacks: a proxy that strips a=zrtp-hash while the Hello is rewritten is found where both wires are seen") {
+    // tshark's view of each wire: a=zrtp-hash only in the SDP that had not yet crossed the proxy.
+    for (const std::string leg : {"leg-a", "leg-b"}) {
+        INFO(leg);
+        CHECK(facts_of("attack-zrtp-nohash-downgrade-" + leg)["summary"]["zrtp_hash_attributes"].size() == 1);
+    }
+    const json merged_facts = facts_of("attack-zrtp-nohash-downgrade-merged");
+    REQUIRE(merged_facts["summary"]["zrtp_hash_attributes"].size() == 2);
+    const auto edited = hellos_off_sdp(merged_facts);
+    REQUIRE_FALSE(edited.empty());
+    const json merged = audit("attack-zrtp-nohash-downgrade-merged");
+    // The INVITE and the 200 each lost their a=zrtp-hash at the proxy.
+    const auto stripped = findings_of(merged, "sdp.security-stripped");
+    REQUIRE(stripped.size() == 2);
+    for (const auto& finding : stripped) {
+        CHECK(finding["confidence"] == "verified");
+        CHECK_THAT(finding["message"].get<std::string>(), Catch::Contains("a=zrtp-hash"));
+    }
+    const auto tampered = findings_of(merged, "zrtp.hello-tampered");
+    REQUIRE(tampered.size() == 1);
+    CHECK(tampered[0]["confidence"] == "verified");
+    CHECK(shares_a_frame(tampered[0], edited));
+    // The callee's wire alone holds the rewritten Hello without the hash that would expose it,
+    // and no Commit reveals the H2 that keys its MAC: zaudit must not claim what it cannot check.
+    const auto types = facts_of("attack-zrtp-nohash-downgrade-leg-b")["summary"]["zrtp_message_types"];
+    REQUIRE(std::find(types.begin(), types.end(), "Commit") == types.end());
+    const json leg_b = audit("attack-zrtp-nohash-downgrade-leg-b");
+    CHECK(findings_of(leg_b, "zrtp.hello-tampered").empty());
+    CHECK(findings_of(leg_b, "zrtp.zrtp-hash-mismatch").empty());
+    CHECK(findings_of(leg_b, "zrtp.stripped").size() == 1);
 }
