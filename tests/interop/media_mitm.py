@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""An in-path attacker on the media, for the interop lab (make_attack.sh, make_attack_srtp.sh):
+"""An in-path attacker on the media, for the interop lab (make_attack.sh):
 run in the middle namespace with IP forwarding OFF, it forwards every IPv4 UDP datagram between
 the two phones itself (they are routed through it) and tampers with them on the way. Not part of zaudit;
 its only job is to make real stacks face a real attack, so that zaudit is judged on what the
