@@ -9,22 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/report_json.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace zaudit;
 using nlohmann::json;
+using test::findings_of;
 
-namespace {
-
-std::vector<json> findings_of(const json& report, const std::string& rule) {
-    std::vector<json> out;
-    std::copy_if(report["findings"].begin(), report["findings"].end(), std::back_inserter(out),
-                 [&](const json& f) { return f["rule"] == rule; });
-    return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("DTLS-SRTP agreed, the handshake never completed, plain media: the call was downgraded") {
     const auto r = test::run_cli({"--format", "json", test::source_path("samples/dtls-never-completes.pcap")});

@@ -15,11 +15,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/report_json.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace zaudit;
 using nlohmann::json;
+using test::findings_of;
 
 namespace {
 
@@ -37,16 +39,6 @@ json audit(const std::string& capture, const std::vector<std::string>& options =
     const test::CliResult result = test::run_cli(args);
     REQUIRE(result.exit_code == 0);
     return json::parse(result.out);
-}
-
-std::vector<json> findings_of(const json& report, const std::string& rule) {
-    std::vector<json> out;
-    for (const auto& f : report["findings"]) {
-        if (f["rule"] == rule) {
-            out.push_back(f);
-        }
-    }
-    return out;
 }
 
 /// The a=zrtp-hash values of the capture's SDP (tshark's), without their version.

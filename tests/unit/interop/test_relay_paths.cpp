@@ -13,11 +13,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/report_json.hpp"
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace zaudit;
 using nlohmann::json;
+using test::findings_of;
 
 namespace {
 
@@ -41,16 +43,6 @@ json audit(std::vector<std::string> args) {
     const test::CliResult result = test::run_cli(args);
     REQUIRE(result.exit_code == 0);
     return json::parse(result.out);
-}
-
-std::vector<json> findings_of(const json& report, const std::string& rule) {
-    std::vector<json> out;
-    for (const auto& f : report["findings"]) {
-        if (f["rule"] == rule) {
-            out.push_back(f);
-        }
-    }
-    return out;
 }
 
 std::set<std::string> split(const std::string& text, char separator) {
