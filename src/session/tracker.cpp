@@ -351,10 +351,12 @@ bool Tracker::close_flow(FlowState&& flow, FlowClose why) {
                                       unconfirmed)},
             flow.record.first_frame);
     }
-    flow.record.opaque = flow.opaque.facts;
-    if (flow.opaque.sampler) {
-        flow.record.opaque.entropy_bits = flow.opaque.sampler->entropy_bits_corrected();
-        flow.record.opaque.sampled_bytes = flow.opaque.sampler->sampled_bytes();
+    if (flow.opaque.facts.total() > 0) {
+        OpaquePayloads& opaque = flow.record.opaque.emplace(flow.opaque.facts);
+        if (flow.opaque.sampler) {
+            opaque.entropy_bits = flow.opaque.sampler->entropy_bits_corrected();
+            opaque.sampled_bytes = flow.opaque.sampler->sampled_bytes();
+        }
     }
     // Under the cap, only flows that carried media are listed: SIP's facts live on in its calls
     // (and a SIP flood from a million sources must not keep a million flow records).

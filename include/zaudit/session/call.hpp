@@ -9,6 +9,7 @@
 
 #include "zaudit/sip/method.hpp"
 #include "zaudit/util/address.hpp"
+#include "zaudit/util/boxed.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
@@ -259,7 +260,7 @@ struct Call {
     std::vector<Link> linked_calls;
     std::vector<std::uint32_t> handshakes;       ///< ZrtpHandshake ids bound to the call
     std::vector<std::uint32_t> dtls_handshakes;  ///< DtlsHandshake ids bound to the call
-    std::optional<Iax2Call> iax2;                ///< IAX2 calls: their facts and voice (not in `media`)
+    util::Boxed<Iax2Call> iax2;                  ///< IAX2 calls: their facts and voice (not in `media`)
 };
 
 const char* to_string(Call::Link::By by);

@@ -9,6 +9,7 @@
 
 #include "zaudit/session/call.hpp"
 #include "zaudit/util/address.hpp"
+#include "zaudit/util/boxed.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
@@ -153,7 +154,7 @@ struct MediaStream {
     /// SDES keys from the call's SDP that the sender announced, tried on the stream's packets.
     std::vector<SrtpKeyCheck> srtp_checks;
     /// Set when the stream was exported as audio.
-    std::optional<AudioExport> audio_export;
+    util::Boxed<AudioExport> audio_export;
 };
 
 }  // namespace zaudit::session

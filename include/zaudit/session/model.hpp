@@ -23,6 +23,7 @@
 #include "zaudit/session/zrtp_handshake.hpp"
 #include "zaudit/util/address.hpp"
 #include "zaudit/util/anomaly.hpp"
+#include "zaudit/util/boxed.hpp"
 #include "zaudit/util/timestamp.hpp"
 
 namespace zaudit::session {
@@ -73,7 +74,9 @@ struct FlowRecord {
     std::uint64_t tcp_gap_bytes = 0;  ///< bytes the capture missed
     std::uint64_t tcp_retransmitted_bytes = 0;
     bool evicted_idle = false;  ///< closed by the idle timeout before the end
-    OpaquePayloads opaque;      ///< UDP only
+    /// UDP flows that carried such datagrams only: most flows carry none, and every record is
+    /// kept until the audit ends.
+    util::Boxed<OpaquePayloads> opaque;
 
     /// The payload kinds seen, most packets first ("rtp", "zrtp", ...).
     [[nodiscard]] std::vector<demux::PayloadKind> kinds() const;

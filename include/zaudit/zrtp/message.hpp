@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "zaudit/util/anomaly.hpp"
+#include "zaudit/util/boxed.hpp"
 #include "zaudit/util/byte_reader.hpp"
 
 namespace zaudit::zrtp {
@@ -140,8 +141,10 @@ struct PingAck {
 };
 
 /// HelloACK, Conf2ACK, ErrorACK, ClearACK, RelayACK and unknown types carry no parsed body.
-using MessageBody =
-    std::variant<std::monostate, Hello, Commit, DhPart, Confirm, ErrorBody, GoClear, SasRelay, Ping, PingAck>;
+/// Hello and Commit, three times the size of the others, are boxed: a handshake keeps its ten
+/// messages until the audit ends, and the acknowledgements would otherwise each pay for a Commit.
+using MessageBody = std::variant<std::monostate, util::Boxed<Hello>, util::Boxed<Commit>, DhPart, Confirm, ErrorBody,
+                                 GoClear, SasRelay, Ping, PingAck>;
 
 /// One ZRTP message (section 5.1 onwards).
 struct Message {
@@ -156,8 +159,8 @@ struct Message {
     /// relative to the message start.
     std::vector<util::Anomaly> anomalies;
 
-    [[nodiscard]] const Hello* hello() const { return std::get_if<Hello>(&body); }
-    [[nodiscard]] const Commit* commit() const { return std::get_if<Commit>(&body); }
+    [[nodiscard]] const Hello* hello() const { return unboxed<Hello>(); }
+    [[nodiscard]] const Commit* commit() const { return unboxed<Commit>(); }
     [[nodiscard]] const DhPart* dhpart() const { return std::get_if<DhPart>(&body); }
     [[nodiscard]] const Confirm* confirm() const { return std::get_if<Confirm>(&body); }
     [[nodiscard]] const ErrorBody* error() const { return std::get_if<ErrorBody>(&body); }
@@ -165,6 +168,13 @@ struct Message {
     [[nodiscard]] const SasRelay* sas_relay() const { return std::get_if<SasRelay>(&body); }
     [[nodiscard]] const Ping* ping() const { return std::get_if<Ping>(&body); }
     [[nodiscard]] const PingAck* ping_ack() const { return std::get_if<PingAck>(&body); }
+
+private:
+    template <class T>
+    [[nodiscard]] const T* unboxed() const {
+        const auto* boxed = std::get_if<util::Boxed<T>>(&body);
+        return boxed != nullptr && *boxed ? &**boxed : nullptr;
+    }
 };
 
 /// bzrtp's fragment header (not in RFC 6189; packetParser.c, bzrtp_packetCheck): after the

@@ -43,11 +43,11 @@ bool steady(const session::OpaquePayloads& o, std::size_t d) {
 }
 
 bool media_like(const session::FlowRecord& flow) {
-    const session::OpaquePayloads& o = flow.opaque;
     const std::uint64_t packets = flow.packets_ab + flow.packets_ba;
-    if (flow.transport != net::Transport::udp || o.total() == 0 || packets == 0) {
+    if (flow.transport != net::Transport::udp || !flow.opaque || packets == 0) {
         return false;
     }
+    const session::OpaquePayloads& o = *flow.opaque;
     const auto share = [](std::uint64_t part, std::uint64_t whole) {
         return static_cast<double>(part) / static_cast<double>(whole);
     };
@@ -69,7 +69,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         if (audited.count(flow.id) > 0 || !media_like(flow)) {
             continue;
         }
-        const session::OpaquePayloads& o = flow.opaque;
+        const session::OpaquePayloads& o = *flow.opaque;
         const std::int64_t first = std::min(o.packets[0] > 0 ? o.first_time[0].micros : INT64_MAX,
                                             o.packets[1] > 0 ? o.first_time[1].micros : INT64_MAX);
         const std::int64_t last = std::max(o.last_time[0].micros, o.last_time[1].micros);

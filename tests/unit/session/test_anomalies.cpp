@@ -132,7 +132,8 @@ TEST_CASE("anomalies: an RTP packet whose header does not parse is an anomaly, n
     CHECK(count(unannounced, AnomalyCode::rtp_truncated_csrc) == 0);
     REQUIRE(unannounced.flows.size() == 1);
     CHECK(unannounced.flows[0].kinds() == std::vector<demux::PayloadKind>{demux::PayloadKind::unknown});
-    CHECK(unannounced.flows[0].opaque.total() == 2);
+    REQUIRE(unannounced.flows[0].opaque);
+    CHECK(unannounced.flows[0].opaque->total() == 2);
 }
 
 TEST_CASE("anomalies: a bad ZRTP CRC is logged exactly once in the handshake and once in the model") {

@@ -153,7 +153,8 @@ TEST_CASE("an encrypted P2P call of a closed softphone makes no RTP stream and i
     // Neither malformed RTP nor RTCP nor anything else: random bytes are opaque.
     CHECK(anomalies(model, util::AnomalyCode::rtp_truncated_csrc) == 0);
     CHECK(anomalies(model, util::AnomalyCode::rtp_truncated_extension) == 0);
-    const session::OpaquePayloads& o = flow.opaque;
+    REQUIRE(flow.opaque);
+    const session::OpaquePayloads& o = *flow.opaque;
     CHECK(o.packets[0] == 600);
     CHECK(o.packets[1] == 600);
     CHECK(o.min_size >= 60);
@@ -171,6 +172,7 @@ TEST_CASE("the opaque meter waits for a flow's eighth datagram before it samples
     }
     const session::Model model = track(capture);
     REQUIRE(model.flows.size() == 1);
-    CHECK(model.flows[0].opaque.total() == 7);
-    CHECK(model.flows[0].opaque.sampled_bytes == 0);
+    REQUIRE(model.flows[0].opaque);
+    CHECK(model.flows[0].opaque->total() == 7);
+    CHECK(model.flows[0].opaque->sampled_bytes == 0);
 }
