@@ -20,22 +20,6 @@
 namespace zaudit::session {
 namespace {
 
-/// "PCMU/8000": the m= line's a=rtpmap for a format, else RFC 3551's static payload type, else "PT <format>".
-std::string codec_name(const sdp::MediaDescription& m, const std::string& format) {
-    const auto payload_type = format.size() < 4 ? util::parse_unsigned<unsigned>(format) : std::nullopt;
-    if (payload_type) {
-        if (const sdp::RtpMap* map = m.rtpmap(*payload_type)) {
-            return fmt::format("{}/{}", map->encoding, map->clock_rate);
-        }
-        if (*payload_type <= 127) {
-            if (const auto known = rtp::static_payload_type(static_cast<std::uint8_t>(*payload_type))) {
-                return fmt::format("{}/{}", known->encoding, known->clock_rate);
-            }
-        }
-    }
-    return "PT " + format;
-}
-
 std::string summary_of(const sip::SipMessage& m) {
     if (m.is_request) {
         return m.method;
@@ -180,10 +164,8 @@ SdpBody to_sdp_body(std::string_view sdp_text, std::vector<util::Anomaly>& anoma
         media.profile = m.profile;
         media.profile_secure = m.profile_secure;
         media.profile_dtls = m.profile_dtls;
-        media.codecs.reserve(m.formats.size());
         media.rtpmaps.reserve(std::min(m.formats.size(), m.rtpmaps.size()));
         for (const auto& format : m.formats) {
-            media.codecs.push_back(codec_name(m, format));
             const auto payload_type = format.size() < 4 ? util::parse_unsigned<unsigned>(format) : std::nullopt;
             const sdp::RtpMap* map = payload_type ? m.rtpmap(*payload_type) : nullptr;
             if (map != nullptr && *payload_type <= 127) {
@@ -202,7 +184,7 @@ SdpBody to_sdp_body(std::string_view sdp_text, std::vector<util::Anomaly>& anoma
             media.fingerprints.push_back(fmt::format("{} {}", fp.hash_function, fp.value));
         }
         media.setup = m.setup;
-        media.direction = std::string{sdp::to_string(m.direction)};
+        media.direction = m.direction;
         out.push_back(std::move(media));
     }
     return body;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "zaudit/sdp/session.hpp"
 #include "zaudit/sip/method.hpp"
 #include "zaudit/util/address.hpp"
 #include "zaudit/util/boxed.hpp"
@@ -45,13 +46,12 @@ struct SdpMedia {
     std::string profile;
     bool profile_secure = false;
     bool profile_dtls = false;
-    std::vector<std::string> codecs;     ///< "PCMU/8000", ...
     std::vector<PayloadFormat> rtpmaps;  ///< the a=rtpmap lines of the formats listed on the m= line
     std::vector<SdesKey> cryptos;
     std::vector<std::string> zrtp_hashes;   ///< "1.10 <hex>"
     std::vector<std::string> fingerprints;  ///< "sha-256 AB:CD:..."
-    std::string setup;
-    std::string direction;
+    std::string setup;  ///< a=setup value (RFC 4145), empty when absent
+    sdp::Direction direction = sdp::Direction::sendrecv;
     /// What this m= line offers or accepts, strongest first: zrtp (a=zrtp-hash), dtls, sdes, none.
     [[nodiscard]] Protection advertised() const;
 };

@@ -42,13 +42,11 @@ inline session::SdpMedia audio(util::Endpoint rtp, std::string profile, std::vec
     media.profile = std::move(profile);
     media.profile_secure = media.profile.find("SAVP") != std::string::npos;
     media.profile_dtls = media.profile.find("TLS") != std::string::npos;
-    media.codecs = {"PCMU/8000"};
     media.cryptos = std::move(cryptos);
-    media.direction = "sendrecv";
     return media;
 }
 
-inline session::SdpSnapshot sdp(std::uint64_t frame, util::Endpoint sender, util::Endpoint receiver,
+inline session::SdpSnapshot sdp_snapshot(std::uint64_t frame, util::Endpoint sender, util::Endpoint receiver,
                                 std::string carried_by, std::uint32_t cseq, bool is_offer,
                                 std::vector<session::SdpMedia> media) {
     session::SdpSnapshot snapshot;

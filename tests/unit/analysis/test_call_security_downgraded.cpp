@@ -22,8 +22,8 @@ session::SdpMedia savp(util::Endpoint rtp, std::uint8_t fill) {
 
 void add_exchange(session::Call& c, std::uint32_t cseq, std::uint64_t frame, session::SdpMedia offered,
                   session::SdpMedia answered) {
-    exchange(c, sdp(frame, k_alice, k_bob, "INVITE", cseq, true, {std::move(offered)}),
-             sdp(frame + 2, k_bob, k_alice, "200 INVITE", cseq, false, {std::move(answered)}));
+    exchange(c, sdp_snapshot(frame, k_alice, k_bob, "INVITE", cseq, true, {std::move(offered)}),
+             sdp_snapshot(frame + 2, k_bob, k_alice, "200 INVITE", cseq, false, {std::move(answered)}));
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ TEST_CASE("call.security-downgraded: not for steady or rising protection, reject
     SECTION("a plain re-offer rejected with 488 leaves SDES in force") {
         session::Call c = call();
         add_exchange(c, 1, 1, savp(k_alice_rtp, 1), savp(k_bob_rtp, 2));
-        add(c, sdp(20, k_alice, k_bob, "INVITE", 2, true, {audio(k_alice_rtp, "RTP/AVP")}));
+        add(c, sdp_snapshot(20, k_alice, k_bob, "INVITE", 2, true, {audio(k_alice_rtp, "RTP/AVP")}));
         c.exchanges.push_back(session::OfferAnswer{c.sdps.size() - 1, std::nullopt, true, 488});
         CHECK(run_rule("call.security-downgraded", model_of({c})).empty());
     }

@@ -15,10 +15,10 @@ session::Call sdes_call() {
     session::Call c = call();
     const auto offered = audio(ep("192.0.2.10", 4000), "RTP/SAVP",
                                {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x11), sdes(2, "AES_CM_128_HMAC_SHA1_32", 0x22)});
-    exchange(c, sdp(1, k_alice, k_proxy, "INVITE", 20, true, {offered}),
-             sdp(6, k_bob, k_proxy, "200 INVITE", 20, false,
+    exchange(c, sdp_snapshot(1, k_alice, k_proxy, "INVITE", 20, true, {offered}),
+             sdp_snapshot(6, k_bob, k_proxy, "200 INVITE", 20, false,
                  {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x33)})}));
-    add(c, sdp(3, k_proxy, k_bob, "INVITE", 20, true, {offered}));  // the proxy forwards the offer
+    add(c, sdp_snapshot(3, k_proxy, k_bob, "INVITE", 20, true, {offered}));  // the proxy forwards the offer
     return c;
 }
 
@@ -60,7 +60,7 @@ TEST_CASE("sdes.key-exposed: key material stays out of evidence and message unle
         key.key_salt.push_back(i);
     }
     session::Call c = call();
-    add(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {key})}));
+    add(c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {key})}));
     c.exchanges.push_back(session::OfferAnswer{0, std::nullopt, false, 0});
 
     const auto hidden = run_rule("sdes.key-exposed", model_of({c}));
@@ -83,14 +83,14 @@ TEST_CASE("sdes.key-exposed: not for TLS signalling, plain SDP or undecodable ke
     CHECK(run_rule("sdes.key-exposed", model_of({tls})).empty());
 
     session::Call plain = call();
-    exchange(plain, sdp(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/AVP")}),
-             sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {audio(ep("198.51.100.20", 5000), "RTP/AVP")}));
+    exchange(plain, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/AVP")}),
+             sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false, {audio(ep("198.51.100.20", 5000), "RTP/AVP")}));
     CHECK(run_rule("sdes.key-exposed", model_of({plain})).empty());
 
     session::SdesKey broken = sdes(1, "AES_CM_128_HMAC_SHA1_80", 0);
     broken.key_salt.clear();  // the inline key did not decode
     broken.fingerprint.clear();
     session::Call bad = call();
-    add(bad, sdp(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {broken})}));
+    add(bad, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {broken})}));
     CHECK(run_rule("sdes.key-exposed", model_of({bad})).empty());
 }

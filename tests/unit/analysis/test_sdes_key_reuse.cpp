@@ -19,8 +19,8 @@ session::SdpMedia savp(util::Endpoint rtp, std::uint8_t key_fill) {
 /// A call with one INVITE/200 exchange, Alice's key `a`, Bob's key `b`, frames from `base`.
 session::Call sdes_call(std::uint32_t id, std::uint64_t base, std::uint8_t a, std::uint8_t b) {
     session::Call c = call(id);
-    exchange(c, sdp(base, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, a)}),
-             sdp(base + 3, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, b)}));
+    exchange(c, sdp_snapshot(base, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, a)}),
+             sdp_snapshot(base + 3, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, b)}));
     return c;
 }
 
@@ -51,8 +51,8 @@ TEST_CASE("sdes.key-reuse: offer and answer carry the same key (two directions)"
 
 TEST_CASE("sdes.key-reuse: a re-offer moves the stream and keeps the key") {
     session::Call c = sdes_call(1, 1, 0x11, 0x22);
-    exchange(c, sdp(20, k_alice, k_bob, "INVITE", 2, true, {savp(ep("192.0.2.10", 4002), 0x11)}),
-             sdp(22, k_bob, k_alice, "200 INVITE", 2, false, {savp(k_bob_rtp, 0x44)}));
+    exchange(c, sdp_snapshot(20, k_alice, k_bob, "INVITE", 2, true, {savp(ep("192.0.2.10", 4002), 0x11)}),
+             sdp_snapshot(22, k_bob, k_alice, "200 INVITE", 2, false, {savp(k_bob_rtp, 0x44)}));
     const auto findings = run_rule("sdes.key-reuse", model_of({c}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["reuse"] == nlohmann::ordered_json::array({"re-offer"}));
@@ -64,8 +64,8 @@ TEST_CASE("sdes.key-reuse: audio and video with one key") {
     session::SdpMedia video = savp(ep("192.0.2.10", 4002), 0x11);
     video.media = "video";
     exchange(
-        c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11), video}),
-        sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22), savp(ep("198.51.100.20", 5002), 0x33)}));
+        c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11), video}),
+        sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22), savp(ep("198.51.100.20", 5002), 0x33)}));
     const auto findings = run_rule("sdes.key-reuse", model_of({c}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["reuse"] == nlohmann::ordered_json::array({"two-streams"}));
@@ -74,34 +74,34 @@ TEST_CASE("sdes.key-reuse: audio and video with one key") {
 TEST_CASE("sdes.key-reuse: copies of one SDP are not reuse") {
     SECTION("the offer forwarded by a proxy (same CSeq and method, another sender)") {
         session::Call c = call();
-        exchange(c, sdp(1, k_alice, k_proxy, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}),
-                 sdp(6, k_bob, k_proxy, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
-        add(c, sdp(2, k_proxy, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}));
-        add(c, sdp(7, k_proxy, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
+        exchange(c, sdp_snapshot(1, k_alice, k_proxy, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}),
+                 sdp_snapshot(6, k_bob, k_proxy, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
+        add(c, sdp_snapshot(2, k_proxy, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}));
+        add(c, sdp_snapshot(7, k_proxy, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
         CHECK(run_rule("sdes.key-reuse", model_of({c})).empty());
     }
     SECTION("the same answer in the 183 and the 200 of one INVITE") {
         session::Call c = call();
-        exchange(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}),
-                 sdp(3, k_bob, k_alice, "183 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
-        add(c, sdp(5, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
+        exchange(c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}),
+                 sdp_snapshot(3, k_bob, k_alice, "183 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
+        add(c, sdp_snapshot(5, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22)}));
         CHECK(run_rule("sdes.key-reuse", model_of({c})).empty());
     }
     SECTION("a retransmitted INVITE (the tracker keeps it only when the body differs; here it does not)") {
         session::Call c = sdes_call(1, 1, 0x11, 0x22);
-        add(c, sdp(2, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}));
+        add(c, sdp_snapshot(2, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}));
         CHECK(run_rule("sdes.key-reuse", model_of({c})).empty());
     }
     SECTION("a re-INVITE that repeats both keys on unchanged addresses (session refresh)") {
         session::Call c = sdes_call(1, 1, 0x11, 0x22);
-        exchange(c, sdp(20, k_alice, k_bob, "INVITE", 2, true, {savp(k_alice_rtp, 0x11)}),
-                 sdp(22, k_bob, k_alice, "200 INVITE", 2, false, {savp(k_bob_rtp, 0x22)}));
+        exchange(c, sdp_snapshot(20, k_alice, k_bob, "INVITE", 2, true, {savp(k_alice_rtp, 0x11)}),
+                 sdp_snapshot(22, k_bob, k_alice, "200 INVITE", 2, false, {savp(k_bob_rtp, 0x22)}));
         CHECK(run_rule("sdes.key-reuse", model_of({c})).empty());
     }
     SECTION("the callee re-offers its own key for its unchanged stream") {
         session::Call c = sdes_call(1, 1, 0x11, 0x22);
-        exchange(c, sdp(20, k_bob, k_alice, "INVITE", 1, true, {savp(k_bob_rtp, 0x22)}),
-                 sdp(22, k_alice, k_bob, "200 INVITE", 1, false, {savp(k_alice_rtp, 0x11)}));
+        exchange(c, sdp_snapshot(20, k_bob, k_alice, "INVITE", 1, true, {savp(k_bob_rtp, 0x22)}),
+                 sdp_snapshot(22, k_alice, k_bob, "200 INVITE", 1, false, {savp(k_alice_rtp, 0x11)}));
         c.sdps[2].cseq = 7;  // Bob's own CSeq space
         c.sdps[3].cseq = 7;
         CHECK(run_rule("sdes.key-reuse", model_of({c})).empty());

@@ -17,8 +17,8 @@ session::SdpMedia savp(util::Endpoint rtp, std::uint8_t fill) {
 
 session::Call one_exchange(session::SdpMedia offered, session::SdpMedia answered) {
     session::Call c = call();
-    exchange(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {std::move(offered)}),
-             sdp(4, k_bob, k_alice, "200 INVITE", 1, false, {std::move(answered)}));
+    exchange(c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {std::move(offered)}),
+             sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false, {std::move(answered)}));
     return c;
 }
 
@@ -61,8 +61,8 @@ TEST_CASE("sdp.srtp-declined: DTLS offer answered with plain RTP") {
 
 TEST_CASE("sdp.srtp-declined: a re-offer falls back to plain RTP after SRTP was agreed") {
     session::Call c = one_exchange(savp(k_alice_rtp, 0x11), savp(k_bob_rtp, 0x22));
-    exchange(c, sdp(20, k_alice, k_bob, "INVITE", 2, true, {audio(k_alice_rtp, "RTP/AVP")}),
-             sdp(22, k_bob, k_alice, "200 INVITE", 2, false, {audio(k_bob_rtp, "RTP/AVP")}));
+    exchange(c, sdp_snapshot(20, k_alice, k_bob, "INVITE", 2, true, {audio(k_alice_rtp, "RTP/AVP")}),
+             sdp_snapshot(22, k_bob, k_alice, "200 INVITE", 2, false, {audio(k_bob_rtp, "RTP/AVP")}));
     const auto findings = run_rule("sdp.srtp-declined", model_of({c}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["how"] == "re-offer");
@@ -81,7 +81,7 @@ TEST_CASE("sdp.srtp-declined: not when SRTP is accepted, refused, rejected, or n
     }
     SECTION("offer rejected with 488") {
         session::Call c = call();
-        add(c, sdp(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}));
+        add(c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11)}));
         c.exchanges.push_back(session::OfferAnswer{0, std::nullopt, true, 488});
         CHECK(run_rule("sdp.srtp-declined", model_of({c})).empty());
     }
@@ -97,8 +97,8 @@ TEST_CASE("sdp.srtp-declined: not when SRTP is accepted, refused, rejected, or n
     }
     SECTION("a re-offer that keeps SRTP") {
         session::Call c = one_exchange(savp(k_alice_rtp, 0x11), savp(k_bob_rtp, 0x22));
-        exchange(c, sdp(20, k_alice, k_bob, "INVITE", 2, true, {savp(k_alice_rtp, 0x11)}),
-                 sdp(22, k_bob, k_alice, "200 INVITE", 2, false, {savp(k_bob_rtp, 0x22)}));
+        exchange(c, sdp_snapshot(20, k_alice, k_bob, "INVITE", 2, true, {savp(k_alice_rtp, 0x11)}),
+                 sdp_snapshot(22, k_bob, k_alice, "200 INVITE", 2, false, {savp(k_bob_rtp, 0x22)}));
         CHECK(run_rule("sdp.srtp-declined", model_of({c})).empty());
     }
 }
