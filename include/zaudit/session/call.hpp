@@ -50,7 +50,7 @@ struct SdpMedia {
     std::vector<SdesKey> cryptos;
     std::vector<std::string> zrtp_hashes;   ///< "1.10 <hex>"
     std::vector<std::string> fingerprints;  ///< "sha-256 AB:CD:..."
-    std::string setup;  ///< a=setup value (RFC 4145), empty when absent
+    std::string setup;                      ///< a=setup value (RFC 4145), empty when absent
     sdp::Direction direction = sdp::Direction::sendrecv;
     /// What this m= line offers or accepts, strongest first: zrtp (a=zrtp-hash), dtls, sdes, none.
     [[nodiscard]] Protection advertised() const;

@@ -47,8 +47,8 @@ inline session::SdpMedia audio(util::Endpoint rtp, std::string profile, std::vec
 }
 
 inline session::SdpSnapshot sdp_snapshot(std::uint64_t frame, util::Endpoint sender, util::Endpoint receiver,
-                                std::string carried_by, std::uint32_t cseq, bool is_offer,
-                                std::vector<session::SdpMedia> media) {
+                                         std::string carried_by, std::uint32_t cseq, bool is_offer,
+                                         std::vector<session::SdpMedia> media) {
     session::SdpSnapshot snapshot;
     snapshot.frame = frame;
     snapshot.time = util::Timestamp{static_cast<std::int64_t>(frame) * 1000};

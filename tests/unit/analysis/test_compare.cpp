@@ -81,10 +81,10 @@ session::Model model(const Leg& leg) {
     c.handshakes = {1};
     c.messages.front().time = util::Timestamp{leg.clock_ms * 1000};
     test::exchange(c,
-                   test::sdp_snapshot(2, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1, true,
-                             {test::audio(leg.caller_side, "RTP/AVP", leg.caller_keys)}),
-                   test::sdp_snapshot(3, test::ep("198.51.100.20", 5060), test::ep("192.0.2.10", 5060), "200 INVITE", 1, false,
-                             {test::audio(leg.callee_side, "RTP/AVP")}));
+                   test::sdp_snapshot(2, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1,
+                                      true, {test::audio(leg.caller_side, "RTP/AVP", leg.caller_keys)}),
+                   test::sdp_snapshot(3, test::ep("198.51.100.20", 5060), test::ep("192.0.2.10", 5060), "200 INVITE", 1,
+                                      false, {test::audio(leg.callee_side, "RTP/AVP")}));
     ZrtpHandshake h;
     h.id = 1;
     h.call = 1;

@@ -14,9 +14,9 @@ session::Model agreed(const session::SdesKey& chosen, std::uint16_t answer_port 
     session::Call c = call();
     exchange(c,
              sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true,
-                 {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {sdes(chosen.tag, chosen.suite, 1)})}),
+                          {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {sdes(chosen.tag, chosen.suite, 1)})}),
              sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false,
-                 {audio(ep("198.51.100.20", answer_port), "RTP/SAVP", {chosen})}));
+                          {audio(ep("198.51.100.20", answer_port), "RTP/SAVP", {chosen})}));
     session::MediaStream stream;
     stream.id = 1;
     stream.src = ep("192.0.2.10", 4000);

@@ -17,7 +17,7 @@ session::Call sdes_call() {
                                {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x11), sdes(2, "AES_CM_128_HMAC_SHA1_32", 0x22)});
     exchange(c, sdp_snapshot(1, k_alice, k_proxy, "INVITE", 20, true, {offered}),
              sdp_snapshot(6, k_bob, k_proxy, "200 INVITE", 20, false,
-                 {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x33)})}));
+                          {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 0x33)})}));
     add(c, sdp_snapshot(3, k_proxy, k_bob, "INVITE", 20, true, {offered}));  // the proxy forwards the offer
     return c;
 }

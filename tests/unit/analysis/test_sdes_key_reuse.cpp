@@ -63,9 +63,9 @@ TEST_CASE("sdes.key-reuse: audio and video with one key") {
     session::Call c = call();
     session::SdpMedia video = savp(ep("192.0.2.10", 4002), 0x11);
     video.media = "video";
-    exchange(
-        c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11), video}),
-        sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false, {savp(k_bob_rtp, 0x22), savp(ep("198.51.100.20", 5002), 0x33)}));
+    exchange(c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {savp(k_alice_rtp, 0x11), video}),
+             sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false,
+                          {savp(k_bob_rtp, 0x22), savp(ep("198.51.100.20", 5002), 0x33)}));
     const auto findings = run_rule("sdes.key-reuse", model_of({c}));
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["reuse"] == nlohmann::ordered_json::array({"two-streams"}));

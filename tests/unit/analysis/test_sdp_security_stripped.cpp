@@ -24,7 +24,7 @@ TEST_CASE("sdp.security-stripped: a proxy forwards the INVITE without a=crypto")
     session::Call c = call();
     exchange(c,
              sdp_snapshot(1, k_alice, k_proxy, "INVITE", 1, true,
-                 {audio(k_alice_rtp, "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 1)})}),
+                          {audio(k_alice_rtp, "RTP/SAVP", {sdes(1, "AES_CM_128_HMAC_SHA1_80", 1)})}),
              sdp_snapshot(6, k_bob, k_proxy, "200 INVITE", 1, false, {audio(k_bob_rtp, "RTP/AVP")}));
     add(c, sdp_snapshot(2, k_proxy, k_bob, "INVITE", 1, true, {audio(k_alice_rtp, "RTP/AVP")}));
     const auto findings = run_rule("sdp.security-stripped", model_of({c}));

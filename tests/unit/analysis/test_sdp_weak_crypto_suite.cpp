@@ -11,9 +11,10 @@ const util::Endpoint k_bob = ep("198.51.100.20", 5060);
 
 std::vector<analysis::Finding> negotiate(std::vector<session::SdesKey> offered, session::SdesKey chosen) {
     session::Call c = call();
-    exchange(c, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", offered)}),
+    exchange(c,
+             sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", offered)}),
              sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false,
-                 {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {std::move(chosen)})}));
+                          {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {std::move(chosen)})}));
     return run_rule("sdp.weak-crypto-suite", model_of({c}));
 }
 

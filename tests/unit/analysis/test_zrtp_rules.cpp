@@ -129,9 +129,11 @@ session::Call zrtp_call(bool offer_zrtp, bool answer_zrtp) {
     if (answer_zrtp) {
         answer.zrtp_hashes = {"1.10 " + std::string(64, 'b')};
     }
-    test::exchange(
-        c, test::sdp_snapshot(1, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1, true, {offer}),
-        test::sdp_snapshot(4, test::ep("198.51.100.20", 5060), test::ep("192.0.2.10", 5060), "200 INVITE", 1, false, {answer}));
+    test::exchange(c,
+                   test::sdp_snapshot(1, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1,
+                                      true, {offer}),
+                   test::sdp_snapshot(4, test::ep("198.51.100.20", 5060), test::ep("192.0.2.10", 5060), "200 INVITE", 1,
+                                      false, {answer}));
     return c;
 }
 
