@@ -1,6 +1,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "scenarios.hpp"
 #include "zaudit/gen/scenario.hpp"
 #include "zaudit/util/mix.hpp"
 
@@ -56,3 +57,15 @@ ByteVector g711_tone(std::uint32_t offset) {
 }
 
 }  // namespace zaudit::gen
+
+namespace zaudit::gen::scenario_builders {
+
+util::Endpoint ep(const char* address, std::uint16_t port) {
+    return util::Endpoint{*util::IpAddress::parse(address), port};
+}
+
+util::Timestamp at(std::int64_t micros_after_start) {
+    return util::Timestamp{k_start + micros_after_start};
+}
+
+}  // namespace zaudit::gen::scenario_builders

@@ -5,6 +5,13 @@
 
 namespace zaudit::gen::scenario_builders {
 
+/// The scenarios' fixed epoch (2026-09-21T...Z): a capture is a function of its seed alone.
+inline constexpr std::int64_t k_start = 1'790'000'000'000'000;
+/// An address written as text (the scenarios' addresses are literals that parse) and a port.
+util::Endpoint ep(const char* address, std::uint16_t port);
+/// So many microseconds after k_start.
+util::Timestamp at(std::int64_t micros_after_start);
+
 CaptureBuilder rtp_over_vlan(std::uint64_t seed);
 CaptureBuilder opaque_p2p_call(std::uint64_t seed);
 CaptureBuilder ipv6_fragments_sll(std::uint64_t seed);

@@ -10,7 +10,7 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::int64_t k_start = 1'790'100'000'000'000;  // fixed for determinism
+constexpr std::int64_t k_iax2_start = 1'790'100'000'000'000;  // fixed for determinism
 constexpr std::uint8_t k_type_voice = 2;
 constexpr std::uint8_t k_type_control = 4;
 constexpr std::uint8_t k_type_iax = 6;
@@ -37,10 +37,6 @@ constexpr std::uint8_t k_ie_cause = 22;
 constexpr std::uint8_t k_ie_encryption = 38;
 constexpr std::uint16_t k_auth_md5 = 0x0002;
 constexpr std::uint16_t k_aes128 = 0x0001;
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
 
 /// One IAX2 call between a caller and a callee; frames encrypted once `key` is set.
 class Iax2Call {
@@ -82,7 +78,7 @@ private:
             const ByteVector padding = m_random.bytes(31);
             frame = iax2_encrypt(frame, *m_key, padding);
         }
-        const util::Timestamp t{k_start + std::int64_t{ms} * 1000 + (from_caller ? 0 : 400)};
+        const util::Timestamp t{k_iax2_start + std::int64_t{ms} * 1000 + (from_caller ? 0 : 400)};
         m_capture.add_udp(t, from_caller ? m_caller : m_callee, from_caller ? m_callee : m_caller, frame);
     }
 

@@ -2,15 +2,6 @@
 #include "scenarios.hpp"
 
 namespace zaudit::gen::scenario_builders {
-namespace {
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
-
-constexpr std::int64_t k_start = 1'790'000'000'000'000;  // 2026-09-21T...Z, fixed for determinism
-
-}  // namespace
 
 CaptureBuilder rtp_over_vlan(std::uint64_t seed) {
     Framing framing;

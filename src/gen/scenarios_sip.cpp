@@ -16,18 +16,9 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::int64_t k_start = 1'790'000'000'000'000;  // the same fixed epoch as scenarios_net.cpp
 constexpr std::size_t k_key_salt = 30;                   // AES-128 master key and 112-bit salt
 constexpr std::string_view k_suite_80 = "AES_CM_128_HMAC_SHA1_80";
 constexpr std::string_view k_suite_32 = "AES_CM_128_HMAC_SHA1_32";
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
-
-util::Timestamp at(std::int64_t micros_after_start) {
-    return util::Timestamp{k_start + micros_after_start};
-}
 
 /// One user agent: its SIP identity and where its media lives.
 struct Agent {

@@ -12,17 +12,8 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::int64_t k_start = 1'790'000'000'000'000;  // the epoch of the other scenarios
 constexpr std::string_view k_realm = "sip.example.com";
 constexpr std::string_view k_password = "summer2024";  // a weak one, as offline guessing finds them
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
-
-util::Timestamp at(std::int64_t micros_after_start) {
-    return util::Timestamp{k_start + micros_after_start};
-}
 
 std::string offer_sdp(SeededBytes& random, const util::Endpoint& media) {
     SdpSpec spec;

@@ -28,17 +28,8 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::int64_t k_start = 1'790'000'000'000'000;  // the same fixed epoch as scenarios_net.cpp
 constexpr std::int64_t k_frame_ms = 1'000;
 constexpr std::int64_t k_crossing = 20 * k_frame_ms;  // an answer leaves one network crossing later
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
-
-util::Timestamp at(std::int64_t micros_after_start) {
-    return util::Timestamp{k_start + micros_after_start};
-}
 
 std::uint64_t u64(SeededBytes& random) {
     return (std::uint64_t{random.u32()} << 32) | random.u32();

@@ -31,18 +31,9 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::int64_t k_start = 1'790'000'000'000'000;  // the epoch of the other scenarios
 constexpr std::int64_t k_ms = 1'000;
 constexpr std::int64_t k_crossing = 20 * k_ms;  // alice to bob, through the box
 constexpr std::int64_t k_box = 2 * k_ms;        // from one tap to the other
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
-
-util::Timestamp at(std::int64_t micros) {
-    return util::Timestamp{k_start + micros};
-}
 
 /// One endpoint of the ZRTP stream: its hash chain (section 9), DH key pair, Hello and Commit.
 struct Side {

@@ -25,17 +25,8 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::int64_t k_start = 1'790'000'000'000'000;  // the epoch of the other scenarios
 constexpr std::int64_t k_ms = 1'000;
 constexpr std::int64_t k_hop = 5 * k_ms;  // one network crossing between the box and a phone
-
-util::Endpoint ep(const char* address, std::uint16_t port) {
-    return util::Endpoint{*util::IpAddress::parse(address), port};
-}
-
-util::Timestamp at(std::int64_t micros) {
-    return util::Timestamp{k_start + micros};
-}
 
 ZrtpEndpointConfig endpoint(SeededBytes& random, std::string client_id, bool initiator) {
     ZrtpEndpointConfig c;
