@@ -16,7 +16,7 @@
 namespace zaudit::gen::scenario_builders {
 namespace {
 
-constexpr std::size_t k_key_salt = 30;                   // AES-128 master key and 112-bit salt
+constexpr std::size_t k_key_salt = 30;  // AES-128 master key and 112-bit salt
 constexpr std::string_view k_suite_80 = "AES_CM_128_HMAC_SHA1_80";
 constexpr std::string_view k_suite_32 = "AES_CM_128_HMAC_SHA1_32";
 
