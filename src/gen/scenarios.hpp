@@ -17,7 +17,7 @@ CaptureBuilder opaque_p2p_call(std::uint64_t seed);
 CaptureBuilder ipv6_fragments_sll(std::uint64_t seed);
 CaptureBuilder tcp_reordered_pcapng(std::uint64_t seed);
 
-// scenarios_sip.cpp: SIP, SDP, SDES and SRTP
+// scenarios_sip.cpp: SIP, SDP, SDES and SRTP between two parties
 CaptureBuilder sip_plain_call(std::uint64_t seed);
 CaptureBuilder sdes_call_udp(std::uint64_t seed);
 CaptureBuilder srtp_auth_failure(std::uint64_t seed);
@@ -25,15 +25,17 @@ CaptureBuilder dtls_never_completes(std::uint64_t seed);
 CaptureBuilder sdes_call_tls(std::uint64_t seed);
 CaptureBuilder srtp_declined(std::uint64_t seed);
 CaptureBuilder reinvite_drops_crypto(std::uint64_t seed);
-CaptureBuilder b2bua_two_legs(std::uint64_t seed);
 CaptureBuilder sdes_key_reuse(std::uint64_t seed);
 CaptureBuilder weak_suite(std::uint64_t seed);
 CaptureBuilder null_cipher(std::uint64_t seed);
+CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed);
+
+// scenarios_sip_paths.cpp: proxies, B2BUAs, media relays and PBXs between the parties
+CaptureBuilder b2bua_two_legs(std::uint64_t seed);
 CaptureBuilder proxy_strips_crypto(std::uint64_t seed);
 CaptureBuilder relay_sdes_to_plain(std::uint64_t seed);
 CaptureBuilder pbx_direct_media(std::uint64_t seed);
 CaptureBuilder sip_over_tcp_split(std::uint64_t seed);
-CaptureBuilder sip_fragmented_ipv6(std::uint64_t seed);
 
 // scenarios_sip_auth.cpp: digest authentication, failed and unfinished calls
 CaptureBuilder sip_digest_register_calls(std::uint64_t seed);
