@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "zaudit/crypto/hash.hpp"
-#include "zaudit/rtp/payload.hpp"
 #include "zaudit/sdp/session.hpp"
 #include "zaudit/sip/credentials.hpp"
 #include "zaudit/sip/multipart.hpp"
