@@ -20,7 +20,7 @@
 
 #include <fmt/format.h>
 
-#include "scenarios.hpp"
+#include "sip_scenario_kit.hpp"
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/gen/sip_builder.hpp"
 #include "zaudit/util/hex.hpp"
@@ -148,31 +148,21 @@ struct Call {
     RequestSpec invite;
 };
 
-RequestSpec request_spec(SeededBytes& random, std::string method, std::uint32_t cseq, bool in_dialog) {
-    RequestSpec spec;
-    spec.method = std::move(method);
-    spec.cseq = cseq;
-    spec.branch = sip_branch(random);  // ACK to a 2xx is a transaction of its own (RFC 3261 13.2.2.4)
-    spec.in_dialog = in_dialog;
-    return spec;
-}
-
 /// INVITE with the offer, 100 Trying, 180 Ringing, 200 OK with the answer, ACK; returns the
 /// time of the ACK.
 std::int64_t invite(SignalingLink& link, SeededBytes& random, Call& call, std::string offer,
                     const std::string& answer) {
-    call.invite = request_spec(random, "INVITE", 1, false);
-    call.invite.sdp = std::move(offer);
+    call.invite = invite_spec(random, 1, false, std::move(offer));
     link.send(at(0), true, build_request(call.dialog, call.invite));
     link.send(at(4 * k_frame_ms), false, build_response(call.dialog, call.invite, 100, "Trying"));
     link.send(at(40 * k_frame_ms), false, build_response(call.dialog, call.invite, 180, "Ringing"));
     link.send(at(900 * k_frame_ms), false, build_response(call.dialog, call.invite, 200, "OK", answer));
-    link.send(at(908 * k_frame_ms), true, build_request(call.dialog, request_spec(random, "ACK", 1, true)));
+    link.send(at(908 * k_frame_ms), true, build_request(call.dialog, in_dialog_spec(random, "ACK", 1)));
     return 908 * k_frame_ms;
 }
 
 void bye(SignalingLink& link, SeededBytes& random, const Call& call, std::int64_t t) {
-    const RequestSpec spec = request_spec(random, "BYE", 2, true);
+    const RequestSpec spec = in_dialog_spec(random, "BYE", 2);
     link.send(at(t), true, build_request(call.dialog, spec));
     link.send(at(t + 6 * k_frame_ms), false, build_response(call.dialog, spec, 200, "OK"));
 }

@@ -1,7 +1,7 @@
 #pragma once
 // What the SIP scenarios share (scenarios_sip.cpp: two parties; scenarios_sip_paths.cpp: proxies,
-// B2BUAs and relays between them): the agents, their SDP and keys, and requests and responses
-// sent over a link whose side `a` is the dialog's caller.
+// B2BUAs and relays between them; scenarios_zrtp.cpp its request specs): the agents, their SDP
+// and keys, and requests and responses sent over a link whose side `a` is the dialog's caller.
 
 #include <cstdint>
 #include <memory>
