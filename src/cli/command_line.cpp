@@ -111,6 +111,9 @@ po::options_description option_descriptions() {
         "max-flows", po::value<std::size_t>()->value_name("N")->default_value(100000),
         "at most N UDP/TCP flows are followed at once; beyond, the tenth idle longest are closed early, and "
         "those that carried no media are counted (flow.cap_reached), not listed")(
+        "max-call-messages", po::value<std::size_t>()->value_name("N")->default_value(10000),
+        "at most N SIP messages of one dialog are kept; further ones still end the call but are counted "
+        "(sip.too_many_messages), their SDP not read: results are partial")(
         "max-ssrcs-per-flow", po::value<std::size_t>()->value_name("N")->default_value(256),
         "at most N RTP streams (SSRC and direction) are followed on one flow; packets of further SSRCs are "
         "counted (rtp.too_many_ssrcs)")(
@@ -290,6 +293,10 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     o.limits.max_live_flows = vm["max-flows"].as<std::size_t>();
     if (o.limits.max_live_flows < 2) {
         throw UsageError{"--max-flows needs a number of at least 2"};
+    }
+    o.limits.max_messages_per_call = vm["max-call-messages"].as<std::size_t>();
+    if (o.limits.max_messages_per_call == 0) {
+        throw UsageError{"--max-call-messages needs a number of at least 1"};
     }
     o.limits.max_streams_per_flow = vm["max-ssrcs-per-flow"].as<std::size_t>();
     if (o.limits.max_streams_per_flow == 0) {

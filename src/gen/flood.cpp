@@ -14,11 +14,12 @@
 namespace zaudit::gen {
 namespace {
 
-constexpr util::NameTable<FloodKind, 4> k_kind_names{{{
+constexpr util::NameTable<FloodKind, 5> k_kind_names{{{
     {FloodKind::one_key, "one-key"},
     {FloodKind::distinct_keys, "distinct-keys"},
     {FloodKind::random_udp, "random-udp"},
     {FloodKind::ssrc_flood, "ssrc-flood"},
+    {FloodKind::one_dialog, "one-dialog"},
 }}};
 static_assert(k_kind_names.complete());
 
@@ -30,8 +31,10 @@ util::IpAddress host(std::uint32_t base, std::uint64_t i) {
     return util::IpAddress::v4(base + static_cast<std::uint32_t>(i % 0xfffff));
 }
 
+/// The INVITE of flood message `i`: for a scanner, the first of a dialog of its own; in
+/// `one_dialog`, request `i` of the one dialog (a re-INVITE after the first).
 std::string invite(std::uint64_t i, const util::Endpoint& caller, const util::Endpoint& callee,
-                   const ByteVector& key_salt) {
+                   const ByteVector& key_salt, bool one_dialog) {
     SdpSpec sdp;
     sdp.session_id = i + 1;
     sdp.address = caller.address;
@@ -41,13 +44,15 @@ std::string invite(std::uint64_t i, const util::Endpoint& caller, const util::En
     crypto.key_salt = key_salt;
     sdp.cryptos.push_back(std::move(crypto));
     const std::string host_text = caller.address.to_string();
+    const std::uint64_t dialog = one_dialog ? 0 : i;
+    const bool in_dialog = one_dialog && i > 0;
     return SipWriter::request("INVITE", fmt::format("sip:100@{}", callee.address.to_string()))
         .header("Via", fmt::format("SIP/2.0/UDP {}:5060;branch=z9hG4bK{:016x}", host_text, i))
         .header("Max-Forwards", "70")
-        .header("From", fmt::format("<sip:scanner@{}>;tag={:010x}", host_text, i))
-        .header("To", fmt::format("<sip:100@{}>", callee.address.to_string()))
-        .header("Call-ID", fmt::format("{:024x}@{}", i, host_text))
-        .header("CSeq", "1 INVITE")
+        .header("From", fmt::format("<sip:scanner@{}>;tag={:010x}", host_text, dialog))
+        .header("To", fmt::format("<sip:100@{}>{}", callee.address.to_string(), in_dialog ? ";tag=callee" : ""))
+        .header("Call-ID", fmt::format("{:024x}@{}", dialog, host_text))
+        .header("CSeq", fmt::format("{} INVITE", one_dialog ? i + 1 : 1))
         .header("Contact", fmt::format("<sip:scanner@{}:5060>", host_text))
         .body("application/sdp", build_sdp(sdp))
         .text();
@@ -79,8 +84,15 @@ void generate_flood(FloodKind kind, std::uint64_t count, const FloodSink& sink) 
             case FloodKind::distinct_keys: {
                 const util::Endpoint caller{host(0x0a000000, i), 5060};
                 const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
-                const std::string text =
-                    invite(i, caller, callee, kind == FloodKind::one_key ? shared_key : random_bytes(random, 30));
+                const std::string text = invite(
+                    i, caller, callee, kind == FloodKind::one_key ? shared_key : random_bytes(random, 30), false);
+                sink(caller, callee, util::as_bytes(text), time);
+                break;
+            }
+            case FloodKind::one_dialog: {
+                const util::Endpoint caller{util::IpAddress::v4(0x0a000001), 5060};
+                const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
+                const std::string text = invite(i, caller, callee, random_bytes(random, 30), true);
                 sink(caller, callee, util::as_bytes(text), time);
                 break;
             }

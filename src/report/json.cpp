@@ -43,7 +43,8 @@ ordered_json decode_to_json(const session::DecodeSummary& d) {
               {"idle_calls", d.dialogs.idle_calls},
               {"failed_calls", d.dialogs.failed_calls},
               {"not_calls", d.dialogs.not_calls},
-              {"keys_untracked", d.dialogs.keys_untracked}}},
+              {"keys_untracked", d.dialogs.keys_untracked},
+              {"messages_not_kept", d.dialogs.messages_not_kept}}},
             {"anomalies", anomalies}};
 }
 
@@ -302,9 +303,8 @@ void write_json(const AuditResult& result, std::ostream& out) {
     bool partial = false;
     for (const InputAudit& audit : result.audits) {
         const session::Model& model = audit.model;
-        // Dialogs summarised early by the cap, or keys beyond the key memory: incomplete too.
-        partial =
-            partial || model.partial || model.decode.dialogs.by_cap > 0 || model.decode.dialogs.keys_untracked > 0;
+        // A limit that left dialogs, keys or messages unjudged: incomplete too.
+        partial = partial || model.partial || model.decode.dialogs.limited();
     }
     DocumentWriter doc{out};
     doc.member("schema", "zaudit/1");

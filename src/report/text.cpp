@@ -66,6 +66,12 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
             "for reuse.\n",
             dialogs.keys_untracked);
     }
+    if (dialogs.messages_not_kept > 0) {
+        out << fmt::format(
+            "  PARTIAL: {} SIP messages of dialogs beyond --max-call-messages were counted only (their SDP not "
+            "read).\n",
+            dialogs.messages_not_kept);
+    }
 }
 
 /// "CRITICAL", padded to `width`, in the severity's colour under --color.

@@ -201,7 +201,6 @@ CallTracker::CallState& CallTracker::call_for(const sip::SipMessage& message, co
         call.transport = context.transport;
         if (message.from) {
             call.from = message.from->uri;
-            call.from_tag = message.from->tag;
         }
         if (message.to) {
             call.to = message.to->uri;
@@ -233,35 +232,32 @@ std::optional<std::size_t> CallTracker::on_message(const sip::SipMessage& messag
     CallState& state = call_for(message, context);
     Call& call = state.call;
     call.end = std::max(call.end, context.time);
-    add_unique(call.signaling_endpoints, context.src);
-    add_unique(call.signaling_endpoints, context.dst);
-    if (message.to && !message.to->tag.empty()) {
-        add_unique(call.to_tags, message.to->tag);
-    }
-    for (const auto& agent : {message.user_agent, message.server}) {
-        if (!agent.empty()) {
-            add_unique(call.user_agents, agent);
+    // Past the cap a message still moves the dialog on (a BYE ends it, a final response settles
+    // the INVITE) but is only counted: what it offered goes unjudged, and the report says so.
+    const bool kept = call.messages.size() < std::max<std::size_t>(m_limits.max_messages, 1);
+    if (!kept) {
+        ++m_dialog_counts.messages_not_kept;
+        if (!state.over_message_cap) {
+            state.over_message_cap = true;
+            m_anomalies.add(util::Anomaly{util::AnomalyCode::sip_too_many_messages, context.frame, 0,
+                                          fmt::format("more than {} SIP messages in one dialog: the others are "
+                                                      "counted only, their SDP not read",
+                                                      m_limits.max_messages)},
+                            context.frame, context.offset);
         }
     }
-    if (message.is_request && message.method_kind == sip::Method::invite && call.via_path.empty()) {
-        for (const auto& via : message.vias) {
-            call.via_path.push_back(via.port ? fmt::format("{}/{}:{}", via.transport, via.host, *via.port)
-                                             : fmt::format("{}/{}", via.transport, via.host));
-        }
-        for (const auto& route : message.record_routes) {
-            call.record_route.push_back(route.uri);
-        }
+    const std::optional<std::string> body = kept ? sip::find_sdp_body(message) : std::nullopt;
+    if (kept) {
+        call.messages.push_back(SipEvent{context.frame, context.time, context.src, context.dst, summary_of(message),
+                                         message.transaction_method_kind(),
+                                         message.is_request ? 0 : message.status_code, body.has_value()});
     }
-    const std::optional<std::string> body = sip::find_sdp_body(message);
-    call.messages.push_back(SipEvent{context.frame, context.time, context.src, context.dst, summary_of(message),
-                                     message.transaction_method_kind(), message.is_request ? 0 : message.status_code,
-                                     body.has_value()});
     if (body) {
         on_sdp(state, message, context, *body);
     } else if (!message.is_request && message.status_code >= 300) {
         on_failure(state, message, context);
     }
-    if (message.is_request && message.method_kind == sip::Method::invite && message.cseq) {
+    if (kept && message.is_request && message.method_kind == sip::Method::invite && message.cseq) {
         add_unique(state.invites, message.cseq->number);
         if (!message.to || message.to->tag.empty()) {  // out of any dialog: sets the call up (RFC 3261 12.1)
             add_unique(state.initial_invites, message.cseq->number);
@@ -372,10 +368,9 @@ void CallTracker::on_sdp(CallState& state, const sip::SipMessage& message, const
         crypto::Hasher{crypto::HashAlgorithm::sha256}.update(util::as_bytes(hop)).update(util::as_bytes(body)).finish();
     crypto::Sha256Digest key{};
     std::copy(digest.begin(), digest.end(), key.begin());
-    if (std::find(state.seen_bodies.begin(), state.seen_bodies.end(), key) != state.seen_bodies.end()) {
+    if (!state.seen_bodies.insert(key).second) {
         return;
     }
-    state.seen_bodies.push_back(key);
 
     SdpSnapshot snapshot;
     snapshot.frame = context.frame;

@@ -3,6 +3,7 @@
 // the signalling path. Private to the session area.
 
 #include <array>
+#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -10,6 +11,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "zaudit/crypto/hash.hpp"
@@ -45,10 +47,20 @@ struct DialogLimits {
     std::size_t max_summarised_keys = 1'000'000;
     std::int64_t call_idle_micros = 3'600'000'000;
     std::size_t max_failed = 10'000;
+    std::size_t max_messages = 10'000;  ///< a call keeps (Limits::max_messages_per_call)
 };
 
 /// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
 using TransactionKey = std::tuple<util::IpAddress, util::IpAddress, std::uint32_t, std::string>;
+
+/// A SHA-256 digest's first bytes are as good a hash as any: the digest is uniform already.
+struct DigestHash {
+    std::size_t operator()(const crypto::Sha256Digest& digest) const noexcept {
+        std::size_t hash = 0;
+        std::memcpy(&hash, digest.data(), sizeof hash);
+        return hash;
+    }
+};
 
 class CallTracker {
 public:
@@ -100,10 +112,12 @@ private:
         /// may rewrite the SDP between them) has its own answer.
         std::map<TransactionKey, std::size_t> pending;
         std::optional<std::size_t> offer_awaiting_ack;  ///< offer sent in a 2xx to an SDP-less INVITE
-        std::vector<crypto::Sha256Digest> seen_bodies;  ///< dedupe retransmissions: key of each SDP seen
-        std::vector<std::uint32_t> initial_invites;     ///< CSeq numbers of INVITEs sent without a To tag
-        std::vector<std::uint32_t> invites;             ///< CSeq numbers of every INVITE request seen
+        /// Dedupe retransmissions: key of each SDP seen (a set: a dialog may re-offer thousands of times).
+        std::unordered_set<crypto::Sha256Digest, DigestHash> seen_bodies;
+        std::vector<std::uint32_t> initial_invites;  ///< CSeq numbers of INVITEs sent without a To tag
+        std::vector<std::uint32_t> invites;          ///< CSeq numbers of every INVITE request seen
         bool cancelled = false;
+        bool over_message_cap = false;  ///< DialogLimits::max_messages reached: further messages counted only
         bool bye = false;
         util::Timestamp bye_time;  ///< of the first BYE
         /// Where the Contacts of the setting-up INVITE and of its first answer with a Contact point:

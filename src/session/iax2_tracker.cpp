@@ -155,7 +155,6 @@ void Iax2Tracker::on_iax(CallState& state, const iax2::Frame& frame, const net::
                 iax.new_frame = packet.frame;
                 iax.caller = packet.src;
                 iax.callee = packet.dst;
-                call.signaling_endpoints = {packet.src, packet.dst};
                 call.from = ies.calling_number ? *ies.calling_number : ies.username.value_or("");
                 call.to = ies.called_number.value_or("");
                 call.call_id = fmt::format("iax2:{}/{}", packet.src, iax.caller_call);

@@ -81,6 +81,7 @@ session::Limits low_limits() {
     limits.max_summarised_keys = 5'000;
     limits.max_live_flows = 2'000;
     limits.max_anomalies = 1'000;
+    limits.max_messages_per_call = 1'000;
     return limits;
 }
 
@@ -117,7 +118,7 @@ Cost audit_flood(gen::FloodKind kind, std::uint64_t count) {
 }  // namespace
 
 TEST_CASE("each flood costs allocations linear in its size and a peak of live memory that does not grow") {
-    for (const char* name : {"one-key", "distinct-keys", "random-udp", "ssrc-flood"}) {
+    for (const char* name : {"one-key", "distinct-keys", "random-udp", "ssrc-flood", "one-dialog"}) {
         const auto kind = gen::parse_flood_kind(name);
         REQUIRE(kind);
         const Cost small = audit_flood(*kind, 20'000);

@@ -19,9 +19,11 @@ enum class FloodKind : std::uint8_t {
     random_udp,     ///< random datagrams between random hosts on RTP-like even ports, a quarter RTP-looking
     ssrc_flood,     ///< RTP on one flow (port 40002, to be named with --decode-as), each packet a new
                     ///< SSRC of 100,000 in turn
+    one_dialog,     ///< one dialog's INVITE, then re-INVITEs without end, each its own CSeq, SDES key and
+                    ///< media port (a peer, or a man in the middle, re-offering on one SIP flow)
 };
 
-/// "one-key", "distinct-keys", "random-udp" or "ssrc-flood".
+/// "one-key", "distinct-keys", "random-udp", "ssrc-flood" or "one-dialog".
 std::optional<FloodKind> parse_flood_kind(std::string_view name);
 
 /// One datagram of a flood: what to send and when (microseconds since the epoch).

@@ -230,18 +230,12 @@ struct Call {
     CallProtocol protocol = CallProtocol::sip;
     /// For SIP the Call-ID; for IAX2 "iax2:<caller address>/<caller's call number>".
     std::string call_id;
-    std::string from;  ///< From URI
-    std::string to;    ///< To URI
-    std::string from_tag;
-    std::vector<std::string> to_tags;  ///< several when a fork answered more than once
-    util::Timestamp start;             ///< its first SIP message or media packet, whichever came first
-    util::Timestamp end;               ///< its last SIP message or media packet, whichever came last
-    std::string transport;             ///< "udp", "tcp", "tls"
+    std::string from;       ///< From URI
+    std::string to;         ///< To URI
+    util::Timestamp start;  ///< its first SIP message or media packet, whichever came first
+    util::Timestamp end;    ///< its last SIP message or media packet, whichever came last
+    std::string transport;  ///< "udp", "tcp", "tls"
     bool tls = false;
-    std::vector<util::Endpoint> signaling_endpoints;  ///< every address the call's SIP came from or went to
-    std::vector<std::string> via_path;                ///< Via sent-by values of the first INVITE, topmost first
-    std::vector<std::string> record_route;
-    std::vector<std::string> user_agents;
     std::vector<SipEvent> messages;
     std::vector<SdpSnapshot> sdps;
     std::vector<OfferAnswer> exchanges;

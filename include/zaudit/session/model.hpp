@@ -103,6 +103,11 @@ struct DialogCounts {
     std::uint64_t failed_calls = 0;    ///< of those, failed calls beyond Limits::max_failed_calls
     std::uint64_t not_calls = 0;       ///< dialogs without an INVITE, closed (by timeout or cap)
     std::uint64_t keys_untracked = 0;  ///< SDES keys of summarised dialogs beyond Limits::max_summarised_keys
+    /// Messages of dialogs beyond Limits::max_messages_per_call: counted, their SDP not read.
+    std::uint64_t messages_not_kept = 0;
+    /// Whether a limit left something unjudged (the results cover what was followed): dialogs
+    /// summarised early by the cap, keys beyond the key memory, messages beyond a dialog's cap.
+    [[nodiscard]] bool limited() const { return by_cap > 0 || keys_untracked > 0 || messages_not_kept > 0; }
 };
 
 /// Packets the pipeline could not use, by reason: reported so that nothing is silently dropped.

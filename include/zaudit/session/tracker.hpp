@@ -60,6 +60,12 @@ struct Limits {
     /// 404) kept whole; beyond, the oldest is summarised: finished calls must not grow memory
     /// without bound either.
     std::size_t max_failed_calls = 10'000;
+    /// SIP messages of one dialog kept (its ladder, its SDP offers and answers): a real call has
+    /// tens, one refreshed by RFC 4028 session timers every 90 s for a day some 3,000. Beyond, a
+    /// message still ends the call (BYE, CANCEL, final responses), but is only counted
+    /// (sip.too_many_messages, DialogCounts::messages_not_kept) and its SDP is not read: a
+    /// dialog flooded with re-INVITEs must not grow memory without bound. Results are partial.
+    std::size_t max_messages_per_call = 10'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
     /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or

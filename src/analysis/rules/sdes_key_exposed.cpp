@@ -1,5 +1,9 @@
 // sdes.key-exposed: an SDES master key that anyone who saw the SIP can use to decrypt the call.
 #include <algorithm>
+#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "rules.hpp"
 #include "sdp_facts.hpp"
@@ -18,20 +22,21 @@ struct ExposedKey {
 
 std::vector<ExposedKey> keys_of(const session::Call& call) {
     std::vector<ExposedKey> keys;
+    std::unordered_map<std::string_view, std::size_t> index_of;  // by fingerprint: a dialog may re-offer without end
     for (const session::SdpSnapshot& sdp : call.sdps) {
         for (std::size_t m = 0; m < sdp.media.size(); ++m) {
             for (const session::SdesKey& key : sdp.media[m].cryptos) {
                 if (key.key_salt.empty()) {
                     continue;  // nothing decodable was sent: no key to expose
                 }
-                auto it = std::find_if(keys.begin(), keys.end(),
-                                       [&](const ExposedKey& k) { return k.key->fingerprint == key.fingerprint; });
-                if (it == keys.end()) {
+                const auto [it, added] = index_of.try_emplace(key.fingerprint, keys.size());
+                if (added) {
                     keys.push_back(ExposedKey{&key, &sdp, m, {}});
-                    it = std::prev(keys.end());
                 }
-                if (std::find(it->frames.begin(), it->frames.end(), sdp.frame) == it->frames.end()) {
-                    it->frames.push_back(sdp.frame);
+                // An SDP lists a key once per m= line or a=crypto that carries it: one frame each.
+                std::vector<std::uint64_t>& frames = keys[it->second].frames;
+                if (frames.empty() || frames.back() != sdp.frame) {
+                    frames.push_back(sdp.frame);
                 }
             }
         }
@@ -39,26 +44,41 @@ std::vector<ExposedKey> keys_of(const session::Call& call) {
     return keys;
 }
 
+/// The first exchange of each transaction whose offer got an answer: what in_use looks up for
+/// every key, built once per call.
+std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*> answered_offers(
+    const session::Call& call) {
+    std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*> answered;
+    for (const session::OfferAnswer& exchange : call.exchanges) {
+        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
+        if (offer.is_offer && exchange.answer) {
+            const Transaction t = transaction_of(offer);
+            answered.try_emplace({t.cseq, t.method}, &exchange);
+        }
+    }
+    return answered;
+}
+
 /// Whether the key protects media: an answer's key does; an offered key only when the answer
 /// accepted its tag (RFC 4568 section 7.1.2). Null when the offer got no answer in the capture.
-nlohmann::ordered_json in_use(const session::Call& call, const session::SdpSnapshot& sdp, std::size_t m_line,
-                              std::uint32_t tag) {
+nlohmann::ordered_json in_use(
+    const session::Call& call,
+    const std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>& answered,
+    const session::SdpSnapshot& sdp, std::size_t m_line, std::uint32_t tag) {
     if (!sdp.is_offer) {
         return true;
     }
-    for (const session::OfferAnswer& exchange : call.exchanges) {
-        const session::SdpSnapshot& offer = call.sdps[exchange.offer];
-        if (!offer.is_offer || transaction_of(offer) != transaction_of(sdp) || !exchange.answer) {
-            continue;
-        }
-        const session::SdpSnapshot& answer = call.sdps[*exchange.answer];
-        if (m_line >= answer.media.size() || !accepted(answer.media[m_line])) {
-            return false;
-        }
-        const auto& chosen = answer.media[m_line].cryptos;
-        return std::any_of(chosen.begin(), chosen.end(), [&](const session::SdesKey& k) { return k.tag == tag; });
+    const Transaction t = transaction_of(sdp);
+    const auto found = answered.find({t.cseq, t.method});
+    if (found == answered.end()) {
+        return nullptr;
     }
-    return nullptr;
+    const session::SdpSnapshot& answer = call.sdps[*found->second->answer];
+    if (m_line >= answer.media.size() || !accepted(answer.media[m_line])) {
+        return false;
+    }
+    const auto& chosen = answer.media[m_line].cryptos;
+    return std::any_of(chosen.begin(), chosen.end(), [&](const session::SdesKey& k) { return k.tag == tag; });
 }
 
 /// With an audio export (--export-audio, zaudit export): every packet of the stream went through
@@ -121,6 +141,7 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
         if (call.tls) {
             continue;
         }
+        const auto answered = answered_offers(call);
         for (const ExposedKey& exposed : keys_of(call)) {
             const session::SdesKey& key = *exposed.key;
             const session::SdpSnapshot& sdp = *exposed.first;
@@ -141,7 +162,7 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
                           {"sent_to", sdp.receiver.to_string()},
                           {"carried_by", sdp.carried_by},
                           {"offer", sdp.is_offer},
-                          {"in_use", in_use(call, sdp, exposed.m_line, key.tag)},
+                          {"in_use", in_use(call, answered, sdp, exposed.m_line, key.tag)},
                           {"transport", call.transport},
                           {"sdp_frames", exposed.frames}};
             add_srtp_proof(model, call, key.fingerprint, f);

@@ -1,4 +1,9 @@
 // sdp.security-stripped: a security attribute disappeared between two copies of a dialog's SDP.
+#include <map>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "rules.hpp"
 #include "sdp_facts.hpp"
 
@@ -56,16 +61,20 @@ void compare(const session::Call& call, const session::SdpSnapshot& before, cons
 /// so the other party's re-INVITE can carry the same number). Each copy is compared with the
 /// nearest earlier one.
 void hop_copies(const session::Call& call, FindingSink& sink) {
+    // The earlier SDPs of each CSeq and message type: a dialog that re-offers thousands of times
+    // must not make every SDP look back through all the others.
+    std::map<std::pair<std::uint32_t, std::string_view>, std::vector<std::size_t>> earlier_of;
     for (std::size_t i = 0; i < call.sdps.size(); ++i) {
         const session::SdpSnapshot& later = call.sdps[i];
-        for (std::size_t j = i; j-- > 0;) {
-            const session::SdpSnapshot& earlier = call.sdps[j];
-            if (earlier.cseq == later.cseq && earlier.carried_by == later.carried_by &&
-                earlier.sender != later.sender && later.receiver.address != earlier.sender.address) {
+        std::vector<std::size_t>& same_message = earlier_of[{later.cseq, later.carried_by}];
+        for (std::size_t k = same_message.size(); k-- > 0;) {
+            const session::SdpSnapshot& earlier = call.sdps[same_message[k]];
+            if (earlier.sender != later.sender && later.receiver.address != earlier.sender.address) {
                 compare(call, earlier, later, "two hops", sink);
                 break;  // the nearest earlier copy: each hop is compared with the one before it
             }
         }
+        same_message.push_back(i);
     }
 }
 

@@ -73,7 +73,6 @@ inline session::Call call(std::uint32_t id = 1) {
     c.from = "sip:alice@example.com";
     c.to = "sip:bob@example.com";
     c.transport = "udp";
-    c.signaling_endpoints = {ep("192.0.2.10", 5060), ep("198.51.100.20", 5060)};
     c.messages.push_back(session::SipEvent{
         1, {}, ep("192.0.2.10", 5060), ep("198.51.100.20", 5060), "INVITE", sip::Method::invite, 0, true});
     return c;

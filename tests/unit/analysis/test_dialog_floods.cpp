@@ -312,3 +312,73 @@ TEST_CASE("a call whose INVITE a retry answered is no longer failed and stays wh
     CHECK(model.calls[1].call_id == "flood-5");
     CHECK(model.decode.dialogs.failed_calls == 3);
 }
+
+namespace {
+
+/// A re-INVITE of invite(1, ...)'s dialog with CSeq `cseq`, offering SDES-SRTP or plain RTP.
+std::string reinvite(std::uint32_t cseq, bool secure) {
+    gen::SdpSpec sdp;
+    sdp.address = util::IpAddress::v4(0x0a000001);
+    sdp.port = 10002;
+    sdp.savp = secure;
+    if (secure) {
+        gen::SdpCrypto crypto;
+        crypto.key_salt = gen::ByteVector(30, static_cast<std::uint8_t>(cseq));
+        sdp.cryptos.push_back(std::move(crypto));
+    }
+    return gen::SipWriter::request("INVITE", "sip:100@192.0.2.1")
+        .header("Via", fmt::format("SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKre{}", cseq))
+        .header("From", "<sip:scan@10.0.0.1>;tag=00000001")
+        .header("To", "<sip:100@192.0.2.1>;tag=callee")
+        .header("Call-ID", "flood-1")
+        .header("CSeq", fmt::format("{} INVITE", cseq))
+        .header("Contact", "<sip:scan@10.0.0.1>")
+        .body("application/sdp", gen::build_sdp(sdp))
+        .text();
+}
+
+/// A call that re-offers SDES three times, then offers plain RTP and hangs up: seven messages.
+gen::CaptureBuilder reoffering_call() {
+    gen::CaptureBuilder capture;
+    capture.add_udp(util::Timestamp{0}, caller(1), k_callee, util::as_bytes(invite(1, 0x44)));
+    capture.add_udp(util::Timestamp{k_second}, k_callee, caller(1), util::as_bytes(ok_to_invite(1)));
+    for (std::uint32_t cseq = 2; cseq <= 4; ++cseq) {
+        capture.add_udp(util::Timestamp{cseq * k_second}, caller(1), k_callee, util::as_bytes(reinvite(cseq, true)));
+    }
+    capture.add_udp(util::Timestamp{5 * k_second}, caller(1), k_callee, util::as_bytes(reinvite(5, false)));
+    const std::string bye = gen::SipWriter::request("BYE", "sip:100@192.0.2.1")
+                                .header("Via", "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKbye")
+                                .header("From", "<sip:scan@10.0.0.1>;tag=00000001")
+                                .header("To", "<sip:100@192.0.2.1>;tag=callee")
+                                .header("Call-ID", "flood-1")
+                                .header("CSeq", "6 BYE")
+                                .text();
+    capture.add_udp(util::Timestamp{6 * k_second}, caller(1), k_callee, util::as_bytes(bye));
+    return capture;
+}
+
+}  // namespace
+
+TEST_CASE("a dialog past the message cap keeps the cap's worth, counts the rest, and still ends with its BYE") {
+    const gen::CaptureBuilder capture = reoffering_call();
+
+    const session::Model whole = track(capture);
+    REQUIRE(whole.calls.size() == 1);
+    CHECK(whole.calls[0].messages.size() == 7);
+    CHECK_FALSE(whole.decode.dialogs.limited());
+    // Under the cap, the plain re-offer is judged: it dropped the key the earlier ones had.
+    CHECK(of_rule(analysis::run_rules(whole, {}), "sdp.security-stripped").size() == 1);
+
+    session::Limits limits;
+    limits.max_messages_per_call = 5;
+    const session::Model capped = track(capture, limits);
+    REQUIRE(capped.calls.size() == 1);
+    const session::Call& call = capped.calls[0];
+    CHECK(call.messages.size() == 5);
+    CHECK(call.sdps.size() == 4);                   // the INVITE's and three re-offers: the plain one was not read
+    CHECK(call.ended_by == session::CallEnd::bye);  // the BYE past the cap still ended the call
+    CHECK(capped.decode.dialogs.messages_not_kept == 2);
+    CHECK(capped.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_messages)] == 1);
+    CHECK(capped.decode.dialogs.limited());  // the reports say partial
+    CHECK(of_rule(analysis::run_rules(capped, {}), "sdp.security-stripped").empty());
+}
