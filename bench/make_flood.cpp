@@ -1,7 +1,7 @@
 // Writes the adversarial captures of issue 12 (zaudit/gen/flood.hpp says what each is), streamed
 // to disk so that the generator's memory stays flat whatever the count.
 //
-//   bench_make_flood OUT.pcap one-key|distinct-keys|random-udp|ssrc-flood|one-dialog COUNT
+//   bench_make_flood OUT.pcap one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos COUNT
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -48,7 +48,8 @@ private:
 int main(int argc, char** argv) {
     if (argc != 4) {
         std::fprintf(stderr,
-                     "usage: bench_make_flood OUT.pcap one-key|distinct-keys|random-udp|ssrc-flood|one-dialog COUNT\n");
+                     "usage: bench_make_flood OUT.pcap "
+                     "one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos COUNT\n");
         return 2;
     }
     const auto kind = gen::parse_flood_kind(argv[2]);

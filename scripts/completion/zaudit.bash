@@ -40,8 +40,8 @@ _zaudit() {
     local options=(--format -f --output -o --fail-on --interface -i --duration --count --filter
         --calls --since --until --decode-as --srtp-key --verify-all --reveal-keys --ledger
         --config --baseline --export-audio --audio --merge --dialog-timeout --call-timeout
-        --max-failed-calls --max-dialogs --max-flows --max-call-messages --max-ssrcs-per-flow
-        --jobs -j --color --quiet -q --verbose -v --version --help -h)
+        --max-failed-calls --max-dialogs --max-flows --max-call-messages --max-zrtp-messages
+        --max-ssrcs-per-flow --jobs -j --color --quiet -q --verbose -v --version --help -h)
     local -A takes=(['--format']='FORMAT' ['-f']='FORMAT' ['--output']='FILE' ['-o']='FILE'
         ['--fail-on']='LEVEL' ['--interface']='IF' ['-i']='IF' ['--duration']='S' ['--count']='N'
         ['--filter']='BPF' ['--calls']='CALL' ['--since']='TIME' ['--until']='TIME'
@@ -49,7 +49,8 @@ _zaudit() {
         ['--config']='FILE' ['--baseline']='FILE' ['--export-audio']='DIR' ['--audio']='DIR'
         ['--dialog-timeout']='S' ['--call-timeout']='S' ['--max-failed-calls']='N'
         ['--max-dialogs']='N' ['--max-flows']='N' ['--max-call-messages']='N'
-        ['--max-ssrcs-per-flow']='N' ['--jobs']='N' ['-j']='N' ['--color']='WHEN')
+        ['--max-zrtp-messages']='N' ['--max-ssrcs-per-flow']='N' ['--jobs']='N' ['-j']='N'
+        ['--color']='WHEN')
     local -A long_of=(['-f']='--format' ['-o']='--output' ['-i']='--interface' ['-j']='--jobs'
         ['-q']='--quiet' ['-v']='--verbose' ['-h']='--help')
     local -A choices=(['--format']='text json jsonl sarif markdown'

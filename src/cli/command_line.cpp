@@ -114,6 +114,9 @@ po::options_description option_descriptions() {
         "max-call-messages", po::value<std::size_t>()->value_name("N")->default_value(10000),
         "at most N SIP messages of one dialog are kept; further ones still end the call but are counted "
         "(sip.too_many_messages), their SDP not read: results are partial")(
+        "max-zrtp-messages", po::value<std::size_t>()->value_name("N")->default_value(1000),
+        "at most N ZRTP handshakes, distinct messages and events are kept a flow (retransmissions fold); "
+        "further ZRTP packets are counted (zrtp.too_many_messages): results are partial")(
         "max-ssrcs-per-flow", po::value<std::size_t>()->value_name("N")->default_value(256),
         "at most N RTP streams (SSRC and direction) are followed on one flow; packets of further SSRCs are "
         "counted (rtp.too_many_ssrcs)")(
@@ -297,6 +300,10 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     o.limits.max_messages_per_call = vm["max-call-messages"].as<std::size_t>();
     if (o.limits.max_messages_per_call == 0) {
         throw UsageError{"--max-call-messages needs a number of at least 1"};
+    }
+    o.limits.max_zrtp_records_per_flow = vm["max-zrtp-messages"].as<std::size_t>();
+    if (o.limits.max_zrtp_records_per_flow == 0) {
+        throw UsageError{"--max-zrtp-messages needs a number of at least 1"};
     }
     o.limits.max_streams_per_flow = vm["max-ssrcs-per-flow"].as<std::size_t>();
     if (o.limits.max_streams_per_flow == 0) {

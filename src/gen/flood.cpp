@@ -2,6 +2,7 @@
 // each; the datagrams are random but seeded, so every run sees the same flood.
 #include "zaudit/gen/flood.hpp"
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -9,17 +10,19 @@
 
 #include "zaudit/gen/frame_builder.hpp"
 #include "zaudit/gen/sip_builder.hpp"
+#include "zaudit/gen/zrtp_wire.hpp"
 #include "zaudit/util/name_table.hpp"
 
 namespace zaudit::gen {
 namespace {
 
-constexpr util::NameTable<FloodKind, 5> k_kind_names{{{
+constexpr util::NameTable<FloodKind, 6> k_kind_names{{{
     {FloodKind::one_key, "one-key"},
     {FloodKind::distinct_keys, "distinct-keys"},
     {FloodKind::random_udp, "random-udp"},
     {FloodKind::ssrc_flood, "ssrc-flood"},
     {FloodKind::one_dialog, "one-dialog"},
+    {FloodKind::zrtp_hellos, "zrtp-hellos"},
 }}};
 static_assert(k_kind_names.complete());
 
@@ -87,6 +90,19 @@ void generate_flood(FloodKind kind, std::uint64_t count, const FloodSink& sink) 
                 const std::string text = invite(
                     i, caller, callee, kind == FloodKind::one_key ? shared_key : random_bytes(random, 30), false);
                 sink(caller, callee, util::as_bytes(text), time);
+                break;
+            }
+            case FloodKind::zrtp_hellos: {
+                const util::Endpoint src{util::IpAddress::v4(0xc0000204), 40004};
+                const util::Endpoint dst{util::IpAddress::v4(0xc0000205), 40006};
+                ZrtpHelloFields hello;
+                hello.client_id = "flood";
+                const ByteVector h3 = random_bytes(random, hello.h3.size());
+                std::copy(h3.begin(), h3.end(), hello.h3.begin());
+                hello.zid.fill(0x5a);
+                const ByteVector h2 = random_bytes(random, 32);
+                const ZrtpBytes message = zrtp_hello_message(hello, h2);
+                sink(src, dst, zrtp_packet(static_cast<std::uint16_t>(i), 0x2000, message), time);
                 break;
             }
             case FloodKind::one_dialog: {

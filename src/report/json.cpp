@@ -304,7 +304,7 @@ void write_json(const AuditResult& result, std::ostream& out) {
     for (const InputAudit& audit : result.audits) {
         const session::Model& model = audit.model;
         // A limit that left dialogs, keys or messages unjudged: incomplete too.
-        partial = partial || model.partial || model.decode.dialogs.limited();
+        partial = partial || model.partial || model.decode.limited();
     }
     DocumentWriter doc{out};
     doc.member("schema", "zaudit/1");

@@ -45,7 +45,7 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
                            narrowing_counts_text(result.narrowed->counts));
     }
     for (const InputAudit& audit : result.audits) {
-        if (audit.model.partial || audit.model.decode.dialogs.limited()) {
+        if (audit.model.partial || audit.model.decode.limited()) {
             out << "\n**Partial:** an input stopped early or a limit was reached; the report covers what was read.\n";
             break;
         }

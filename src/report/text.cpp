@@ -66,6 +66,14 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
             "for reuse.\n",
             dialogs.keys_untracked);
     }
+    if (const std::uint64_t zrtp =
+            model.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::zrtp_too_many_messages)];
+        zrtp > 0) {
+        out << fmt::format(
+            "  PARTIAL: {} flows carried more ZRTP messages than --max-zrtp-messages: their further ZRTP packets "
+            "were counted only.\n",
+            zrtp);
+    }
     if (dialogs.messages_not_kept > 0) {
         out << fmt::format(
             "  PARTIAL: {} SIP messages of dialogs beyond --max-call-messages were counted only (their SDP not "

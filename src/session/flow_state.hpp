@@ -116,6 +116,9 @@ struct Tracker::FlowState {
     std::optional<std::array<std::size_t, 2>> call_slots;
     std::unique_ptr<zrtp::FragmentAssembler> zrtp_fragments;
     bool zrtp_secure = false;  ///< Conf2ACK seen: RTP from now on is SRTP
+    /// What the flow's ZRTP handshakes keep: handshakes, distinct messages, variants and events
+    /// (Limits::max_zrtp_records_per_flow).
+    std::size_t zrtp_records = 0;
     std::uint64_t rtp_packets = 0;
     std::uint64_t clear_rtp_before_secure = 0;
     std::optional<std::uint64_t> first_clear_rtp_frame;

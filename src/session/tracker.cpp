@@ -282,13 +282,29 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
         m_model.handshakes.push_back(std::move(fresh));
         flow.zrtp_fragments = std::make_unique<zrtp::FragmentAssembler>();
     };
+    if (flow.zrtp_records >= m_limits.max_zrtp_records_per_flow) {
+        if (flow.zrtp_records++ == m_limits.max_zrtp_records_per_flow) {  // said once a flow
+            m_anomalies->add(util::Anomaly{util::AnomalyCode::zrtp_too_many_messages, packet.frame, 0,
+                                           fmt::format("the ZRTP of this flow kept {} messages and events: its "
+                                                       "further ZRTP packets are counted only",
+                                                       m_limits.max_zrtp_records_per_flow)},
+                             packet.frame);
+        }
+        return;
+    }
+    const auto records = [](const ZrtpHandshake& h) { return h.messages.size() + h.variants.size() + h.events.size(); };
     if (!flow.handshake) {
         start_handshake();
+        ++flow.zrtp_records;
     }
+    std::size_t before = records(m_model.handshakes[*flow.handshake]);
     if (!add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet, *m_anomalies)) {
         start_handshake();
+        ++flow.zrtp_records;
+        before = 0;
         add_zrtp_packet(m_model.handshakes[*flow.handshake], *flow.zrtp_fragments, packet, *m_anomalies);
     }
+    flow.zrtp_records += records(m_model.handshakes[*flow.handshake]) - before;
     ZrtpHandshake& handshake = m_model.handshakes[*flow.handshake];
     if (!flow.zrtp_secure && handshake.find(zrtp::MessageType::conf2_ack) != nullptr) {
         flow.zrtp_secure = true;

@@ -71,6 +71,7 @@ constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
     {C::zrtp_fragment_out_of_range, "zrtp.fragment_out_of_range"},
     {C::zrtp_fragment_total_mismatch, "zrtp.fragment_total_mismatch"},
     {C::zrtp_fragment_overlap_conflict, "zrtp.fragment_overlap_conflict"},
+    {C::zrtp_too_many_messages, "zrtp.too_many_messages"},
     {C::iax2_truncated, "iax2.truncated"},
     {C::iax2_ie_overrun, "iax2.ie_overrun"},
     {C::iax2_ie_bad_size, "iax2.ie_bad_size"},

@@ -21,9 +21,11 @@ enum class FloodKind : std::uint8_t {
                     ///< SSRC of 100,000 in turn
     one_dialog,     ///< one dialog's INVITE, then re-INVITEs without end, each its own CSeq, SDES key and
                     ///< media port (a peer, or a man in the middle, re-offering on one SIP flow)
+    zrtp_hellos,    ///< ZRTP on one flow, each packet a Hello of its own (another H3 and MAC): an
+                    ///< injector racing an endpoint without end
 };
 
-/// "one-key", "distinct-keys", "random-udp", "ssrc-flood" or "one-dialog".
+/// "one-key", "distinct-keys", "random-udp", "ssrc-flood", "one-dialog" or "zrtp-hellos".
 std::optional<FloodKind> parse_flood_kind(std::string_view name);
 
 /// One datagram of a flood: what to send and when (microseconds since the epoch).

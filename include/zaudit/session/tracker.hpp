@@ -66,6 +66,12 @@ struct Limits {
     /// (sip.too_many_messages, DialogCounts::messages_not_kept) and its SDP is not read: a
     /// dialog flooded with re-INVITEs must not grow memory without bound. Results are partial.
     std::size_t max_messages_per_call = 10'000;
+    /// What the ZRTP handshakes of one flow keep: handshakes, distinct messages, differing copies
+    /// and events (bad CRCs, anomalies, Errors). A real handshake keeps some 15 (retransmissions
+    /// are folded). Beyond, the flow's ZRTP packets are only counted (zrtp.too_many_messages):
+    /// a flow flooded with distinct Hellos, Pings or bad CRCs must not grow memory without
+    /// bound, nor make each packet look through all the others. Results are partial.
+    std::size_t max_zrtp_records_per_flow = 1'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
     /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or

@@ -85,6 +85,7 @@ enum class AnomalyCode : std::uint8_t {
     zrtp_fragment_out_of_range,      ///< a fragment that does not fit its message
     zrtp_fragment_total_mismatch,    ///< fragments of one message announce different totals
     zrtp_fragment_overlap_conflict,  ///< a fragment rewrites bytes already received
+    zrtp_too_many_messages,          ///< a flow past Limits::max_zrtp_records_per_flow: its further ZRTP counted only
     // IAX2 frames (RFC 5456 section 8).
     iax2_truncated,    ///< a datagram on the IAX2 port too short for any frame
     iax2_ie_overrun,   ///< an information element runs past the frame: the rest is not read

@@ -7,6 +7,7 @@
 
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/gen/scenario.hpp"
+#include "zaudit/gen/zrtp_wire.hpp"
 #include "zaudit/session/tracker.hpp"
 
 #include "support/track.hpp"
@@ -230,4 +231,30 @@ TEST_CASE("an RTCP flow beside a call's RTP closes once quiet after the BYE") {
     const auto unannounced = flows_between(model, stray_a, stray_b);
     REQUIRE(unannounced.size() == 1);
     CHECK(unannounced[0]->packets_ab == 4);
+}
+
+TEST_CASE("a flow flooded with distinct ZRTP Hellos keeps the cap's worth and counts the rest") {
+    session::Limits limits;
+    limits.max_zrtp_records_per_flow = 10;
+    gen::CaptureBuilder capture;
+    for (std::uint32_t i = 0; i < 50; ++i) {
+        gen::ZrtpHelloFields hello;
+        hello.client_id = "flood";
+        hello.h3.fill(static_cast<std::uint8_t>(i));  // each Hello its own: a variant of the first
+        const gen::ZrtpBytes h2(32, static_cast<std::uint8_t>(i));
+        capture.add_udp(util::Timestamp{i * 1000}, host(1, 40000), host(2, 40002),
+                        gen::zrtp_packet(static_cast<std::uint16_t>(i), 0x2000, gen::zrtp_hello_message(hello, h2)));
+    }
+    const session::Model model = track(capture, limits);
+    REQUIRE(model.handshakes.size() == 1);
+    const session::ZrtpHandshake& handshake = model.handshakes[0];
+    // One record for the handshake itself, then Hello events and copies up to the cap.
+    CHECK(handshake.messages.size() + handshake.variants.size() + handshake.events.size() <= 9);
+    CHECK_FALSE(handshake.variants.empty());
+    CHECK(anomalies(model, util::AnomalyCode::zrtp_too_many_messages) == 1);
+    CHECK(model.decode.limited());
+
+    const session::Model whole = track(capture);
+    CHECK(whole.handshakes[0].variants.size() == 49);
+    CHECK_FALSE(whole.decode.limited());
 }
