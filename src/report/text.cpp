@@ -74,6 +74,11 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
             "were counted only.\n",
             zrtp);
     }
+    if (const std::uint64_t uses =
+            model.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_credentials)];
+        uses > 0) {
+        out << fmt::format("  PARTIAL: {} requests with credentials beyond those kept were counted only.\n", uses);
+    }
     if (dialogs.messages_not_kept > 0) {
         out << fmt::format(
             "  PARTIAL: {} SIP messages of dialogs beyond --max-call-messages were counted only (their SDP not "

@@ -30,6 +30,15 @@ public:
         }
     }
 
+    /// One more of an anomaly already added once, counted without being kept: a capped
+    /// condition says what it is once and counts every time it drops something.
+    void count(util::AnomalyCode code) {
+        const auto index = static_cast<std::size_t>(code);
+        if (index < m_counts.size()) {
+            ++m_counts[index];
+        }
+    }
+
     void add_all(const std::vector<util::Anomaly>& anomalies, std::uint64_t frame, std::size_t base = 0) {
         for (const util::Anomaly& anomaly : anomalies) {
             add(anomaly, frame, base);

@@ -326,6 +326,19 @@ void CallTracker::note_contact(CallState& state, const sip::SipMessage& message)
 
 void CallTracker::on_credentials(const sip::SipMessage& message, const MessageContext& context) {
     for (auto& credentials : sip::credentials_of(message)) {
+        if (m_credentials.size() >= m_limits.max_credential_uses) {
+            if (!m_credentials_capped) {
+                m_credentials_capped = true;
+                m_anomalies.add(util::Anomaly{util::AnomalyCode::sip_too_many_credentials, context.frame, 0,
+                                              fmt::format("more than {} requests with credentials: the others are "
+                                                          "counted only",
+                                                          m_limits.max_credential_uses)},
+                                context.frame);
+            } else {
+                m_anomalies.count(util::AnomalyCode::sip_too_many_credentials);
+            }
+            continue;
+        }
         CredentialUse use;
         use.seen = static_cast<const SeenAt&>(context);  // where, without the parser's offset
         use.transport = context.transport;

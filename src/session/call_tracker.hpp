@@ -48,6 +48,7 @@ struct DialogLimits {
     std::int64_t call_idle_micros = 3'600'000'000;
     std::size_t max_failed = 10'000;
     std::size_t max_messages = 10'000;  ///< a call keeps (Limits::max_messages_per_call)
+    std::size_t max_credential_uses = 100'000;
 };
 
 /// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
@@ -169,6 +170,7 @@ private:
     SummarisedDialogs m_summarised;
     std::map<util::Endpoint, Announced> m_announced;  ///< keeps latest_media_at logarithmic
     std::vector<CredentialUse> m_credentials;
+    bool m_credentials_capped = false;  ///< DialogLimits::max_credential_uses reached (said once)
     std::unordered_map<std::string, std::size_t> m_by_call_id;
     std::uint64_t m_messages = 0;
     std::uint64_t m_without_call_id = 0;

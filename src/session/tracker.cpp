@@ -40,7 +40,8 @@ Tracker::Tracker(Limits limits, UserHints hints)
       m_anomalies{std::make_unique<AnomalyLog>(limits.max_anomalies)},
       m_calls{std::make_unique<CallTracker>(
           *m_anomalies, DialogLimits{limits.dialog_timeout_micros, limits.max_live_dialogs, limits.max_summarised_keys,
-                                     limits.call_idle_micros, limits.max_failed_calls, limits.max_messages_per_call})},
+                                     limits.call_idle_micros, limits.max_failed_calls, limits.max_messages_per_call,
+                                     limits.max_credential_uses})},
       m_iax2{std::make_unique<Iax2Tracker>(*m_anomalies)} {
     m_handlers.fill(&Tracker::on_ignored);
     m_handlers[static_cast<std::size_t>(demux::PayloadKind::rtp)] = &Tracker::on_rtp;

@@ -46,6 +46,7 @@ constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
     {C::sip_trailing_bytes, "sip.trailing_bytes"},
     {C::sip_body_truncated, "sip.body_truncated"},
     {C::sip_too_many_messages, "sip.too_many_messages"},
+    {C::sip_too_many_credentials, "sip.too_many_credentials"},
     {C::sip_stream_not_sip, "sip.stream_not_sip"},
     {C::sip_headers_too_large, "sip.headers_too_large"},
     {C::sip_bad_content_length, "sip.bad_content_length"},

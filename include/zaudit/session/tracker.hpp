@@ -72,6 +72,11 @@ struct Limits {
     /// a flow flooded with distinct Hellos, Pings or bad CRCs must not grow memory without
     /// bound, nor make each packet look through all the others. Results are partial.
     std::size_t max_zrtp_records_per_flow = 1'000;
+    /// Requests with credentials kept (for sip.cleartext-credentials), some 1 KB each: a REGISTER
+    /// scan or password guessing sends hundreds of thousands. Beyond, they are only counted
+    /// (sip.too_many_credentials) and the results are partial: users first tried after the cap
+    /// get no finding of their own.
+    std::size_t max_credential_uses = 100'000;
     /// Distinct SDES keys remembered from summarised dialogs (for sdes.key-reuse).
     std::size_t max_summarised_keys = 1'000'000;
     /// RTP streams (SSRC and direction) followed on one flow; a flow with more is an attack or

@@ -58,11 +58,12 @@ enum class AnomalyCode : std::uint8_t {
     sip_repeated_header,       ///< a single-valued header repeated (the first one is kept)
     sip_trailing_bytes,        ///< bytes after Content-Length in a datagram (dropped)
     sip_body_truncated,        ///< fewer body bytes than Content-Length
-    sip_too_many_messages,   ///< a dialog with more messages than Limits::max_messages_per_call: the rest counted only
-    sip_stream_not_sip,      ///< TCP bytes that do not begin with a SIP start line (dropped)
-    sip_headers_too_large,   ///< a TCP header section over the framer's limit (dropped)
-    sip_bad_content_length,  ///< a TCP message's Content-Length is unusable (dropped)
-    sip_body_too_large,      ///< a TCP message's Content-Length over the framer's limit (dropped)
+    sip_too_many_messages,
+    sip_too_many_credentials,  ///< requests with credentials beyond Limits::max_credential_uses: counted only   ///< a dialog with more messages than Limits::max_messages_per_call: the rest counted only
+    sip_stream_not_sip,        ///< TCP bytes that do not begin with a SIP start line (dropped)
+    sip_headers_too_large,     ///< a TCP header section over the framer's limit (dropped)
+    sip_bad_content_length,    ///< a TCP message's Content-Length is unusable (dropped)
+    sip_body_too_large,        ///< a TCP message's Content-Length over the framer's limit (dropped)
     // ZRTP packets and messages (RFC 6189 section 5) and bzrtp's fragments.
     zrtp_packet_truncated,           ///< too short for the packet header and the CRC
     zrtp_bad_first_byte,             ///< neither 0x10 nor 0x11

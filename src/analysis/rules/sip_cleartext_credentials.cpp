@@ -1,5 +1,6 @@
 // sip.cleartext-credentials: digest credentials (or worse, a Basic password) readable on the wire.
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "rules.hpp"
@@ -50,28 +51,37 @@ struct Group {
     std::size_t messages = 0;
 };
 
+/// The methods (as written: any token) and headers a group lists: a scanner may vary the method
+/// of every request, and the evidence need not list them all.
+constexpr std::size_t k_max_listed = 16;
+
 template <typename T>
 void add_unique(std::vector<T>& values, T value) {
-    if (std::find(values.begin(), values.end(), value) == values.end()) {
+    if (values.size() < k_max_listed && std::find(values.begin(), values.end(), value) == values.end()) {
         values.push_back(std::move(value));
     }
 }
 
 std::vector<Group> groups_of(const session::Model& model) {
     std::vector<Group> groups;
+    // By key: a REGISTER scan tries thousands of users, each a group of its own.
+    std::map<GroupKey, std::size_t> index_of;
     for (const session::CredentialUse& use : model.credentials) {
         if (use.transport == "tls" || !carries_secret(use.credentials)) {
             continue;
         }
         GroupKey key = key_of(use);
-        auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.key == key; });
-        if (it == groups.end()) {
-            it = groups.insert(groups.end(), Group{std::move(key), &use, {}, {}, {}, 0});
+        const auto [found, added] = index_of.try_emplace(key, groups.size());
+        if (added) {
+            groups.push_back(Group{std::move(key), &use, {}, {}, {}, 0});
         }
-        it->frames.push_back(use.seen.frame);
-        add_unique(it->methods, use.method_text);
-        add_unique(it->headers, std::string{sip::to_string(use.credentials.header)});
-        ++it->messages;
+        Group& group = groups[found->second];
+        if (group.frames.size() < max_examples) {
+            group.frames.push_back(use.seen.frame);  // the first ones are all a finding shows
+        }
+        add_unique(group.methods, use.method_text);
+        add_unique(group.headers, std::string{sip::to_string(use.credentials.header)});
+        ++group.messages;
     }
     return groups;
 }

@@ -382,3 +382,34 @@ TEST_CASE("a dialog past the message cap keeps the cap's worth, counts the rest,
     CHECK(capped.decode.dialogs.limited());  // the reports say partial
     CHECK(of_rule(analysis::run_rules(capped, {}), "sdp.security-stripped").empty());
 }
+
+TEST_CASE("a REGISTER scan keeps the credential cap's worth of requests and counts the rest") {
+    gen::CaptureBuilder capture;
+    for (std::uint32_t n = 0; n < 20; ++n) {
+        const std::string user = fmt::format("{}", 100 + n);  // each request another extension
+        const std::string text =
+            gen::SipWriter::request("REGISTER", "sip:192.0.2.1")
+                .header("Via", fmt::format("SIP/2.0/UDP 10.0.0.9:5060;branch=z9hG4bKreg{}", n))
+                .header("From", fmt::format("<sip:{}@192.0.2.1>;tag=r{}", user, n))
+                .header("To", fmt::format("<sip:{}@192.0.2.1>", user))
+                .header("Call-ID", fmt::format("register-{}", n))
+                .header("CSeq", "1 REGISTER")
+                .header("Authorization", fmt::format("Digest username=\"{}\", realm=\"pbx\", nonce=\"n{}\", "
+                                                     "uri=\"sip:192.0.2.1\", response=\"{:032x}\"",
+                                                     user, n, n))
+                .text();
+        capture.add_udp(util::Timestamp{n * 1000}, caller(9), k_callee, util::as_bytes(text));
+    }
+    const session::Model whole = track(capture);
+    CHECK(whole.credentials.size() == 20);
+    CHECK(of_rule(analysis::run_rules(whole, {}), "sip.cleartext-credentials").size() == 20);  // one per user
+    CHECK_FALSE(whole.decode.limited());
+
+    session::Limits limits;
+    limits.max_credential_uses = 5;
+    const session::Model capped = track(capture, limits);
+    CHECK(capped.credentials.size() == 5);
+    CHECK(capped.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_credentials)] == 15);
+    CHECK(capped.decode.limited());
+    CHECK(of_rule(analysis::run_rules(capped, {}), "sip.cleartext-credentials").size() == 5);
+}
