@@ -3,15 +3,14 @@
 // the signalling path. Private to the session area.
 
 #include <array>
-#include <cstring>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "zaudit/crypto/hash.hpp"
@@ -53,15 +52,6 @@ struct DialogLimits {
 
 /// An offer/answer transaction on one hop: the two addresses (lower first), CSeq number and method.
 using TransactionKey = std::tuple<util::IpAddress, util::IpAddress, std::uint32_t, std::string>;
-
-/// A SHA-256 digest's first bytes are as good a hash as any: the digest is uniform already.
-struct DigestHash {
-    std::size_t operator()(const crypto::Sha256Digest& digest) const noexcept {
-        std::size_t hash = 0;
-        std::memcpy(&hash, digest.data(), sizeof hash);
-        return hash;
-    }
-};
 
 class CallTracker {
 public:
@@ -113,8 +103,9 @@ private:
         /// may rewrite the SDP between them) has its own answer.
         std::map<TransactionKey, std::size_t> pending;
         std::optional<std::size_t> offer_awaiting_ack;  ///< offer sent in a 2xx to an SDP-less INVITE
-        /// Dedupe retransmissions: key of each SDP seen (a set: a dialog may re-offer thousands of times).
-        std::unordered_set<crypto::Sha256Digest, DigestHash> seen_bodies;
+        /// Dedupe retransmissions: key of each SDP seen (a set: a dialog may re-offer thousands of
+        /// times; a tree: no bucket array for the two or three of a call).
+        std::set<crypto::Sha256Digest> seen_bodies;
         std::vector<std::uint32_t> initial_invites;  ///< CSeq numbers of INVITEs sent without a To tag
         std::vector<std::uint32_t> invites;          ///< CSeq numbers of every INVITE request seen
         bool cancelled = false;
