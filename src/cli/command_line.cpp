@@ -232,6 +232,19 @@ analysis::Narrowing narrowing_of(const po::variables_map& vm) {
 
 }  // namespace
 
+namespace {
+
+/// The value of a count option (--max-flows...), which must be at least `minimum`.
+std::size_t count_at_least(const po::variables_map& vm, const std::string& name, std::size_t minimum) {
+    const auto value = vm[name].as<std::size_t>();
+    if (value < minimum) {
+        throw UsageError{fmt::format("--{} needs a number of at least {}", name, minimum)};
+    }
+    return value;
+}
+
+}  // namespace
+
 Options to_options(const po::variables_map& vm, std::vector<std::string> positional) {
     Options o;
     o.command = parse_command(positional);
@@ -285,35 +298,14 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
         throw UsageError{"--call-timeout needs a number of seconds above 0 (at most 10000000)"};
     }
     o.limits.call_idle_micros = static_cast<std::int64_t>(call_timeout * 1e6);
-    o.limits.max_live_dialogs = vm["max-dialogs"].as<std::size_t>();
-    if (o.limits.max_live_dialogs == 0) {
-        throw UsageError{"--max-dialogs needs a number of at least 1"};
-    }
-    o.limits.max_failed_calls = vm["max-failed-calls"].as<std::size_t>();
-    if (o.limits.max_failed_calls == 0) {
-        throw UsageError{"--max-failed-calls needs a number of at least 1"};
-    }
-    o.limits.max_live_flows = vm["max-flows"].as<std::size_t>();
-    if (o.limits.max_live_flows < 2) {
-        throw UsageError{"--max-flows needs a number of at least 2"};
-    }
-    o.limits.max_messages_per_call = vm["max-call-messages"].as<std::size_t>();
-    if (o.limits.max_messages_per_call == 0) {
-        throw UsageError{"--max-call-messages needs a number of at least 1"};
-    }
-    o.limits.max_zrtp_records_per_flow = vm["max-zrtp-messages"].as<std::size_t>();
-    if (o.limits.max_zrtp_records_per_flow == 0) {
-        throw UsageError{"--max-zrtp-messages needs a number of at least 1"};
-    }
-    o.limits.max_streams_per_flow = vm["max-ssrcs-per-flow"].as<std::size_t>();
-    if (o.limits.max_streams_per_flow == 0) {
-        throw UsageError{"--max-ssrcs-per-flow needs a number of at least 1"};
-    }
+    o.limits.max_live_dialogs = count_at_least(vm, "max-dialogs", 1);
+    o.limits.max_failed_calls = count_at_least(vm, "max-failed-calls", 1);
+    o.limits.max_live_flows = count_at_least(vm, "max-flows", 2);
+    o.limits.max_messages_per_call = count_at_least(vm, "max-call-messages", 1);
+    o.limits.max_zrtp_records_per_flow = count_at_least(vm, "max-zrtp-messages", 1);
+    o.limits.max_streams_per_flow = count_at_least(vm, "max-ssrcs-per-flow", 1);
     if (vm.count("jobs") != 0) {
-        o.jobs = vm["jobs"].as<std::size_t>();
-        if (o.jobs == 0) {
-            throw UsageError{"--jobs needs a number of at least 1"};
-        }
+        o.jobs = count_at_least(vm, "jobs", 1);
     }
     if (vm.count("decode-as") != 0) {
         for (const auto& value : vm["decode-as"].as<std::vector<std::string>>()) {

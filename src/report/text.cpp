@@ -66,17 +66,13 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
             "for reuse.\n",
             dialogs.keys_untracked);
     }
-    if (const std::uint64_t zrtp =
-            model.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::zrtp_too_many_messages)];
-        zrtp > 0) {
+    if (const std::uint64_t zrtp = model.decode.anomaly_count(util::AnomalyCode::zrtp_too_many_messages); zrtp > 0) {
         out << fmt::format(
             "  PARTIAL: {} flows carried more ZRTP messages than --max-zrtp-messages: their further ZRTP packets "
             "were counted only.\n",
             zrtp);
     }
-    if (const std::uint64_t uses =
-            model.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_credentials)];
-        uses > 0) {
+    if (const std::uint64_t uses = model.decode.anomaly_count(util::AnomalyCode::sip_too_many_credentials); uses > 0) {
         out << fmt::format("  PARTIAL: {} requests with credentials beyond those kept were counted only.\n", uses);
     }
     if (dialogs.messages_not_kept > 0) {

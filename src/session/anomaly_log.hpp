@@ -19,10 +19,7 @@ public:
 
     /// One anomaly seen in `frame`, its offset counted from `base` bytes into the unit.
     void add(util::Anomaly anomaly, std::uint64_t frame, std::size_t base = 0) {
-        const auto index = static_cast<std::size_t>(anomaly.code);
-        if (index < m_counts.size()) {
-            ++m_counts[index];
-        }
+        count(anomaly.code);
         if (m_kept.size() < m_limit) {
             anomaly.frame = frame;
             anomaly.offset += base;

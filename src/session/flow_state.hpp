@@ -119,6 +119,7 @@ struct Tracker::FlowState {
     /// What the flow's ZRTP handshakes keep: handshakes, distinct messages, variants and events
     /// (Limits::max_zrtp_records_per_flow).
     std::size_t zrtp_records = 0;
+    bool zrtp_capped = false;  ///< past that limit: its ZRTP packets are counted only (said once)
     std::uint64_t rtp_packets = 0;
     std::uint64_t clear_rtp_before_secure = 0;
     std::optional<std::uint64_t> first_clear_rtp_frame;

@@ -284,7 +284,9 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
         flow.zrtp_fragments = std::make_unique<zrtp::FragmentAssembler>();
     };
     if (flow.zrtp_records >= m_limits.max_zrtp_records_per_flow) {
-        if (flow.zrtp_records++ == m_limits.max_zrtp_records_per_flow) {  // said once a flow
+        // One packet may add several records and pass the limit: a flag, not an equality, says it once.
+        if (!flow.zrtp_capped) {
+            flow.zrtp_capped = true;
             m_anomalies->add(util::Anomaly{util::AnomalyCode::zrtp_too_many_messages, packet.frame, 0,
                                            fmt::format("the ZRTP of this flow kept {} messages and events: its "
                                                        "further ZRTP packets are counted only",

@@ -117,13 +117,15 @@ struct DecodeSummary {
     /// Every parser anomaly, counted per code (also those beyond what Model::anomalies keeps).
     std::array<std::uint64_t, static_cast<std::size_t>(util::AnomalyCode::count_)> anomalies{};
     DialogCounts dialogs;
+    [[nodiscard]] std::uint64_t anomaly_count(util::AnomalyCode code) const {
+        return anomalies[static_cast<std::size_t>(code)];
+    }
     /// Whether a limit left something unjudged (DialogCounts::limited, a flow's ZRTP past
     /// Limits::max_zrtp_records_per_flow, credentials past Limits::max_credential_uses): the
     /// results cover what was followed.
     [[nodiscard]] bool limited() const {
-        return dialogs.limited() ||
-               anomalies[static_cast<std::size_t>(util::AnomalyCode::zrtp_too_many_messages)] > 0 ||
-               anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_credentials)] > 0;
+        return dialogs.limited() || anomaly_count(util::AnomalyCode::zrtp_too_many_messages) > 0 ||
+               anomaly_count(util::AnomalyCode::sip_too_many_credentials) > 0;
     }
 };
 

@@ -378,7 +378,7 @@ TEST_CASE("a dialog past the message cap keeps the cap's worth, counts the rest,
     CHECK(call.sdps.size() == 4);                   // the INVITE's and three re-offers: the plain one was not read
     CHECK(call.ended_by == session::CallEnd::bye);  // the BYE past the cap still ended the call
     CHECK(capped.decode.dialogs.messages_not_kept == 2);
-    CHECK(capped.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_messages)] == 1);
+    CHECK(capped.decode.anomaly_count(util::AnomalyCode::sip_too_many_messages) == 1);
     CHECK(capped.decode.dialogs.limited());  // the reports say partial
     CHECK(of_rule(analysis::run_rules(capped, {}), "sdp.security-stripped").empty());
 }
@@ -409,7 +409,7 @@ TEST_CASE("a REGISTER scan keeps the credential cap's worth of requests and coun
     limits.max_credential_uses = 5;
     const session::Model capped = track(capture, limits);
     CHECK(capped.credentials.size() == 5);
-    CHECK(capped.decode.anomalies[static_cast<std::size_t>(util::AnomalyCode::sip_too_many_credentials)] == 15);
+    CHECK(capped.decode.anomaly_count(util::AnomalyCode::sip_too_many_credentials) == 15);
     CHECK(capped.decode.limited());
     CHECK(of_rule(analysis::run_rules(capped, {}), "sip.cleartext-credentials").size() == 5);
 }

@@ -258,3 +258,16 @@ TEST_CASE("a flow flooded with distinct ZRTP Hellos keeps the cap's worth and co
     CHECK(whole.handshakes[0].variants.size() == 49);
     CHECK_FALSE(whole.decode.limited());
 }
+
+TEST_CASE("a ZRTP packet that passes the flow's limit by more than one record still has it said") {
+    session::Limits limits;
+    limits.max_zrtp_records_per_flow = 4;  // the handshake, then two records an Error: 1, 3, 5
+    gen::CaptureBuilder capture;
+    for (std::uint32_t i = 0; i < 10; ++i) {
+        capture.add_udp(util::Timestamp{i * 1000}, host(1, 40000), host(2, 40002),
+                        gen::zrtp_packet(static_cast<std::uint16_t>(i), 0x2000, gen::zrtp_error_message(0x10 + i)));
+    }
+    const session::Model model = track(capture, limits);
+    CHECK(anomalies(model, util::AnomalyCode::zrtp_too_many_messages) == 1);
+    CHECK(model.decode.limited());
+}
