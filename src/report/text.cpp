@@ -5,6 +5,7 @@
 #include "sections.hpp"
 #include "zaudit/analysis/verdict.hpp"
 #include "zaudit/report/report.hpp"
+#include "zaudit/sdp/session.hpp"
 #include "zaudit/util/escape.hpp"
 #include "zaudit/util/text.hpp"
 
@@ -71,6 +72,12 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
             "  PARTIAL: {} flows carried more ZRTP messages than --max-zrtp-messages: their further ZRTP packets "
             "were counted only.\n",
             zrtp);
+    }
+    if (const std::uint64_t bodies = model.decode.sdp_limited(); bodies > 0) {
+        out << fmt::format(
+            "  PARTIAL: SDP bodies went {} times past what is read of one ({} media sections, {} a=crypto lines): "
+            "the rest was skipped.\n",
+            bodies, sdp::k_max_media_sections, sdp::k_max_cryptos);
     }
     if (const std::uint64_t uses = model.decode.anomaly_count(util::AnomalyCode::sip_too_many_credentials); uses > 0) {
         out << fmt::format("  PARTIAL: {} requests with credentials beyond those kept were counted only.\n", uses);

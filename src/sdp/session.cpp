@@ -29,6 +29,9 @@ struct Parser {
     std::size_t line = 0;
     std::size_t line_offset = 0;  ///< where the current line starts in the text
     bool skipping_media = false;  ///< inside a media section whose m= line was rejected
+    std::size_t cryptos = 0;      ///< a=crypto lines kept, all media sections together
+    bool media_capped = false;    ///< a media section past k_max_media_sections was skipped (said)
+    bool cryptos_capped = false;  ///< an a=crypto past k_max_cryptos was skipped (said)
 
     MediaDescription* media() { return s.media.empty() ? nullptr : &s.media.back(); }
     void warn(AnomalyCode code, std::string_view reason, std::size_t offset_in_line = 0) {
@@ -75,6 +78,15 @@ void on_media(Parser& p, std::string_view value) {
     p.skipping_media = true;
     if (f.size() < 3) {
         p.warn(AnomalyCode::sdp_bad_media, "m= needs <media> <port> <proto> [<fmt> ...]; media section skipped");
+        return;
+    }
+    if (p.s.media.size() == k_max_media_sections) {
+        if (!p.media_capped) {
+            p.media_capped = true;
+            p.warn(
+                AnomalyCode::sdp_too_many_media,
+                fmt::format("more than {} media sections; this one and those after it skipped", k_max_media_sections));
+        }
         return;
     }
     MediaDescription m;
@@ -177,6 +189,14 @@ void on_media_attribute(Parser& p, MediaDescription& m, const Attribute& a) {
     if (a.name == "rtpmap") {
         on_rtpmap(p, m, a.value);
     } else if (a.name == "crypto") {
+        if (p.cryptos == k_max_cryptos) {
+            if (!p.cryptos_capped) {
+                p.cryptos_capped = true;
+                p.warn(AnomalyCode::sdp_too_many_cryptos,
+                       fmt::format("more than {} a=crypto lines; this one and those after it skipped", k_max_cryptos));
+            }
+            return;
+        }
         CryptoParse parsed = parse_crypto(a.value);
         for (const util::Anomaly& anomaly : parsed.anomalies) {
             p.warn(anomaly.code, fmt::format("a=crypto{}: {}", parsed.crypto ? "" : " skipped", anomaly.detail),
@@ -184,6 +204,7 @@ void on_media_attribute(Parser& p, MediaDescription& m, const Attribute& a) {
         }
         if (parsed.crypto) {
             m.cryptos.push_back(std::move(*parsed.crypto));
+            ++p.cryptos;
         }
     } else if (a.name == "rtcp") {
         on_rtcp(p, m, a.value);

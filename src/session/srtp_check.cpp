@@ -104,10 +104,13 @@ SrtpKeyCheck try_key(const SdesKey& key, const PacketSamples& packets) {
 
 void PacketSamples::add(std::uint64_t frame, util::Bytes bytes, bool spot) {
     if (m_kept.empty()) {
-        // The first packets are all kept: room for them at once, at the first one's size, up to
-        // a bound (a stream that sends one jumbo datagram and stops must not cost megabytes).
-        constexpr std::size_t k_first_reserve = std::size_t{16} << 10;
-        m_bytes.reserve(std::min(k_first_packets * bytes.size(), k_first_reserve));
+        // Room for the first few at the first one's size, then doubling: a stream of two packets
+        // (a flood of short streams, each live until its flow closes) must not hold room for 64,
+        // and one jumbo datagram must not cost megabytes.
+        constexpr std::size_t k_first_reserve = std::size_t{4} << 10;
+        constexpr std::size_t k_first_room = 8;
+        m_bytes.reserve(std::min(k_first_room * bytes.size(), k_first_reserve));
+        m_kept.reserve(k_first_room);
     }
     m_kept.push_back(Kept{frame, m_bytes.size(), bytes.size(), spot});
     m_bytes.insert(m_bytes.end(), bytes.begin(), bytes.end());

@@ -35,6 +35,8 @@ constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
     {C::sdp_bad_crypto_key, "sdp.bad_crypto_key"},
     {C::sdp_bad_crypto_param, "sdp.bad_crypto_param"},
     {C::sdp_crypto_key_size, "sdp.crypto_key_size"},
+    {C::sdp_too_many_media, "sdp.too_many_media"},
+    {C::sdp_too_many_cryptos, "sdp.too_many_cryptos"},
     {C::sip_no_start_line, "sip.no_start_line"},
     {C::sip_bad_start_line, "sip.bad_start_line"},
     {C::sip_bad_version, "sip.bad_version"},

@@ -126,6 +126,14 @@ struct SdpSession {
     std::vector<util::Anomaly> anomalies;
 };
 
+/// What one description may hold; beyond, media sections and a=crypto lines are skipped, said
+/// once each (util::AnomalyCode::sdp_too_many_media, sdp_too_many_cryptos). Real offers carry a
+/// few media sections (a large WebRTC room some dozens, one per track) and a few keys each;
+/// every one is kept until the audit ends, and every key becomes a finding, so a hostile body
+/// of thousands must not cost thousands of times its bytes.
+constexpr std::size_t k_max_media_sections = 128;
+constexpr std::size_t k_max_cryptos = 32;
+
 /// Parses an SDP body; CRLF or LF line ends. Never fails: what cannot be read becomes anomalies.
 SdpSession parse(std::string_view text);
 

@@ -121,11 +121,18 @@ struct DecodeSummary {
         return anomalies[static_cast<std::size_t>(code)];
     }
     /// Whether a limit left something unjudged (DialogCounts::limited, a flow's ZRTP past
-    /// Limits::max_zrtp_records_per_flow, credentials past Limits::max_credential_uses): the
-    /// results cover what was followed.
+    /// Limits::max_zrtp_records_per_flow, credentials past Limits::max_credential_uses, an SDP's
+    /// media sections or keys past sdp::k_max_media_sections or k_max_cryptos): the results
+    /// cover what was followed.
     [[nodiscard]] bool limited() const {
         return dialogs.limited() || anomaly_count(util::AnomalyCode::zrtp_too_many_messages) > 0 ||
-               anomaly_count(util::AnomalyCode::sip_too_many_credentials) > 0;
+               anomaly_count(util::AnomalyCode::sip_too_many_credentials) > 0 || sdp_limited() > 0;
+    }
+    /// How often an SDP body's media sections or keys went past the parser's bounds (a body past
+    /// both counts twice).
+    [[nodiscard]] std::uint64_t sdp_limited() const {
+        return anomaly_count(util::AnomalyCode::sdp_too_many_media) +
+               anomaly_count(util::AnomalyCode::sdp_too_many_cryptos);
     }
 };
 

@@ -47,6 +47,8 @@ enum class AnomalyCode : std::uint8_t {
     sdp_bad_crypto_key,     ///< a malformed key-param (method, base64, lifetime, MKI): line skipped
     sdp_bad_crypto_param,   ///< an unknown or malformed session parameter (the line is kept)
     sdp_crypto_key_size,    ///< key||salt not the size the suite needs (the line is kept)
+    sdp_too_many_media,     ///< media sections beyond sdp::k_max_media_sections: skipped
+    sdp_too_many_cryptos,   ///< a=crypto lines beyond sdp::k_max_cryptos in one description: skipped
     // SIP messages (RFC 3261 section 7) and SIP over TCP framing (section 18.3).
     sip_no_start_line,         ///< nothing but line ends
     sip_bad_start_line,        ///< neither a request line nor a status line: not parsed
@@ -58,8 +60,8 @@ enum class AnomalyCode : std::uint8_t {
     sip_repeated_header,       ///< a single-valued header repeated (the first one is kept)
     sip_trailing_bytes,        ///< bytes after Content-Length in a datagram (dropped)
     sip_body_truncated,        ///< fewer body bytes than Content-Length
-    sip_too_many_messages,
-    sip_too_many_credentials,  ///< requests with credentials beyond Limits::max_credential_uses: counted only   ///< a dialog with more messages than Limits::max_messages_per_call: the rest counted only
+    sip_too_many_messages,  ///< a dialog with more messages than Limits::max_messages_per_call: the rest counted only
+    sip_too_many_credentials,  ///< requests with credentials beyond Limits::max_credential_uses: counted only
     sip_stream_not_sip,        ///< TCP bytes that do not begin with a SIP start line (dropped)
     sip_headers_too_large,     ///< a TCP header section over the framer's limit (dropped)
     sip_bad_content_length,    ///< a TCP message's Content-Length is unusable (dropped)

@@ -1,29 +1,57 @@
 // path.media-source-mismatch: media from an address the call never announced.
-#include <algorithm>
+#include <map>
+#include <set>
 
 #include "rules.hpp"
 
 namespace zaudit::analysis::rules {
 namespace {
 
-bool announced(const session::Call& call, const util::Endpoint& endpoint) {
-    return std::any_of(call.sdps.begin(), call.sdps.end(), [&](const session::SdpSnapshot& sdp) {
-        return std::any_of(sdp.media.begin(), sdp.media.end(), [&](const session::SdpMedia& media) {
-            return media.rtp == endpoint || (media.rtcp && *media.rtcp == endpoint);
-        });
-    });
+/// What a call's SDPs announced, gathered once per call: a call re-offering thousands of times
+/// with media arriving from thousands of sources must cost their sum, not their product.
+struct Announced {
+    std::set<util::Endpoint> endpoints;                            ///< every RTP and RTCP address
+    nlohmann::ordered_json rtp = nlohmann::ordered_json::array();  ///< distinct RTP addresses, in order, the first few
+    std::size_t rtp_count = 0;                                     ///< distinct RTP addresses in all
+};
+
+/// The evidence lists this many of a call's announced addresses, and counts them all.
+constexpr std::size_t k_listed_addresses = 16;
+
+Announced announced_by(const session::Call& call) {
+    Announced announced;
+    std::set<util::Endpoint> rtp;
+    for (const session::SdpSnapshot& sdp : call.sdps) {
+        for (const session::SdpMedia& media : sdp.media) {
+            announced.endpoints.insert(media.rtp);
+            if (media.rtcp) {
+                announced.endpoints.insert(*media.rtcp);
+            }
+            if (rtp.insert(media.rtp).second && announced.rtp.size() < k_listed_addresses) {
+                announced.rtp.push_back(media.rtp.to_string());
+            }
+        }
+    }
+    announced.rtp_count = rtp.size();
+    return announced;
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    std::map<std::uint32_t, Announced> by_call;
     for (const session::MediaStream& stream : model.media) {
         const session::Call* bound = stream.call ? model.call(*stream.call) : nullptr;
         if (bound == nullptr || stream.packets == 0) {
             continue;
         }
         const session::Call& call = *bound;
+        auto found = by_call.find(call.id);
+        if (found == by_call.end()) {
+            found = by_call.emplace(call.id, announced_by(call)).first;
+        }
+        const Announced& announced = found->second;
         // Bound through its destination (announced by the receiver), sent from an address that
         // no SDP of the call names: NAT, a media relay that did not rewrite SDP, or a third party.
-        if (announced(call, stream.src)) {
+        if (announced.endpoints.count(stream.src) > 0) {
             continue;
         }
         Finding& f =
@@ -34,16 +62,11 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         f.stream = stream.id;
         f.confidence = Confidence::inferred;
         f.frames = {stream.first_frame};
-        nlohmann::ordered_json endpoints = nlohmann::ordered_json::array();
-        for (const auto& sdp : call.sdps) {
-            for (const auto& media : sdp.media) {
-                endpoints.push_back(media.rtp.to_string());
-            }
-        }
         f.evidence = {{"ssrc", fmt::format("0x{:08x}", stream.ssrc)},
                       {"src", stream.src.to_string()},
                       {"dst", stream.dst.to_string()},
-                      {"announced", endpoints}};
+                      {"announced", announced.rtp},
+                      {"announced_count", announced.rtp_count}};
     }
 }
 

@@ -100,22 +100,40 @@ void add_audio_proof(const session::MediaStream& stream, const std::string& fing
         exported->decrypted, exported->decrypt_failed, exported->srtcp_authenticated, exported->srtcp_failed);
 }
 
-/// Whether libsrtp2 authenticated the call's SRTP with this key (session/srtp_check.cpp):
-/// "verified" is proof that whoever holds the capture can decrypt the media.
-void add_srtp_proof(const session::Model& model, const session::Call& call, const std::string& fingerprint,
-                    Finding& f) {
-    std::string outcome = "no-packets";
-    nlohmann::ordered_json streams = nlohmann::ordered_json::array();
+/// A key check of one of the call's streams.
+struct StreamCheck {
+    const session::MediaStream* stream = nullptr;
+    const session::SrtpKeyCheck* check = nullptr;
+};
+/// The call's key checks by key fingerprint, in stream order: looked up once per key, so that a
+/// call of many keys and many streams costs their sum, not their product.
+using ChecksByKey = std::unordered_map<std::string_view, std::vector<StreamCheck>>;
+
+ChecksByKey checks_by_key(const session::Model& model, const session::Call& call) {
+    ChecksByKey checks;
     for (const std::uint32_t id : call.media) {
-        const session::MediaStream* bound = model.stream(id);
-        if (bound == nullptr) {
+        const session::MediaStream* stream = model.stream(id);
+        if (stream == nullptr) {
             continue;
         }
-        const session::MediaStream& stream = *bound;
-        for (const auto& check : stream.srtp_checks) {
-            if (check.key_fingerprint != fingerprint || check.checked == 0) {
-                continue;
+        for (const session::SrtpKeyCheck& check : stream->srtp_checks) {
+            if (check.checked > 0) {
+                checks[check.key_fingerprint].push_back(StreamCheck{stream, &check});
             }
+        }
+    }
+    return checks;
+}
+
+/// Whether libsrtp2 authenticated the call's SRTP with this key (session/srtp_check.cpp):
+/// "verified" is proof that whoever holds the capture can decrypt the media.
+void add_srtp_proof(const ChecksByKey& checks, const std::string& fingerprint, Finding& f) {
+    std::string outcome = "no-packets";
+    nlohmann::ordered_json streams = nlohmann::ordered_json::array();
+    if (const auto found = checks.find(fingerprint); found != checks.end()) {
+        for (const StreamCheck& stream_check : found->second) {
+            const session::MediaStream& stream = *stream_check.stream;
+            const session::SrtpKeyCheck& check = *stream_check.check;
             streams.push_back({{"stream", stream.id},
                                {"ssrc", fmt::format("0x{:08x}", stream.ssrc)},
                                {"checked", check.checked},
@@ -142,6 +160,7 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
             continue;
         }
         const auto answered = answered_offers(call);
+        const ChecksByKey checks = checks_by_key(model, call);
         for (const ExposedKey& exposed : keys_of(call)) {
             const session::SdesKey& key = *exposed.key;
             const session::SdpSnapshot& sdp = *exposed.first;
@@ -165,7 +184,7 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
                           {"in_use", in_use(call, answered, sdp, exposed.m_line, key.tag)},
                           {"transport", call.transport},
                           {"sdp_frames", exposed.frames}};
-            add_srtp_proof(model, call, key.fingerprint, f);
+            add_srtp_proof(checks, key.fingerprint, f);
             if (policy.reveal_keys) {
                 f.evidence["key_base64"] = util::to_base64(key.key_salt);
             }

@@ -71,6 +71,7 @@ TEST_CASE("path.media-source-mismatch: media from an address no SDP named") {
     media.rtp = ep("198.51.100.20", 5000);
     offer.media.push_back(media);
     call.sdps.push_back(offer);
+    call.sdps.push_back(offer);  // a re-offer of the same address: listed once
     model.calls.push_back(call);
     auto s = plain_stream();
     s.call = 1;
@@ -78,6 +79,8 @@ TEST_CASE("path.media-source-mismatch: media from an address no SDP named") {
     const auto findings = run_rule("path.media-source-mismatch", model);
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].evidence["src"] == "192.0.2.10:4000");
+    CHECK(findings[0].evidence["announced"] == nlohmann::ordered_json::array({"198.51.100.20:5000"}));
+    CHECK(findings[0].evidence["announced_count"] == 1);
     CHECK(findings[0].frames == std::vector<std::uint64_t>{10});
     // Once the sender's own SDP names its address, nothing is reported.
     session::SdpSnapshot answer;
@@ -86,4 +89,31 @@ TEST_CASE("path.media-source-mismatch: media from an address no SDP named") {
     answer.media.push_back(own);
     model.calls[0].sdps.push_back(answer);
     CHECK(run_rule("path.media-source-mismatch", model).empty());
+}
+
+TEST_CASE("path.media-source-mismatch: a call of many offers lists the first addresses and counts them all") {
+    session::Model model;
+    session::Call call;
+    call.id = 1;
+    for (std::uint16_t i = 0; i < 40; ++i) {  // a re-INVITE flood, each offer a port of its own
+        session::SdpSnapshot offer;
+        session::SdpMedia media;
+        media.rtp = ep("198.51.100.20", static_cast<std::uint16_t>(5000 + 2 * i));
+        offer.media.push_back(media);
+        call.sdps.push_back(offer);
+    }
+    model.calls.push_back(call);
+    for (std::uint32_t id = 1; id <= 3; ++id) {
+        auto s = plain_stream();
+        s.id = id;
+        s.call = 1;
+        model.media.push_back(s);
+    }
+    const auto findings = run_rule("path.media-source-mismatch", model);
+    REQUIRE(findings.size() == 3);
+    for (const auto& f : findings) {
+        CHECK(f.evidence["announced"].size() == 16);
+        CHECK(f.evidence["announced"][15] == "198.51.100.20:5030");
+        CHECK(f.evidence["announced_count"] == 40);
+    }
 }

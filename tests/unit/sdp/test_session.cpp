@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "support/mutations.hpp"
 #include "zaudit/sdp/session.hpp"
 
@@ -340,4 +342,31 @@ TEST_CASE("mutated SDP never crashes the parser") {
     zaudit::test::for_each_mutation(base, "\r\n =:/|;^0a2", 777, 3000,
                                     [](const std::string& text) { (void)parse(text); });
     SUCCEED();
+}
+
+TEST_CASE("a description is read up to its bounds: further media sections and keys are skipped, said once each") {
+    std::string text = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n";
+    const std::size_t sections = k_max_media_sections + 3;
+    for (std::size_t i = 0; i < sections; ++i) {
+        text += fmt::format("m=audio {} RTP/SAVP 0\r\n", 20000 + 2 * i);
+        text += "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+        text += "a=rtpmap:0 PCMU/8000\r\n";
+    }
+    const SdpSession s = parse(text);
+    REQUIRE(s.media.size() == k_max_media_sections);
+    CHECK(s.media.back().port == 20000 + 2 * (k_max_media_sections - 1));
+    std::size_t keys = 0;
+    for (const auto& m : s.media) {
+        keys += m.cryptos.size();
+        CHECK(m.rtpmaps.size() == 1);  // a skipped section's lines go nowhere, not to the last one kept
+    }
+    CHECK(keys == k_max_cryptos);
+    CHECK(s.media[k_max_cryptos - 1].cryptos.size() == 1);
+    CHECK(s.media[k_max_cryptos].cryptos.empty());
+    const auto count = [&](AnomalyCode code) {
+        return std::count_if(s.anomalies.begin(), s.anomalies.end(), [&](const auto& a) { return a.code == code; });
+    };
+    CHECK(count(AnomalyCode::sdp_too_many_cryptos) == 1);
+    CHECK(count(AnomalyCode::sdp_too_many_media) == 1);
+    CHECK(s.anomalies.size() == 2);
 }
