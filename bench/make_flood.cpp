@@ -1,7 +1,7 @@
 // Writes the adversarial captures of issue 12 (zaudit/gen/flood.hpp says what each is), streamed
 // to disk so that the generator's memory stays flat whatever the count.
 //
-//   bench_make_flood OUT.pcap one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos COUNT
+//   bench_make_flood OUT.pcap one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos|sdp-media|short-streams COUNT
 #include <pcap/pcap.h>
 
 #include <cstdio>
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     if (argc != 4) {
         std::fprintf(stderr,
                      "usage: bench_make_flood OUT.pcap "
-                     "one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos COUNT\n");
+                     "one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos|sdp-media|short-streams COUNT\n");
         return 2;
     }
     const auto kind = gen::parse_flood_kind(argv[2]);

@@ -11,24 +11,28 @@
 #include "zaudit/gen/frame_builder.hpp"
 #include "zaudit/gen/sip_builder.hpp"
 #include "zaudit/gen/zrtp_wire.hpp"
+#include "zaudit/util/hex.hpp"
 #include "zaudit/util/name_table.hpp"
 
 namespace zaudit::gen {
 namespace {
 
-constexpr util::NameTable<FloodKind, 6> k_kind_names{{{
+constexpr util::NameTable<FloodKind, 8> k_kind_names{{{
     {FloodKind::one_key, "one-key"},
     {FloodKind::distinct_keys, "distinct-keys"},
     {FloodKind::random_udp, "random-udp"},
     {FloodKind::ssrc_flood, "ssrc-flood"},
     {FloodKind::one_dialog, "one-dialog"},
     {FloodKind::zrtp_hellos, "zrtp-hellos"},
+    {FloodKind::sdp_media, "sdp-media"},
+    {FloodKind::short_streams, "short-streams"},
 }}};
 static_assert(k_kind_names.complete());
 
 constexpr std::int64_t flood_start_micros = 1'790'000'000'000'000;
 constexpr std::int64_t flood_span_micros = 60'000'000;
 constexpr std::uint64_t flood_ssrcs = 100'000;
+constexpr std::size_t flood_media_sections = 48;
 
 util::IpAddress host(std::uint32_t base, std::uint64_t i) {
     return util::IpAddress::v4(base + static_cast<std::uint32_t>(i % 0xfffff));
@@ -37,7 +41,7 @@ util::IpAddress host(std::uint32_t base, std::uint64_t i) {
 /// The INVITE of flood message `i`: for a scanner, the first of a dialog of its own; in
 /// `one_dialog`, request `i` of the one dialog (a re-INVITE after the first).
 std::string invite(std::uint64_t i, const util::Endpoint& caller, const util::Endpoint& callee,
-                   const ByteVector& key_salt, bool one_dialog) {
+                   const ByteVector& key_salt, bool one_dialog, const std::string& more_media = {}) {
     SdpSpec sdp;
     sdp.session_id = i + 1;
     sdp.address = caller.address;
@@ -57,7 +61,7 @@ std::string invite(std::uint64_t i, const util::Endpoint& caller, const util::En
         .header("Call-ID", fmt::format("{:024x}@{}", dialog, host_text))
         .header("CSeq", fmt::format("{} INVITE", one_dialog ? i + 1 : 1))
         .header("Contact", fmt::format("<sip:scanner@{}:5060>", host_text))
-        .body("application/sdp", build_sdp(sdp))
+        .body("application/sdp", build_sdp(sdp) + more_media)
         .text();
 }
 
@@ -67,6 +71,16 @@ ByteVector random_bytes(std::mt19937_64& random, std::size_t size) {
         byte = static_cast<std::uint8_t>(random());
     }
     return bytes;
+}
+
+/// `count` more media sections after the first, each on its own port with a key of its own.
+std::string keyed_media_sections(std::mt19937_64& random, std::size_t count) {
+    std::string sections;
+    for (std::size_t m = 0; m < count; ++m) {
+        sections += fmt::format("m=audio {} RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:{}\r\n",
+                                30000 + 2 * m, util::to_base64(random_bytes(random, 30)));
+    }
+    return sections;
 }
 
 }  // namespace
@@ -110,6 +124,30 @@ void generate_flood(FloodKind kind, std::uint64_t count, const FloodSink& sink) 
                 const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
                 const std::string text = invite(i, caller, callee, random_bytes(random, 30), true);
                 sink(caller, callee, util::as_bytes(text), time);
+                break;
+            }
+            case FloodKind::sdp_media: {
+                const util::Endpoint caller{host(0x0a000000, i), 5060};
+                const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
+                const std::string text = invite(i, caller, callee, random_bytes(random, 30), false,
+                                                keyed_media_sections(random, flood_media_sections - 1));
+                sink(caller, callee, util::as_bytes(text), time);
+                break;
+            }
+            case FloodKind::short_streams: {
+                const util::Endpoint callee{util::IpAddress::v4(0xc0000201), 5060};
+                const util::Endpoint caller{util::IpAddress::v4(0x0a000001), 5060};
+                if (i == 0) {  // the call, announcing 10.0.0.1:10000 (the INVITE of dialog 0)
+                    sink(caller, callee, util::as_bytes(invite(0, caller, callee, shared_key, false)), time);
+                    break;
+                }
+                const std::uint64_t source = (i - 1) / 2;
+                const util::Endpoint src{host(0x0d000000, source / 50'000),
+                                         static_cast<std::uint16_t>(1024 + source % 50'000)};
+                const util::Endpoint dst{caller.address, 10000};
+                const auto rtp = build_rtp(0, static_cast<std::uint16_t>(i % 2), static_cast<std::uint32_t>(i % 2 * 160),
+                                           static_cast<std::uint32_t>(0x20000000 + source), tone);
+                sink(src, dst, rtp, time);
                 break;
             }
             case FloodKind::random_udp: {

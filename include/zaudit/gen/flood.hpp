@@ -23,9 +23,14 @@ enum class FloodKind : std::uint8_t {
                     ///< media port (a peer, or a man in the middle, re-offering on one SIP flow)
     zrtp_hellos,    ///< ZRTP on one flow, each packet a Hello of its own (another H3 and MAC): an
                     ///< injector racing an endpoint without end
+    sdp_media,      ///< INVITEs with distinct Call-IDs, each SDP of 48 media sections with a key of its
+                    ///< own (some 5 KB a datagram): a body built to be kept and judged line by line
+    short_streams,  ///< one call's INVITE, then RTP to the port it announced from a new source port
+                    ///< every two packets: injectors (or a scan) each sending a stream of two
 };
 
-/// "one-key", "distinct-keys", "random-udp", "ssrc-flood", "one-dialog" or "zrtp-hellos".
+/// "one-key", "distinct-keys", "random-udp", "ssrc-flood", "one-dialog", "zrtp-hellos",
+/// "sdp-media" or "short-streams".
 std::optional<FloodKind> parse_flood_kind(std::string_view name);
 
 /// One datagram of a flood: what to send and when (microseconds since the epoch).
