@@ -47,9 +47,10 @@ private:
 
 int main(int argc, char** argv) {
     if (argc != 4) {
-        std::fprintf(stderr,
-                     "usage: bench_make_flood OUT.pcap "
-                     "one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos|sdp-media|short-streams COUNT\n");
+        std::fprintf(
+            stderr,
+            "usage: bench_make_flood OUT.pcap "
+            "one-key|distinct-keys|random-udp|ssrc-flood|one-dialog|zrtp-hellos|sdp-media|short-streams COUNT\n");
         return 2;
     }
     const auto kind = gen::parse_flood_kind(argv[2]);

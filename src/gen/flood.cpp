@@ -145,8 +145,9 @@ void generate_flood(FloodKind kind, std::uint64_t count, const FloodSink& sink) 
                 const util::Endpoint src{host(0x0d000000, source / 50'000),
                                          static_cast<std::uint16_t>(1024 + source % 50'000)};
                 const util::Endpoint dst{caller.address, 10000};
-                const auto rtp = build_rtp(0, static_cast<std::uint16_t>(i % 2), static_cast<std::uint32_t>(i % 2 * 160),
-                                           static_cast<std::uint32_t>(0x20000000 + source), tone);
+                const auto rtp =
+                    build_rtp(0, static_cast<std::uint16_t>(i % 2), static_cast<std::uint32_t>(i % 2 * 160),
+                              static_cast<std::uint32_t>(0x20000000 + source), tone);
                 sink(src, dst, rtp, time);
                 break;
             }
