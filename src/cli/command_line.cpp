@@ -230,10 +230,6 @@ analysis::Narrowing narrowing_of(const po::variables_map& vm) {
     return narrowing;
 }
 
-}  // namespace
-
-namespace {
-
 /// The value of a count option (--max-flows...), which must be at least `minimum`.
 std::size_t count_at_least(const po::variables_map& vm, const std::string& name, std::size_t minimum) {
     const auto value = vm[name].as<std::size_t>();

@@ -1,6 +1,7 @@
 // path.media-source-mismatch: media from an address the call never announced.
 #include <map>
 #include <set>
+#include <vector>
 
 #include "rules.hpp"
 
@@ -36,8 +37,52 @@ Announced announced_by(const session::Call& call) {
     return announced;
 }
 
+/// A call lists this many streams from unannounced addresses as findings of their own (NAT or a
+/// relay gives one or two); a flood of sources into its ports is one counted finding beyond them.
+constexpr std::size_t k_listed_streams = 8;
+
+/// One call's state in the rule: what it announced, and its streams from elsewhere.
+struct CallSources {
+    Announced announced;
+    std::size_t listed = 0;
+    std::vector<const session::MediaStream*> counted;
+};
+
+nlohmann::ordered_json stream_evidence(const session::MediaStream& stream) {
+    return {{"ssrc", fmt::format("0x{:08x}", stream.ssrc)},
+            {"src", stream.src.to_string()},
+            {"dst", stream.dst.to_string()}};
+}
+
+void add_counted_finding(std::uint32_t call, const CallSources& sources, FindingSink& sink) {
+    const auto& streams = sources.counted;
+    Finding& f =
+        sink.add(fmt::format("{} more RTP streams of call {} come from addresses no SDP of the call announced "
+                             "(beyond the {} listed one by one)",
+                             streams.size(), call, k_listed_streams));
+    f.call = call;
+    f.confidence = Confidence::inferred;
+    f.count = streams.size();
+    std::set<util::Endpoint> sources_seen;
+    for (const session::MediaStream* stream : streams) {
+        sources_seen.insert(stream->src);
+        if (f.examples.size() < max_examples) {
+            nlohmann::ordered_json example = stream_evidence(*stream);
+            example["stream"] = stream->id;
+            example["frame"] = stream->first_frame;
+            f.examples.push_back(std::move(example));
+            f.frames.push_back(stream->first_frame);
+        }
+    }
+    f.frames = first_frames(f.frames);
+    f.evidence = {{"listed_separately", k_listed_streams},
+                  {"source_count", sources_seen.size()},
+                  {"announced", sources.announced.rtp},
+                  {"announced_count", sources.announced.rtp_count}};
+}
+
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    std::map<std::uint32_t, Announced> by_call;
+    std::map<std::uint32_t, CallSources> by_call;
     for (const session::MediaStream& stream : model.media) {
         const session::Call* bound = stream.call ? model.call(*stream.call) : nullptr;
         if (bound == nullptr || stream.packets == 0) {
@@ -46,14 +91,19 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         const session::Call& call = *bound;
         auto found = by_call.find(call.id);
         if (found == by_call.end()) {
-            found = by_call.emplace(call.id, announced_by(call)).first;
+            found = by_call.emplace(call.id, CallSources{announced_by(call), 0, {}}).first;
         }
-        const Announced& announced = found->second;
+        CallSources& sources = found->second;
         // Bound through its destination (announced by the receiver), sent from an address that
         // no SDP of the call names: NAT, a media relay that did not rewrite SDP, or a third party.
-        if (announced.endpoints.count(stream.src) > 0) {
+        if (sources.announced.endpoints.count(stream.src) > 0) {
             continue;
         }
+        if (sources.listed == k_listed_streams) {
+            sources.counted.push_back(&stream);
+            continue;
+        }
+        ++sources.listed;
         Finding& f =
             sink.add(fmt::format("RTP stream {} (ssrc 0x{:08x}) of call {} comes from {}, which no SDP of the "
                                  "call announced",
@@ -62,11 +112,14 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         f.stream = stream.id;
         f.confidence = Confidence::inferred;
         f.frames = {stream.first_frame};
-        f.evidence = {{"ssrc", fmt::format("0x{:08x}", stream.ssrc)},
-                      {"src", stream.src.to_string()},
-                      {"dst", stream.dst.to_string()},
-                      {"announced", announced.rtp},
-                      {"announced_count", announced.rtp_count}};
+        f.evidence = stream_evidence(stream);
+        f.evidence["announced"] = sources.announced.rtp;
+        f.evidence["announced_count"] = sources.announced.rtp_count;
+    }
+    for (const auto& [call, sources] : by_call) {
+        if (!sources.counted.empty()) {
+            add_counted_finding(call, sources, sink);
+        }
     }
 }
 

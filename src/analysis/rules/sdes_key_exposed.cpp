@@ -1,9 +1,12 @@
 // sdes.key-exposed: an SDES master key that anyone who saw the SIP can use to decrypt the call.
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "rules.hpp"
 #include "sdp_facts.hpp"
@@ -61,17 +64,16 @@ std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*> ans
 
 /// Whether the key protects media: an answer's key does; an offered key only when the answer
 /// accepted its tag (RFC 4568 section 7.1.2). Null when the offer got no answer in the capture.
-nlohmann::ordered_json in_use(
-    const session::Call& call,
-    const std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>& answered,
-    const session::SdpSnapshot& sdp, std::size_t m_line, std::uint32_t tag) {
+std::optional<bool> in_use(const session::Call& call,
+                           const std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>& answered,
+                           const session::SdpSnapshot& sdp, std::size_t m_line, std::uint32_t tag) {
     if (!sdp.is_offer) {
         return true;
     }
     const Transaction t = transaction_of(sdp);
     const auto found = answered.find({t.cseq, t.method});
     if (found == answered.end()) {
-        return nullptr;
+        return std::nullopt;
     }
     const session::SdpSnapshot& answer = call.sdps[*found->second->answer];
     if (m_line >= answer.media.size() || !accepted(answer.media[m_line])) {
@@ -154,6 +156,115 @@ void add_srtp_proof(const ChecksByKey& checks, const std::string& fingerprint, F
     f.evidence["srtp_streams"] = streams;
 }
 
+/// The keys of one call listed one finding each. A call of real endpoints sends a few (two or
+/// three suites offered per m= line, audio and video, an answer, a rekeying re-INVITE); a dialog
+/// that re-offers fresh keys without end, or an SDP of dozens of keyed sections, would make every
+/// key a finding of its own. Keys beyond these are counted in one finding of the call.
+constexpr std::size_t k_max_listed_keys = 16;
+
+/// in_use() as evidence: true, false, or null when the offer got no answer in the capture.
+nlohmann::ordered_json in_use_evidence(std::optional<bool> used) {
+    return used ? nlohmann::ordered_json(*used) : nlohmann::ordered_json(nullptr);
+}
+
+/// A key of the call, with what in_use() said of it.
+struct JudgedKey {
+    const ExposedKey* exposed = nullptr;
+    std::optional<bool> in_use;  ///< nullopt: the offer got no answer in the capture
+};
+
+/// The call's keys to list one by one (in the order they were sent) and the rest: keys that
+/// protect media first, so that a flood of offered keys cannot push them out of the list.
+std::pair<std::vector<JudgedKey>, std::vector<JudgedKey>> listed_and_counted(
+    const session::Call& call, const std::vector<ExposedKey>& keys,
+    const std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>& answered) {
+    std::vector<JudgedKey> listed;
+    listed.reserve(keys.size());
+    for (const ExposedKey& exposed : keys) {
+        listed.push_back(JudgedKey{&exposed, in_use(call, answered, *exposed.first, exposed.m_line, exposed.key->tag)});
+    }
+    std::vector<JudgedKey> counted;
+    if (listed.size() > k_max_listed_keys) {
+        std::stable_partition(listed.begin(), listed.end(),
+                              [](const JudgedKey& judged) { return judged.in_use.value_or(false); });
+        counted.assign(std::make_move_iterator(listed.begin() + k_max_listed_keys),
+                       std::make_move_iterator(listed.end()));
+        listed.resize(k_max_listed_keys);
+        std::sort(listed.begin(), listed.end(),
+                  [](const JudgedKey& x, const JudgedKey& y) { return x.exposed < y.exposed; });
+        std::sort(counted.begin(), counted.end(),
+                  [](const JudgedKey& x, const JudgedKey& y) { return x.exposed < y.exposed; });
+    }
+    return {std::move(listed), std::move(counted)};
+}
+
+void add_key_finding(const session::Call& call, const ChecksByKey& checks, const JudgedKey& judged,
+                     const Policy& policy, FindingSink& sink) {
+    const ExposedKey& exposed = *judged.exposed;
+    const session::SdesKey& key = *exposed.key;
+    const session::SdpSnapshot& sdp = *exposed.first;
+    const session::SdpMedia& media = sdp.media[exposed.m_line];
+    Finding& f = sink.add(
+        fmt::format("SDES key {} ({}) of {} was sent in clear {} by {} (frame {}): the key is exposed to anyone who "
+                    "captured the signalling",
+                    key.fingerprint, key.suite, media.media, sdp.carried_by, sdp.sender, sdp.frame));
+    f.call = call.id;
+    f.confidence = Confidence::verified;  // the key was read from the captured SDP
+    f.frames = first_frames(exposed.frames);
+    f.evidence = {{"suite", key.suite},
+                  {"tag", key.tag},
+                  {"key_fingerprint", key.fingerprint},
+                  {"media", media.media},
+                  {"m_line", exposed.m_line + 1},
+                  {"sent_by", sdp.sender.to_string()},
+                  {"sent_to", sdp.receiver.to_string()},
+                  {"carried_by", sdp.carried_by},
+                  {"offer", sdp.is_offer},
+                  {"in_use", in_use_evidence(judged.in_use)},
+                  {"transport", call.transport},
+                  {"sdp_frames", exposed.frames}};
+    add_srtp_proof(checks, key.fingerprint, f);
+    if (policy.reveal_keys) {
+        f.evidence["key_base64"] = util::to_base64(key.key_salt);
+    }
+}
+
+/// The one finding that counts the call's keys beyond the listed ones, with the first examples.
+void add_counted_keys_finding(const session::Call& call, const std::vector<JudgedKey>& counted, const Policy& policy,
+                              FindingSink& sink) {
+    const auto protecting = static_cast<std::size_t>(std::count_if(
+        counted.begin(), counted.end(), [](const JudgedKey& judged) { return judged.in_use.value_or(false); }));
+    Finding& f = sink.add(fmt::format(
+        "{} more SDES keys of this call were sent in clear (beyond the {} listed one by one): each is exposed to "
+        "anyone who captured the signalling",
+        counted.size(), k_max_listed_keys));
+    f.call = call.id;
+    f.confidence = Confidence::verified;
+    f.count = counted.size();
+    for (const JudgedKey& judged : counted) {
+        const ExposedKey& exposed = *judged.exposed;
+        f.frames.push_back(exposed.frames.front());
+        if (f.examples.size() < max_examples) {
+            nlohmann::ordered_json example{{"key_fingerprint", exposed.key->fingerprint},
+                                           {"suite", exposed.key->suite},
+                                           {"tag", exposed.key->tag},
+                                           {"media", exposed.first->media[exposed.m_line].media},
+                                           {"m_line", exposed.m_line + 1},
+                                           {"frame", exposed.frames.front()},
+                                           {"in_use", in_use_evidence(judged.in_use)}};
+            if (policy.reveal_keys) {
+                example["key_base64"] = util::to_base64(exposed.key->key_salt);
+            }
+            f.examples.push_back(std::move(example));
+        }
+    }
+    std::sort(f.frames.begin(), f.frames.end());
+    f.frames.erase(std::unique(f.frames.begin(), f.frames.end()), f.frames.end());
+    f.frames = first_frames(f.frames);
+    f.evidence = {
+        {"listed_separately", k_max_listed_keys}, {"in_use_count", protecting}, {"transport", call.transport}};
+}
+
 void check(const session::Model& model, const Policy& policy, FindingSink& sink) {
     for (const session::Call& call : model.calls) {
         if (call.tls) {
@@ -161,33 +272,13 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
         }
         const auto answered = answered_offers(call);
         const ChecksByKey checks = checks_by_key(model, call);
-        for (const ExposedKey& exposed : keys_of(call)) {
-            const session::SdesKey& key = *exposed.key;
-            const session::SdpSnapshot& sdp = *exposed.first;
-            const session::SdpMedia& media = sdp.media[exposed.m_line];
-            Finding& f = sink.add(fmt::format(
-                "SDES key {} ({}) of {} was sent in clear {} by {} (frame {}): the key is exposed to anyone who "
-                "captured the signalling",
-                key.fingerprint, key.suite, media.media, sdp.carried_by, sdp.sender, sdp.frame));
-            f.call = call.id;
-            f.confidence = Confidence::verified;  // the key was read from the captured SDP
-            f.frames = first_frames(exposed.frames);
-            f.evidence = {{"suite", key.suite},
-                          {"tag", key.tag},
-                          {"key_fingerprint", key.fingerprint},
-                          {"media", media.media},
-                          {"m_line", exposed.m_line + 1},
-                          {"sent_by", sdp.sender.to_string()},
-                          {"sent_to", sdp.receiver.to_string()},
-                          {"carried_by", sdp.carried_by},
-                          {"offer", sdp.is_offer},
-                          {"in_use", in_use(call, answered, sdp, exposed.m_line, key.tag)},
-                          {"transport", call.transport},
-                          {"sdp_frames", exposed.frames}};
-            add_srtp_proof(checks, key.fingerprint, f);
-            if (policy.reveal_keys) {
-                f.evidence["key_base64"] = util::to_base64(key.key_salt);
-            }
+        const std::vector<ExposedKey> keys = keys_of(call);
+        const auto [listed, counted] = listed_and_counted(call, keys, answered);
+        for (const JudgedKey& judged : listed) {
+            add_key_finding(call, checks, judged, policy, sink);
+        }
+        if (!counted.empty()) {
+            add_counted_keys_finding(call, counted, policy, sink);
         }
     }
     const session::SummarisedDialogs& summarised = model.summarised;

@@ -117,3 +117,43 @@ TEST_CASE("path.media-source-mismatch: a call of many offers lists the first add
         CHECK(f.evidence["announced_count"] == 40);
     }
 }
+
+TEST_CASE("path.media-source-mismatch: a call lists 8 streams from elsewhere and counts the rest in one finding") {
+    session::Model model;
+    session::Call call;
+    call.id = 1;
+    session::SdpSnapshot offer;
+    session::SdpMedia media;
+    media.rtp = ep("198.51.100.20", 5000);
+    offer.media.push_back(media);
+    call.sdps.push_back(offer);
+    model.calls.push_back(call);
+    // 20 streams into the call's port, from 10 source ports (two SSRCs each): a flood of sources.
+    for (std::uint32_t id = 1; id <= 20; ++id) {
+        auto s = plain_stream();
+        s.id = id;
+        s.call = 1;
+        s.ssrc = id;
+        s.src = ep("203.0.113.9", static_cast<std::uint16_t>(7000 + (id - 1) / 2));
+        s.first_frame = 100 + id;
+        model.media.push_back(s);
+    }
+    const auto findings = run_rule("path.media-source-mismatch", model);
+    REQUIRE(findings.size() == 9);
+    for (std::size_t i = 0; i < 8; ++i) {
+        CHECK(findings[i].stream == i + 1);
+        CHECK_FALSE(findings[i].count.has_value());
+    }
+    const analysis::Finding& rest = findings[8];
+    CHECK(rest.call == 1U);
+    CHECK_FALSE(rest.stream.has_value());
+    REQUIRE(rest.count == 12U);
+    REQUIRE(rest.examples.size() == 10);
+    CHECK(rest.examples[0]["stream"] == 9);
+    CHECK(rest.examples[0]["src"] == "203.0.113.9:7004");
+    CHECK(rest.examples[9]["stream"] == 18);
+    CHECK(rest.evidence["source_count"] == 6);  // ports 7004-7009
+    CHECK(rest.evidence["announced"] == nlohmann::ordered_json::array({"198.51.100.20:5000"}));
+    CHECK(rest.frames == std::vector<std::uint64_t>{109, 110, 111, 112, 113, 114, 115, 116});
+    CHECK(rest.message.find("12 more RTP streams of call 1") != std::string::npos);
+}

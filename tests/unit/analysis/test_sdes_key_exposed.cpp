@@ -94,3 +94,52 @@ TEST_CASE("sdes.key-exposed: not for TLS signalling, plain SDP or undecodable ke
     add(bad, sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", {broken})}));
     CHECK(run_rule("sdes.key-exposed", model_of({bad})).empty());
 }
+
+TEST_CASE("sdes.key-exposed: a call lists 16 keys, the keys in use first, and counts the rest in one finding") {
+    // One offer of 20 keys (tags 1-20); the answer takes tag 20, the last offered, with a key of its own.
+    std::vector<session::SdesKey> offered;
+    for (std::uint8_t tag = 1; tag <= 20; ++tag) {
+        offered.push_back(sdes(tag, "AES_CM_128_HMAC_SHA1_80", tag));
+    }
+    session::Call c = call();
+    exchange(c,
+             sdp_snapshot(1, k_alice, k_bob, "INVITE", 1, true, {audio(ep("192.0.2.10", 4000), "RTP/SAVP", offered)}),
+             sdp_snapshot(4, k_bob, k_alice, "200 INVITE", 1, false,
+                          {audio(ep("198.51.100.20", 5000), "RTP/SAVP", {sdes(20, "AES_CM_128_HMAC_SHA1_80", 0x77)})}));
+
+    const auto findings = run_rule("sdes.key-exposed", model_of({c}));
+    REQUIRE(findings.size() == 17);
+    std::vector<int> listed_tags;
+    for (std::size_t i = 0; i < 16; ++i) {
+        CHECK_FALSE(findings[i].count.has_value());
+        listed_tags.push_back(findings[i].evidence["tag"].get<int>());
+    }
+    // Offered tags 1-14 and 20 in the order sent, then the answer's key: the two keys in use made
+    // the list although tag 20 came after sixteen others.
+    CHECK(listed_tags == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 20, 20});
+    CHECK(findings[14].evidence["in_use"] == true);
+    CHECK(findings[15].evidence["offer"] == false);
+
+    const analysis::Finding& rest = findings[16];
+    CHECK(rest.severity == analysis::Severity::critical);
+    CHECK(rest.call == 1U);
+    REQUIRE(rest.count == 5U);
+    REQUIRE(rest.examples.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i) {
+        CHECK(rest.examples[i]["tag"] == 15 + i);
+        CHECK(rest.examples[i]["in_use"] == false);
+        CHECK(rest.examples[i]["key_fingerprint"] ==
+              sdes(static_cast<std::uint32_t>(15 + i), "x", static_cast<std::uint8_t>(15 + i)).fingerprint);
+        CHECK_FALSE(rest.examples[i].contains("key_base64"));
+    }
+    CHECK(rest.evidence["listed_separately"] == 16);
+    CHECK(rest.evidence["in_use_count"] == 0);
+    CHECK(rest.frames == std::vector<std::uint64_t>{1});
+    CHECK(rest.message.find("5 more SDES keys") != std::string::npos);
+
+    analysis::Policy reveal;
+    reveal.reveal_keys = true;
+    const auto shown = run_rule("sdes.key-exposed", model_of({c}), reveal);
+    REQUIRE(shown.size() == 17);
+    CHECK(shown[16].examples[0]["key_base64"] == util::to_base64(sdes(15, "x", 15).key_salt));
+}
