@@ -190,6 +190,7 @@ std::pair<std::vector<JudgedKey>, std::vector<JudgedKey>> listed_and_counted(
         counted.assign(std::make_move_iterator(listed.begin() + k_max_listed_keys),
                        std::make_move_iterator(listed.end()));
         listed.resize(k_max_listed_keys);
+        // Back to the order sent: the pointers point into `keys`, which is in that order.
         std::sort(listed.begin(), listed.end(),
                   [](const JudgedKey& x, const JudgedKey& y) { return x.exposed < y.exposed; });
         std::sort(counted.begin(), counted.end(),
