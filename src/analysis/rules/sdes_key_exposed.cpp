@@ -47,11 +47,13 @@ std::vector<ExposedKey> keys_of(const session::Call& call) {
     return keys;
 }
 
+/// An answered offer's exchange by its transaction (CSeq number and method).
+using AnsweredOffers = std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>;
+
 /// The first exchange of each transaction whose offer got an answer: what in_use looks up for
 /// every key, built once per call.
-std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*> answered_offers(
-    const session::Call& call) {
-    std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*> answered;
+AnsweredOffers answered_offers(const session::Call& call) {
+    AnsweredOffers answered;
     for (const session::OfferAnswer& exchange : call.exchanges) {
         const session::SdpSnapshot& offer = call.sdps[exchange.offer];
         if (offer.is_offer && exchange.answer) {
@@ -64,9 +66,8 @@ std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*> ans
 
 /// Whether the key protects media: an answer's key does; an offered key only when the answer
 /// accepted its tag (RFC 4568 section 7.1.2). Null when the offer got no answer in the capture.
-std::optional<bool> in_use(const session::Call& call,
-                           const std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>& answered,
-                           const session::SdpSnapshot& sdp, std::size_t m_line, std::uint32_t tag) {
+std::optional<bool> in_use(const session::Call& call, const AnsweredOffers& answered, const session::SdpSnapshot& sdp,
+                           std::size_t m_line, std::uint32_t tag) {
     if (!sdp.is_offer) {
         return true;
     }
@@ -175,9 +176,9 @@ struct JudgedKey {
 
 /// The call's keys to list one by one (in the order they were sent) and the rest: keys that
 /// protect media first, so that a flood of offered keys cannot push them out of the list.
-std::pair<std::vector<JudgedKey>, std::vector<JudgedKey>> listed_and_counted(
-    const session::Call& call, const std::vector<ExposedKey>& keys,
-    const std::map<std::pair<std::uint32_t, sip::Method>, const session::OfferAnswer*>& answered) {
+std::pair<std::vector<JudgedKey>, std::vector<JudgedKey>> listed_and_counted(const session::Call& call,
+                                                                             const std::vector<ExposedKey>& keys,
+                                                                             const AnsweredOffers& answered) {
     std::vector<JudgedKey> listed;
     listed.reserve(keys.size());
     for (const ExposedKey& exposed : keys) {

@@ -22,6 +22,20 @@ session::MediaStream plain_stream() {
     return s;
 }
 
+/// A call (id 1) with one SDP for each of these RTP addresses, one m= line each.
+session::Call call_announcing(const std::vector<util::Endpoint>& rtp) {
+    session::Call call;
+    call.id = 1;
+    for (const util::Endpoint& address : rtp) {
+        session::SdpSnapshot sdp;
+        session::SdpMedia media;
+        media.rtp = address;
+        sdp.media.push_back(media);
+        call.sdps.push_back(sdp);
+    }
+    return call;
+}
+
 session::Model with_stream(session::MediaStream s) {
     session::Model model;
     model.media.push_back(std::move(s));
@@ -63,16 +77,8 @@ TEST_CASE("rtp.injection-suspected: not for identical retransmissions or one rou
 
 TEST_CASE("path.media-source-mismatch: media from an address no SDP named") {
     session::Model model;
-    session::Call call;
-    call.id = 1;
-    session::SdpSnapshot offer;
-    offer.frame = 1;
-    session::SdpMedia media;
-    media.rtp = ep("198.51.100.20", 5000);
-    offer.media.push_back(media);
-    call.sdps.push_back(offer);
-    call.sdps.push_back(offer);  // a re-offer of the same address: listed once
-    model.calls.push_back(call);
+    // A re-offer of the same address: listed once.
+    model.calls.push_back(call_announcing({ep("198.51.100.20", 5000), ep("198.51.100.20", 5000)}));
     auto s = plain_stream();
     s.call = 1;
     model.media.push_back(s);
@@ -93,16 +99,11 @@ TEST_CASE("path.media-source-mismatch: media from an address no SDP named") {
 
 TEST_CASE("path.media-source-mismatch: a call of many offers lists the first addresses and counts them all") {
     session::Model model;
-    session::Call call;
-    call.id = 1;
+    std::vector<util::Endpoint> offered;
     for (std::uint16_t i = 0; i < 40; ++i) {  // a re-INVITE flood, each offer a port of its own
-        session::SdpSnapshot offer;
-        session::SdpMedia media;
-        media.rtp = ep("198.51.100.20", static_cast<std::uint16_t>(5000 + 2 * i));
-        offer.media.push_back(media);
-        call.sdps.push_back(offer);
+        offered.push_back(ep("198.51.100.20", static_cast<std::uint16_t>(5000 + 2 * i)));
     }
-    model.calls.push_back(call);
+    model.calls.push_back(call_announcing(offered));
     for (std::uint32_t id = 1; id <= 3; ++id) {
         auto s = plain_stream();
         s.id = id;
@@ -120,14 +121,7 @@ TEST_CASE("path.media-source-mismatch: a call of many offers lists the first add
 
 TEST_CASE("path.media-source-mismatch: a call lists 8 streams from elsewhere and counts the rest in one finding") {
     session::Model model;
-    session::Call call;
-    call.id = 1;
-    session::SdpSnapshot offer;
-    session::SdpMedia media;
-    media.rtp = ep("198.51.100.20", 5000);
-    offer.media.push_back(media);
-    call.sdps.push_back(offer);
-    model.calls.push_back(call);
+    model.calls.push_back(call_announcing({ep("198.51.100.20", 5000)}));
     // 20 streams into the call's port, from 10 source ports (two SSRCs each): a flood of sources.
     for (std::uint32_t id = 1; id <= 20; ++id) {
         auto s = plain_stream();
