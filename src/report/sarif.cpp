@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sections.hpp"
+#include "zaudit/report/json_document.hpp"
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/report/report.hpp"
 
@@ -141,6 +142,9 @@ std::string narrowed_category(const analysis::Narrowing& narrowing) {
 
 }  // namespace
 
+/// The document is written as it is built, one result at a time (DocumentWriter), with the
+/// bytes of its dump(2): a large capture's results would otherwise be held twice, as a JSON
+/// tree and as its text, some 10 KB a finding.
 void render_sarif(const AuditResult& result, std::ostream& out) {
     ordered_json rules = ordered_json::array();
     for (const auto& rule : analysis::rule_catalogue()) {
@@ -153,34 +157,46 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
              {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
              {"properties", {{"severity", analysis::to_string(rule.severity)}, {"reference", rule.reference}}}});
     }
-    ordered_json results = ordered_json::array();
     ordered_json artifacts = ordered_json::array();
+    std::vector<std::vector<std::string>> uris_by_audit;  // an audit's inputs: one, or under --merge every input
+    struct Located {
+        const analysis::Finding* finding;
+        const std::vector<std::string>* uris;
+    };
+    std::vector<Located> findings;
     for (const auto& audit : result.audits) {
-        std::vector<std::string> uris;  // the audit's inputs: one, or under --merge every input
+        std::vector<std::string>& uris = uris_by_audit.emplace_back();
         for (const auto& input : audit.model.inputs) {
             uris.push_back(uri_reference(input.path));
             artifacts.push_back({{"location", {{"uri", uris.back()}}}, {"hashes", {{"sha-256", input.sha256}}}});
         }
-        for (const auto& f : audit.findings) {
-            results.push_back(sarif_result(f, uris, result.baseline));
+    }
+    for (std::size_t i = 0; i < result.audits.size(); ++i) {
+        for (const auto& f : result.audits[i].findings) {
+            findings.push_back(Located{&f, &uris_by_audit[i]});
         }
     }
-    ordered_json run{{"tool", {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", rules}}}}},
-                     {"artifacts", artifacts},
-                     {"results", results}};
+
+    // {"$schema": ..., "version": ..., "runs": [run]}: the run object sits two levels deep.
+    out << "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
+           "  \"runs\": [\n    ";
+    DocumentWriter run{out, 2};
+    run.member("tool",
+               {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", std::move(rules)}}}});
+    run.member("artifacts", std::move(artifacts));
+    run.indexed_list("results", findings.size(), [&](std::size_t i) {
+        return sarif_result(*findings[i].finding, *findings[i].uris, result.baseline);
+    });
     if (result.narrowed) {
         // A code-scanning UI closes the alerts an upload lacks: a narrowed run gets a category
         // of its own (runAutomationDetails), so that it never closes the whole run's alerts, and
         // says what it left out.
-        run["automationDetails"] = {{"id", narrowed_category(result.narrowed->narrowing)},
-                                    {"description", {{"text", narrowing_text(*result.narrowed)}}}};
-        run["properties"] = {{"narrowed", narrowing_to_json(*result.narrowed)}};
+        run.member("automationDetails", {{"id", narrowed_category(result.narrowed->narrowing)},
+                                         {"description", {{"text", narrowing_text(*result.narrowed)}}}});
+        run.member("properties", {{"narrowed", narrowing_to_json(*result.narrowed)}});
     }
-    ordered_json doc{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                     {"version", "2.1.0"},
-                     {"runs", ordered_json::array({run})}};
-    make_printable(doc);
-    out << doc.dump(2) << '\n';
+    run.finish();
+    out << "\n  ]\n}\n";
 }
 
 }  // namespace zaudit::report

@@ -54,14 +54,22 @@ void write_at(std::ostream& out, std::string& buffer, nlohmann::ordered_json& va
 
 /// The document's members written in their order as they are built, the long lists one item
 /// at a time: memory holds one call, stream or finding of the report, not the whole document.
-/// The bytes are those of the whole document's dump(2).
+/// The bytes are those of the whole document's dump(2). `depth` is how deep the object sits in
+/// a larger document (SARIF's run object sits at 2, in the document's "runs" list): its
+/// members are written `depth` + 1 levels deep, its lists' items `depth` + 2.
 class DocumentWriter {
 public:
-    explicit DocumentWriter(std::ostream& out) : m_out{out} { m_out << '{'; }
+    explicit DocumentWriter(std::ostream& out, unsigned int depth = 0)
+        : m_out{out},
+          m_depth{depth},
+          m_member_start{"\n" + std::string(2 * (depth + 1), ' ')},
+          m_item_start{"\n" + std::string(2 * (depth + 2), ' ')} {
+        m_out << '{';
+    }
 
     void member(std::string_view key, nlohmann::ordered_json value) {
         start(key);
-        write_at(m_out, m_buffer, value, 2);
+        write_at(m_out, m_buffer, value, member_indent());
     }
 
     /// A list whose items `each(emit)` builds and hands to `emit` one by one.
@@ -70,11 +78,15 @@ public:
         start(key);
         bool empty = true;
         each([&](nlohmann::ordered_json item) {
-            m_out << (empty ? "[\n    " : ",\n    ");
+            m_out << (empty ? "[" : ",") << m_item_start;
             empty = false;
-            write_at(m_out, m_buffer, item, 4);
+            write_at(m_out, m_buffer, item, item_indent());
         });
-        m_out << (empty ? "[]" : "\n  ]");
+        if (empty) {
+            m_out << "[]";
+        } else {
+            m_out << m_member_start << ']';
+        }
     }
 
     /// A list of `count` items, item i built by `make(i)`, with the bytes list() would write. The
@@ -90,16 +102,17 @@ public:
             m_out << "[]";
             return;
         }
-        m_out << "[\n    ";
-        auto render = [&make, count](std::size_t block, std::string& text) {
+        m_out << '[' << m_item_start;
+        auto render = [&make, count, this](std::size_t block, std::string& text) {
             text.clear();
             const std::size_t first = block * k_block;
             for (std::size_t i = first; i < std::min(count, first + k_block); ++i) {
                 if (i != 0) {
-                    text += ",\n    ";
+                    text += ',';
+                    text += m_item_start;
                 }
                 nlohmann::ordered_json item = make(i);
-                append_at(text, item, 4);
+                append_at(text, item, item_indent());
             }
         };
         const std::size_t blocks = (count + k_block - 1) / k_block;
@@ -119,10 +132,21 @@ public:
             helper.join();
             pipeline.rethrow();
         }
-        m_out << "\n  ]";
+        m_out << m_member_start << ']';
     }
 
-    void finish() { m_out << "\n}\n"; }
+    /// Closes the object; at depth 0 the document, with the newline dump(2) output ends with in
+    /// a file.
+    void finish() {
+        if (m_first) {
+            m_out << '}';
+        } else {
+            m_out << '\n' << std::string(2 * m_depth, ' ') << '}';
+        }
+        if (m_depth == 0) {
+            m_out << '\n';
+        }
+    }
 
     /// Items per block of indexed_list(): small reports (under one block) stay on one thread.
     static constexpr std::size_t k_block = 256;
@@ -233,11 +257,16 @@ private:
     };
 
     void start(std::string_view key) {
-        m_out << (m_first ? "\n  \"" : ",\n  \"") << key << "\": ";
+        m_out << (m_first ? "" : ",") << m_member_start << '"' << key << "\": ";
         m_first = false;
     }
+    [[nodiscard]] unsigned int member_indent() const { return 2 * (m_depth + 1); }
+    [[nodiscard]] unsigned int item_indent() const { return 2 * (m_depth + 2); }
 
     std::ostream& m_out;
+    unsigned int m_depth;
+    std::string m_member_start;  ///< newline and indent before a member
+    std::string m_item_start;    ///< newline and indent before a list item
     std::string m_buffer;
     bool m_first = true;
 };

@@ -44,6 +44,45 @@ TEST_CASE("an indexed list, built on two threads, has the bytes of the whole doc
     }
 }
 
+TEST_CASE("an object written deeper in a document (SARIF's run) has the bytes of the whole document's dump") {
+    // {"version": ..., "runs": [{...}, {}]}: the first run streamed at depth 2, with both kinds
+    // of list, empty and not; the second has no member at all.
+    const std::size_t block = report::DocumentWriter::k_block;
+    for (const std::size_t count : {std::size_t{0}, std::size_t{2}, 2 * block + 5}) {
+        std::ostringstream out;
+        out << "{\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    ";
+        report::DocumentWriter run{out, 2};
+        run.member("tool", ordered_json{{"name", "zaudit"}, {"rules", ordered_json::array({1, 2})}});
+        run.indexed_list("results", count, item);
+        run.list("artifacts", [count](auto&& emit) {
+            for (std::size_t i = 0; i < count % 3; ++i) {
+                emit(item(i));
+            }
+        });
+        run.member("after", true);
+        run.finish();
+        out << ",\n    ";
+        report::DocumentWriter empty{out, 2};
+        empty.finish();
+        out << "\n  ]\n}\n";
+
+        ordered_json first{{"tool", {{"name", "zaudit"}, {"rules", ordered_json::array({1, 2})}}},
+                           {"results", ordered_json::array()},
+                           {"artifacts", ordered_json::array()},
+                           {"after", true}};
+        for (std::size_t i = 0; i < count; ++i) {
+            first["results"].push_back(item(i));
+        }
+        for (std::size_t i = 0; i < count % 3; ++i) {
+            first["artifacts"].push_back(item(i));
+        }
+        ordered_json whole{{"version", "2.1.0"}, {"runs", ordered_json::array({first, ordered_json::object()})}};
+        report::make_printable(whole);
+        INFO("count " << count);
+        CHECK(out.str() == whole.dump(2) + "\n");
+    }
+}
+
 TEST_CASE("an item that cannot be built fails the indexed list, whichever thread built it") {
     const std::size_t block = report::DocumentWriter::k_block;
     // In the first block, the second, and one several blocks in, once both threads are well along.
