@@ -3,11 +3,12 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sections.hpp"
-#include "zaudit/report/json_document.hpp"
 #include "zaudit/analysis/registry.hpp"
+#include "zaudit/report/json_document.hpp"
 #include "zaudit/report/report.hpp"
 
 namespace zaudit::report {
@@ -143,8 +144,8 @@ std::string narrowed_category(const analysis::Narrowing& narrowing) {
 }  // namespace
 
 /// The document is written as it is built, one result at a time (DocumentWriter), with the
-/// bytes of its dump(2): a large capture's results would otherwise be held twice, as a JSON
-/// tree and as its text, some 10 KB a finding.
+/// bytes of its dump(2). Built whole, a large capture's results were held twice, as a JSON tree
+/// (about 12 KB a result) and as its text.
 void render_sarif(const AuditResult& result, std::ostream& out) {
     ordered_json rules = ordered_json::array();
     for (const auto& rule : analysis::rule_catalogue()) {
@@ -159,21 +160,15 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
     }
     ordered_json artifacts = ordered_json::array();
     std::vector<std::vector<std::string>> uris_by_audit;  // an audit's inputs: one, or under --merge every input
-    struct Located {
-        const analysis::Finding* finding;
-        const std::vector<std::string>* uris;
-    };
-    std::vector<Located> findings;
+    std::vector<std::pair<const analysis::Finding*, std::size_t>> results;  // each finding and its audit
     for (const auto& audit : result.audits) {
         std::vector<std::string>& uris = uris_by_audit.emplace_back();
         for (const auto& input : audit.model.inputs) {
             uris.push_back(uri_reference(input.path));
             artifacts.push_back({{"location", {{"uri", uris.back()}}}, {"hashes", {{"sha-256", input.sha256}}}});
         }
-    }
-    for (std::size_t i = 0; i < result.audits.size(); ++i) {
-        for (const auto& f : result.audits[i].findings) {
-            findings.push_back(Located{&f, &uris_by_audit[i]});
+        for (const auto& f : audit.findings) {
+            results.emplace_back(&f, uris_by_audit.size() - 1);
         }
     }
 
@@ -184,8 +179,8 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
     run.member("tool",
                {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", std::move(rules)}}}});
     run.member("artifacts", std::move(artifacts));
-    run.indexed_list("results", findings.size(), [&](std::size_t i) {
-        return sarif_result(*findings[i].finding, *findings[i].uris, result.baseline);
+    run.indexed_list("results", results.size(), [&](std::size_t i) {
+        return sarif_result(*results[i].first, uris_by_audit[results[i].second], result.baseline);
     });
     if (result.narrowed) {
         // A code-scanning UI closes the alerts an upload lacks: a narrowed run gets a category
