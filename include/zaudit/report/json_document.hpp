@@ -60,10 +60,7 @@ void write_at(std::ostream& out, std::string& buffer, nlohmann::ordered_json& va
 class DocumentWriter {
 public:
     explicit DocumentWriter(std::ostream& out, unsigned int depth = 0)
-        : m_out{out},
-          m_depth{depth},
-          m_member_start{"\n" + std::string(2 * (depth + 1), ' ')},
-          m_item_start{"\n" + std::string(2 * (depth + 2), ' ')} {
+        : m_out{out}, m_depth{depth}, m_member_start{line_at(depth + 1)}, m_item_start{line_at(depth + 2)} {
         m_out << '{';
     }
 
@@ -141,7 +138,7 @@ public:
         if (m_first) {
             m_out << '}';
         } else {
-            m_out << '\n' << std::string(2 * m_depth, ' ') << '}';
+            m_out << line_at(m_depth) << '}';
         }
         if (m_depth == 0) {
             m_out << '\n';
@@ -264,6 +261,8 @@ private:
         m_out << (m_first ? "" : ",") << m_member_start << '"' << key << "\": ";
         m_first = false;
     }
+    /// A newline and the indent of `depth` levels, as dump(2) writes them.
+    static std::string line_at(unsigned int depth) { return "\n" + std::string(std::size_t{2} * depth, ' '); }
     [[nodiscard]] unsigned int member_indent() const { return 2 * (m_depth + 1); }
     [[nodiscard]] unsigned int item_indent() const { return 2 * (m_depth + 2); }
 
