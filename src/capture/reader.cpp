@@ -126,6 +126,10 @@ struct Reader::Handle {
     bool pending = false;
     bool done = false;
     std::uint64_t records = 0;  ///< records read, filtered or not: the input's own frame numbers
+    /// Audited records the capture's snap length cut (fewer bytes captured than were on the wire),
+    /// and the largest record length seen then: what the warning says when the input ends.
+    std::uint64_t cut = 0;
+    std::uint32_t cut_at = 0;
 };
 
 const char* link_type_name(int dlt) {
@@ -290,12 +294,8 @@ const std::vector<InputInfo>& Reader::inputs() {
 }
 
 bool Reader::partial() const {
-    for (const InputInfo& input : m_inputs) {
-        if (input.truncated) {
-            return true;
-        }
-    }
-    return false;
+    return std::any_of(m_inputs.begin(), m_inputs.end(), [](const InputInfo& input) { return input.truncated; }) ||
+           std::any_of(m_handles.begin(), m_handles.end(), [](const auto& handle) { return handle->cut > 0; });
 }
 
 std::pair<std::uint64_t, std::uint64_t> Reader::progress() const {
@@ -319,6 +319,16 @@ std::pair<std::uint64_t, std::uint64_t> Reader::progress() const {
 
 void Reader::close_input(std::size_t index) {
     Handle& handle = *m_handles[index];
+    if (handle.cut > 0 && !handle.done) {
+        // tcpdump -s 96, a switch's mirror port with a short snap length: the packets' headers are
+        // there, what they carried is not. The parsers see that payloads end early (and say so,
+        // packet by packet), but the reader alone knows it was the capture, not the sender.
+        m_inputs[index].warnings.push_back(
+            fmt::format("{} packets were cut short by the capture (at most {} bytes of each were kept): what "
+                        "lay past the cut (SIP bodies, ZRTP messages and their CRCs, SRTP authentication tags) "
+                        "is not audited; capture without a snap length (tcpdump -s 0) to audit it",
+                        handle.cut, handle.cut_at));
+    }
     handle.done = true;
     handle.pending = false;
     handle.pcap.reset();  // release the file as soon as it is read
@@ -405,6 +415,10 @@ std::optional<Frame> Reader::next() {
             pcap_offline_filter(handle.offline_filter->get(), handle.header, handle.data) == 0) {
             ++info.filtered_out;
             continue;  // counted and numbered, not audited
+        }
+        if (header.caplen < header.len) {
+            ++handle.cut;
+            handle.cut_at = std::max(handle.cut_at, header.caplen);
         }
         Frame frame;
         frame.number = number;

@@ -193,7 +193,9 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
     }
     const bool partial = finished_reader->partial();
     if (!plan.quiet && partial) {
-        outcome.messages += "zaudit: warning: results are partial (an input stopped early)\n";
+        outcome.messages +=
+            "zaudit: warning: results are partial (an input stopped early or the capture cut packets "
+            "short)\n";
     }
     // The read-ahead batches (8 MB) and the reader it holds are done with: free them before the
     // model, the rules and the report take their share.

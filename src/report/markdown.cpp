@@ -46,7 +46,8 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
     }
     for (const InputAudit& audit : result.audits) {
         if (audit.model.partial || audit.model.decode.limited()) {
-            out << "\n**Partial:** an input stopped early or a limit was reached; the report covers what was read.\n";
+            out << "\n**Partial:** an input stopped early, the capture cut packets short, or a limit was reached; the "
+                   "report covers what was read.\n";
             break;
         }
     }

@@ -36,7 +36,8 @@ void render_inputs(const session::Model& model, std::ostream& out) {
         }
     }
     if (model.partial) {
-        out << "  PARTIAL: an input stopped early; what follows covers only what was read.\n";
+        out << "  PARTIAL: an input stopped early or the capture cut packets short (its warnings say which); what "
+               "follows covers only what was read.\n";
     }
 }
 

@@ -246,7 +246,10 @@ std::optional<std::size_t> CallTracker::on_message(const sip::SipMessage& messag
                             context.frame, context.offset);
         }
     }
-    const std::optional<std::string> body = kept ? sip::find_sdp_body(message) : std::nullopt;
+    // A body the capture cut is not the SDP the parties exchanged: read, its missing a=crypto
+    // lines and m= sections would look like a downgrade. The message still counts.
+    const bool body_cut = context.cut_by_capture && message.body_truncated;
+    const std::optional<std::string> body = kept && !body_cut ? sip::find_sdp_body(message) : std::nullopt;
     if (kept) {
         call.messages.push_back(SipEvent{context.frame, context.time, context.src, context.dst, summary_of(message),
                                          message.transaction_method_kind(),

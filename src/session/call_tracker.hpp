@@ -26,7 +26,8 @@ namespace zaudit::session {
 /// Where a SIP message was seen, and what the parser needs to place its anomalies.
 struct MessageContext : SeenAt {
     const char* transport = "udp";
-    std::size_t offset = 0;  ///< where the message starts in what anomaly offsets count from
+    std::size_t offset = 0;       ///< where the message starts in what anomaly offsets count from
+    bool cut_by_capture = false;  ///< the capture's snap length cut the datagram it came in
 };
 
 class AnomalyLog;

@@ -200,11 +200,16 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
     stream.last_time = packet.time;
     stream.last_frame = packet.frame;
     LiveStream& live = *m_live_streams[cache.index];
-    if (keep_sample(live.stats.packets(), live.samples.size())) {
-        live.samples.add(packet.frame, packet.payload, is_spot_sample(live.stats.packets()));
-    }
-    if (m_hints.verify_all) {
-        verify_packet(live, stream, packet);
+    // A packet the capture cut lost its authentication tag and the end of its payload: it can
+    // neither authenticate under a key (it would fail under the right one) nor show whether a
+    // relay passed its bytes through.
+    if (!packet.payload_truncated) {
+        if (keep_sample(live.stats.packets(), live.samples.size())) {
+            live.samples.add(packet.frame, packet.payload, is_spot_sample(live.stats.packets()));
+        }
+        if (m_hints.verify_all) {
+            verify_packet(live, stream, packet);
+        }
     }
     live.stats.on_packet(header, packet.payload, packet.time, packet.ttl);
 }

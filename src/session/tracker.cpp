@@ -216,7 +216,8 @@ void Tracker::on_sip_message(FlowState& flow, const sip::SipMessage& message, co
     m_anomalies->add_all(message.anomalies, packet.frame, offset);
     const MessageContext context{{packet.frame, packet.time, packet.src, packet.dst},
                                  packet.transport == net::Transport::udp ? "udp" : "tcp",
-                                 offset};
+                                 offset,
+                                 packet.transport == net::Transport::udp && packet.payload_truncated};
     const std::optional<std::size_t> dialog = m_calls->on_message(message, context);
     if (!dialog || (flow.sip_call && *flow.sip_call != *dialog)) {
         flow.sip_dialogs_many = true;  // or a message of no dialog (no Call-ID): never closed early

@@ -123,8 +123,8 @@ std::string event_label(const ZrtpEvent& event) {
 
 bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragments, const net::Packet& packet,
                      AnomalyLog& anomalies) {
-    zrtp::Packet parsed = zrtp::parse_packet(packet.payload);
-    if (parsed.crc_valid && parsed.message && parsed.message->type == MessageType::hello &&
+    zrtp::Packet parsed = zrtp::parse_packet(packet.payload, packet.payload_truncated);
+    if ((parsed.crc_valid || parsed.cut) && parsed.message && parsed.message->type == MessageType::hello &&
         handshake.find(MessageType::conf2_ack) != nullptr) {
         const auto* earlier = handshake.hello_of(packet.src);
         if (earlier != nullptr && earlier->message.bytes != parsed.message->bytes) {
@@ -141,7 +141,7 @@ bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragment
     handshake.last_time = packet.time;
 
     anomalies.add_all(parsed.anomalies, packet.frame);
-    if (!parsed.crc_valid) {
+    if (!parsed.crc_valid && !parsed.cut) {
         // An endpoint drops a packet whose CRC fails (RFC 6189 section 5), so its content
         // takes no part in the handshake: this one event stands for the packet, evidence of
         // damage or forgery (its anomalies, zrtp.crc_mismatch among them, are in the model's).
@@ -153,7 +153,7 @@ bool add_zrtp_packet(ZrtpHandshake& handshake, zrtp::FragmentAssembler& fragment
     note_anomalies(handshake, packet, parsed.anomalies);
     std::optional<zrtp::Message> message = std::move(parsed.message);
     bool reassembled = false;
-    if (parsed.fragment) {
+    if (parsed.fragment && !parsed.cut) {  // a cut fragment would reassemble into a wrong message
         message = reassemble(handshake, fragments, packet, parsed, anomalies);
         reassembled = message.has_value();
     }

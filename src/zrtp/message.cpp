@@ -431,8 +431,15 @@ bool looks_like_zrtp(Bytes udp_payload) {
     least significant byte first. bzrtp (cryptoUtils.cc bzrtp_CRC32) computes the standard
     CRC-32C, swaps its bytes and writes the result big-endian: the same bytes. The linphone
     captures in tests/interop confirm it (tshark marks their checksums good). */
-Packet parse_packet(Bytes udp_payload) {
+bool Message::incomplete() const {
+    return std::any_of(anomalies.begin(), anomalies.end(), [](const util::Anomaly& a) {
+        return a.code == AnomalyCode::zrtp_message_truncated || a.code == AnomalyCode::zrtp_body_truncated;
+    });
+}
+
+Packet parse_packet(Bytes udp_payload, bool cut_by_capture) {
     Packet packet;
+    packet.cut = cut_by_capture;
     ByteReader r{udp_payload};
     packet.header.first_byte = r.u8();
     packet.header.second_byte = r.u8();
@@ -441,7 +448,7 @@ Packet parse_packet(Bytes udp_payload) {
     packet.header.ssrc = r.u32be();
     const bool fragmented = packet.header.first_byte == 0x11;
     const std::size_t header = fragmented ? k_fragment_header_size : k_header_size;
-    if (!r.ok() || udp_payload.size() < header + k_crc_size) {
+    if (!r.ok() || udp_payload.size() < header + (cut_by_capture ? 0 : k_crc_size)) {
         note(packet.anomalies, AnomalyCode::zrtp_packet_truncated, udp_payload.size(),
              fmt::format("{} bytes, too short for a {}-byte header and the CRC", udp_payload.size(), header));
         return packet;
@@ -456,12 +463,15 @@ Packet parse_packet(Bytes udp_payload) {
     if (packet.header.magic != k_magic_cookie) {
         note(packet.anomalies, AnomalyCode::zrtp_bad_magic, 4, fmt::format("magic 0x{:08x}", packet.header.magic));
     }
-    const Bytes covered = udp_payload.first(udp_payload.size() - k_crc_size);
-    ByteReader crc_reader{udp_payload.last(k_crc_size)};
-    packet.crc_stored = crc_reader.u32le();
-    packet.crc_computed = crc32c(covered);
-    packet.crc_valid = packet.crc_stored == packet.crc_computed;
-    if (!packet.crc_valid) {
+    // Of a cut packet, every byte kept is header and message: its CRC was past the cut.
+    const Bytes covered = cut_by_capture ? udp_payload : udp_payload.first(udp_payload.size() - k_crc_size);
+    if (!cut_by_capture) {
+        ByteReader crc_reader{udp_payload.last(k_crc_size)};
+        packet.crc_stored = crc_reader.u32le();
+        packet.crc_computed = crc32c(covered);
+        packet.crc_valid = packet.crc_stored == packet.crc_computed;
+    }
+    if (!packet.crc_valid && !cut_by_capture) {
         note(packet.anomalies, AnomalyCode::zrtp_crc_mismatch, covered.size(),
              fmt::format("CRC 0x{:08x} on the wire, 0x{:08x} computed", packet.crc_stored, packet.crc_computed));
     }
@@ -481,6 +491,15 @@ Packet parse_packet(Bytes udp_payload) {
         return packet;
     }
     Message message = parse_message(covered.subspan(k_header_size));
+    if (cut_by_capture) {
+        // Bytes after a whole message are the start of its CRC, not trailing bytes; fields read
+        // from part of a message are not the sender's (a ZID of zeros, a MAC that is not one).
+        std::erase_if(message.anomalies,
+                      [](const util::Anomaly& a) { return a.code == AnomalyCode::zrtp_trailing_bytes; });
+        if (message.incomplete()) {
+            message.body = std::monostate{};
+        }
+    }
     for (const util::Anomaly& a : message.anomalies) {
         note(packet.anomalies, a.code, a.offset + k_header_size, a.detail);
     }

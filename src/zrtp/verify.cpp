@@ -84,12 +84,6 @@ std::optional<Mac> message_mac(const Message& message) {
     return std::nullopt;
 }
 
-bool incomplete(const Message& message) {
-    return std::any_of(message.anomalies.begin(), message.anomalies.end(), [](const util::Anomaly& a) {
-        return a.code == util::AnomalyCode::zrtp_message_truncated || a.code == util::AnomalyCode::zrtp_body_truncated;
-    });
-}
-
 const std::vector<std::string>& offered_list(const Hello& hello, AlgorithmFamily family) {
     switch (family) {
         case AlgorithmFamily::hash: return hello.hashes;
@@ -225,7 +219,7 @@ std::optional<CheckId> check_id_from_string(std::string_view name) {
 
 Check check_hash_image_mac(const Message& message, Bytes key, CheckId id) {
     const auto mac = message_mac(message);
-    if (!mac || incomplete(message)) {
+    if (!mac || message.incomplete()) {
         return not_verifiable(id, "message has no complete MAC field");
     }
     const auto expected = hash_image_mac(message, key);
@@ -235,7 +229,7 @@ Check check_hash_image_mac(const Message& message, Bytes key, CheckId id) {
 Check check_hello_h3(const Message& hello, const Message& commit) {
     const Hello* h = hello.hello();
     const Commit* c = commit.commit();
-    if (h == nullptr || c == nullptr || incomplete(hello) || incomplete(commit)) {
+    if (h == nullptr || c == nullptr || hello.incomplete() || commit.incomplete()) {
         return not_verifiable(CheckId::hello_h3, "Hello or Commit incomplete");
     }
     return compare(CheckId::hello_h3, crypto::sha256(c->h2), h->h3, "SHA-256(H2) against H3");
@@ -243,7 +237,7 @@ Check check_hello_h3(const Message& hello, const Message& commit) {
 
 Check check_hello_mac(const Message& hello, const Message& commit) {
     const Commit* c = commit.commit();
-    if (hello.hello() == nullptr || c == nullptr || incomplete(commit)) {
+    if (hello.hello() == nullptr || c == nullptr || commit.incomplete()) {
         return not_verifiable(CheckId::hello_mac, "Hello or Commit incomplete");
     }
     return check_hash_image_mac(hello, c->h2, CheckId::hello_mac);
@@ -252,7 +246,7 @@ Check check_hello_mac(const Message& hello, const Message& commit) {
 Check check_responder_hello_h3(const Message& hello, const Message& dhpart1) {
     const Hello* h = hello.hello();
     const DhPart* d = dhpart1.dhpart();
-    if (h == nullptr || d == nullptr || incomplete(hello) || incomplete(dhpart1)) {
+    if (h == nullptr || d == nullptr || hello.incomplete() || dhpart1.incomplete()) {
         return not_verifiable(CheckId::responder_hello_h3, "Hello or DHPart1 incomplete");
     }
     const auto h2 = crypto::sha256(d->h1);
@@ -261,7 +255,7 @@ Check check_responder_hello_h3(const Message& hello, const Message& dhpart1) {
 
 Check check_responder_hello_mac(const Message& hello, const Message& dhpart1) {
     const DhPart* d = dhpart1.dhpart();
-    if (hello.hello() == nullptr || d == nullptr || incomplete(dhpart1)) {
+    if (hello.hello() == nullptr || d == nullptr || dhpart1.incomplete()) {
         return not_verifiable(CheckId::responder_hello_mac, "Hello or DHPart1 incomplete");
     }
     const auto h2 = crypto::sha256(d->h1);
@@ -271,7 +265,7 @@ Check check_responder_hello_mac(const Message& hello, const Message& dhpart1) {
 Check check_commit_h2(const Message& commit, const Message& dhpart2) {
     const Commit* c = commit.commit();
     const DhPart* d = dhpart2.dhpart();
-    if (c == nullptr || d == nullptr || incomplete(commit) || incomplete(dhpart2)) {
+    if (c == nullptr || d == nullptr || commit.incomplete() || dhpart2.incomplete()) {
         return not_verifiable(CheckId::commit_h2, "Commit or DHPart2 incomplete");
     }
     return compare(CheckId::commit_h2, crypto::sha256(d->h1), c->h2, "SHA-256(H1) against H2");
@@ -279,7 +273,7 @@ Check check_commit_h2(const Message& commit, const Message& dhpart2) {
 
 Check check_commit_mac(const Message& commit, const Message& dhpart2) {
     const DhPart* d = dhpart2.dhpart();
-    if (commit.commit() == nullptr || d == nullptr || incomplete(dhpart2)) {
+    if (commit.commit() == nullptr || d == nullptr || dhpart2.incomplete()) {
         return not_verifiable(CheckId::commit_mac, "Commit or DHPart2 incomplete");
     }
     return check_hash_image_mac(commit, d->h1, CheckId::commit_mac);
@@ -292,14 +286,14 @@ Check check_dhpart_mac(const Message& dhpart) {
 
 Check check_hvi(const Message& commit, const Message& dhpart2, const Message& responder_hello) {
     const Commit* c = commit.commit();
-    if (c == nullptr || incomplete(commit)) {
+    if (c == nullptr || commit.incomplete()) {
         return not_verifiable(CheckId::hvi, "Commit incomplete");
     }
     if (c->mode != CommitMode::dh) {
         return not_verifiable(CheckId::hvi, fmt::format("{} Commit carries no hvi", c->key_agreement));
     }
-    if (dhpart2.dhpart() == nullptr || responder_hello.hello() == nullptr || incomplete(dhpart2) ||
-        incomplete(responder_hello)) {
+    if (dhpart2.dhpart() == nullptr || responder_hello.hello() == nullptr || dhpart2.incomplete() ||
+        responder_hello.incomplete()) {
         return not_verifiable(CheckId::hvi, "DHPart2 or responder's Hello incomplete");
     }
     const auto algorithm = negotiated_hash(c->hash);
@@ -321,6 +315,9 @@ Check check_zrtp_hash(const Message& hello, std::string_view sdp_value) {
     const Hello* h = hello.hello();
     if (h == nullptr) {
         return not_verifiable(CheckId::zrtp_hash, "not a Hello");
+    }
+    if (hello.incomplete()) {  // the hash covers the whole Hello: of a part, it proves nothing
+        return not_verifiable(CheckId::zrtp_hash, "Hello incomplete");
     }
     std::string_view value = sdp_value;
     std::string_view version;
@@ -349,8 +346,8 @@ std::vector<Check> check_negotiation(const Message& initiator_hello, const Messa
                                   CheckId::negotiation_auth_tag, CheckId::negotiation_key_agreement,
                                   CheckId::negotiation_sas,      CheckId::key_agreement_choice};
     std::vector<Check> checks;
-    if (hi == nullptr || hr == nullptr || c == nullptr || incomplete(initiator_hello) || incomplete(responder_hello) ||
-        incomplete(commit)) {
+    if (hi == nullptr || hr == nullptr || c == nullptr || initiator_hello.incomplete() ||
+        responder_hello.incomplete() || commit.incomplete()) {
         for (const CheckId id : k_ids) {
             checks.push_back(not_verifiable(id, "both Hellos and the Commit are needed"));
         }
@@ -369,7 +366,7 @@ Check check_dhpart_public_value(const Message& dhpart, std::string_view key_agre
     const CheckId name =
         dhpart.type == MessageType::dhpart1 ? CheckId::dhpart1_public_value : CheckId::dhpart2_public_value;
     const DhPart* d = dhpart.dhpart();
-    if (d == nullptr || incomplete(dhpart)) {
+    if (d == nullptr || dhpart.incomplete()) {
         return not_verifiable(name, "DHPart incomplete");
     }
     const auto result = crypto::check_public_value(key_agreement, d->pv);

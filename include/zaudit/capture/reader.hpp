@@ -76,7 +76,8 @@ public:
     /// Per-input facts; waits for the inputs' SHA-256, which is computed on another thread
     /// while frames are read (hashing a large file costs as much as auditing it).
     [[nodiscard]] const std::vector<InputInfo>& inputs();
-    /// True when any input stopped early (the results are partial).
+    /// True when any input stopped early, or the capture cut some of its packets short (its
+    /// snap length): the results are partial.
     [[nodiscard]] bool partial() const;
     /// Bytes read so far of the current file and its size, for progress (0/0 when unknown).
     [[nodiscard]] std::pair<std::uint64_t, std::uint64_t> progress() const;

@@ -168,6 +168,9 @@ struct Message {
     [[nodiscard]] const SasRelay* sas_relay() const { return std::get_if<SasRelay>(&body); }
     [[nodiscard]] const Ping* ping() const { return std::get_if<Ping>(&body); }
     [[nodiscard]] const PingAck* ping_ack() const { return std::get_if<PingAck>(&body); }
+    /// Bytes its length or its body promised are missing (zrtp.message_truncated,
+    /// zrtp.body_truncated): nothing computed over the whole message can be checked.
+    [[nodiscard]] bool incomplete() const;
 
 private:
     template <class T>
@@ -205,6 +208,9 @@ struct Packet {
     std::uint32_t crc_stored = 0;
     std::uint32_t crc_computed = 0;
     bool crc_valid = false;
+    /// The capture cut the packet (its snap length): the CRC is not among the bytes kept, so
+    /// crc_valid says nothing, and the message is incomplete (zrtp.message_truncated).
+    bool cut = false;
     std::optional<FragmentInfo> fragment;  ///< set for 0x11 packets (then no message)
     std::optional<Message> message;        ///< set for whole (0x10) packets with a message
     std::vector<util::Anomaly> anomalies;  ///< offsets relative to the packet start
@@ -217,8 +223,10 @@ bool looks_like_zrtp(util::Bytes udp_payload);
 std::uint32_t crc32c(util::Bytes data);
 
 /// Parses a packet. Never throws; a packet too short for a header still yields a Packet whose
-/// anomalies say why. A bad CRC is recorded and the message parsed anyway.
-Packet parse_packet(util::Bytes udp_payload);
+/// anomalies say why. A bad CRC is recorded and the message parsed anyway. `cut_by_capture`:
+/// the capture kept only the start of the payload, so there is no CRC to check and every byte
+/// after the header is message.
+Packet parse_packet(util::Bytes udp_payload, bool cut_by_capture = false);
 
 /// Parses a message (preamble onwards), e.g. one reassembled from fragments.
 Message parse_message(util::Bytes message_bytes);

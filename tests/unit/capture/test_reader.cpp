@@ -308,3 +308,39 @@ TEST_CASE("an unsupported link type is refused by name") {
     REQUIRE_FALSE(reader.has_value());
     CHECK_THAT(reader.error().message, Catch::Contains("link type 105 (IEEE802_11) is not supported"));
 }
+
+TEST_CASE("packets the capture's snap length cut are counted once, in a warning that says what was lost") {
+    test::TempDir dir;
+    const auto whole = dir.file("whole.pcap");
+    REQUIRE(three_datagrams(1).write_pcap(whole).ok());
+    const auto bytes = test::file_bytes(whole);
+    // Rewrite the records as tcpdump -s 44 would have: the first two keep 44 of their 52 bytes
+    // (caplen 44, len 52); the third, shorter than nothing, stays whole.
+    std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 24);
+    std::size_t at = 24;
+    for (int record = 0; record < 3; ++record) {
+        std::array<std::uint8_t, 16> header{};
+        std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(at), 16, header.begin());
+        const std::uint32_t caplen = header[8] | (header[9] << 8U) | (header[10] << 16U) | (header[11] << 24U);
+        const std::uint32_t kept = record < 2 ? 44 : caplen;
+        header[8] = static_cast<std::uint8_t>(kept);
+        header[9] = header[10] = header[11] = 0;
+        cut.insert(cut.end(), header.begin(), header.end());
+        const auto data = bytes.begin() + static_cast<std::ptrdiff_t>(at + 16);
+        cut.insert(cut.end(), data, data + kept);
+        at += 16 + caplen;
+    }
+    REQUIRE(at == bytes.size());
+    const auto path = dir.write("snapped.pcap", cut);
+    auto reader = capture::Reader::open({capture::Source::file(path)});
+    REQUIRE(reader.has_value());
+    const auto frames = read_all(*reader);
+    REQUIRE(frames.size() == 3);
+    CHECK(frames[0].data.size() == 44);
+    CHECK(frames[0].original_length == 52);
+    const auto& info = reader->inputs().at(0);
+    CHECK_FALSE(info.truncated);  // every record was read whole, as the capture wrote it
+    REQUIRE(info.warnings.size() == 1);
+    CHECK_THAT(info.warnings[0], Catch::StartsWith("2 packets were cut short by the capture (at most 44 bytes"));
+    CHECK_THAT(info.warnings[0], Catch::Contains("tcpdump -s 0"));
+}
