@@ -127,7 +127,7 @@ struct Reader::Handle {
     bool done = false;
     std::uint64_t records = 0;  ///< records read, filtered or not: the input's own frame numbers
     /// Audited records the capture's snap length cut (fewer bytes captured than were on the wire),
-    /// and the largest record length seen then: what the warning says when the input ends.
+    /// and the most bytes kept of one of them: what the warning says when the input ends.
     std::uint64_t cut = 0;
     std::uint32_t cut_at = 0;
 };

@@ -125,8 +125,7 @@ void render_inputs(const AuditResult& result, std::ostream& out) {
     for (const InputAudit& audit : result.audits) {
         if (audit.model.partial || audit.model.decode.limited()) {
             out << "<p class=\"partial\"><b>Partial:</b> an input stopped early, the capture cut packets short, or a "
-                   "limit was reached; the report "
-                   "covers what was read.</p>\n";
+                   "limit was reached; the report covers what was read.</p>\n";
             break;
         }
     }

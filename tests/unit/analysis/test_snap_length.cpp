@@ -66,12 +66,11 @@ TEST_CASE("ZRTP packets a 96-byte snap length cut are incomplete messages, not b
     const session::Model model = track_cut(scenario("zrtp-clean-call"), [](const auto&, const auto&) { return 96; });
     REQUIRE(model.handshakes.size() == 1);
     const session::ZrtpHandshake& handshake = model.handshakes.front();
-    CHECK(std::none_of(handshake.events.begin(), handshake.events.end(), [](const session::ZrtpEvent& e) {
-        return e.kind == session::ZrtpEventKind::crc_invalid;
-    }));
+    CHECK(std::none_of(handshake.events.begin(), handshake.events.end(),
+                       [](const session::ZrtpEvent& e) { return e.kind == session::ZrtpEventKind::crc_invalid; }));
     const session::ZrtpMessageRecord* hello = handshake.find(zrtp::MessageType::hello);
-    REQUIRE(hello != nullptr);            // seen, and named by its type block
-    CHECK(hello->message.incomplete());   // cut inside its H3: no ZID, flags or MAC to believe
+    REQUIRE(hello != nullptr);           // seen, and named by its type block
+    CHECK(hello->message.incomplete());  // cut inside its H3: no ZID, flags or MAC to believe
     CHECK(hello->message.hello() == nullptr);
     CHECK_FALSE(has_anomaly(model, util::AnomalyCode::zrtp_crc_mismatch));
 
@@ -89,7 +88,7 @@ TEST_CASE("ZRTP packets cut inside their CRC keep whole messages, and the hash c
     // Two bytes short: the message is all there, the CRC is not.
     const session::Model model = track_cut(scenario("zrtp-clean-call"), [](const auto& g, const net::Packet& p) {
         return p.transport == net::Transport::udp && p.payload.size() > 16 && p.payload[4] == 'Z' ? g.bytes.size() - 2
-                                                                                               : g.bytes.size();
+                                                                                                  : g.bytes.size();
     });
     REQUIRE(model.handshakes.size() == 1);
     const session::ZrtpHandshake& handshake = model.handshakes.front();
@@ -101,9 +100,10 @@ TEST_CASE("ZRTP packets cut inside their CRC keep whole messages, and the hash c
     // The two bytes of CRC left are not "bytes after the message".
     CHECK_FALSE(has_anomaly(model, util::AnomalyCode::zrtp_trailing_bytes));
     CHECK_FALSE(has_anomaly(model, util::AnomalyCode::zrtp_crc_mismatch));
-    const auto passed = std::count_if(handshake.checks.begin(), handshake.checks.end(), [](const session::ZrtpCheck& c) {
-        return c.check.id == zrtp::CheckId::hello_h3 && c.check.outcome == zrtp::CheckOutcome::passed;
-    });
+    const auto passed =
+        std::count_if(handshake.checks.begin(), handshake.checks.end(), [](const session::ZrtpCheck& c) {
+            return c.check.id == zrtp::CheckId::hello_h3 && c.check.outcome == zrtp::CheckOutcome::passed;
+        });
     CHECK(passed >= 1);
     const auto findings = analysis::run_rules(model, analysis::Policy{});
     CHECK_FALSE(fired(findings, "zrtp.crc-invalid"));
@@ -134,7 +134,8 @@ TEST_CASE("an SDP body the capture cut is not read as the call's offer or answer
     // SIP messages with a body lose its last 30 bytes; the headers stay whole.
     const session::Model model = track_cut(scenario("sdes-call-udp"), [](const auto& g, const net::Packet& p) {
         const std::string_view text{reinterpret_cast<const char*>(p.payload.data()), p.payload.size()};
-        const bool sip_with_sdp = p.transport == net::Transport::udp && text.find("\r\n\r\nv=0") != std::string_view::npos;
+        const bool sip_with_sdp =
+            p.transport == net::Transport::udp && text.find("\r\n\r\nv=0") != std::string_view::npos;
         return sip_with_sdp ? g.bytes.size() - 30 : g.bytes.size();
     });
     REQUIRE(model.calls.size() == 1);
