@@ -410,6 +410,12 @@ bool looks_like_zrtp(Bytes udp_payload) {
     return r.ok() && (first == 0x10 || first == 0x11) && magic == k_magic_cookie;
 }
 
+bool Message::incomplete() const {
+    return std::any_of(anomalies.begin(), anomalies.end(), [](const util::Anomaly& a) {
+        return a.code == AnomalyCode::zrtp_message_truncated || a.code == AnomalyCode::zrtp_body_truncated;
+    });
+}
+
 /*  Section 5 packet (bzrtp's fragment variant in the second block):
      0                   1                   2                   3
      0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -431,12 +437,6 @@ bool looks_like_zrtp(Bytes udp_payload) {
     least significant byte first. bzrtp (cryptoUtils.cc bzrtp_CRC32) computes the standard
     CRC-32C, swaps its bytes and writes the result big-endian: the same bytes. The linphone
     captures in tests/interop confirm it (tshark marks their checksums good). */
-bool Message::incomplete() const {
-    return std::any_of(anomalies.begin(), anomalies.end(), [](const util::Anomaly& a) {
-        return a.code == AnomalyCode::zrtp_message_truncated || a.code == AnomalyCode::zrtp_body_truncated;
-    });
-}
-
 Packet parse_packet(Bytes udp_payload, bool cut_by_capture) {
     Packet packet;
     packet.cut = cut_by_capture;
@@ -450,7 +450,8 @@ Packet parse_packet(Bytes udp_payload, bool cut_by_capture) {
     const std::size_t header = fragmented ? k_fragment_header_size : k_header_size;
     if (!r.ok() || udp_payload.size() < header + (cut_by_capture ? 0 : k_crc_size)) {
         note(packet.anomalies, AnomalyCode::zrtp_packet_truncated, udp_payload.size(),
-             fmt::format("{} bytes, too short for a {}-byte header and the CRC", udp_payload.size(), header));
+             fmt::format("{} bytes, too short for a {}-byte header{}", udp_payload.size(), header,
+                         cut_by_capture ? "" : " and the CRC"));
         return packet;
     }
     if (packet.header.first_byte != 0x10 && !fragmented) {
