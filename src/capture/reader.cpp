@@ -238,7 +238,8 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
                 handle->file_buffer = std::make_unique<char[]>(k_file_buffer_size);
                 (void)std::setvbuf(file.get(), handle->file_buffer.get(), _IOFBF, k_file_buffer_size);
                 if (options.hash) {
-                    pending_hash = std::async(std::launch::async, crypto::sha256_file, source.path);
+                    pending_hash = std::async(options.hash_on_thread ? std::launch::async : std::launch::deferred,
+                                              crypto::sha256_file, source.path);
                 }
                 handle->file_size = static_cast<std::uint64_t>(status.st_size);
             }

@@ -132,10 +132,13 @@ void export_group(const AuditPlan& plan, const std::vector<capture::Source>& sou
     outcome.exports = std::move(*exported);
 }
 
-GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, bool show_progress,
-                         std::ostream& err, const std::string& export_prefix) {
+/// With `helpers`, the reading and decoding and the input's SHA-256 run on threads of their own
+/// beside the audit; without, all of it runs on the calling thread.
+GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, bool helpers,
+                         bool show_progress, std::ostream& err, const std::string& export_prefix) {
     GroupOutcome outcome;
-    auto reader = capture::Reader::open(sources, capture::ReaderOptions{.hash = true, .stop = plan.stop});
+    auto reader = capture::Reader::open(
+        sources, capture::ReaderOptions{.hash = true, .hash_on_thread = helpers, .stop = plan.stop});
     if (!reader) {
         outcome.messages = fmt::format("zaudit: {}\n", reader.error().message);
         outcome.failed = true;
@@ -147,15 +150,16 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
         tracker.use_ledger(*plan.ledger);
     }
     // Files are read and decoded on a thread of their own, ahead of the audit; live captures
-    // frame by frame.
+    // frame by frame, and files too when this audit has one thread.
     const bool live = std::any_of(sources.begin(), sources.end(), [](const auto& s) { return !s.interface.empty(); });
+    const bool read_ahead_of_audit = helpers && !live;
     std::optional<net::ReadAhead> read_ahead;
     capture::Reader* finished_reader = &*reader;
     util::HugePageHeap heap;
     {
         Progress progress{show_progress, err};
         std::uint64_t frames = 0;
-        if (live) {
+        if (!read_ahead_of_audit) {
             while (auto frame = reader->next()) {
                 tracker.on_frame(*frame);
                 progress.update(*reader, ++frames);
@@ -229,6 +233,10 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
     }
     std::vector<GroupOutcome> outcomes(groups.size());
     const std::size_t workers = std::clamp<std::size_t>(plan.jobs, 1, groups.size());
+    // --jobs counts threads. An audit's helpers (reading ahead, hashing) need a core of their
+    // own to gain anything: with one per worker, each worker audits alone, and the cores are
+    // busy with inputs instead, without the handovers.
+    const bool helpers = plan.jobs >= 2 * workers;
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> errors(workers);
     // Each worker takes the next input; results land in input order, so output does not depend
@@ -238,7 +246,7 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
             for (std::size_t i = next++; i < groups.size(); i = next++) {
                 // Several inputs exported on their own share the folder: their file names say which.
                 const std::string prefix = groups.size() > 1 ? fmt::format("in{}-", i + 1) : std::string{};
-                outcomes[i] = audit_group(plan, groups[i], plan.progress && workers == 1, err, prefix);
+                outcomes[i] = audit_group(plan, groups[i], helpers, plan.progress && workers == 1, err, prefix);
             }
         } catch (...) {
             errors[worker] = std::current_exception();

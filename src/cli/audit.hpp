@@ -19,8 +19,10 @@ namespace zaudit::cli {
 
 struct AuditPlan {
     std::vector<capture::Source> sources;
-    bool merge = false;     ///< one audit over every source, merged by timestamp
-    std::size_t jobs = 1;   ///< inputs audited at once (independent mode)
+    bool merge = false;  ///< one audit over every source, merged by timestamp
+    /// Threads at most (--jobs): up to this many inputs audited at once (independent mode), and
+    /// beside an input's audit its reading and hashing threads when there are cores to spare.
+    std::size_t jobs = 1;
     bool progress = false;  ///< progress line on stderr (a terminal, one job)
     bool quiet = false;
     analysis::Policy policy;

@@ -319,7 +319,9 @@ int run_options(const Options& o, const std::vector<std::string>& args, std::ost
     const char* no_color = std::getenv("NO_COLOR");
     const bool color_allowed = no_color == nullptr || *no_color == '\0';
     const report::RenderOptions render_options{
-        o.color == ColorWhen::always || (o.color == ColorWhen::auto_detect && to_terminal && color_allowed), o.verbose};
+        .color = o.color == ColorWhen::always || (o.color == ColorWhen::auto_detect && to_terminal && color_allowed),
+        .verbose = o.verbose,
+        .threads = plan.jobs >= 2 ? 2U : 1U};
     if (o.command == Command::compare) {
         if (run.input_failed) {
             // Half a comparison would read as "nothing differs": the reason is on stderr already.

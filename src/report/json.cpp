@@ -278,7 +278,7 @@ std::vector<std::pair<std::size_t, std::size_t>> positions(const AuditResult& re
 }
 
 /// The list `key` of the items `to_item(element, audit index)` makes of the elements
-/// `list_of(audit)` of every audit (built on two threads: to_item only reads).
+/// `list_of(audit)` of every audit (built on the writer's threads: to_item only reads).
 template <typename ListOf, typename ToItem>
 void write_items(DocumentWriter& doc, std::string_view key, const AuditResult& result, ListOf list_of, ToItem to_item) {
     const auto at = positions(result, list_of);
@@ -299,14 +299,14 @@ void write_model_items(DocumentWriter& doc, std::string_view key, const AuditRes
 
 }  // namespace
 
-void write_json(const AuditResult& result, std::ostream& out) {
+void write_json(const AuditResult& result, std::ostream& out, unsigned int threads) {
     bool partial = false;
     for (const InputAudit& audit : result.audits) {
         const session::Model& model = audit.model;
         // A limit that left dialogs, keys or messages unjudged: incomplete too.
         partial = partial || model.partial || model.decode.limited();
     }
-    DocumentWriter doc{out};
+    DocumentWriter doc{out, 0, threads};
     doc.member("schema", "zaudit/1");
     doc.member("tool",
                {{"name", "zaudit"}, {"version", result.tool.version}, {"command_line", result.tool.command_line}});

@@ -146,7 +146,7 @@ std::string narrowed_category(const analysis::Narrowing& narrowing) {
 /// The document is written as it is built, one result at a time (DocumentWriter), with the
 /// bytes of its dump(2). Built whole, a large capture's results were held twice, as a JSON tree
 /// (about 12 KB a result) and as its text.
-void render_sarif(const AuditResult& result, std::ostream& out) {
+void render_sarif(const AuditResult& result, std::ostream& out, unsigned int threads) {
     ordered_json rules = ordered_json::array();
     for (const auto& rule : analysis::rule_catalogue()) {
         rules.push_back(
@@ -175,7 +175,7 @@ void render_sarif(const AuditResult& result, std::ostream& out) {
     // {"$schema": ..., "version": ..., "runs": [run]}: the run object sits two levels deep.
     out << "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"
            "  \"runs\": [\n    ";
-    DocumentWriter run{out, 2};
+    DocumentWriter run{out, 2, threads};
     run.member("tool",
                {{"driver", {{"name", "zaudit"}, {"version", result.tool.version}, {"rules", std::move(rules)}}}});
     run.member("artifacts", std::move(artifacts));

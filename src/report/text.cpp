@@ -449,7 +449,7 @@ std::optional<Format> parse_format(std::string_view text) {
 void render(Format format, const AuditResult& result, std::ostream& out, const RenderOptions& options) {
     switch (format) {
         case Format::text: render_text(result, out, options); return;
-        case Format::json: write_json(result, out); return;
+        case Format::json: write_json(result, out, options.threads); return;
         case Format::jsonl:
             for (std::size_t i = 0; i < result.audits.size(); ++i) {
                 for (const auto& f : result.audits[i].findings) {
@@ -457,7 +457,7 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
                 }
             }
             return;
-        case Format::sarif: render_sarif(result, out); return;
+        case Format::sarif: render_sarif(result, out, options.threads); return;
         case Format::markdown: render_markdown(result, out, options); return;
         case Format::html: render_html(result, out, options); return;
     }

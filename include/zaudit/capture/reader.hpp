@@ -51,7 +51,10 @@ struct Source {
 };
 
 struct ReaderOptions {
-    bool hash = true;  ///< compute each file's SHA-256 on a second thread while reading
+    bool hash = true;  ///< compute each file's SHA-256
+    /// Hash on a second thread while reading; false (--jobs 1, or every core auditing an input
+    /// of its own): inputs() hashes each file on the calling thread, after the reading.
+    bool hash_on_thread = true;
     /// When it becomes non-zero (a signal handler sets it), reading stops as if every input had
     /// ended there; the inputs are marked truncated so that the report says it is partial.
     const volatile std::sig_atomic_t* stop = nullptr;
@@ -74,7 +77,8 @@ public:
     std::optional<Frame> next();
 
     /// Per-input facts; waits for the inputs' SHA-256, which is computed on another thread
-    /// while frames are read (hashing a large file costs as much as auditing it).
+    /// while frames are read (hashing a large file costs as much as auditing it), or computes
+    /// it here without hash_on_thread.
     [[nodiscard]] const std::vector<InputInfo>& inputs();
     /// True when any input stopped early, or the capture cut some of its packets short (its
     /// snap length): the results are partial.

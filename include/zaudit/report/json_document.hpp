@@ -56,11 +56,16 @@ void write_at(std::ostream& out, std::string& buffer, nlohmann::ordered_json& va
 /// at a time: memory holds one call, stream or finding of the report, not the whole document.
 /// The bytes are those of the whole document's dump(2). `depth` is how deep the object sits in
 /// a larger document (SARIF's run object sits at 2, in the document's "runs" list): its
-/// members are written `depth` + 1 levels deep, its lists' items `depth` + 2.
+/// members are written `depth` + 1 levels deep, its lists' items `depth` + 2. `threads` is 1
+/// or 2: with 1 (--jobs 1), indexed_list() builds every item on the calling thread.
 class DocumentWriter {
 public:
-    explicit DocumentWriter(std::ostream& out, unsigned int depth = 0)
-        : m_out{out}, m_depth{depth}, m_member_start{line_at(depth + 1)}, m_item_start{line_at(depth + 2)} {
+    explicit DocumentWriter(std::ostream& out, unsigned int depth = 0, unsigned int threads = 2)
+        : m_out{out},
+          m_depth{depth},
+          m_threads{threads},
+          m_member_start{line_at(depth + 1)},
+          m_item_start{line_at(depth + 2)} {
         m_out << '{';
     }
 
@@ -87,7 +92,8 @@ public:
     }
 
     /// A list of `count` items, item i built by `make(i)`, with the bytes list() would write. The
-    /// items are built and serialised in blocks of k_block by this thread and one helper, which
+    /// items are built and serialised in blocks of k_block by this thread and (unless the
+    /// writer has one thread) a helper, which
     /// take the next block as they finish one, at most k_in_flight blocks ahead of the output;
     /// this thread writes the blocks in order between its own. Building a large report's items
     /// is most of its cost, and the second core is idle by then. `make` must be safe to call from
@@ -113,9 +119,11 @@ public:
             }
         };
         const std::size_t blocks = (count + k_block - 1) / k_block;
-        if (blocks == 1) {  // small: no thread
-            render(0, m_buffer);
-            m_out << m_buffer;
+        if (blocks == 1 || m_threads < 2) {  // small, or one thread allowed: no helper
+            for (std::size_t block = 0; block < blocks; ++block) {
+                render(block, m_buffer);
+                m_out << m_buffer;
+            }
         } else {
             BlockPipeline pipeline{blocks};
             std::thread helper{[&] { pipeline.help(render); }};
@@ -268,6 +276,7 @@ private:
 
     std::ostream& m_out;
     unsigned int m_depth;
+    unsigned int m_threads;      ///< 1: indexed_list() starts no helper
     std::string m_member_start;  ///< newline and indent before a member
     std::string m_item_start;    ///< newline and indent before a list item
     std::string m_buffer;

@@ -88,6 +88,8 @@ struct RenderOptions {
     /// (--verbose); without it, the verdicts, the findings grouped by rule with their first
     /// occurrences, and the counts.
     bool verbose = false;
+    /// Threads that may build the report (--jobs): with 1, JSON and SARIF start no helper.
+    unsigned int threads = 2;
 };
 
 /// How many occurrences of one rule the human formats show without --verbose.
@@ -98,7 +100,7 @@ void render(Format format, const AuditResult& result, std::ostream& out, const R
 /// Writes the DESIGN.md section 5 document (schema zaudit/1) as nlohmann-json's dump(2) would,
 /// building each call, stream, handshake, flow and finding in turn: memory holds one of them at
 /// a time, not the whole document.
-void write_json(const AuditResult& result, std::ostream& out);
+void write_json(const AuditResult& result, std::ostream& out, unsigned int threads = 2);
 /// One input as the report lists it (path, sha256, format, packets...).
 nlohmann::ordered_json input_to_json(const capture::InputInfo& input);
 /// Escapes every string (and key) of `value` with util::printable: valid UTF-8, no control bytes.
@@ -107,7 +109,7 @@ void make_printable(nlohmann::ordered_json& value);
 nlohmann::ordered_json finding_to_json(const analysis::Finding& finding, std::optional<std::uint32_t> input);
 
 void render_text(const AuditResult& result, std::ostream& out, const RenderOptions& options);
-void render_sarif(const AuditResult& result, std::ostream& out);
+void render_sarif(const AuditResult& result, std::ostream& out, unsigned int threads = 2);
 /// CommonMark with pipe tables: verdicts, counts and findings grouped by rule.
 void render_markdown(const AuditResult& result, std::ostream& out, const RenderOptions& options);
 /// One self-contained page: verdicts, findings by rule, and per call its path and an SVG ladder.

@@ -230,6 +230,13 @@ TEST_CASE("an input's SHA-256 is of the whole file, however much of it libpcap r
         CHECK(reader->inputs()[0].sha256 == *crypto::sha256_file(corrupt));
         CHECK(reader->inputs()[0].sha256 != expected);
     }
+    SECTION("hashed by inputs() on the reading thread (--jobs 1): the same digest") {
+        auto reader = capture::Reader::open({capture::Source::file(whole)}, {.hash_on_thread = false});
+        REQUIRE(reader.has_value());
+        CHECK(read_all(*reader).size() == 3000);
+        CHECK(reader->inputs()[0].sha256 == expected);
+        CHECK(reader->inputs()[0].warnings.empty());
+    }
     SECTION("asked for before the frames are read: hashed to the end, and the frames still come") {
         auto reader = capture::Reader::open({capture::Source::file(whole)});
         REQUIRE(reader.has_value());

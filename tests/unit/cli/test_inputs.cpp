@@ -97,7 +97,9 @@ TEST_CASE("option --jobs gives the same report as one job") {
         doc["tool"].erase("command_line");
         return doc;
     };
+    // One thread each (-j 3 for three inputs, and -j 1), and reading ahead beside each audit (-j 6).
     CHECK(with_jobs("1") == with_jobs("3"));
+    CHECK(with_jobs("1") == with_jobs("6"));
     CHECK(test::run_cli({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
 }
 

@@ -1,9 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "zaudit/report/json_document.hpp"
 #include "zaudit/report/report.hpp"
@@ -22,25 +25,39 @@ ordered_json item(std::size_t i) {
 
 }  // namespace
 
-TEST_CASE("an indexed list, built on two threads, has the bytes of the whole document's dump") {
+TEST_CASE("an indexed list, built on two threads or one, has the bytes of the whole document's dump") {
     // Counts around the block size: one block, two, a round and a half, several rounds.
     const std::size_t block = report::DocumentWriter::k_block;
-    for (const std::size_t count : {std::size_t{0}, std::size_t{1}, block, block + 1, 3 * block + 7, 9 * block}) {
-        std::ostringstream out;
-        report::DocumentWriter doc{out};
-        doc.member("schema", "zaudit/1");
-        doc.indexed_list("items", count, item);
-        doc.member("after", true);
-        doc.finish();
+    for (const unsigned int threads : {2U, 1U}) {
+        for (const std::size_t count : {std::size_t{0}, std::size_t{1}, block, block + 1, 3 * block + 7, 9 * block}) {
+            std::ostringstream out;
+            report::DocumentWriter doc{out, 0, threads};
+            // With one thread (--jobs 1), every item is built on this one.
+            std::mutex mutex;
+            std::set<std::thread::id> builders;
+            auto make = [&](std::size_t i) {
+                const std::lock_guard lock{mutex};
+                builders.insert(std::this_thread::get_id());
+                return item(i);
+            };
+            doc.member("schema", "zaudit/1");
+            doc.indexed_list("items", count, make);
+            doc.member("after", true);
+            doc.finish();
+            if (threads == 1) {
+                CHECK(builders.size() <= 1);
+                CHECK((builders.empty() || *builders.begin() == std::this_thread::get_id()));
+            }
 
-        ordered_json whole{{"schema", "zaudit/1"}, {"items", ordered_json::array()}, {"after", true}};
-        for (std::size_t i = 0; i < count; ++i) {
-            whole["items"].push_back(item(i));
+            ordered_json whole{{"schema", "zaudit/1"}, {"items", ordered_json::array()}, {"after", true}};
+            for (std::size_t i = 0; i < count; ++i) {
+                whole["items"].push_back(item(i));
+            }
+            report::make_printable(whole);
+            INFO("count " << count << ", threads " << threads);
+            CHECK(out.str() == whole.dump(2) + "\n");
+            CHECK(out.str().find('\x1b') == std::string::npos);
         }
-        report::make_printable(whole);
-        INFO("count " << count);
-        CHECK(out.str() == whole.dump(2) + "\n");
-        CHECK(out.str().find('\x1b') == std::string::npos);
     }
 }
 
