@@ -233,10 +233,14 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
     }
     std::vector<GroupOutcome> outcomes(groups.size());
     const std::size_t workers = std::clamp<std::size_t>(plan.jobs, 1, groups.size());
-    // --jobs counts threads. An audit's helpers (reading ahead, hashing) need a core of their
-    // own to gain anything: with one per worker, each worker audits alone, and the cores are
-    // busy with inputs instead, without the handovers.
-    const bool helpers = plan.jobs >= 2 * workers;
+    // --jobs counts cores. An audit's helpers (reading ahead, hashing) need a core of their own
+    // to gain anything: with one per worker, each worker audits alone, and the cores are busy
+    // with inputs instead, without the handovers. The last input, when it waited for a worker,
+    // gets them all the same: the other workers end their last inputs while it runs, and leave
+    // their cores to its helpers (bench/run jobs, three inputs on two cores: 0.96 s, not 1.13).
+    auto helpers_for = [&](std::size_t input) {
+        return plan.jobs >= 2 * workers || (plan.jobs >= 2 && groups.size() > workers && input + 1 == groups.size());
+    };
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> errors(workers);
     // Each worker takes the next input; results land in input order, so output does not depend
@@ -246,7 +250,7 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
             for (std::size_t i = next++; i < groups.size(); i = next++) {
                 // Several inputs exported on their own share the folder: their file names say which.
                 const std::string prefix = groups.size() > 1 ? fmt::format("in{}-", i + 1) : std::string{};
-                outcomes[i] = audit_group(plan, groups[i], helpers, plan.progress && workers == 1, err, prefix);
+                outcomes[i] = audit_group(plan, groups[i], helpers_for(i), plan.progress && workers == 1, err, prefix);
             }
         } catch (...) {
             errors[worker] = std::current_exception();

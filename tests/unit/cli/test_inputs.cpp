@@ -97,9 +97,12 @@ TEST_CASE("option --jobs gives the same report as one job") {
         doc["tool"].erase("command_line");
         return doc;
     };
-    // One thread each (-j 3 for three inputs, and -j 1), and reading ahead beside each audit (-j 6).
-    CHECK(with_jobs("1") == with_jobs("3"));
-    CHECK(with_jobs("1") == with_jobs("6"));
+    // One thread each (-j 1, -j 3), reading ahead beside each audit (-j 6), and beside the last
+    // input's alone (-j 2: it waits for a worker).
+    const auto one = with_jobs("1");
+    CHECK(one == with_jobs("2"));
+    CHECK(one == with_jobs("3"));
+    CHECK(one == with_jobs("6"));
     CHECK(test::run_cli({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
 }
 
