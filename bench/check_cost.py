@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The regression guard of issue 13: machine instructions per packet of a full audit (JSON
 report) of a fixed field-like mix, counted by valgrind's callgrind in the audit's threads (all but
-the input's SHA-256) and in its main thread alone (its share of the report left out), against bench/cost.json.
+the input's SHA-256) and in its main thread alone (its share of the report left out), against
+bench/cost.json.
 
 Wall time varies with the machine and its load; the instructions a given build executes on a
 given input barely do (run to run, within 0.1%), so this can guard a ctest on any machine with a

@@ -20,8 +20,9 @@ namespace zaudit::cli {
 struct AuditPlan {
     std::vector<capture::Source> sources;
     bool merge = false;  ///< one audit over every source, merged by timestamp
-    /// Threads at most (--jobs): up to this many inputs audited at once (independent mode), and
-    /// beside an input's audit its reading and hashing threads when there are cores to spare.
+    /// The cores to use (--jobs): up to this many inputs audited at once (independent mode), one
+    /// thread each, and an input's reading and hashing threads beside its audit when there are
+    /// cores to spare (run_audit says when); 1 is one thread.
     std::size_t jobs = 1;
     bool progress = false;  ///< progress line on stderr (a terminal, one job)
     bool quiet = false;

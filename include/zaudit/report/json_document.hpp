@@ -92,12 +92,12 @@ public:
     }
 
     /// A list of `count` items, item i built by `make(i)`, with the bytes list() would write. The
-    /// items are built and serialised in blocks of k_block by this thread and (unless the
-    /// writer has one thread) a helper, which
-    /// take the next block as they finish one, at most k_in_flight blocks ahead of the output;
-    /// this thread writes the blocks in order between its own. Building a large report's items
-    /// is most of its cost, and the second core is idle by then. `make` must be safe to call from
-    /// two threads at once: it reads the audit's results and changes nothing they share.
+    /// items are built and serialised in blocks of k_block by this thread and, unless the writer
+    /// has one thread, a helper, which take the next block as they finish one, at most
+    /// k_in_flight blocks ahead of the output; this thread writes the blocks in order between
+    /// its own. Building a large report's items is most of its cost, and the second core is idle
+    /// by then. `make` must be safe to call from two threads at once: it reads the audit's
+    /// results and changes nothing they share.
     template <typename Make>
     void indexed_list(std::string_view key, std::size_t count, Make&& make) {
         start(key);
