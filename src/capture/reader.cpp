@@ -294,6 +294,15 @@ const std::vector<InputInfo>& Reader::inputs() {
     return m_inputs;
 }
 
+void Reader::hash_on_thread() {
+    for (std::size_t i = 0; i < m_pending_hashes.size(); ++i) {
+        auto& pending = m_pending_hashes[i];
+        if (pending.valid() && pending.wait_for(std::chrono::seconds{0}) == std::future_status::deferred) {
+            pending = std::async(std::launch::async, crypto::sha256_file, m_inputs[i].path);
+        }
+    }
+}
+
 bool Reader::partial() const {
     return std::any_of(m_inputs.begin(), m_inputs.end(), [](const InputInfo& input) { return input.truncated; }) ||
            std::any_of(m_handles.begin(), m_handles.end(), [](const auto& handle) { return handle->cut > 0; });

@@ -67,6 +67,33 @@ private:
 /// 65,536 frames, a system call per 10-20 MB of capture.
 constexpr std::uint64_t k_heap_advice_mask = (std::uint64_t{1} << 16) - 1;
 
+/// How often an audit on one thread looks for a core to spare: every 4,096 frames, a few
+/// milliseconds of audit, and one atomic load.
+constexpr std::uint64_t k_spare_core_mask = (std::uint64_t{1} << 12) - 1;
+
+/// The cores of --jobs that no input's audit holds: those beyond one per worker, and each
+/// worker's once no input is left for it. An audit on one thread claims one to read ahead and
+/// hash beside itself, from its start or midway, and gives it back when it ends; without this,
+/// the inputs that end last run alone on one core while the others sit idle.
+class SpareCores {
+public:
+    explicit SpareCores(std::size_t cores) : m_cores{cores} {}
+
+    [[nodiscard]] bool claim() {
+        std::size_t cores = m_cores.load(std::memory_order_relaxed);
+        while (cores > 0) {
+            if (m_cores.compare_exchange_weak(cores, cores - 1, std::memory_order_relaxed)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    void give_back() { m_cores.fetch_add(1, std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::size_t> m_cores;
+};
+
 std::string display_name(const capture::Source& source) {
     return source.interface.empty() ? source.path : "if:" + source.interface;
 }
@@ -132,14 +159,21 @@ void export_group(const AuditPlan& plan, const std::vector<capture::Source>& sou
     outcome.exports = std::move(*exported);
 }
 
-/// With `helpers`, the reading and decoding and the input's SHA-256 run on threads of their own
-/// beside the audit; without, all of it runs on the calling thread.
-GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, bool helpers,
+/// With a core claimed from `spare`, at the start or midway, the reading and decoding and the
+/// input's SHA-256 run on threads of their own beside the audit; without, all of it runs on the
+/// calling thread.
+GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Source>& sources, SpareCores& spare,
                          bool show_progress, std::ostream& err, const std::string& export_prefix) {
     GroupOutcome outcome;
+    // Live captures are read frame by frame: a batch would hold packets back from the audit.
+    const bool live = std::any_of(sources.begin(), sources.end(), [](const auto& s) { return !s.interface.empty(); });
+    bool helpers = !live && spare.claim();
     auto reader = capture::Reader::open(
         sources, capture::ReaderOptions{.hash = true, .hash_on_thread = helpers, .stop = plan.stop});
     if (!reader) {
+        if (helpers) {
+            spare.give_back();
+        }
         outcome.messages = fmt::format("zaudit: {}\n", reader.error().message);
         outcome.failed = true;
         outcome.audit = unreadable(sources.front(), reader.error().message);
@@ -149,25 +183,30 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
     if (plan.ledger != nullptr) {
         tracker.use_ledger(*plan.ledger);
     }
-    // Files are read and decoded on a thread of their own, ahead of the audit; live captures
-    // frame by frame, and files too when this audit has one thread.
-    const bool live = std::any_of(sources.begin(), sources.end(), [](const auto& s) { return !s.interface.empty(); });
-    const bool read_ahead_of_audit = helpers && !live;
+    // Frames are audited as they are read and decoded, on this thread, until a core is spare;
+    // from then on they are read and decoded on a thread of their own, ahead of the audit.
     std::optional<net::ReadAhead> read_ahead;
     capture::Reader* finished_reader = &*reader;
     util::HugePageHeap heap;
     {
         Progress progress{show_progress, err};
         std::uint64_t frames = 0;
-        if (!read_ahead_of_audit) {
-            while (auto frame = reader->next()) {
-                tracker.on_frame(*frame);
-                progress.update(*reader, ++frames);
-                if ((frames & k_heap_advice_mask) == 0) {
-                    heap.advise();
-                }
+        while (!helpers) {
+            auto frame = reader->next();
+            if (!frame) {
+                break;
             }
-        } else {
+            tracker.on_frame(*frame);
+            progress.update(*reader, ++frames);
+            if ((frames & k_heap_advice_mask) == 0) {
+                heap.advise();
+            }
+            if ((frames & k_spare_core_mask) == 0 && !live && spare.claim()) {
+                helpers = true;
+                reader->hash_on_thread();
+            }
+        }
+        if (helpers) {
             read_ahead.emplace(std::move(*reader), tracker.decoder());
             while (const net::DecodedFrame* decoded = read_ahead->next()) {
                 tracker.on_decoded(decoded->frame, decoded->status, decoded->packet);
@@ -205,6 +244,9 @@ GroupOutcome audit_group(const AuditPlan& plan, const std::vector<capture::Sourc
     // model, the rules and the report take their share.
     finished_reader = nullptr;
     read_ahead.reset();
+    if (helpers) {
+        spare.give_back();  // the helpers have ended: finishing the model and the rules take one thread
+    }
     outcome.audit.model = std::move(tracker).finish(std::move(inputs), partial);
     heap.advise();  // what finishing the model grew the heap by, before the rules and the report
     if (!plan.export_audio.empty() && !outcome.failed) {
@@ -235,12 +277,10 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
     const std::size_t workers = std::clamp<std::size_t>(plan.jobs, 1, groups.size());
     // --jobs counts cores. An audit's helpers (reading ahead, hashing) need a core of their own
     // to gain anything: with one per worker, each worker audits alone, and the cores are busy
-    // with inputs instead, without the handovers. The last input, when it waited for a worker,
-    // gets them all the same: the other workers end their last inputs while it runs, and leave
-    // their cores to its helpers (bench/run jobs, three inputs on two cores: 0.96 s, not 1.13).
-    auto helpers_for = [&](std::size_t input) {
-        return plan.jobs >= 2 * workers || (plan.jobs >= 2 && groups.size() > workers && input + 1 == groups.size());
-    };
+    // with inputs instead, without the handovers. A worker that finds no input left gives its
+    // core to an audit still running (bench/run jobs, three inputs on two cores: 0.xx s; with
+    // no helpers at all, 1.13 s).
+    SpareCores spare{std::max(plan.jobs, workers) - workers};
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> errors(workers);
     // Each worker takes the next input; results land in input order, so output does not depend
@@ -250,8 +290,9 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
             for (std::size_t i = next++; i < groups.size(); i = next++) {
                 // Several inputs exported on their own share the folder: their file names say which.
                 const std::string prefix = groups.size() > 1 ? fmt::format("in{}-", i + 1) : std::string{};
-                outcomes[i] = audit_group(plan, groups[i], helpers_for(i), plan.progress && workers == 1, err, prefix);
+                outcomes[i] = audit_group(plan, groups[i], spare, plan.progress && workers == 1, err, prefix);
             }
+            spare.give_back();
         } catch (...) {
             errors[worker] = std::current_exception();
         }

@@ -80,6 +80,9 @@ public:
     /// while frames are read (hashing a large file costs as much as auditing it), or computes
     /// it here without hash_on_thread.
     [[nodiscard]] const std::vector<InputInfo>& inputs();
+    /// Starts the SHA-256 of each file not hashed yet on a thread of its own, as hash_on_thread
+    /// would have: for an audit that found a core to spare after it began.
+    void hash_on_thread();
     /// True when any input stopped early, or the capture cut some of its packets short (its
     /// snap length): the results are partial.
     [[nodiscard]] bool partial() const;

@@ -13,6 +13,7 @@
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
+#include "zaudit/gen/capture_writer.hpp"
 
 using namespace zaudit;
 using nlohmann::json;
@@ -104,6 +105,40 @@ TEST_CASE("option --jobs gives the same report as one job") {
     CHECK(one == with_jobs("3"));
     CHECK(one == with_jobs("6"));
     CHECK(test::run_cli({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
+}
+
+TEST_CASE("option --jobs: an audit that takes a spare core midway reports the same") {
+    // Two inputs on two cores: each audits on one thread; the small one ends first, its worker
+    // gives its core back, and the long one reads ahead from then on (every 4,096 frames it
+    // looks). Long: 20,000 RTP packets of one unsignalled stream.
+    test::TempDir dir;
+    gen::CaptureBuilder capture;
+    const util::Endpoint a{*util::IpAddress::parse("192.0.2.1"), 40000};
+    const util::Endpoint b{*util::IpAddress::parse("192.0.2.2"), 50000};
+    for (std::uint32_t i = 0; i < 20'000; ++i) {
+        std::vector<std::uint8_t> rtp(12 + 160, 0xd5);
+        rtp[0] = 0x80;
+        rtp[2] = static_cast<std::uint8_t>(i >> 8);
+        rtp[3] = static_cast<std::uint8_t>(i);
+        for (int byte = 0; byte < 4; ++byte) {
+            rtp[4 + byte] = static_cast<std::uint8_t>((i * 160) >> (24 - 8 * byte));
+        }
+        rtp[11] = 0x2a;
+        capture.add_udp(util::Timestamp{1'700'000'000'000'000 + std::int64_t{i} * 20'000}, a, b, rtp);
+    }
+    const auto big = dir.file("long-stream.pcap");
+    REQUIRE(capture.write_pcap(big).ok());
+    auto with_jobs = [&](const std::string& jobs) {
+        auto doc = json::parse(test::run_cli({"--format", "json", "--jobs", jobs, k_plain, big}).out);
+        doc["tool"].erase("command_line");
+        return doc;
+    };
+    const auto one = with_jobs("1");
+    REQUIRE(one["media"].size() >= 2);
+    CHECK(one["inputs"][1]["packets"] == 20'000);
+    for (int run = 0; run < 3; ++run) {
+        CHECK(with_jobs("2") == one);
+    }
 }
 
 TEST_CASE("an unreadable input is listed and exits 2, and the others are still reported") {

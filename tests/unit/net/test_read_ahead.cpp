@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "support/temp_dir.hpp"
+#include "zaudit/crypto/hash.hpp"
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/net/read_ahead.hpp"
 
@@ -150,5 +151,40 @@ TEST_CASE("read ahead left early stops its thread instead of waiting for the end
         if (taken == 5000) {
             CHECK(read_ahead.reader().inputs()[0].packets < 30'000);
         }
+    }
+}
+
+TEST_CASE("read ahead started midway goes on from the reader's next frame, fragments in flight and all") {
+    // An audit on one thread starts reading ahead when a core becomes spare (cli/audit.cpp): the
+    // frames it audited itself and those handed over after must be the reader's, each once.
+    test::TempDir dir;
+    const auto first = write_datagrams(dir, "first", 3000, 1'700'000'000'000'000, 20);
+    const auto second = write_datagrams(dir, "second", 3000, 1'700'000'000'000'010, 23, true);
+    const std::vector sources{capture::Source::file(first), capture::Source::file(second)};
+    auto direct = capture::Reader::open(sources, capture::ReaderOptions{.hash = false});
+    REQUIRE(direct.has_value());
+    const auto expected = copy_all(*direct);
+
+    for (const std::size_t midway : {std::size_t{1}, std::size_t{4096}, std::size_t{5001}}) {
+        auto reader = capture::Reader::open(sources, capture::ReaderOptions{.hash_on_thread = false});
+        REQUIRE(reader.has_value());
+        net::Decoder decoder;
+        net::Packet packet;
+        std::vector<Copy> got;
+        while (got.size() < midway) {
+            auto frame = reader->next();
+            REQUIRE(frame.has_value());
+            const auto status = decoder.decode(*frame, packet);
+            got.push_back(copy_of(*frame, status, packet));
+        }
+        reader->hash_on_thread();
+        net::ReadAhead read_ahead{std::move(*reader), decoder};
+        const auto rest = copy_all(read_ahead);
+        got.insert(got.end(), rest.begin(), rest.end());
+        INFO("read ahead from frame " << midway + 1);
+        CHECK(got == expected);
+        const auto& inputs = read_ahead.reader().inputs();
+        CHECK(inputs[0].sha256 == *crypto::sha256_file(first));
+        CHECK(inputs[1].sha256 == *crypto::sha256_file(second));
     }
 }
