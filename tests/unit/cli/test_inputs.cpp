@@ -14,6 +14,7 @@
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
 #include "zaudit/gen/capture_writer.hpp"
+#include "zaudit/gen/scenario.hpp"
 
 using namespace zaudit;
 using nlohmann::json;
@@ -33,6 +34,15 @@ std::size_t count_rule(const json& doc, const std::string& rule, const std::stri
     return static_cast<std::size_t>(std::count_if(doc["findings"].begin(), doc["findings"].end(), [&](const json& f) {
         return f["rule"] == rule && f["severity"] == severity;
     }));
+}
+
+/// The JSON report of `inputs` audited with --jobs `jobs`, without the command line that names it.
+json report_with_jobs(const std::string& jobs, const std::vector<std::string>& inputs) {
+    std::vector<std::string> args{"--format", "json", "--jobs", jobs};
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    auto doc = json::parse(test::run_cli(args).out);
+    doc["tool"].erase("command_line");
+    return doc;
 }
 
 /// The findings of one input, without the "input" key: what a run on that file alone says.
@@ -91,19 +101,12 @@ TEST_CASE("the text report has a section per input and a summary") {
 
 TEST_CASE("option --jobs gives the same report as one job") {
     const std::vector<std::string> inputs{k_plain, k_zrtp, k_sdes};
-    auto with_jobs = [&](const std::string& jobs) {
-        std::vector<std::string> args{"--format", "json", "--jobs", jobs};
-        args.insert(args.end(), inputs.begin(), inputs.end());
-        auto doc = json::parse(test::run_cli(args).out);
-        doc["tool"].erase("command_line");
-        return doc;
-    };
-    // One thread each (-j 1, -j 3), reading ahead beside each audit (-j 6), and beside the last
-    // input's alone (-j 2: it waits for a worker).
-    const auto one = with_jobs("1");
-    CHECK(one == with_jobs("2"));
-    CHECK(one == with_jobs("3"));
-    CHECK(one == with_jobs("6"));
+    // One thread each (-j 1, -j 3; -j 2: two workers, the inputs too small to take the core one
+    // gives back), and reading ahead beside each audit (-j 6).
+    const auto one = report_with_jobs("1", inputs);
+    CHECK(one == report_with_jobs("2", inputs));
+    CHECK(one == report_with_jobs("3", inputs));
+    CHECK(one == report_with_jobs("6", inputs));
     CHECK(test::run_cli({"--jobs", "0", k_plain}).exit_code == cli::k_exit_usage);
 }
 
@@ -115,29 +118,19 @@ TEST_CASE("option --jobs: an audit that takes a spare core midway reports the sa
     gen::CaptureBuilder capture;
     const util::Endpoint a{*util::IpAddress::parse("192.0.2.1"), 40000};
     const util::Endpoint b{*util::IpAddress::parse("192.0.2.2"), 50000};
+    const std::vector<std::uint8_t> silence(160, 0xd5);
     for (std::uint32_t i = 0; i < 20'000; ++i) {
-        std::vector<std::uint8_t> rtp(12 + 160, 0xd5);
-        rtp[0] = 0x80;
-        rtp[2] = static_cast<std::uint8_t>(i >> 8);
-        rtp[3] = static_cast<std::uint8_t>(i);
-        for (int byte = 0; byte < 4; ++byte) {
-            rtp[4 + byte] = static_cast<std::uint8_t>((i * 160) >> (24 - 8 * byte));
-        }
-        rtp[11] = 0x2a;
+        const auto rtp = gen::build_rtp(0, static_cast<std::uint16_t>(i), i * 160, 0x2a, silence);
         capture.add_udp(util::Timestamp{1'700'000'000'000'000 + std::int64_t{i} * 20'000}, a, b, rtp);
     }
     const auto big = dir.file("long-stream.pcap");
     REQUIRE(capture.write_pcap(big).ok());
-    auto with_jobs = [&](const std::string& jobs) {
-        auto doc = json::parse(test::run_cli({"--format", "json", "--jobs", jobs, k_plain, big}).out);
-        doc["tool"].erase("command_line");
-        return doc;
-    };
-    const auto one = with_jobs("1");
+    const std::vector<std::string> inputs{k_plain, big};
+    const auto one = report_with_jobs("1", inputs);
     REQUIRE(one["media"].size() >= 2);
     CHECK(one["inputs"][1]["packets"] == 20'000);
     for (int run = 0; run < 3; ++run) {
-        CHECK(with_jobs("2") == one);
+        CHECK(report_with_jobs("2", inputs) == one);
     }
 }
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "support/temp_dir.hpp"
 #include "zaudit/crypto/hash.hpp"
@@ -62,16 +63,32 @@ Copy copy_of(const capture::Frame& frame, net::DecodeStatus status, const net::P
             ok ? std::vector<std::uint8_t>{packet.payload.begin(), packet.payload.end()} : std::vector<std::uint8_t>{}};
 }
 
-/// Each frame as the reader gives it, decoded by a decoder of its own on this thread.
-std::vector<Copy> copy_all(capture::Reader& reader) {
-    net::Decoder decoder;
+/// The reader's next `limit` frames (or all it has left), decoded by `decoder` on this thread.
+std::vector<Copy> copy_up_to(capture::Reader& reader, net::Decoder& decoder, std::size_t limit) {
     net::Packet packet;
     std::vector<Copy> copies;
-    while (auto frame = reader.next()) {
+    while (copies.size() < limit) {
+        auto frame = reader.next();
+        if (!frame) {
+            break;
+        }
         const auto status = decoder.decode(*frame, packet);
         copies.push_back(copy_of(*frame, status, packet));
     }
     return copies;
+}
+
+/// Each frame as the reader gives it, decoded by a decoder of its own on this thread.
+std::vector<Copy> copy_all(capture::Reader& reader) {
+    net::Decoder decoder;
+    return copy_up_to(reader, decoder, SIZE_MAX);
+}
+
+/// Two inputs merged by time: `first` datagrams, then `second` interleaved with them, the
+/// second's larger datagrams in IP fragments.
+std::vector<capture::Source> two_inputs(test::TempDir& dir, int first, int second) {
+    return {capture::Source::file(write_datagrams(dir, "first", first, 1'700'000'000'000'000, 20)),
+            capture::Source::file(write_datagrams(dir, "second", second, 1'700'000'000'000'010, 23, true))};
 }
 
 std::vector<Copy> copy_all(net::ReadAhead& read_ahead) {
@@ -86,11 +103,8 @@ std::vector<Copy> copy_all(net::ReadAhead& read_ahead) {
 
 TEST_CASE("read ahead hands out the reader's frames, numbers, bytes and packets in the reader's order") {
     test::TempDir dir;
-    // 3 x 4096 batches' worth and several MiB of bytes across two merged inputs, the second's
-    // larger datagrams in IP fragments.
-    const auto first = write_datagrams(dir, "first", 7000, 1'700'000'000'000'000, 20);
-    const auto second = write_datagrams(dir, "second", 6000, 1'700'000'000'000'010, 23, true);
-    const std::vector sources{capture::Source::file(first), capture::Source::file(second)};
+    // 3 x 4096 batches' worth and several MiB of bytes across two merged inputs.
+    const auto sources = two_inputs(dir, 7000, 6000);
 
     auto direct = capture::Reader::open(sources, capture::ReaderOptions{.hash = false});
     REQUIRE(direct.has_value());
@@ -119,7 +133,7 @@ TEST_CASE("read ahead hands out the reader's frames, numbers, bytes and packets 
     CHECK(decoder.defrag_stats().reassembled == static_cast<std::uint64_t>(reassembled));
     CHECK_FALSE(read_ahead.reader().partial());
     const auto [done, total] = read_ahead.progress();
-    CHECK(total == test::file_bytes(first).size() + test::file_bytes(second).size());
+    CHECK(total == test::file_bytes(sources[0].path).size() + test::file_bytes(sources[1].path).size());
     CHECK(done == total);
 }
 
@@ -158,9 +172,7 @@ TEST_CASE("read ahead started midway goes on from the reader's next frame, fragm
     // An audit on one thread starts reading ahead when a core becomes spare (cli/audit.cpp): the
     // frames it audited itself and those handed over after must be the reader's, each once.
     test::TempDir dir;
-    const auto first = write_datagrams(dir, "first", 3000, 1'700'000'000'000'000, 20);
-    const auto second = write_datagrams(dir, "second", 3000, 1'700'000'000'000'010, 23, true);
-    const std::vector sources{capture::Source::file(first), capture::Source::file(second)};
+    const auto sources = two_inputs(dir, 3000, 3000);
     auto direct = capture::Reader::open(sources, capture::ReaderOptions{.hash = false});
     REQUIRE(direct.has_value());
     const auto expected = copy_all(*direct);
@@ -169,14 +181,8 @@ TEST_CASE("read ahead started midway goes on from the reader's next frame, fragm
         auto reader = capture::Reader::open(sources, capture::ReaderOptions{.hash_on_thread = false});
         REQUIRE(reader.has_value());
         net::Decoder decoder;
-        net::Packet packet;
-        std::vector<Copy> got;
-        while (got.size() < midway) {
-            auto frame = reader->next();
-            REQUIRE(frame.has_value());
-            const auto status = decoder.decode(*frame, packet);
-            got.push_back(copy_of(*frame, status, packet));
-        }
+        auto got = copy_up_to(*reader, decoder, midway);
+        REQUIRE(got.size() == midway);
         reader->hash_on_thread();
         net::ReadAhead read_ahead{std::move(*reader), decoder};
         const auto rest = copy_all(read_ahead);
@@ -184,7 +190,7 @@ TEST_CASE("read ahead started midway goes on from the reader's next frame, fragm
         INFO("read ahead from frame " << midway + 1);
         CHECK(got == expected);
         const auto& inputs = read_ahead.reader().inputs();
-        CHECK(inputs[0].sha256 == *crypto::sha256_file(first));
-        CHECK(inputs[1].sha256 == *crypto::sha256_file(second));
+        CHECK(inputs[0].sha256 == *crypto::sha256_file(sources[0].path));
+        CHECK(inputs[1].sha256 == *crypto::sha256_file(sources[1].path));
     }
 }
