@@ -2,6 +2,7 @@
 // weakened it (SDP side), a GoClear, or a ZRTP handshake that did not complete followed by media
 // with weaker protection (ZRTP side), or DTLS-SRTP agreed but never keyed, the media plain (DTLS side).
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include "rules.hpp"
@@ -17,6 +18,17 @@ bool falls(session::Protection before, session::Protection after) {
     return after < before && after != session::Protection::unknown;
 }
 
+/// What the ZRTP side looks up for each handshake.
+struct Indexes {
+    explicit Indexes(const session::Model& model)
+        : streams_by_flow{rules::streams_by_flow(model)},
+          streams_by_call{rules::streams_by_call(model)},
+          handshakes_by_flow{rules::handshakes_by_flow(model)} {}
+    StreamsByFlow streams_by_flow;
+    StreamsByCall streams_by_call;
+    HandshakesByFlow handshakes_by_flow;
+};
+
 nlohmann::ordered_json timeline_json(const std::vector<ProtectionStep>& steps, std::size_t m_line) {
     auto out = nlohmann::ordered_json::array();
     for (const ProtectionStep& step : steps) {
@@ -28,7 +40,7 @@ nlohmann::ordered_json timeline_json(const std::vector<ProtectionStep>& steps, s
     return out;
 }
 
-void go_clear_in_call(const session::Model& model, const session::ZrtpHandshake& handshake, FindingSink& sink) {
+void go_clear_in_call(const StreamsByFlow& streams, const session::ZrtpHandshake& handshake, FindingSink& sink) {
     std::vector<std::uint64_t> frames;
     for (const session::ZrtpEvent& event : handshake.events) {
         if (event.kind == session::ZrtpEventKind::go_clear || event.kind == session::ZrtpEventKind::clear_ack) {
@@ -38,7 +50,7 @@ void go_clear_in_call(const session::Model& model, const session::ZrtpHandshake&
     if (frames.empty()) {
         return;
     }
-    Finding& f = add_handshake_finding(model, sink, handshake,
+    Finding& f = add_handshake_finding(streams, sink, handshake,
                                        fmt::format("call {}: ZRTP stream {} <-> {} was switched to clear by GoClear "
                                                    "(frame {})",
                                                    *handshake.call, handshake.a, handshake.b, frames.front()));
@@ -55,39 +67,52 @@ void go_clear_in_call(const session::Model& model, const session::ZrtpHandshake&
     f.evidence["go_clear_frames"] = frames;
 }
 
+/// The streams on the handshake's flow and those of the call, in model order (id order), each once.
+std::vector<const session::MediaStream*> flow_and_call_streams(const Indexes& indexes, const session::Call& call,
+                                                               const session::ZrtpHandshake& handshake) {
+    const auto on_flow = indexes.streams_by_flow[handshake.flow];
+    const auto of_call = indexes.streams_by_call[call.id];
+    std::vector<const session::MediaStream*> out;
+    out.reserve(on_flow.size() + of_call.size());
+    std::merge(on_flow.begin(), on_flow.end(), of_call.begin(), of_call.end(), std::back_inserter(out),
+               [](const session::MediaStream* x, const session::MediaStream* y) { return x->id < y->id; });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 /// Media of the call after the handshake began that is weaker than ZRTP: on the handshake's own
 /// flow anything not keyed by a completed handshake; elsewhere plain RTP or SDES (known levels).
-std::vector<const session::MediaStream*> weaker_media_after(const session::Model& model, const session::Call& call,
+std::vector<const session::MediaStream*> weaker_media_after(const Indexes& indexes, const session::Call& call,
                                                             const session::ZrtpHandshake& handshake) {
     std::vector<const session::MediaStream*> out;
-    for (const session::MediaStream& stream : model.media) {
-        const bool same_flow = stream.flow == handshake.flow;
-        if ((!same_flow && stream.call != call.id) || stream.packets == 0 ||
-            stream.last_frame <= handshake.first_frame || stream.protection == session::Protection::zrtp) {
+    for (const session::MediaStream* stream : flow_and_call_streams(indexes, call, handshake)) {
+        const bool same_flow = stream->flow == handshake.flow;
+        if (stream->packets == 0 || stream->last_frame <= handshake.first_frame ||
+            stream->protection == session::Protection::zrtp) {
             continue;
         }
-        const bool weaker = same_flow || stream.protection == session::Protection::none ||
-                            stream.protection == session::Protection::sdes_srtp;
+        const bool weaker = same_flow || stream->protection == session::Protection::none ||
+                            stream->protection == session::Protection::sdes_srtp;
         if (weaker) {
-            out.push_back(&stream);
+            out.push_back(stream);
         }
     }
     return out;
 }
 
-void failed_then_weaker(const session::Model& model, const session::Call& call, const session::ZrtpHandshake& handshake,
+void failed_then_weaker(const Indexes& indexes, const session::Call& call, const session::ZrtpHandshake& handshake,
                         FindingSink& sink) {
     if (handshake.completed || handshake.find(zrtp::MessageType::hello) == nullptr ||
-        flow_secured_elsewhere(model, handshake)) {
+        flow_secured_elsewhere(indexes.handshakes_by_flow, handshake)) {
         return;
     }
-    const auto streams = weaker_media_after(model, call, handshake);
+    const auto streams = weaker_media_after(indexes, call, handshake);
     if (streams.empty()) {
         return;
     }
     const session::Protection to = streams.front()->protection;
     Finding& f = add_handshake_finding(
-        model, sink, handshake,
+        indexes.streams_by_flow, sink, handshake,
         fmt::format("call {}: ZRTP handshake {} did not complete and media went on {}", call.id, handshake.id,
                     to == session::Protection::none ? std::string{"in clear"}
                                                     : fmt::format("with {} protection", session::to_string(to))));
@@ -116,13 +141,14 @@ void failed_then_weaker(const session::Model& model, const session::Call& call, 
 /// ZRTP side: a GoClear in a call, or a handshake that did not complete followed by media with
 /// weaker protection.
 void check_zrtp_downgrades(const session::Model& model, FindingSink& sink) {
+    const Indexes indexes{model};
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         const session::Call* call = call_of(model, handshake);
         if (call == nullptr) {
             continue;  // a downgrade "within one call" needs the call
         }
-        go_clear_in_call(model, handshake, sink);
-        failed_then_weaker(model, *call, handshake, sink);
+        go_clear_in_call(indexes.streams_by_flow, handshake, sink);
+        failed_then_weaker(indexes, *call, handshake, sink);
     }
 }
 
@@ -152,15 +178,12 @@ void check_dtls_downgrades(const session::Model& model, FindingSink& sink) {
             unkeyed_by_flow[stream.flow].push_back(&stream);
         }
     }
+    const DtlsHandshakesByFlow dtls_on_flow = dtls_handshakes_by_flow(model);
     for (const auto& [flow, streams] : unkeyed_by_flow) {
         const session::MediaStream& first = *streams.front();
         const session::Call* call = model.call(*first.call);
-        const session::DtlsHandshake* handshake = nullptr;
-        for (const session::DtlsHandshake& candidate : model.dtls_handshakes) {
-            if (candidate.flow == flow) {
-                handshake = &candidate;
-            }
-        }
+        const auto candidates = dtls_on_flow[flow];
+        const session::DtlsHandshake* handshake = candidates.empty() ? nullptr : candidates.back();
         Finding& f =
             sink.add(fmt::format("call {}: DTLS-SRTP was agreed for {} <-> {} but {}, and the media went on "
                                  "as plain codec data",

@@ -9,6 +9,7 @@ namespace zaudit::analysis::rules {
 namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::DtlsHandshake& handshake : model.dtls_handshakes) {
         for (const session::DtlsCertificate& certificate : handshake.certificates) {
             if (certificate.verdict != session::DtlsVerdict::mismatch) {
@@ -21,9 +22,8 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
                                      role, certificate.sender.to_string(), certificate.frame, certificate.sdp_frame));
             f.confidence = Confidence::verified;
             f.call = handshake.call;
-            const auto streams = streams_on_flow(model, handshake.flow);
-            if (!streams.empty()) {
-                f.stream = streams.front()->id;
+            if (const auto on_flow = streams[handshake.flow]; !on_flow.empty()) {
+                f.stream = on_flow.front()->id;
             }
             f.frames = {certificate.frame};
             if (certificate.sdp_frame != 0) {

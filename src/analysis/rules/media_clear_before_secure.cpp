@@ -9,8 +9,8 @@ namespace {
 
 /// When the first clear packet was sent: the model keeps its frame; the stream that began with
 /// that frame knows its time.
-std::optional<util::Timestamp> first_clear_time(const session::Model& model, const session::ZrtpHandshake& handshake) {
-    for (const auto* stream : streams_on_flow(model, handshake.flow)) {
+std::optional<util::Timestamp> first_clear_time(const StreamsByFlow& streams, const session::ZrtpHandshake& handshake) {
+    for (const auto* stream : streams[handshake.flow]) {
         if (handshake.first_clear_rtp_frame && stream->first_frame == *handshake.first_clear_rtp_frame) {
             return stream->first_time;
         }
@@ -19,17 +19,18 @@ std::optional<util::Timestamp> first_clear_time(const session::Model& model, con
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         if (!handshake.completed || handshake.clear_rtp_before_secure == 0) {
             continue;
         }
-        const auto first_time = first_clear_time(model, handshake);
+        const auto first_time = first_clear_time(streams, handshake);
         std::optional<double> seconds;
         if (first_time && handshake.secure_time) {
             seconds = static_cast<double>(handshake.secure_time->micros - first_time->micros) / 1e6;
         }
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("{} RTP packet(s) on {} <-> {} were sent in clear before ZRTP secured the stream{}",
                         handshake.clear_rtp_before_secure, handshake.a, handshake.b,
                         seconds ? fmt::format(" ({:.3f} s)", *seconds) : std::string{}));

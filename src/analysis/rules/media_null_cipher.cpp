@@ -30,6 +30,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
         });
     }
     // RFC 5764 section 4.1.2: the server's use_srtp choice keys the flow's SRTP.
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::DtlsHandshake& handshake : model.dtls_handshakes) {
         if (!handshake.selected_profile || !dtls::profile_is_null(*handshake.selected_profile)) {
             continue;
@@ -41,9 +42,8 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             handshake.client.to_string(), handshake.server.to_string(), profile, *handshake.server_hello_frame));
         f.confidence = Confidence::verified;
         f.call = handshake.call;
-        const auto streams = streams_on_flow(model, handshake.flow);
-        if (!streams.empty()) {
-            f.stream = streams.front()->id;
+        if (const auto on_flow = streams[handshake.flow]; !on_flow.empty()) {
+            f.stream = on_flow.front()->id;
         }
         f.frames = {*handshake.server_hello_frame};
         f.evidence = {{"dtls_handshake", handshake.id},

@@ -19,8 +19,8 @@ struct LegView {
     std::vector<std::uint64_t> hello_frames;
 };
 
-std::uint32_t leg_of(const session::Model& model, const session::ZrtpHandshake& handshake) {
-    for (const session::MediaStream* stream : streams_on_flow(model, handshake.flow)) {
+std::uint32_t leg_of(const StreamsByFlow& streams, const session::ZrtpHandshake& handshake) {
+    for (const session::MediaStream* stream : streams[handshake.flow]) {
         if (stream->leg != 0) {
             return stream->leg;
         }
@@ -31,8 +31,9 @@ std::uint32_t leg_of(const session::Model& model, const session::ZrtpHandshake& 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     std::map<std::uint32_t, std::map<std::uint32_t, LegView>> views;  // call -> leg -> view
     std::set<std::uint32_t> declared;                                 // calls with a trusted MiTM
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
-        const std::uint32_t leg = leg_of(model, handshake);
+        const std::uint32_t leg = leg_of(streams, handshake);
         if (!handshake.call || leg == 0) {
             continue;
         }

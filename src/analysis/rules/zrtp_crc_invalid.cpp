@@ -6,6 +6,7 @@ namespace zaudit::analysis::rules {
 namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         std::vector<std::uint64_t> frames;
         auto details = nlohmann::ordered_json::array();
@@ -22,7 +23,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             continue;
         }
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("ZRTP handshake {}: {} packet(s) with a bad CRC-32C", handshake.id, frames.size()));
         f.confidence = Confidence::verified;  // the CRC was recomputed
         f.frames = frames;

@@ -15,6 +15,7 @@ namespace {
 constexpr std::array<std::uint32_t, 5> k_serious_codes{0x61, 0x62, 0x63, 0x70, 0x90};
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         std::map<std::uint32_t, std::vector<const session::ZrtpEvent*>> by_code;
         for (const session::ZrtpEvent& event : handshake.events) {
@@ -26,7 +27,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             const std::string name{zrtp::error_code_name(code).value_or("not defined by RFC 6189")};
             const session::ZrtpEvent& first = *events.front();
             Finding& f = add_handshake_finding(
-                model, sink, handshake,
+                streams, sink, handshake,
                 fmt::format("ZRTP handshake {}: Error {} ({}) from {}", handshake.id, hex_code(code), name, first.src));
             if (std::find(k_serious_codes.begin(), k_serious_codes.end(), code) != k_serious_codes.end()) {
                 f.severity = Severity::high;

@@ -17,16 +17,6 @@ const session::Call* call_of(const session::Model& model, const session::ZrtpHan
     return find_call(model, handshake.call);
 }
 
-std::vector<const session::MediaStream*> streams_on_flow(const session::Model& model, std::uint32_t flow) {
-    std::vector<const session::MediaStream*> out;
-    for (const session::MediaStream& stream : model.media) {
-        if (stream.flow == flow) {
-            out.push_back(&stream);
-        }
-    }
-    return out;
-}
-
 std::string hex_code(std::uint32_t code) {
     return fmt::format("0x{:02x}", code);
 }
@@ -49,13 +39,12 @@ nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshak
     return evidence;
 }
 
-Finding& add_handshake_finding(const session::Model& model, FindingSink& sink, const session::ZrtpHandshake& handshake,
+Finding& add_handshake_finding(const StreamsByFlow& streams, FindingSink& sink, const session::ZrtpHandshake& handshake,
                                std::string message) {
     Finding& f = sink.add(std::move(message));
     f.call = handshake.call;
-    const auto streams = streams_on_flow(model, handshake.flow);
-    if (!streams.empty()) {
-        f.stream = streams.front()->id;
+    if (const auto on_flow = streams[handshake.flow]; !on_flow.empty()) {
+        f.stream = on_flow.front()->id;
     }
     f.evidence = handshake_evidence(handshake);
     return f;
@@ -122,6 +111,7 @@ bool explained_by_hello_edit(std::span<const HelloEdit> edits, const session::Zr
 }
 
 void report_failed_checks(const session::Model& model, FindingSink& sink, std::span<const zrtp::CheckId> ids) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         const auto edits = hello_edits(handshake);
         for (const session::ZrtpCheck& entry : handshake.checks) {
@@ -132,7 +122,7 @@ void report_failed_checks(const session::Model& model, FindingSink& sink, std::s
                 continue;
             }
             Finding& f = add_handshake_finding(
-                model, sink, handshake,
+                streams, sink, handshake,
                 fmt::format("ZRTP handshake {} ({} <-> {}): check {} failed{}", handshake.id, handshake.a, handshake.b,
                             zrtp::to_string(check.id), check.reason.empty() ? "" : ": " + check.reason));
             f.confidence = Confidence::verified;  // the value was recomputed from the capture
@@ -164,9 +154,10 @@ const session::ZrtpMessageRecord* last_message_of(const session::ZrtpHandshake& 
     return last;
 }
 
-bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHandshake& handshake) {
-    return std::any_of(model.handshakes.begin(), model.handshakes.end(), [&](const session::ZrtpHandshake& other) {
-        return other.id != handshake.id && other.flow == handshake.flow && other.completed;
+bool flow_secured_elsewhere(const HandshakesByFlow& handshakes, const session::ZrtpHandshake& handshake) {
+    const auto on_flow = handshakes[handshake.flow];
+    return std::any_of(on_flow.begin(), on_flow.end(), [&](const session::ZrtpHandshake* other) {
+        return other->id != handshake.id && other->completed;
     });
 }
 

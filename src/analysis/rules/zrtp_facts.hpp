@@ -14,6 +14,7 @@
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/session/model.hpp"
 #include "zaudit/util/text.hpp"
+#include "grouped.hpp"
 
 namespace zaudit::analysis::rules {
 
@@ -22,9 +23,6 @@ const session::Call* find_call(const session::Model& model, std::optional<std::u
 
 /// The call the handshake was bound to, or nullptr.
 const session::Call* call_of(const session::Model& model, const session::ZrtpHandshake& handshake);
-
-/// The media streams (RTP) carried on the handshake's flow, in model order.
-std::vector<const session::MediaStream*> streams_on_flow(const session::Model& model, std::uint32_t flow);
 
 /// "0x61": a number in hex as evidence shows it.
 std::string hex_code(std::uint32_t code);
@@ -38,7 +36,7 @@ nlohmann::ordered_json handshake_evidence(const session::ZrtpHandshake& handshak
 
 /// A finding about one handshake: call, stream (the first on its flow) and the common evidence
 /// filled in; the caller adds frames and rule-specific evidence.
-Finding& add_handshake_finding(const session::Model& model, FindingSink& sink, const session::ZrtpHandshake& handshake,
+Finding& add_handshake_finding(const StreamsByFlow& streams, FindingSink& sink, const session::ZrtpHandshake& handshake,
                                std::string message);
 
 /// Two differing copies of one endpoint's Hello (a ZrtpConflict) told apart by their checks:
@@ -80,6 +78,6 @@ const session::ZrtpMessageRecord* last_message_of(const session::ZrtpHandshake& 
 bool declares_trusted_mitm(const session::ZrtpHandshake& handshake);
 
 /// True when another handshake on the same flow completed (a failed attempt was retried).
-bool flow_secured_elsewhere(const session::Model& model, const session::ZrtpHandshake& handshake);
+bool flow_secured_elsewhere(const HandshakesByFlow& handshakes, const session::ZrtpHandshake& handshake);
 
 }  // namespace zaudit::analysis::rules

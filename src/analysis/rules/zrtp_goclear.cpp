@@ -6,6 +6,7 @@ namespace zaudit::analysis::rules {
 namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         const session::ZrtpEvent* go_clear = nullptr;
         const session::ZrtpEvent* clear_ack = nullptr;
@@ -24,7 +25,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             continue;
         }
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("ZRTP handshake {} ({} <-> {}): {}", handshake.id, handshake.a, handshake.b,
                         clear_ack != nullptr ? "GoClear acknowledged with ClearACK: the stream went to clear"
                                              : "GoClear sent (no ClearACK seen)"));

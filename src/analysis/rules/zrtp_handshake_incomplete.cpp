@@ -20,6 +20,7 @@ nlohmann::ordered_json side_json(const session::ZrtpHandshake& handshake, const 
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         const session::ZrtpMessageRecord* hello = handshake.find(zrtp::MessageType::hello);
         if (handshake.completed || hello == nullptr) {
@@ -32,7 +33,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             return r != nullptr ? zrtp::message_type_name(r->message.type) : std::string_view{"nothing"};
         };
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("ZRTP handshake {} ({} <-> {}) did not complete: last from {} was {}, from {} was {}",
                         handshake.id, handshake.a, handshake.b, handshake.a, name(last_a), handshake.b, name(last_b)));
         f.confidence = Confidence::inferred;  // the capture may have missed the rest

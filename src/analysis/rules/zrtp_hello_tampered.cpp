@@ -36,10 +36,11 @@ nlohmann::ordered_json checks_of(const session::ZrtpHandshake& handshake, const 
 /// Two copies of one endpoint's Hello, one of which its own hash chain (or SDP) disowns: one
 /// finding naming both, instead of a retransmission mismatch plus a failed check per key.
 void report_edits(const session::Model& model, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         for (const HelloEdit& edit : hello_edits(handshake)) {
             Finding& f = add_handshake_finding(
-                model, sink, handshake,
+                streams, sink, handshake,
                 fmt::format("ZRTP handshake {}: two different Hellos from {}; frame {} was edited ({} fails), frame {} "
                             "is the one its sender made",
                             handshake.id, edit.conflict->sender, edit.edited->frame,

@@ -8,6 +8,7 @@ namespace zaudit::analysis::rules {
 namespace {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         const auto edits = hello_edits(handshake);
         for (const session::ZrtpConflict& conflict : handshake.conflicts) {
@@ -17,7 +18,7 @@ void check(const session::Model& model, const Policy& /*policy*/, FindingSink& s
             }
             const std::string_view type = zrtp::message_type_name(conflict.type);
             Finding& f = add_handshake_finding(
-                model, sink, handshake,
+                streams, sink, handshake,
                 fmt::format("ZRTP handshake {}: two different {} messages from {} (frames {} and {})", handshake.id,
                             type, conflict.sender, conflict.first_frame, conflict.other_frame));
             f.confidence = Confidence::verified;  // both copies were read and compared byte for byte

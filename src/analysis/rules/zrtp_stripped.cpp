@@ -25,9 +25,9 @@ std::vector<std::uint64_t> zrtp_offer_answer(const session::Call& call) {
     return {};
 }
 
-std::uint64_t rtp_on_flow(const session::Model& model, const session::ZrtpHandshake& handshake) {
+std::uint64_t rtp_on_flow(const StreamsByFlow& streams, const session::ZrtpHandshake& handshake) {
     std::uint64_t packets = 0;
-    for (const auto* stream : streams_on_flow(model, handshake.flow)) {
+    for (const auto* stream : streams[handshake.flow]) {
         packets += stream->packets;
     }
     return std::max(packets, handshake.rtp_packets);
@@ -35,9 +35,10 @@ std::uint64_t rtp_on_flow(const session::Model& model, const session::ZrtpHandsh
 
 /// A handshake both sides took part in (or that both SDPs asked for) that never completed while
 /// RTP flowed on its flow.
-void stripped_handshakes(const session::Model& model, FindingSink& sink) {
+void stripped_handshakes(const session::Model& model, const StreamsByFlow& streams, const HandshakesByFlow& handshakes,
+                         FindingSink& sink) {
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
-        if (handshake.completed || flow_secured_elsewhere(model, handshake)) {
+        if (handshake.completed || flow_secured_elsewhere(handshakes, handshake)) {
             continue;
         }
         const session::Call* call = call_of(model, handshake);
@@ -45,12 +46,12 @@ void stripped_handshakes(const session::Model& model, FindingSink& sink) {
             handshake.hello_of(handshake.a) != nullptr && handshake.hello_of(handshake.b) != nullptr;
         const std::vector<std::uint64_t> sdp_frames =
             call != nullptr ? zrtp_offer_answer(*call) : std::vector<std::uint64_t>{};
-        const std::uint64_t rtp = rtp_on_flow(model, handshake);
+        const std::uint64_t rtp = rtp_on_flow(streams, handshake);
         if ((!hellos_from_both && sdp_frames.empty()) || rtp == 0) {
             continue;
         }
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("ZRTP handshake {} ({} <-> {}) never completed although both sides advertised ZRTP, "
                         "and {} RTP packet(s) flowed",
                         handshake.id, handshake.a, handshake.b, rtp));
@@ -75,7 +76,8 @@ void stripped_handshakes(const session::Model& model, FindingSink& sink) {
 
 /// A call whose offer and answer both carry a=zrtp-hash, with media, but not one ZRTP packet on
 /// its media flows: someone filters ZRTP.
-void calls_without_zrtp(const session::Model& model, FindingSink& sink) {
+void calls_without_zrtp(const session::Model& model, const HandshakesByFlow& handshakes, FindingSink& sink) {
+    const StreamsByCall streams_of_call = streams_by_call(model);
     for (const session::Call& call : model.calls) {
         const std::vector<std::uint64_t> sdp_frames = zrtp_offer_answer(call);
         if (sdp_frames.empty() || !call.handshakes.empty()) {
@@ -83,14 +85,14 @@ void calls_without_zrtp(const session::Model& model, FindingSink& sink) {
         }
         std::uint64_t packets = 0;
         std::vector<const session::MediaStream*> streams;
-        for (const session::MediaStream& stream : model.media) {
-            if (stream.call == call.id && stream.packets > 0) {
-                streams.push_back(&stream);
-                packets += stream.packets;
+        for (const session::MediaStream* stream : streams_of_call[call.id]) {
+            if (stream->packets > 0) {
+                streams.push_back(stream);
+                packets += stream->packets;
             }
         }
-        const bool zrtp_on_flows = std::any_of(model.handshakes.begin(), model.handshakes.end(), [&](const auto& h) {
-            return std::any_of(streams.begin(), streams.end(), [&](const auto* s) { return s->flow == h.flow; });
+        const bool zrtp_on_flows = std::any_of(streams.begin(), streams.end(), [&](const session::MediaStream* s) {
+            return !handshakes[s->flow].empty();
         });
         if (streams.empty() || zrtp_on_flows) {
             continue;
@@ -118,8 +120,9 @@ void calls_without_zrtp(const session::Model& model, FindingSink& sink) {
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
-    stripped_handshakes(model, sink);
-    calls_without_zrtp(model, sink);
+    const HandshakesByFlow handshakes = handshakes_by_flow(model);
+    stripped_handshakes(model, streams_by_flow(model), handshakes, sink);
+    calls_without_zrtp(model, handshakes, sink);
 }
 
 }  // namespace

@@ -5,14 +5,14 @@
 namespace zaudit::analysis::rules {
 namespace {
 
-void report_mitm_hellos(const session::Model& model, const session::ZrtpHandshake& handshake, FindingSink& sink) {
+void report_mitm_hellos(const StreamsByFlow& streams, const session::ZrtpHandshake& handshake, FindingSink& sink) {
     for (const session::ZrtpMessageRecord& record : handshake.messages) {
         const zrtp::Hello* hello = record.message.hello();
         if (hello == nullptr || !hello->mitm) {
             continue;
         }
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("ZRTP handshake {}: {} announces itself as a trusted MiTM (Hello M flag, client '{}')",
                         handshake.id, record.src, util::trim_padding(hello->client_id)));
         f.confidence = Confidence::verified;  // the flag is read from the Hello
@@ -25,14 +25,15 @@ void report_mitm_hellos(const session::Model& model, const session::ZrtpHandshak
 }
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
-        report_mitm_hellos(model, handshake, sink);
+        report_mitm_hellos(streams, handshake, sink);
         for (const session::ZrtpEvent& event : handshake.events) {
             if (event.kind != session::ZrtpEventKind::sas_relay) {
                 continue;
             }
             Finding& f = add_handshake_finding(
-                model, sink, handshake,
+                streams, sink, handshake,
                 fmt::format("ZRTP handshake {}: SASrelay from {} (a PBX relays the SAS of another leg)", handshake.id,
                             event.src));
             f.confidence = Confidence::verified;  // the message is on the wire; its content is encrypted

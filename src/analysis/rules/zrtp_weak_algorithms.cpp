@@ -25,6 +25,7 @@ bool is_broken(std::string_view name) {
 }
 
 void check(const session::Model& model, const Policy& policy, FindingSink& sink) {
+    const StreamsByFlow streams = streams_by_flow(model);
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
         const session::ZrtpMessageRecord* record = handshake.completed ? handshake.commit() : nullptr;
         const zrtp::Commit* commit = record != nullptr ? record->message.commit() : nullptr;
@@ -39,7 +40,7 @@ void check(const session::Model& model, const Policy& policy, FindingSink& sink)
             continue;
         }
         Finding& f = add_handshake_finding(
-            model, sink, handshake,
+            streams, sink, handshake,
             fmt::format("ZRTP handshake {} ({} <-> {}) completed with key agreement {}{}", handshake.id, handshake.a,
                         handshake.b, name, broken ? ", which is broken" : ", below the policy floor"));
         if (broken) {

@@ -1,5 +1,9 @@
 // zrtp.zid-conflict: ZIDs that do not identify one endpoint each.
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
 #include "rules.hpp"
 #include "zaudit/session/zid_ledger.hpp"
@@ -36,9 +40,9 @@ nlohmann::ordered_json use_json(const ZidUse& use) {
             {"zid", zid_hex(use.zid)}};
 }
 
-void add(const session::Model& model, FindingSink& sink, const ZidUse& x, const ZidUse& y, const char* kind,
+void add(const StreamsByFlow& streams, FindingSink& sink, const ZidUse& x, const ZidUse& y, const char* kind,
          std::string message) {
-    Finding& f = add_handshake_finding(model, sink, *y.handshake, std::move(message));
+    Finding& f = add_handshake_finding(streams, sink, *y.handshake, std::move(message));
     f.confidence = Confidence::verified;  // both ZIDs are read from the wire
     f.frames = {x.record->frame, y.record->frame};
     f.evidence["kind"] = kind;
@@ -46,14 +50,44 @@ void add(const session::Model& model, FindingSink& sink, const ZidUse& x, const 
     f.evidence["second"] = use_json(y);
 }
 
-/// Equal ZIDs in the two Hellos of one handshake (RFC 6189 section 5.9 code 0x90).
-void equal_in_handshake(const session::Model& model, FindingSink& sink, const std::vector<ZidUse>& uses) {
+// The three comparisons below look at pairs of uses, and report pairs in the order of their
+// positions in `uses` (first, then second), as a loop over all pairs would. They compare only
+// within groups of uses that can pair (one handshake, one ZID, one endpoint in one call): over
+// all pairs of a capture's Hellos they took most of the audit's time from a few thousand ZRTP
+// calls on (bench/README.md, "Rules in time linear in the calls").
+using Pair = std::pair<std::size_t, std::size_t>;  ///< positions in `uses`, first < second
+
+/// Positions of `uses` grouped by `key_of(use)`, each group in ascending position, the groups in
+/// key order; uses whose key is std::nullopt are left out.
+template <class KeyOf>
+std::vector<std::vector<std::size_t>> groups_of(const std::vector<ZidUse>& uses, KeyOf key_of) {
+    using Key = typename std::invoke_result_t<KeyOf, const ZidUse&>::value_type;
+    std::vector<std::pair<Key, std::size_t>> keyed;
     for (std::size_t i = 0; i < uses.size(); ++i) {
-        for (std::size_t j = i + 1; j < uses.size(); ++j) {
-            const ZidUse& x = uses[i];
+        if (auto key = key_of(uses[i])) {
+            keyed.emplace_back(std::move(*key), i);
+        }
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < keyed.size(); ++i) {
+        if (i == 0 || keyed[i].first != keyed[i - 1].first) {
+            groups.emplace_back();
+        }
+        groups.back().push_back(keyed[i].second);
+    }
+    return groups;
+}
+
+/// Equal ZIDs in the two Hellos of one handshake (RFC 6189 section 5.9 code 0x90). hellos_of
+/// lists each handshake's uses together, so only the rest of its block can pair with a use.
+void equal_in_handshake(const StreamsByFlow& streams, FindingSink& sink, const std::vector<ZidUse>& uses) {
+    for (std::size_t i = 0; i < uses.size(); ++i) {
+        const ZidUse& x = uses[i];
+        for (std::size_t j = i + 1; j < uses.size() && uses[j].handshake == x.handshake; ++j) {
             const ZidUse& y = uses[j];
-            if (x.handshake == y.handshake && x.record->src != y.record->src && x.zid == y.zid) {
-                add(model, sink, x, y, "equal_zids_in_handshake",
+            if (x.record->src != y.record->src && x.zid == y.zid) {
+                add(streams, sink, x, y, "equal_zids_in_handshake",
                     fmt::format("ZRTP handshake {}: both ends ({} and {}) use ZID {}", x.handshake->id, x.record->src,
                                 y.record->src, zid_hex(x.zid)));
             }
@@ -61,41 +95,90 @@ void equal_in_handshake(const session::Model& model, FindingSink& sink, const st
     }
 }
 
-/// One ZID from two endpoints that share neither address nor client: two devices, one identity.
-void shared_across_endpoints(const session::Model& model, FindingSink& sink, const std::vector<ZidUse>& uses) {
-    std::vector<zrtp::Zid> reported;
-    for (std::size_t i = 0; i < uses.size(); ++i) {
-        for (std::size_t j = i + 1; j < uses.size(); ++j) {
-            const ZidUse& x = uses[i];
-            const ZidUse& y = uses[j];
-            if (x.handshake == y.handshake || x.zid != y.zid || x.record->src.address == y.record->src.address ||
-                x.client_id == y.client_id || std::find(reported.begin(), reported.end(), x.zid) != reported.end()) {
-                continue;
-            }
-            reported.push_back(x.zid);
-            add(model, sink, x, y, "zid_used_by_two_endpoints",
-                fmt::format("ZID {} is used by {} ('{}') and {} ('{}')", zid_hex(x.zid), x.record->src, x.client_id,
-                            y.record->src, y.client_id));
+/// Two uses of one ZID that can be one endpoint's: same handshake, same address or same client.
+bool one_endpoint(const ZidUse& x, const ZidUse& y) {
+    return x.handshake == y.handshake || x.record->src.address == y.record->src.address || x.client_id == y.client_id;
+}
+
+/// The first pair (by position) of one ZID's uses, `group`, that no single endpoint explains.
+/// Whether two uses pair depends only on their address, client and handshake, so of the uses
+/// with one address and client only the first and the first of another handshake are kept: a
+/// later one pairs only where one of those two pairs earlier. Any group with more than one
+/// address and more than one client has a pair of uses differing in both (a family of
+/// (address, client) pairs in which any two share one of them shares one address or one client),
+/// so the rest is scanned only then, and is as long as the group's distinct endpoints.
+std::optional<Pair> first_unexplained(const std::vector<ZidUse>& uses, const std::vector<std::size_t>& group) {
+    const auto differ = [&](auto field) {
+        return std::any_of(group.begin(), group.end(),
+                           [&](std::size_t i) { return field(uses[i]) != field(uses[group.front()]); });
+    };
+    if (!differ([](const ZidUse& use) -> const util::IpAddress& { return use.record->src.address; }) ||
+        !differ([](const ZidUse& use) -> const std::string& { return use.client_id; })) {
+        return std::nullopt;
+    }
+    std::map<std::pair<util::IpAddress, std::string>, std::vector<std::size_t>> by_endpoint;
+    std::vector<std::size_t> kept;
+    for (const std::size_t i : group) {
+        auto& seen = by_endpoint[{uses[i].record->src.address, uses[i].client_id}];
+        if (seen.empty() || (seen.size() == 1 && uses[seen.front()].handshake != uses[i].handshake)) {
+            seen.push_back(i);
+            kept.push_back(i);
         }
+    }
+    for (std::size_t a = 0; a < kept.size(); ++a) {
+        for (std::size_t b = a + 1; b < kept.size(); ++b) {
+            if (!one_endpoint(uses[kept[a]], uses[kept[b]])) {
+                return Pair{kept[a], kept[b]};
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+/// One ZID from two endpoints that share neither address nor client: two devices, one identity.
+/// Reported once per ZID, for its first such pair.
+void shared_across_endpoints(const StreamsByFlow& streams, FindingSink& sink, const std::vector<ZidUse>& uses) {
+    std::vector<Pair> pairs;
+    for (const auto& group : groups_of(uses, [](const ZidUse& use) { return std::optional{use.zid}; })) {
+        if (const auto pair = first_unexplained(uses, group)) {
+            pairs.push_back(*pair);
+        }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (const auto& [i, j] : pairs) {
+        const ZidUse& x = uses[i];
+        const ZidUse& y = uses[j];
+        add(streams, sink, x, y, "zid_used_by_two_endpoints",
+            fmt::format("ZID {} is used by {} ('{}') and {} ('{}')", zid_hex(x.zid), x.record->src, x.client_id,
+                        y.record->src, y.client_id));
     }
 }
 
 /// One endpoint (address and port) whose ZID changes between handshakes of one call, or
 /// between its Hello and its Commit.
-void changed_within_call(const session::Model& model, FindingSink& sink, const std::vector<ZidUse>& uses) {
-    for (std::size_t i = 0; i < uses.size(); ++i) {
-        for (std::size_t j = i + 1; j < uses.size(); ++j) {
-            const ZidUse& x = uses[i];
-            const ZidUse& y = uses[j];
-            if (x.handshake == y.handshake || !x.handshake->call || x.handshake->call != y.handshake->call ||
-                x.record->src != y.record->src || x.zid == y.zid) {
-                continue;
+void changed_within_call(const StreamsByFlow& streams, FindingSink& sink, const std::vector<ZidUse>& uses) {
+    std::vector<Pair> pairs;
+    const auto endpoint_in_call = [](const ZidUse& use) {
+        return use.handshake->call ? std::optional{std::pair{*use.handshake->call, use.record->src}} : std::nullopt;
+    };
+    for (const auto& group : groups_of(uses, endpoint_in_call)) {
+        for (std::size_t a = 0; a < group.size(); ++a) {
+            for (std::size_t b = a + 1; b < group.size(); ++b) {
+                const ZidUse& x = uses[group[a]];
+                const ZidUse& y = uses[group[b]];
+                if (x.handshake != y.handshake && x.zid != y.zid) {
+                    pairs.emplace_back(group[a], group[b]);
+                }
             }
-            add(model, sink, x, y, "zid_changed_within_call",
-                fmt::format("{} changed its ZID within call {}: {} (handshake {}) then {} (handshake {})",
-                            x.record->src, *x.handshake->call, zid_hex(x.zid), x.handshake->id, zid_hex(y.zid),
-                            y.handshake->id));
         }
+    }
+    std::sort(pairs.begin(), pairs.end());
+    for (const auto& [i, j] : pairs) {
+        const ZidUse& x = uses[i];
+        const ZidUse& y = uses[j];
+        add(streams, sink, x, y, "zid_changed_within_call",
+            fmt::format("{} changed its ZID within call {}: {} (handshake {}) then {} (handshake {})", x.record->src,
+                        *x.handshake->call, zid_hex(x.zid), x.handshake->id, zid_hex(y.zid), y.handshake->id));
     }
     for (const ZidUse& hello : uses) {
         const session::ZrtpMessageRecord* commit = hello.handshake->find(zrtp::MessageType::commit, &hello.record->src);
@@ -103,7 +186,7 @@ void changed_within_call(const session::Model& model, FindingSink& sink, const s
             continue;
         }
         ZidUse other{hello.handshake, commit, commit->message.commit()->zid, hello.client_id};
-        add(model, sink, hello, other, "commit_zid_differs_from_hello",
+        add(streams, sink, hello, other, "commit_zid_differs_from_hello",
             fmt::format("ZRTP handshake {}: {} sent ZID {} in its Hello and {} in its Commit", hello.handshake->id,
                         hello.record->src, zid_hex(hello.zid), zid_hex(other.zid)));
     }
@@ -156,9 +239,10 @@ void against_ledger(const session::Model& model, FindingSink& sink) {
 
 void check(const session::Model& model, const Policy& /*policy*/, FindingSink& sink) {
     const std::vector<ZidUse> uses = hellos_of(model);
-    equal_in_handshake(model, sink, uses);
-    shared_across_endpoints(model, sink, uses);
-    changed_within_call(model, sink, uses);
+    const StreamsByFlow streams = streams_by_flow(model);
+    equal_in_handshake(streams, sink, uses);
+    shared_across_endpoints(streams, sink, uses);
+    changed_within_call(streams, sink, uses);
     against_ledger(model, sink);
 }
 

@@ -1,7 +1,11 @@
 // ZRTP rules over hand-built session models: each rule's positive and negative cases, and that
 // a not_verifiable check never becomes a finding.
 #include <algorithm>
+#include <random>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "model_builder.hpp"
 
@@ -468,6 +472,101 @@ TEST_CASE("zrtp.zid-conflict: one endpoint changing ZID within a call, not acros
     CHECK(findings[0].evidence["second"]["zid"] == std::string(24, 'c'));
     second.call = 2;
     CHECK(test::run_rule("zrtp.zid-conflict", model_with({first, second})).empty());
+}
+
+namespace {
+
+/// The ZID conflicts of every pair of Hellos in the model, in pair order, as the rule reported
+/// them before it compared only within groups that can pair: kind and the two frames.
+std::vector<std::pair<std::string, std::vector<std::uint64_t>>> zid_conflicts_of_every_pair(
+    const session::Model& model) {
+    struct Use {
+        const ZrtpHandshake* handshake;
+        const session::ZrtpMessageRecord* record;
+        const zrtp::Hello* hello;
+    };
+    std::vector<Use> uses;
+    for (const ZrtpHandshake& h : model.handshakes) {
+        for (const auto& r : h.messages) {
+            if (const zrtp::Hello* hello = r.message.hello()) {
+                uses.push_back({&h, &r, hello});
+            }
+        }
+    }
+    std::vector<std::pair<std::string, std::vector<std::uint64_t>>> out;
+    const auto each_pair = [&](auto&& visit) {
+        for (std::size_t i = 0; i < uses.size(); ++i) {
+            for (std::size_t j = i + 1; j < uses.size(); ++j) {
+                visit(uses[i], uses[j]);
+            }
+        }
+    };
+    each_pair([&](const Use& x, const Use& y) {
+        if (x.handshake == y.handshake && x.record->src != y.record->src && x.hello->zid == y.hello->zid) {
+            out.push_back({"equal_zids_in_handshake", {x.record->frame, y.record->frame}});
+        }
+    });
+    std::set<zrtp::Zid> reported;
+    each_pair([&](const Use& x, const Use& y) {
+        if (x.handshake != y.handshake && x.hello->zid == y.hello->zid &&
+            x.record->src.address != y.record->src.address && x.hello->client_id != y.hello->client_id &&
+            reported.insert(x.hello->zid).second) {
+            out.push_back({"zid_used_by_two_endpoints", {x.record->frame, y.record->frame}});
+        }
+    });
+    each_pair([&](const Use& x, const Use& y) {
+        if (x.handshake != y.handshake && x.handshake->call && x.handshake->call == y.handshake->call &&
+            x.record->src == y.record->src && x.hello->zid != y.hello->zid) {
+            out.push_back({"zid_changed_within_call", {x.record->frame, y.record->frame}});
+        }
+    });
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("zrtp.zid-conflict: grouped comparisons find the pairs of every pair, in the same order") {
+    // Small pools of ZIDs, addresses, ports, clients and calls, so that every kind of pair, and
+    // retransmitted Hellos within and across handshakes, turn up many times.
+    const std::vector<util::Endpoint> endpoints = {test::ep("192.0.2.10", 7078), test::ep("192.0.2.10", 9000),
+                                                   test::ep("203.0.113.5", 7078), test::ep("203.0.113.5", 9000),
+                                                   test::ep("198.51.100.20", 7078)};
+    const std::vector<std::string> clients = {"alice", "carol", "bob"};
+    std::size_t kinds_seen = 0;
+    for (unsigned seed = 1; seed <= 200; ++seed) {
+        std::mt19937 random{seed};
+        const auto pick = [&random](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+        std::vector<ZrtpHandshake> handshakes;
+        std::uint64_t frame = 1;
+        for (std::uint32_t id = 1; id <= 2 + pick(14); ++id) {
+            ZrtpHandshake h;
+            h.id = id;
+            h.flow = id;
+            if (pick(3) != 0) {
+                h.call = static_cast<std::uint32_t>(1 + pick(3));
+            }
+            for (std::size_t m = 1 + pick(4); m > 0; --m) {
+                const util::Endpoint& src = endpoints[pick(endpoints.size())];
+                h.messages.push_back(
+                    record(frame++, src, hello_message(zid_of(static_cast<std::uint8_t>(pick(3))), clients[pick(3)])));
+            }
+            handshakes.push_back(std::move(h));
+        }
+        const session::Model model = model_with(handshakes);
+        const auto expected = zid_conflicts_of_every_pair(model);
+        std::vector<std::pair<std::string, std::vector<std::uint64_t>>> found;
+        for (const auto& f : test::run_rule("zrtp.zid-conflict", model)) {
+            found.emplace_back(f.evidence["kind"].get<std::string>(), f.frames);
+        }
+        INFO("seed " << seed);
+        REQUIRE(found == expected);
+        std::set<std::string> kinds;
+        for (const auto& [kind, frames] : expected) {
+            kinds.insert(kind);
+        }
+        kinds_seen += kinds.size();
+    }
+    CHECK(kinds_seen > 300);  // the models do exercise all three kinds, not only empty lists
 }
 
 TEST_CASE("zrtp.zid-conflict: a Commit whose ZID is not its sender's Hello ZID") {
