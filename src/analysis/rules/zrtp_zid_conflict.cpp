@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -199,27 +200,36 @@ void against_ledger(const session::Model& model, FindingSink& sink) {
     if (!model.ledger_used) {
         return;
     }
-    for (const session::LedgerEntry& seen : session::observed_zids(model)) {
-        std::vector<const session::LedgerEntry*> other_zid;
-        std::vector<const session::LedgerEntry*> other_identity;
-        bool known = false;
-        for (const session::LedgerEntry& entry : model.ledger) {
-            if (entry.pending) {
-                continue;  // seen before in conflict, never accepted: not trusted
-            }
-            known = known || (entry.zid == seen.zid && entry.identity == seen.identity);
-            if (entry.identity == seen.identity && entry.zid != seen.zid) {
-                other_zid.push_back(&entry);
-            }
-            if (entry.zid == seen.zid && entry.identity != seen.identity) {
-                other_identity.push_back(&entry);
-            }
+    // The known entries (pending ones were seen before in conflict, never accepted: not trusted)
+    // by identity and by ZID, each in ledger order: looked up for each ZID seen, not scanned.
+    std::map<std::string_view, std::vector<const session::LedgerEntry*>> by_identity;
+    std::map<std::string_view, std::vector<const session::LedgerEntry*>> by_zid;
+    for (const session::LedgerEntry& entry : model.ledger) {
+        if (!entry.pending) {
+            by_identity[entry.identity].push_back(&entry);
+            by_zid[entry.zid].push_back(&entry);
         }
-        if (known || (other_zid.empty() && other_identity.empty())) {
+    }
+    const auto first_where = [](const auto& index, const std::string& key, auto&& wanted) {
+        const auto it = index.find(key);
+        if (it == index.end()) {
+            return static_cast<const session::LedgerEntry*>(nullptr);
+        }
+        const auto found = std::find_if(it->second.begin(), it->second.end(), wanted);
+        return found == it->second.end() ? nullptr : *found;
+    };
+    for (const session::LedgerEntry& seen : session::observed_zids(model)) {
+        const bool known =
+            first_where(by_identity, seen.identity, [&](const auto* e) { return e->zid == seen.zid; }) != nullptr;
+        const session::LedgerEntry* other_zid =
+            first_where(by_identity, seen.identity, [&](const auto* e) { return e->zid != seen.zid; });
+        const session::LedgerEntry* other_identity =
+            first_where(by_zid, seen.zid, [&](const auto* e) { return e->identity != seen.identity; });
+        if (known || (other_zid == nullptr && other_identity == nullptr)) {
             continue;
         }
-        const bool changed = !other_zid.empty();
-        const session::LedgerEntry& before = changed ? *other_zid.front() : *other_identity.front();
+        const bool changed = other_zid != nullptr;
+        const session::LedgerEntry& before = changed ? *other_zid : *other_identity;
         Finding& f =
             sink.add(changed ? fmt::format("{} now uses ZID {}, but the ledger knows it with ZID {} (since {})",
                                            seen.identity, seen.zid, before.zid, before.first_seen)

@@ -7,7 +7,10 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "model_builder.hpp"
+#include "zaudit/session/zid_ledger.hpp"
 
 using namespace zaudit;
 using session::ZrtpHandshake;
@@ -567,6 +570,70 @@ TEST_CASE("zrtp.zid-conflict: grouped comparisons find the pairs of every pair, 
         kinds_seen += kinds.size();
     }
     CHECK(kinds_seen > 300);  // the models do exercise all three kinds, not only empty lists
+}
+
+TEST_CASE("zrtp.zid-conflict: against a ledger, looked up by identity and ZID as by a scan of it") {
+    // Hellos without calls: their identities are "ip:" and the address.
+    const std::vector<util::Endpoint> endpoints = {test::ep("192.0.2.10", 7078), test::ep("203.0.113.5", 9000),
+                                                   test::ep("198.51.100.20", 7078)};
+    std::size_t reported = 0;
+    for (unsigned seed = 1; seed <= 200; ++seed) {
+        std::mt19937 random{seed};
+        const auto pick = [&random](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+        const auto zid = [&] { return zid_of(static_cast<std::uint8_t>(pick(4))); };
+        const auto endpoint = [&]() -> const util::Endpoint& { return endpoints[pick(endpoints.size())]; };
+        ZrtpHandshake h = handshake(1, false);
+        h.messages.clear();
+        for (std::uint64_t frame = 1; frame <= 1 + pick(6); ++frame) {
+            h.messages.push_back(record(frame, endpoint(), hello_message(zid(), "client")));
+        }
+        session::Model model = model_with({h});
+        model.ledger_used = true;
+        for (std::size_t n = pick(8); n > 0; --n) {
+            model.ledger.push_back({util::to_hex(zid()), "ip:" + endpoint().address.to_string(), "client",
+                                    fmt::format("2026-01-0{}T00:00:00Z", 1 + n), pick(3) == 0});
+        }
+        // What a scan of the ledger for each ZID seen reports: kind, identity and ZID seen, and
+        // the ledger's entry it conflicts with.
+        std::vector<std::vector<std::string>> expected;
+        for (const session::LedgerEntry& seen : session::observed_zids(model)) {
+            const session::LedgerEntry* other_zid = nullptr;
+            const session::LedgerEntry* other_identity = nullptr;
+            bool known = false;
+            for (const session::LedgerEntry& entry : model.ledger) {
+                if (entry.pending) {
+                    continue;
+                }
+                known = known || (entry.zid == seen.zid && entry.identity == seen.identity);
+                if (other_zid == nullptr && entry.identity == seen.identity && entry.zid != seen.zid) {
+                    other_zid = &entry;
+                }
+                if (other_identity == nullptr && entry.zid == seen.zid && entry.identity != seen.identity) {
+                    other_identity = &entry;
+                }
+            }
+            if (known || (other_zid == nullptr && other_identity == nullptr)) {
+                continue;
+            }
+            const session::LedgerEntry& before = other_zid != nullptr ? *other_zid : *other_identity;
+            expected.push_back({other_zid != nullptr ? "zid_changed_since_ledger" : "zid_moved_since_ledger",
+                                seen.identity, seen.zid, before.identity, before.zid, before.first_seen});
+        }
+        std::vector<std::vector<std::string>> found;
+        for (const auto& f : test::run_rule("zrtp.zid-conflict", model)) {
+            const std::string kind = f.evidence["kind"].get<std::string>();
+            if (kind.ends_with("_since_ledger")) {
+                found.push_back({kind, f.evidence["identity"].get<std::string>(), f.evidence["zid"].get<std::string>(),
+                                 f.evidence["ledger_identity"].get<std::string>(),
+                                 f.evidence["ledger_zid"].get<std::string>(),
+                                 f.evidence["ledger_first_seen"].get<std::string>()});
+            }
+        }
+        INFO("seed " << seed);
+        REQUIRE(found == expected);
+        reported += found.size();
+    }
+    CHECK(reported > 100);  // conflicts of both kinds do occur in these models
 }
 
 TEST_CASE("zrtp.zid-conflict: a Commit whose ZID is not its sender's Hello ZID") {

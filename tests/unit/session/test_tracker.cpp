@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <optional>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "zaudit/capture/frame.hpp"
 #include "zaudit/gen/capture_writer.hpp"
@@ -146,6 +150,52 @@ TEST_CASE("updated_ledger keeps what was loaded and adds each new (ZID, identity
     CHECK(updated[2].zid == seen[1].zid);
     CHECK(updated[2].identity == seen[1].identity);
     CHECK(session::updated_ledger(first).size() == 2);  // no ledger loaded: what the capture showed
+}
+
+TEST_CASE("learn files each observed ZID as a scan of the ledger for it would") {
+    // Small pools of ZIDs and identities, so that new, known, pending and conflicting pairs mix.
+    const auto conflicts = [](const session::LedgerEntry& a, const session::LedgerEntry& b) {
+        return (a.identity == b.identity) != (a.zid == b.zid);
+    };
+    const auto as_tuple = [](const session::LedgerEntry& e) {
+        return std::tuple{e.zid, e.identity, e.client_id, e.first_seen, e.pending};
+    };
+    std::size_t pending = 0;
+    for (unsigned seed = 1; seed <= 200; ++seed) {
+        std::mt19937 random{seed};
+        const auto entry = [&random](bool may_be_pending) {
+            return session::LedgerEntry{"zid" + std::to_string(random() % 3), "id" + std::to_string(random() % 3),
+                                        "client", std::to_string(random() % 100), may_be_pending && random() % 3 == 0};
+        };
+        std::vector<session::LedgerEntry> ledger;
+        for (auto n = random() % 6; n > 0; --n) {
+            ledger.push_back(entry(true));
+        }
+        std::vector<session::LedgerEntry> observed;
+        for (auto n = random() % 8; n > 0; --n) {
+            observed.push_back(entry(false));
+        }
+        std::vector<session::LedgerEntry> expected = ledger;
+        for (session::LedgerEntry seen : observed) {
+            if (std::none_of(expected.begin(), expected.end(), [&](const session::LedgerEntry& e) {
+                    return e.zid == seen.zid && e.identity == seen.identity;
+                })) {
+                seen.pending = std::any_of(expected.begin(), expected.end(), [&](const session::LedgerEntry& e) {
+                    return !e.pending && conflicts(e, seen);
+                });
+                expected.push_back(seen);
+            }
+        }
+        const std::vector<session::LedgerEntry> learned = session::learn(ledger, observed);
+        INFO("seed " << seed);
+        REQUIRE(learned.size() == expected.size());
+        for (std::size_t i = 0; i < learned.size(); ++i) {
+            CHECK(as_tuple(learned[i]) == as_tuple(expected[i]));
+        }
+        pending += static_cast<std::size_t>(std::count_if(learned.begin() + static_cast<std::ptrdiff_t>(ledger.size()),
+                                                          learned.end(), [](const auto& e) { return e.pending; }));
+    }
+    CHECK(pending > 50);  // new conflicting pairs do turn up, not only new or known ones
 }
 
 TEST_CASE("an m= line keeps the a=rtpmap of its formats, and only of those it lists") {
