@@ -3,16 +3,15 @@
 
 Usage: check_scaling.py MAKE_MIX ZAUDIT WORKDIR
 
-Two ZRTP mixes of the same calls (bench_make_mix: 1 s of media each, 50 at once), one with twice
-as many calls as the other, are audited with --jobs 1 and a new --ledger under valgrind's
-callgrind. Doubling the
-calls must at most double the instructions, with some room: the instructions of the whole audit
-besides the input's SHA-256 (which does not depend on calls, and which valgrind counts without
-the CPU's SHA extensions), those of the rules together, and those of each rule that costs more
-than a million instructions on the larger mix. A rule that compares every pair of handshakes or
-scans every stream for each handshake multiplies its cost by four instead: at these sizes 3.07
-for the rules together before they were mended, 2.88 for path.vantage-divergence with its scan
-of the streams put back alone, 3.28 for zrtp.zid-conflict with the ledger scanned for each ZID
+Two ZRTP mixes of the same calls (bench_make_mix: 1 s of media each, 50 at once), one with twice as
+many calls as the other, are audited with --jobs 1 and a new --ledger under valgrind's callgrind.
+Doubling the calls must at most double the instructions, with some room: the instructions of the
+whole audit besides the input's SHA-256 (which does not depend on calls, and which valgrind counts
+without the CPU's SHA extensions), those of the rules together, and those of each rule that costs
+more than a million instructions on the larger mix. A rule that compares every pair of handshakes
+or scans every stream for each handshake multiplies its cost by four instead: at these sizes 3.07
+for the rules together before they were mended, 2.88 for path.vantage-divergence with its scan of
+the streams put back alone, 3.28 for zrtp.zid-conflict with the ledger scanned for each ZID
 (bench/README.md, "Rules in time linear in the calls"). Counted, not timed: the figures are the
 same on any machine and under any load.
 """

@@ -102,12 +102,12 @@ bool one_endpoint(const ZidUse& x, const ZidUse& y) {
 }
 
 /// The first pair (by position) of one ZID's uses, `group`, that no single endpoint explains.
-/// Whether two uses pair depends only on their address, client and handshake, so of the uses
-/// with one address and client only the first and the first of another handshake are kept: a
-/// later one pairs only where one of those two pairs earlier. Any group with more than one
-/// address and more than one client has a pair of uses differing in both (a family of
-/// (address, client) pairs in which any two share one of them shares one address or one client),
-/// so the rest is scanned only then, and is as long as the group's distinct endpoints.
+/// Only a group with more than one address and more than one client can hold one (pairs of
+/// address and client of which any two share one of them all share one address or one client),
+/// so the pairs are looked at only then. Whether two uses pair depends only on their address,
+/// client and handshake, so of the uses with one address and client only the first and the first
+/// of another handshake are looked at: a later one pairs only where one of those two pairs
+/// earlier. What is left is quadratic only in the distinct (address, client) of one ZID.
 std::optional<Pair> first_unexplained(const std::vector<ZidUse>& uses, const std::vector<std::size_t>& group) {
     const auto differ = [&](auto field) {
         return std::any_of(group.begin(), group.end(),
@@ -156,7 +156,8 @@ void shared_across_endpoints(const StreamsByFlow& streams, FindingSink& sink, co
 }
 
 /// One endpoint (address and port) whose ZID changes between handshakes of one call, or
-/// between its Hello and its Commit.
+/// between its Hello and its Commit. The pairs are those of one endpoint's Hellos within one
+/// call: a few (retransmissions fold into one message).
 void changed_within_call(const StreamsByFlow& streams, FindingSink& sink, const std::vector<ZidUse>& uses) {
     std::vector<Pair> pairs;
     const auto endpoint_in_call = [](const ZidUse& use) {
