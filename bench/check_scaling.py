@@ -80,9 +80,11 @@ def counts(make_mix, zaudit, work, calls, unfinished):
     `calls` calls, its handshakes `unfinished` or not."""
     name = f"zrtp-{calls}" + ("-unfinished" if unfinished else "")
     capture = os.path.join(work, f"{name}.pcap")
-    subprocess.run([make_mix, capture, "--calls", str(calls)] + MIX, check=True, capture_output=True)
+    made = os.path.join(work, f"zrtp-{calls}.pcap")
     if unfinished:
-        without_finishing(capture, capture)
+        without_finishing(made, capture)  # the completed run made it first (main's order)
+    else:
+        subprocess.run([make_mix, made, "--calls", str(calls)] + MIX, check=True, capture_output=True)
     out = os.path.join(work, f"callgrind.out.{name}")
     if os.path.exists(out):
         os.remove(out)
