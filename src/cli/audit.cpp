@@ -12,6 +12,7 @@
 
 #include "zaudit/analysis/registry.hpp"
 #include "zaudit/cli/progress.hpp"
+#include "zaudit/cli/start_order.hpp"
 #include "zaudit/net/read_ahead.hpp"
 #include "zaudit/session/tracker.hpp"
 #include "zaudit/util/huge_pages.hpp"
@@ -281,13 +282,17 @@ AuditRun run_audit(const AuditPlan& plan, report::ToolInfo tool, std::ostream& e
     // core to an audit still running (bench/run jobs, three inputs on two cores: 0.88-1.02 s;
     // with no helpers at all, 1.13 s).
     SpareCores spare{std::max(plan.jobs, workers) - workers};
+    std::vector<std::optional<std::uint64_t>> sizes(groups.size());
+    std::transform(groups.begin(), groups.end(), sizes.begin(), input_size);
+    const std::vector<std::size_t> order = largest_first(sizes);
     std::atomic<std::size_t> next{0};
     std::vector<std::exception_ptr> errors(workers);
-    // Each worker takes the next input; results land in input order, so output does not depend
-    // on the number of jobs or on which input finished first.
+    // Each worker takes the next input, the largest first; results land in input order, so output
+    // does not depend on the number of jobs or on which input finished first.
     auto work = [&](std::size_t worker) {
         try {
-            for (std::size_t i = next++; i < groups.size(); i = next++) {
+            for (std::size_t started = next++; started < order.size(); started = next++) {
+                const std::size_t i = order[started];
                 // Several inputs exported on their own share the folder: their file names say which.
                 const std::string prefix = groups.size() > 1 ? fmt::format("in{}-", i + 1) : std::string{};
                 outcomes[i] = audit_group(plan, groups[i], spare, plan.progress && workers == 1, err, prefix);

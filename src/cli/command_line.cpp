@@ -121,9 +121,9 @@ po::options_description option_descriptions() {
         "at most N RTP streams (SSRC and direction) are followed on one flow; packets of further SSRCs are "
         "counted (rtp.too_many_ssrcs)")(
         "jobs,j", po::value<std::size_t>()->value_name("N"),
-        "the cores to use (default: all): up to N inputs audited at once, one thread each; an audit takes a "
-        "core no other input needs (N above the inputs audited at once, or one an ended input left) to read "
-        "and hash its input beside it; -j 1 runs on one thread. The report is the same for any N")(
+        "the cores to use (default: all): up to N inputs audited at once, one thread each, the largest first; "
+        "an audit takes a core no other input needs (N above the inputs audited at once, or one an ended input "
+        "left) to read and hash its input beside it; -j 1 runs on one thread. The report is the same for any N")(
         "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
         "auto|always|never: colour severities in the text report; auto colours them on a terminal only, and "
         "not when NO_COLOR is set")("quiet,q", po::bool_switch(), "no progress and no warnings on standard error")(

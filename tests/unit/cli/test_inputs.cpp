@@ -13,6 +13,7 @@
 #include "support/run_cli.hpp"
 #include "support/temp_dir.hpp"
 #include "zaudit/cli/cli.hpp"
+#include "zaudit/cli/start_order.hpp"
 #include "zaudit/gen/capture_writer.hpp"
 #include "zaudit/gen/scenario.hpp"
 
@@ -132,6 +133,23 @@ TEST_CASE("option --jobs: an audit that takes a spare core midway reports the sa
     for (int run = 0; run < 3; ++run) {
         CHECK(report_with_jobs("2", inputs) == one);
     }
+}
+
+TEST_CASE("option --jobs starts the largest input first, inputs of unknown size before it") {
+    using Sizes = std::vector<std::optional<std::uint64_t>>;
+    CHECK(cli::largest_first(Sizes{10, 300, 20}) == std::vector<std::size_t>{1, 2, 0});
+    // Equal sizes keep input order; stdin or an interface (no size) may be the longest of all.
+    CHECK(cli::largest_first(Sizes{5, std::nullopt, 5, 7}) == std::vector<std::size_t>{1, 3, 0, 2});
+    CHECK(cli::largest_first(Sizes{}).empty());
+
+    CHECK(cli::input_size({capture::Source::file(k_plain)}) == std::filesystem::file_size(k_plain));
+    CHECK(cli::input_size({capture::Source::file(k_plain), capture::Source::file(k_zrtp)}) ==
+          std::filesystem::file_size(k_plain) + std::filesystem::file_size(k_zrtp));
+    CHECK_FALSE(cli::input_size({capture::Source::file("-")}).has_value());
+    CHECK_FALSE(cli::input_size({capture::Source::file("/nonexistent.pcap")}).has_value());
+    capture::Source live;
+    live.interface = "lo";
+    CHECK_FALSE(cli::input_size({live}).has_value());
 }
 
 TEST_CASE("an unreadable input is listed and exits 2, and the others are still reported") {
