@@ -47,15 +47,19 @@ public:
 private:
     DecodeStatus decode_link(const capture::Frame& frame, Packet& out);
     DecodeStatus decode_ethernet(util::Bytes frame, Packet& out);
-    /// What an Ethernet type (or a tunnel's protocol type) names: IP, MPLS or PPPoE.
-    DecodeStatus decode_ethertype(std::uint16_t ethertype, util::ByteReader rest, Packet& out);
-    DecodeStatus decode_mpls(util::ByteReader mpls, Packet& out);
-    DecodeStatus decode_pppoe(util::ByteReader pppoe, Packet& out);
-    DecodeStatus decode_gre(util::ByteReader gre, Packet& out);
+    // Readers go by reference and IP datagrams as spans (two registers): a ByteReader passed by
+    // value is copied through the stack, and that copy's 16-byte loads wait for the 8-byte
+    // stores that built it (a failed store-to-load forward), on every packet.
+    /// What an Ethernet type (or a tunnel's protocol type) names in what `rest` has left: IP,
+    /// MPLS or PPPoE.
+    DecodeStatus decode_ethertype(std::uint16_t ethertype, util::ByteReader& rest, Packet& out);
+    DecodeStatus decode_mpls(util::ByteReader& mpls, Packet& out);
+    DecodeStatus decode_pppoe(util::ByteReader& pppoe, Packet& out);
+    DecodeStatus decode_gre(util::ByteReader& gre, Packet& out);
     /// Counts one more encapsulation of the frame; false beyond k_max_encapsulations.
     bool enter_encapsulation();
-    DecodeStatus decode_ipv4(util::ByteReader ip, Packet& out);
-    DecodeStatus decode_ipv6(util::ByteReader ip, Packet& out);
+    DecodeStatus decode_ipv4(util::Bytes datagram, Packet& out);
+    DecodeStatus decode_ipv6(util::Bytes datagram, Packet& out);
     DecodeStatus decode_transport(std::uint8_t protocol, util::Bytes segment, bool cut_short, Packet& out);
 
     Defragmenter m_defragmenter;
