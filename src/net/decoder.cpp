@@ -61,8 +61,8 @@ const char* to_string(DecodeStatus status) {
 DecodeStatus Decoder::decode(const capture::Frame& frame, Packet& out) {
     // Built in place: `out = Packet{}` zeroed a temporary on the stack, stored its transport byte
     // and copied it out with 16-byte loads, which cannot take their bytes from those narrower
-    // stores still in flight (a failed store-to-load forward) and stall, on every frame. Both
-    // stalls of this kind in the decoder cost the 5 M-packet mix about 5 % of its CPU time.
+    // stores still in flight (a failed store-to-load forward) and stall, on every frame. With the
+    // ByteReader copies below, 13 ns a frame (bench/README.md).
     std::construct_at(&out);
     out.frame = frame.number;
     out.time = frame.time;
