@@ -18,16 +18,23 @@ namespace {
 
 /// Evidence keys whose values are facts about the weakness itself (the same tomorrow), not
 /// about this occurrence. Everything else in evidence (frames, times, SSRCs, keys, Call-IDs,
-/// ports, counts) is left out.
-constexpr std::array<std::string_view, 27> k_stable_facts{
-    "algorithm",  "attribute", "auth_tag", "carried_by", "check",     "chosen_suite", "cipher",        "code",
-    "forwarding", "from",      "hash",     "how",        "indicator", "keeps_keys",   "key_agreement", "lost_towards",
-    "media",      "message",   "offer",    "reason",     "requested", "reuse",        "sas",           "scheme",
-    "seen_as",    "suite",     "to"};
+/// ports, counts) is left out. A ZID conflict with the ledger (zrtp.zid-conflict, --ledger) is
+/// about the ledger's entry it departs from: that entry's identity and ZID, the same on every run
+/// until the conflict is accepted.
+constexpr std::array<std::string_view, 29> k_stable_facts{
+    "algorithm",  "attribute",    "auth_tag",      "carried_by",
+    "check",      "chosen_suite", "cipher",        "code",
+    "forwarding", "from",         "hash",          "how",
+    "indicator",  "keeps_keys",   "key_agreement", "ledger_identity",
+    "ledger_zid", "lost_towards", "media",         "message",
+    "offer",      "reason",       "requested",     "reuse",
+    "sas",        "scheme",       "seen_as",       "suite",
+    "to"};
 
-/// Evidence keys that name a party by address when the finding has no call.
-constexpr std::array<std::string_view, 9> k_party_keys{"aor",        "src",        "dst",       "sent_by",  "sent_to",
-                                                       "endpoint_a", "endpoint_b", "initiator", "responder"};
+/// Evidence keys that name a party when the finding has no call: by address, or as the ZID
+/// ledger's identity (an address of record, or "ip:" and an address).
+constexpr std::array<std::string_view, 10> k_party_keys{
+    "aor", "src", "dst", "sent_by", "sent_to", "endpoint_a", "endpoint_b", "initiator", "responder", "identity"};
 
 bool is_stable_fact(std::string_view key) {
     return std::find(k_stable_facts.begin(), k_stable_facts.end(), key) != k_stable_facts.end();

@@ -68,3 +68,43 @@ TEST_CASE("without a call, a fingerprint names the parties by IP address, not by
     f.evidence["src"] = "192.0.2.11:40000";
     CHECK(analysis::fingerprint(f, model) != fp);
 }
+
+TEST_CASE("a ZID conflict with the ledger is fingerprinted by the identity and the ledger entry it departs from") {
+    const session::Model model;
+    // As zrtp.zid-conflict writes it (against_ledger): no call, so no caller and callee.
+    const auto conflict = [](std::string identity, std::string zid, std::string ledger_identity, std::string ledger_zid,
+                             std::string seen_at) {
+        analysis::Finding f;
+        f.rule = "zrtp.zid-conflict";
+        f.evidence = {{"kind", identity == ledger_identity ? "zid_changed_since_ledger" : "zid_moved_since_ledger"},
+                      {"identity", std::move(identity)},
+                      {"zid", std::move(zid)},
+                      {"client_id", "client"},
+                      {"seen_at", std::move(seen_at)},
+                      {"ledger_identity", std::move(ledger_identity)},
+                      {"ledger_zid", std::move(ledger_zid)},
+                      {"ledger_first_seen", "2026-01-01T00:00:00.000000Z"}};
+        return f;
+    };
+    const std::string alice_changed = analysis::fingerprint(
+        conflict("sip:alice@example.com", "aaaa", "sip:alice@example.com", "0000", "2026-12-01T10:00:00.000000Z"),
+        model);
+    // The same departure seen again in tomorrow's capture, in another spelling of the address.
+    CHECK(analysis::fingerprint(conflict("<sip:alice@EXAMPLE.com>", "aaaa", "sip:alice@example.com", "0000",
+                                         "2026-12-02T09:00:00.000000Z"),
+                                model) == alice_changed);
+    // Another identity, another ledger entry, or the ZID moving to somebody else: each its own
+    // finding, so that a baseline accepting one does not accept the others.
+    CHECK(analysis::fingerprint(
+              conflict("sip:bob@example.com", "bbbb", "sip:bob@example.com", "1111", "2026-12-01T10:00:00.000000Z"),
+              model) != alice_changed);
+    CHECK(analysis::fingerprint(
+              conflict("sip:alice@example.com", "aaaa", "sip:alice@example.com", "2222", "2026-12-01T10:00:00.000000Z"),
+              model) != alice_changed);
+    const std::string moved = analysis::fingerprint(
+        conflict("ip:192.0.2.66", "0000", "sip:alice@example.com", "0000", "2026-12-01T10:00:00.000000Z"), model);
+    CHECK(moved != alice_changed);
+    CHECK(analysis::fingerprint(
+              conflict("ip:192.0.2.67", "0000", "sip:alice@example.com", "0000", "2026-12-01T10:00:00.000000Z"),
+              model) != moved);
+}
