@@ -163,21 +163,15 @@ std::vector<TwinSample> twin_samples_of(const PacketSamples& samples) {
 }
 
 void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples) {
-    // A relay's two sides share the SSRC; more than a few streams with one SSRC is a flood or a
-    // collision, not a relay, and is left alone.
+    // A relay's two sides share the SSRC; more than a few streams with one SSRC at once is a
+    // flood or a collision, not a relay, and is left alone.
     constexpr std::size_t k_max_per_ssrc = 4;
     constexpr std::uint32_t k_min_matched = 8;
-    std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_ssrc;
-    for (std::size_t i = 0; i < media.size(); ++i) {
-        auto& group = by_ssrc[media[i].ssrc];
-        if (group.size() <= k_max_per_ssrc) {
-            group.push_back(i);
-        }
-    }
-    for (const auto& [ssrc, group] : by_ssrc) {
+    const auto pair_within = [&](std::vector<std::size_t>& group) {
         if (group.size() < 2 || group.size() > k_max_per_ssrc) {
-            continue;
+            return;
         }
+        std::sort(group.begin(), group.end());  // in the order the streams began, as they were seen
         for (std::size_t x = 0; x < group.size(); ++x) {
             for (std::size_t y = x + 1; y < group.size(); ++y) {
                 MediaStream& a = media[group[x]];
@@ -194,6 +188,30 @@ void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::ve
                 b.twin = MediaStream::Twin{a.id, twin.matched, twin.identical};
             }
         }
+    };
+    std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_ssrc;
+    for (std::size_t i = 0; i < media.size(); ++i) {
+        by_ssrc[media[i].ssrc].push_back(i);
+    }
+    for (auto& [ssrc, streams] : by_ssrc) {
+        if (streams.size() < 2) {
+            continue;
+        }
+        // The SSRC's streams in time order, cut where no stream overlaps the next: each run of
+        // overlapping ones is a conversation (or two sides of one) on its own.
+        std::stable_sort(streams.begin(), streams.end(),
+                         [&](std::size_t x, std::size_t y) { return media[x].first_time < media[y].first_time; });
+        std::vector<std::size_t> overlapping;
+        util::Timestamp reach;
+        for (const std::size_t i : streams) {
+            if (!overlapping.empty() && media[i].first_time.micros > reach.micros + k_twin_slack_micros) {
+                pair_within(overlapping);
+                overlapping.clear();
+            }
+            reach = overlapping.empty() ? media[i].last_time : std::max(reach, media[i].last_time);
+            overlapping.push_back(i);
+        }
+        pair_within(overlapping);
     }
 }
 

@@ -26,10 +26,17 @@ struct TwinSample {
 /// The twin samples of a stream's sampled packets (those long enough to carry an RTP header).
 std::vector<TwinSample> twin_samples_of(const PacketSamples& samples);
 
+/// How far apart two streams of one SSRC may be and still be a relay's two sides, from the last
+/// packet of the one to the first of the other. A relay forwards as it receives, so its sides
+/// overlap in time; the slack allows for merged captures whose clocks are a little apart.
+constexpr std::int64_t k_twin_slack_micros = 2'000'000;
+
 /// Pairs streams that carry the same RTP packets (SSRC and sequence numbers) on two different
 /// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin
-/// on both. Packets sent back to the endpoint they came from are an echo, not a relay's other
-/// side. Streams with one SSRC beyond the first few are not paired (cost stays linear).
+/// on both. Only streams that overlap in time (k_twin_slack_micros) pair: a device that gives
+/// every call's stream one SSRC has twins in each relayed call. Packets sent back to the endpoint
+/// they came from are an echo, not a relay's other side. Of one SSRC, streams overlapping more
+/// than a few others are not paired (a flood or a collision, not a relay; cost stays linear).
 void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples);
 
 /// Completes the call's path once its streams are bound: each leg's media and weakest protection,

@@ -9,6 +9,7 @@
 #include "anomaly_log.hpp"
 #include "call_tracker.hpp"
 #include "flow_state.hpp"
+#include "path.hpp"
 #include "srtp_check.hpp"
 #include "zaudit/rtp/rtp_header.hpp"
 
@@ -188,7 +189,7 @@ void Tracker::track_rtp(FlowState& flow, const net::Packet& packet, const rtp::R
             live->calls = calls_announcing(stream);
             m_live_streams.push_back(std::move(live));
             m_twin_samples.emplace_back();
-            ++m_streams_per_ssrc[header.ssrc];
+            ++m_streams_of_ssrc[header.ssrc].live;
             m_key_checks.emplace_back();
             slot = static_cast<std::uint32_t>(flow.streams.size());
             flow.streams.push_back({header.ssrc, from_a, static_cast<std::uint32_t>(m_model.media.size() - 1)});
@@ -285,7 +286,14 @@ void Tracker::end_stream(std::uint32_t index) {
     }
     MediaStream& stream = m_model.media[index];
     summarise_stream(live->stats, live->formats, stream);
-    if (m_streams_per_ssrc[stream.ssrc] > 1) {
+    StreamsOfSsrc& same_ssrc = m_streams_of_ssrc[stream.ssrc];
+    const bool overlapped = same_ssrc.live > 1 ||
+                            (same_ssrc.last_packet_of_ended &&
+                             same_ssrc.last_packet_of_ended->micros + k_twin_slack_micros >= stream.first_time.micros);
+    --same_ssrc.live;
+    same_ssrc.last_packet_of_ended =
+        same_ssrc.last_packet_of_ended ? std::max(*same_ssrc.last_packet_of_ended, stream.last_time) : stream.last_time;
+    if (overlapped) {
         m_twin_samples[index] = twin_samples_of(live->samples);
     }
     // The checks made on every packet (--verify-all), then the stream's sample tried against the

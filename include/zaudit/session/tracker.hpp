@@ -196,10 +196,16 @@ private:
     /// By stream, what its sampled packets leave for the end of the capture: what twin matching
     /// needs of them, and the key checks run on them when the stream ended.
     std::vector<std::vector<TwinSample>> m_twin_samples;
-    /// Streams begun so far per SSRC. Twins (a relay's two sides) carry the same packets at the
-    /// same time, so when a stream ends (its flow closed, seconds after its last packet) its twin
-    /// has begun: a stream whose SSRC no other stream had by then keeps no twin samples.
-    std::unordered_map<std::uint32_t, std::uint32_t> m_streams_per_ssrc;
+    /// Per SSRC, what its streams' lifetimes tell twin matching. Twins (a relay's two sides) carry
+    /// the same packets at the same time, so when a stream ends (its flow closed, seconds after
+    /// its last packet) its twin has begun: a stream that no other stream of its SSRC overlapped
+    /// keeps no twin samples.
+    struct StreamsOfSsrc {
+        std::uint32_t live = 0;  ///< begun, not ended
+        /// The latest last packet of those that ended; nullopt before one did.
+        std::optional<util::Timestamp> last_packet_of_ended;
+    };
+    std::unordered_map<std::uint32_t, StreamsOfSsrc> m_streams_of_ssrc;
     std::vector<std::vector<SrtpKeyCheck>> m_key_checks;
     net::Packet m_packet;  ///< reused: decoding allocates nothing per frame
 };

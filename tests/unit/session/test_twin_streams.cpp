@@ -2,6 +2,8 @@
 // What twin matching keeps of a stream once its flow closed is only kept while another stream
 // has its SSRC: a relay forwards as it receives, so a stream's twin has begun by the time the
 // stream's flow closes (seconds after its last packet), and the rest keep nothing.
+#include <array>
+
 #include <catch2/catch.hpp>
 
 #include "zaudit/gen/capture_writer.hpp"
@@ -92,4 +94,45 @@ TEST_CASE("a relay that receives and sends on one port still has twin sides") {
     REQUIRE(model.media.size() == 2);
     REQUIRE(model.media[0].twin);
     CHECK(model.media[0].twin->stream == model.media[1].id);
+}
+
+TEST_CASE("a device that gives every call's stream one SSRC has twins in each relayed call") {
+    // Three calls a minute apart through the relay, each stream with the same SSRC (some devices
+    // never draw a new one): six streams of one SSRC in the capture, two at a time.
+    gen::CaptureBuilder capture;
+    for (std::uint16_t call = 0; call < 3; ++call) {
+        const auto first = static_cast<std::uint16_t>(200 * call);
+        const std::int64_t start = std::int64_t{call} * 60 * k_second;
+        // Each call on ports of its own, as the relay and the phones allocate them.
+        const auto port = static_cast<std::uint16_t>(2 * call);
+        const util::Endpoint caller{k_caller.address, static_cast<std::uint16_t>(k_caller.port + port)};
+        const util::Endpoint relay_in{k_relay_in.address, static_cast<std::uint16_t>(k_relay_in.port + port)};
+        const util::Endpoint relay_out{k_relay_out.address, static_cast<std::uint16_t>(k_relay_out.port + 100 + port)};
+        const util::Endpoint callee{k_callee.address, static_cast<std::uint16_t>(k_callee.port + port)};
+        add_packets(capture, caller, relay_in, first, first + 199, start);
+        add_packets(capture, relay_out, callee, first, first + 199, start + 1'000);
+    }
+    const session::Model model = track(capture, short_idle());
+    REQUIRE(model.media.size() == 6);
+    for (std::size_t i = 0; i < model.media.size(); ++i) {
+        INFO("stream " << model.media[i].id);
+        REQUIRE(model.media[i].twin);
+        // Each side's twin is the other side of its own call, never a stream of another call.
+        CHECK(model.media[i].twin->stream == model.media[i ^ 1U].id);
+    }
+}
+
+TEST_CASE("five streams of one SSRC at once are no relay, and none of them is a twin") {
+    const std::array<util::Endpoint, 5> sources{k_caller, k_relay_in, k_relay_out, k_callee,
+                                                util::Endpoint{*util::IpAddress::parse("192.0.2.99"), 20002}};
+    gen::CaptureBuilder capture;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        add_packets(capture, sources[i], util::Endpoint{*util::IpAddress::parse("198.51.100.77"), 31000}, 0, 199,
+                    static_cast<std::int64_t>(i) * 1'000);
+    }
+    const session::Model model = track(capture, short_idle());
+    REQUIRE(model.media.size() == 5);
+    for (const session::MediaStream& stream : model.media) {
+        CHECK_FALSE(stream.twin);
+    }
 }
