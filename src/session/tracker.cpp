@@ -98,6 +98,13 @@ void Tracker::sweep(util::Timestamp now) {
                    (!flow.sip_dialogs_many && ended_and_quiet(entry, flow.sip_call, sip_cutoff));
         },
         [&](auto&& entry) { close_flow(std::move(*entry.state), FlowClose::idle); });
+    // An SSRC none of whose streams is live, and whose last ended too long ago for a new one to
+    // overlap it, has nothing left for twin matching: memory follows the live streams.
+    std::erase_if(m_streams_of_ssrc, [&](const auto& entry) {
+        const StreamsOfSsrc& streams = entry.second;
+        return streams.live == 0 && (!streams.last_packet_of_ended ||
+                                     streams.last_packet_of_ended->micros + k_twin_slack_micros < now.micros);
+    });
     m_calls->sweep(now);
 }
 

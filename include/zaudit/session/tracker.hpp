@@ -199,7 +199,8 @@ private:
     /// Per SSRC, what its streams' lifetimes tell twin matching. Twins (a relay's two sides) carry
     /// the same packets at the same time, so when a stream ends (its flow closed, seconds after
     /// its last packet) its twin has begun: a stream that no other stream of its SSRC overlapped
-    /// keeps no twin samples.
+    /// keeps no twin samples. An SSRC is dropped once none of its streams is live and a new one
+    /// could no longer overlap them (sweep).
     struct StreamsOfSsrc {
         std::uint32_t live = 0;  ///< begun, not ended
         /// The latest last packet of those that ended; nullopt before one did.
