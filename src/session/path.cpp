@@ -165,53 +165,67 @@ std::vector<TwinSample> twin_samples_of(const PacketSamples& samples) {
 void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples) {
     // A relay's two sides share the SSRC; more than a few streams with one SSRC at once is a
     // flood or a collision, not a relay, and is left alone.
-    constexpr std::size_t k_max_per_ssrc = 4;
+    constexpr std::size_t k_max_at_once = 4;
     constexpr std::uint32_t k_min_matched = 8;
-    const auto pair_within = [&](std::vector<std::size_t>& group) {
-        if (group.size() < 2 || group.size() > k_max_per_ssrc) {
-            return;
-        }
-        std::sort(group.begin(), group.end());  // in the order the streams began, as they were seen
-        for (std::size_t x = 0; x < group.size(); ++x) {
-            for (std::size_t y = x + 1; y < group.size(); ++y) {
-                MediaStream& a = media[group[x]];
-                MediaStream& b = media[group[y]];
-                if (reflected(a, b)) {
-                    continue;
-                }
-                const MediaStream::Twin twin = compare_samples(samples[group[x]], samples[group[y]], b.id);
-                if (twin.matched < k_min_matched || (a.twin && a.twin->matched >= twin.matched) ||
-                    (b.twin && b.twin->matched >= twin.matched)) {
-                    continue;
-                }
-                a.twin = twin;
-                b.twin = MediaStream::Twin{a.id, twin.matched, twin.identical};
-            }
-        }
-    };
     std::unordered_map<std::uint32_t, std::vector<std::size_t>> by_ssrc;
     for (std::size_t i = 0; i < media.size(); ++i) {
         by_ssrc[media[i].ssrc].push_back(i);
     }
+    std::vector<std::pair<std::size_t, std::size_t>> candidates;  // positions in media, first < second
+    std::vector<bool> crowded(media.size());
     for (auto& [ssrc, streams] : by_ssrc) {
         if (streams.size() < 2) {
             continue;
         }
-        // The SSRC's streams in time order, cut where no stream overlaps the next: each run of
-        // overlapping ones is a conversation (or two sides of one) on its own.
+        // The SSRC's streams in time order. `live` holds those that may still overlap the next
+        // one (a heap, soonest last packet on top); it grows past a few only in a crowd, whose
+        // streams are each marked once, so the sweep stays linear but for the heap's logarithm.
         std::stable_sort(streams.begin(), streams.end(),
                          [&](std::size_t x, std::size_t y) { return media[x].first_time < media[y].first_time; });
-        std::vector<std::size_t> overlapping;
-        util::Timestamp reach;
+        const auto ends_later = [&](std::size_t x, std::size_t y) { return media[x].last_time > media[y].last_time; };
+        std::vector<std::size_t> live;
+        std::size_t live_not_crowded = 0;  // of `live`; they joined while it held fewer than a crowd
         for (const std::size_t i : streams) {
-            if (!overlapping.empty() && media[i].first_time.micros > reach.micros + k_twin_slack_micros) {
-                pair_within(overlapping);
-                overlapping.clear();
+            while (!live.empty() &&
+                   media[live.front()].last_time.micros + k_twin_slack_micros < media[i].first_time.micros) {
+                live_not_crowded -= crowded[live.front()] ? 0 : 1;
+                std::pop_heap(live.begin(), live.end(), ends_later);
+                live.pop_back();
             }
-            reach = overlapping.empty() ? media[i].last_time : std::max(reach, media[i].last_time);
-            overlapping.push_back(i);
+            if (live.size() >= k_max_at_once) {
+                if (live_not_crowded > 0) {  // a crowd begins: all it meets are in it
+                    for (const std::size_t other : live) {
+                        crowded[other] = true;
+                    }
+                    live_not_crowded = 0;
+                }
+                crowded[i] = true;
+            } else {
+                for (const std::size_t other : live) {
+                    candidates.emplace_back(std::min(i, other), std::max(i, other));
+                }
+                ++live_not_crowded;
+            }
+            live.push_back(i);
+            std::push_heap(live.begin(), live.end(), ends_later);
         }
-        pair_within(overlapping);
+    }
+    // In the order the streams began, as they were seen: which of two equal matches wins does
+    // not depend on the map's order.
+    std::sort(candidates.begin(), candidates.end());
+    for (const auto& [x, y] : candidates) {
+        MediaStream& a = media[x];
+        MediaStream& b = media[y];
+        if (crowded[x] || crowded[y] || reflected(a, b)) {
+            continue;
+        }
+        const MediaStream::Twin twin = compare_samples(samples[x], samples[y], b.id);
+        if (twin.matched < k_min_matched || (a.twin && a.twin->matched >= twin.matched) ||
+            (b.twin && b.twin->matched >= twin.matched)) {
+            continue;
+        }
+        a.twin = twin;
+        b.twin = MediaStream::Twin{a.id, twin.matched, twin.identical};
     }
 }
 

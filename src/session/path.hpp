@@ -35,8 +35,8 @@ constexpr std::int64_t k_twin_slack_micros = 2'000'000;
 /// 5-tuples, as a relay's two sides do, from the sampled packets of each; sets MediaStream::twin
 /// on both. Only streams that overlap in time (k_twin_slack_micros) pair: a device that gives
 /// every call's stream one SSRC has twins in each relayed call. Packets sent back to the endpoint
-/// they came from are an echo, not a relay's other side. Of one SSRC, streams overlapping more
-/// than a few others are not paired (a flood or a collision, not a relay; cost stays linear).
+/// they came from are an echo, not a relay's other side. More than four streams of one SSRC at
+/// once are a flood or a collision, not a relay: none of them pairs (cost stays linear).
 void find_twin_streams(std::deque<MediaStream>& media, const std::vector<std::vector<TwinSample>>& samples);
 
 /// Completes the call's path once its streams are bound: each leg's media and weakest protection,

@@ -97,12 +97,15 @@ TEST_CASE("a relay that receives and sends on one port still has twin sides") {
 }
 
 TEST_CASE("a device that gives every call's stream one SSRC has twins in each relayed call") {
-    // Three calls a minute apart through the relay, each stream with the same SSRC (some devices
-    // never draw a new one): six streams of one SSRC in the capture, two at a time.
+    // Calls through the relay, each stream with the same SSRC (some devices never draw a new
+    // one): six streams of one SSRC in the capture, two at a time. The calls come a minute
+    // apart, or each a second after the last (its streams then meet the last call's: four at once).
+    const std::int64_t gap = GENERATE(60 * k_second, k_second);
     gen::CaptureBuilder capture;
     for (std::uint16_t call = 0; call < 3; ++call) {
         const auto first = static_cast<std::uint16_t>(200 * call);
-        const std::int64_t start = std::int64_t{call} * 60 * k_second;
+        // Each call's packets are those of its own numbers: 4 s of them, 200 * call * 20 ms on.
+        const std::int64_t start = std::int64_t{call} * (gap + 4 * k_second) - std::int64_t{first} * 20'000;
         // Each call on ports of its own, as the relay and the phones allocate them.
         const auto port = static_cast<std::uint16_t>(2 * call);
         const util::Endpoint caller{k_caller.address, static_cast<std::uint16_t>(k_caller.port + port)};
