@@ -144,9 +144,12 @@ void Tracker::bind_to_calls() {
         }
         finish_dtls_handshake(handshake, handshake.call ? m_model.call(*handshake.call) : nullptr);
     }
-    std::map<std::uint32_t, const ZrtpHandshake*> handshake_of_flow;
+    // Every ZRTP handshake of a flow, in the order they began: a later Hello (a new ZRTP session
+    // after GoClear, or one injected: its CRC is no MAC) starts another, which does not undo the
+    // keys an earlier one agreed.
+    std::map<std::uint32_t, std::vector<const ZrtpHandshake*>> handshakes_of_flow;
     for (const auto& handshake : m_model.handshakes) {
-        handshake_of_flow[handshake.flow] = &handshake;
+        handshakes_of_flow[handshake.flow].push_back(&handshake);
     }
     std::map<std::uint32_t, const DtlsHandshake*> dtls_of_flow;
     for (const auto& handshake : m_model.dtls_handshakes) {
@@ -202,18 +205,27 @@ void Tracker::bind_to_calls() {
                 }
             }
         }
-        const auto it = handshake_of_flow.find(stream.flow);
-        if (it != handshake_of_flow.end() && it->second->completed) {
+        const auto on_flow = handshakes_of_flow.find(stream.flow);
+        const auto completed = [](const ZrtpHandshake* handshake) { return handshake->completed; };
+        if (on_flow != handshakes_of_flow.end() &&
+            std::any_of(on_flow->second.begin(), on_flow->second.end(), completed)) {
             // ZRTP keys the flow's SRTP whatever the SDP said; clear packets before Conf2ACK are
             // media.clear-before-secure's subject, not a period of their own.
             timeline.restart();
             stream.zrtp_never_completed = false;
             timeline.set(stream.first_frame, stream.first_time, Protection::zrtp);
-            // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear.
-            for (const auto& event : it->second->events) {
-                if (event.kind == ZrtpEventKind::clear_ack && stream.last_frame > event.frame) {
-                    timeline.set(event.frame, event.time, Protection::none);
-                    stream.cleared_at_frame = event.frame;
+            for (const ZrtpHandshake* handshake : on_flow->second) {
+                // After GoClear/ClearACK (RFC 6189 section 5.11) the stream goes on in clear...
+                for (const auto& event : handshake->events) {
+                    if (event.kind == ZrtpEventKind::clear_ack && stream.last_frame > event.frame) {
+                        timeline.set(event.frame, event.time, Protection::none);
+                        stream.cleared_at_frame = event.frame;
+                    }
+                }
+                // ...until a new handshake on the flow keys it again (section 4.7.2).
+                if (handshake->completed && handshake->secure_frame && handshake->secure_time &&
+                    stream.last_frame > *handshake->secure_frame) {
+                    timeline.set(*handshake->secure_frame, *handshake->secure_time, Protection::zrtp);
                 }
             }
         } else if (!stream.call) {

@@ -458,3 +458,94 @@ TEST_CASE("zrtp e2e: zrtp-linphone.pcap clear media lasted from frame 12 to the 
     // tshark: frame 12 at 1795763178.578674, frame 35 at 1795763178.665156.
     CHECK(findings[0].evidence["seconds_until_secure"].get<double>() == Approx(0.086482).margin(1e-6));
 }
+
+namespace {
+
+/// The capture's session model, read back through the pipeline.
+session::Model model_of(const Capture& capture) {
+    test::TempDir dir;
+    const std::string path = dir.file("zrtp.pcap");
+    REQUIRE(capture.builder.write_pcap(path));
+    return model_of_file(path);
+}
+
+std::vector<session::Protection> protections(const session::MediaStream& stream) {
+    std::vector<session::Protection> out;
+    for (const session::ProtectionPeriod& period : stream.protection_timeline) {
+        out.push_back(period.protection);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("zrtp e2e: a Hello injected after Conf2ACK starts a handshake of its own, and the media stays keyed") {
+    // A ZRTP packet's CRC is no MAC: anyone on the path can send a Hello with valid CRC. One that
+    // differs from the initiator's own, after the handshake completed, is a new handshake on the
+    // flow; it never completes, and must not make the media the first one keyed look clear.
+    const auto h = generate();
+    Capture capture;
+    capture.sip_call(h.zrtp_hash_attribute(gen::ZrtpSide::initiator), h.zrtp_hash_attribute(gen::ZrtpSide::responder));
+    capture.zrtp(h.main);
+    capture.rtp(5);
+    const auto hello = std::find_if(h.main.packets.begin(), h.main.packets.end(),
+                                    [](const auto& p) { return p.from_initiator && p.message_type == "Hello"; });
+    REQUIRE(hello != h.main.packets.end());
+    gen::ZrtpBytes forged = hello->udp_payload;
+    forged[12 + 4 + 8 + 4] ^= 0x20;  // the first letter of the client identifier (RFC 6189 section 5.2)
+    gen::zrtp_refresh_crc(forged);
+    capture.udp(k_initiator, k_responder, forged);
+    capture.rtp(5);
+
+    const session::Model model = model_of(capture);
+    REQUIRE(model.handshakes.size() == 2);
+    CHECK(model.handshakes[0].completed);
+    CHECK_FALSE(model.handshakes[1].completed);
+    REQUIRE(model.media.size() == 2);
+    for (const session::MediaStream& stream : model.media) {
+        CHECK(protections(stream) == std::vector{session::Protection::zrtp});
+        CHECK_FALSE(stream.zrtp_never_completed);
+    }
+    const auto findings = analysis::run_rules(model, analysis::Policy{});
+    CHECK(std::none_of(findings.begin(), findings.end(), [](const auto& f) { return f.rule == "media.unencrypted"; }));
+    // The forged Hello itself is reported: it does not hash to the SDP's a=zrtp-hash.
+    CHECK(zrtp_rules(findings).count("zrtp.zrtp-hash-mismatch") == 1);
+}
+
+TEST_CASE("zrtp e2e: GoClear, then a new handshake: the media is clear between ClearACK and the new Conf2ACK") {
+    ZrtpHandshakeOptions o;
+    o.go_clear = true;
+    const auto first = generate(o);
+    // The second session's endpoints draw new hash chains: their Hellos differ from the first ones.
+    gen::ZrtpEndpointConfig i = alice();
+    gen::ZrtpEndpointConfig r = bob();
+    i.seed = 3;
+    r.seed = 4;
+    const auto second = generate({}, i, r);
+    Capture capture;
+    const auto go_clear = std::find_if(first.main.packets.begin(), first.main.packets.end(),
+                                       [](const auto& p) { return p.message_type == "GoClear"; });
+    REQUIRE(go_clear != first.main.packets.end());
+    const auto secure_part = static_cast<std::size_t>(go_clear - first.main.packets.begin());
+    capture.zrtp(first.main, k_initiator, k_responder, secure_part);
+    capture.rtp(5);
+    for (auto p = go_clear; p != first.main.packets.end(); ++p) {  // GoClear and ClearACK
+        capture.udp(p->from_initiator ? k_initiator : k_responder, p->from_initiator ? k_responder : k_initiator,
+                    p->udp_payload);
+    }
+    capture.rtp(5);
+    capture.zrtp(second.main);
+    capture.rtp(5);
+
+    const session::Model model = model_of(capture);
+    REQUIRE(model.handshakes.size() == 2);
+    CHECK(model.handshakes[0].completed);
+    CHECK(model.handshakes[1].completed);
+    REQUIRE(model.media.size() == 2);
+    using session::Protection;
+    for (const session::MediaStream& stream : model.media) {
+        CHECK(protections(stream) == std::vector{Protection::zrtp, Protection::none, Protection::zrtp});
+        REQUIRE(stream.protection_timeline.size() == 3);
+        CHECK(stream.protection_timeline[2].from_frame == model.handshakes[1].secure_frame);
+    }
+}
