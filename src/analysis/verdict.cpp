@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -58,6 +59,31 @@ struct HandshakeFacts {
     std::map<std::pair<std::uint32_t, std::uint32_t>, Achieved> dtls;
 };
 
+/// What the DTLS associations of one flow in one call showed. A flow may carry several (a new
+/// ClientHello after an SDP exchange, or one injected): a certificate that does not match its SDP
+/// fails the flow, wherever it came; otherwise the completed associations decide, as one that never
+/// completed keyed nothing (RFC 8842 section 5: the old one goes on until the new one is up).
+class DtlsFlowFacts {
+public:
+    void add(const session::DtlsHandshake& handshake) {
+        m_mismatch = m_mismatch || handshake.any_mismatch();
+        auto& all_verified = handshake.completed ? m_completed_verified : m_incomplete_verified;
+        all_verified = all_verified.value_or(true) && handshake.verified();
+    }
+    [[nodiscard]] Achieved achieved() const {
+        if (m_mismatch) {
+            return Achieved::dtls_failed;
+        }
+        const bool verified = m_completed_verified.value_or(m_incomplete_verified.value_or(false));
+        return verified ? Achieved::dtls_verified : Achieved::dtls_unverified;
+    }
+
+private:
+    bool m_mismatch = false;
+    std::optional<bool> m_completed_verified;   ///< every completed association verified
+    std::optional<bool> m_incomplete_verified;  ///< every other one verified
+};
+
 HandshakeFacts handshake_facts(const session::Model& model) {
     HandshakeFacts facts;
     for (const session::ZrtpHandshake& handshake : model.handshakes) {
@@ -65,12 +91,14 @@ HandshakeFacts handshake_facts(const session::Model& model) {
             facts.zrtp_failed.emplace(*handshake.call, handshake.flow);
         }
     }
+    std::map<std::pair<std::uint32_t, std::uint32_t>, DtlsFlowFacts> dtls;
     for (const session::DtlsHandshake& handshake : model.dtls_handshakes) {
         if (handshake.call) {
-            facts.dtls[{*handshake.call, handshake.flow}] = handshake.any_mismatch() ? Achieved::dtls_failed
-                                                            : handshake.verified()   ? Achieved::dtls_verified
-                                                                                     : Achieved::dtls_unverified;
+            dtls[{*handshake.call, handshake.flow}].add(handshake);
         }
+    }
+    for (const auto& [key, flow] : dtls) {
+        facts.dtls.emplace(key, flow.achieved());
     }
     return facts;
 }

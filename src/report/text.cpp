@@ -74,6 +74,12 @@ void render_anomalies(const session::Model& model, std::ostream& out) {
             "were counted only.\n",
             zrtp);
     }
+    if (const std::uint64_t dtls = model.decode.anomaly_count(util::AnomalyCode::dtls_too_many_handshakes); dtls > 0) {
+        out << fmt::format(
+            "  PARTIAL: {} flows began more than {} DTLS handshakes: the certificates of their later ones were not "
+            "checked.\n",
+            dtls, session::k_max_dtls_handshakes_per_flow);
+    }
     if (const std::uint64_t bodies = model.decode.sdp_limited(); bodies > 0) {
         out << fmt::format(
             "  PARTIAL: SDP bodies went {} times past what is read of one ({} media sections, {} a=crypto lines): "

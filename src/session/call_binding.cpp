@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "dtls_tracker.hpp"
@@ -151,9 +152,13 @@ void Tracker::bind_to_calls() {
     for (const auto& handshake : m_model.handshakes) {
         handshakes_of_flow[handshake.flow].push_back(&handshake);
     }
-    std::map<std::uint32_t, const DtlsHandshake*> dtls_of_flow;
+    // A flow whose DTLS handshake completed carries keyed media, whatever a later ClientHello
+    // (a new association, or one forged) began.
+    std::set<std::uint32_t> dtls_keyed_flows;
     for (const auto& handshake : m_model.dtls_handshakes) {
-        dtls_of_flow[handshake.flow] = &handshake;
+        if (handshake.completed) {
+            dtls_keyed_flows.insert(handshake.flow);
+        }
     }
     for (MediaStream& stream : m_model.media) {
         ProtectionTimeline timeline{stream};
@@ -171,9 +176,8 @@ void Tracker::bind_to_calls() {
             // a=zrtp-hash only says ZRTP may run; without a completed handshake nothing protects the
             // media. a=fingerprint says the same of DTLS-SRTP: when no handshake on the flow completed
             // and the payload reads like codec data, the media is what it looks like.
-            const auto dtls = dtls_of_flow.find(stream.flow);
             const bool dtls_unkeyed =
-                (dtls == dtls_of_flow.end() || !dtls->second->completed) && stream.payload_looks_encrypted == false;
+                dtls_keyed_flows.count(stream.flow) == 0 && stream.payload_looks_encrypted == false;
             const auto negotiated = [&stream, dtls_unkeyed](Protection offered) {
                 if (offered == Protection::dtls_srtp && dtls_unkeyed) {
                     stream.dtls_never_keyed = true;

@@ -205,7 +205,39 @@ void check_certificate(const DtlsHandshake& handshake, DtlsCertificate& certific
     certificate.verdict = DtlsVerdict::mismatch;
 }
 
+/// The ClientHello randoms `datagram` carries in clear (epoch 0, the fragment that holds the
+/// start of the message: client_version, then the 32 random bytes).
+template <typename Visit>
+void each_client_random(const dtls::RecordScan& scan, Visit visit) {
+    constexpr std::size_t k_random_end = 2 + 32;
+    for (const dtls::Record& record : scan.records) {
+        if (record.epoch != 0 || record.content_type != static_cast<std::uint8_t>(dtls::ContentType::handshake)) {
+            continue;
+        }
+        std::vector<util::Anomaly> ignored;  // add_dtls_packet reports them
+        for (const dtls::HandshakeFragment& fragment : dtls::parse_handshake_fragments(record.fragment, ignored)) {
+            if (fragment.msg_type == static_cast<std::uint8_t>(dtls::HandshakeType::client_hello) &&
+                fragment.fragment_offset == 0 && fragment.body.size() >= k_random_end) {
+                std::array<std::uint8_t, 32> random{};
+                std::copy(fragment.body.begin() + 2, fragment.body.begin() + k_random_end, random.begin());
+                visit(random);
+            }
+        }
+    }
+}
+
 }  // namespace
+
+bool starts_new_dtls_handshake(const DtlsFlow& flow, const net::Packet& packet) {
+    if (!flow.client_random) {
+        return false;
+    }
+    bool another = false;
+    each_client_random(dtls::parse_records(packet.payload), [&](const std::array<std::uint8_t, 32>& random) {
+        another = another || random != *flow.client_random;
+    });
+    return another;
+}
 
 void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet& packet, bool from_a,
                      AnomalyLog& anomalies) {
@@ -219,6 +251,13 @@ void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet
     handshake.last_time = packet.time;
     const dtls::RecordScan scan = dtls::parse_records(packet.payload);
     anomalies.add_all(scan.anomalies, packet.frame);
+    if (!flow.client_random) {
+        each_client_random(scan, [&](const std::array<std::uint8_t, 32>& random) {
+            if (!flow.client_random) {
+                flow.client_random = random;
+            }
+        });
+    }
     if (scan.unified_header) {
         handshake.dtls13 = true;
         ++handshake.encrypted_records;

@@ -100,7 +100,8 @@ struct Tracker::FlowState {
     };
     OpaqueMeter opaque;
     std::optional<std::uint32_t> handshake;       ///< index into Model::handshakes
-    std::optional<std::uint32_t> dtls_handshake;  ///< index into Model::dtls_handshakes
+    std::optional<std::uint32_t> dtls_handshake;  ///< index into Model::dtls_handshakes: the latest
+    std::uint32_t dtls_handshakes = 0;            ///< begun on this flow (k_max_dtls_handshakes_per_flow)
     std::unique_ptr<DtlsFlow> dtls;
     /// The call whose SDP announced one of the flow's ends (CallTracker::call_at), as of
     /// call_as_of, the sum of the CallTracker::announcements_in of the ends' slots

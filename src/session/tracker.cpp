@@ -323,7 +323,20 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
 }
 
 void Tracker::on_dtls(FlowState& flow, const net::Packet& packet, bool from_a) {
-    if (!flow.dtls_handshake) {
+    bool begins = !flow.dtls_handshake;
+    if (!begins && starts_new_dtls_handshake(*flow.dtls, packet)) {
+        begins = flow.dtls_handshakes < k_max_dtls_handshakes_per_flow;
+        if (!begins && flow.dtls_handshakes == k_max_dtls_handshakes_per_flow) {  // said once a flow
+            ++flow.dtls_handshakes;
+            m_anomalies->add(util::Anomaly{util::AnomalyCode::dtls_too_many_handshakes, packet.frame, 0,
+                                           fmt::format("this flow began {} DTLS handshakes: further ClientHellos "
+                                                       "join the last one, their certificates unchecked",
+                                                       k_max_dtls_handshakes_per_flow)},
+                             packet.frame);
+        }
+    }
+    if (begins) {
+        ++flow.dtls_handshakes;
         flow.dtls_handshake = static_cast<std::uint32_t>(m_model.dtls_handshakes.size());
         DtlsHandshake fresh;
         fresh.id = *flow.dtls_handshake + 1;

@@ -86,6 +86,7 @@ constexpr NameTable<AnomalyCode, static_cast<std::size_t>(C::count_)> k_names{{{
     {C::dtls_fragment_evicted, "dtls.fragment_evicted"},
     {C::dtls_hello_truncated, "dtls.hello_truncated"},
     {C::dtls_certificate_truncated, "dtls.certificate_truncated"},
+    {C::dtls_too_many_handshakes, "dtls.too_many_handshakes"},
 }}};
 static_assert(k_names.complete(), "every AnomalyCode has one distinct name, in declaration order");
 

@@ -50,6 +50,12 @@ struct DtlsCertificate {
     std::string reason;         ///< why not verifiable
 };
 
+/// DTLS handshakes one flow may begin: a call renegotiates its DTLS association a few times at
+/// most (each SDP exchange that changes a=fingerprint or a=setup). Beyond, a flow flooded with
+/// ClientHellos of fresh randoms must not grow memory: further ones join the flow's last
+/// handshake, and the anomaly dtls.too_many_handshakes makes the results partial.
+inline constexpr std::uint32_t k_max_dtls_handshakes_per_flow = 16;
+
 struct DtlsHandshake {
     std::uint32_t id = 0;
     std::uint32_t flow = 0;

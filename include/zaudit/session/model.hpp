@@ -126,6 +126,7 @@ struct DecodeSummary {
     /// cover what was followed.
     [[nodiscard]] bool limited() const {
         return dialogs.limited() || anomaly_count(util::AnomalyCode::zrtp_too_many_messages) > 0 ||
+               anomaly_count(util::AnomalyCode::dtls_too_many_handshakes) > 0 ||
                anomaly_count(util::AnomalyCode::sip_too_many_credentials) > 0 || sdp_limited() > 0;
     }
     /// How often an SDP body's media sections or keys went past the parser's bounds (a body past
@@ -185,7 +186,9 @@ struct Model {
     /// capture.
     std::deque<MediaStream> media;
     std::deque<ZrtpHandshake> handshakes;
-    std::vector<DtlsHandshake> dtls_handshakes;  ///< one per flow that carried DTLS, by first frame
+    /// One per DTLS association, by first frame: a flow's first ClientHello begins one, and so does
+    /// each later one with another random.
+    std::vector<DtlsHandshake> dtls_handshakes;
     /// Every SIP request that carried credentials, in frame order (REGISTER ones too).
     std::vector<CredentialUse> credentials;
     SummarisedDialogs summarised;

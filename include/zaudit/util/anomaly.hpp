@@ -102,6 +102,7 @@ enum class AnomalyCode : std::uint8_t {
     dtls_fragment_evicted,       ///< an incomplete message dropped for space
     dtls_hello_truncated,        ///< a ClientHello or ServerHello whose fields or extensions overrun it
     dtls_certificate_truncated,  ///< a Certificate message whose lengths overrun it
+    dtls_too_many_handshakes,    ///< a flow past k_max_dtls_handshakes_per_flow: further ClientHellos join its last
     count_
 };
 

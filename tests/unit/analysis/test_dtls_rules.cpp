@@ -97,3 +97,34 @@ TEST_CASE("verdict: DTLS-SRTP verified, failed on a mismatch, unverified when a 
     CHECK(analysis::call_verdicts(one_side, {})[0].achieved == Achieved::dtls_unverified);
     CHECK(analysis::to_string(Achieved::dtls_verified) == "dtls-srtp-verified");
 }
+
+TEST_CASE("verdict: two DTLS associations on one flow: the completed ones decide, a mismatch anywhere fails") {
+    using session::DtlsVerdict;
+    // The first association completed; the second did too, or not (a new ClientHello that came to
+    // nothing, or one injected: the first one's keys go on protecting the media).
+    const auto achieved = [](DtlsVerdict first, DtlsVerdict second, bool second_completed) {
+        session::Model model = dtls_call(first);
+        model.dtls_handshakes[0].completed = true;
+        session::DtlsHandshake again = dtls_call(second).dtls_handshakes[0];
+        again.id = 2;
+        again.completed = second_completed;
+        model.dtls_handshakes.push_back(again);
+        model.calls[0].dtls_handshakes = {1, 2};
+        return analysis::call_verdicts(model, {})[0].achieved;
+    };
+    CHECK(achieved(DtlsVerdict::verified, DtlsVerdict::verified, true) == Achieved::dtls_verified);
+    CHECK(achieved(DtlsVerdict::verified, DtlsVerdict::not_verifiable, true) == Achieved::dtls_unverified);
+    CHECK(achieved(DtlsVerdict::not_verifiable, DtlsVerdict::verified, true) == Achieved::dtls_unverified);
+    CHECK(achieved(DtlsVerdict::verified, DtlsVerdict::mismatch, true) == Achieved::dtls_failed);
+    CHECK(achieved(DtlsVerdict::mismatch, DtlsVerdict::verified, true) == Achieved::dtls_failed);
+
+    CHECK(achieved(DtlsVerdict::verified, DtlsVerdict::not_verifiable, false) == Achieved::dtls_verified);
+    CHECK(achieved(DtlsVerdict::not_verifiable, DtlsVerdict::verified, false) == Achieved::dtls_unverified);
+    CHECK(achieved(DtlsVerdict::verified, DtlsVerdict::mismatch, false) == Achieved::dtls_failed);
+
+    // Neither completed (as dtls_call builds them): both decide.
+    session::Model neither = dtls_call(DtlsVerdict::verified);
+    neither.dtls_handshakes.push_back(dtls_call(DtlsVerdict::not_verifiable).dtls_handshakes[0]);
+    neither.dtls_handshakes[1].id = 2;
+    CHECK(analysis::call_verdicts(neither, {})[0].achieved == Achieved::dtls_unverified);
+}

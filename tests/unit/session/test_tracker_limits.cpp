@@ -271,3 +271,51 @@ TEST_CASE("a ZRTP packet that passes the flow's limit by more than one record st
     CHECK(anomalies(model, util::AnomalyCode::zrtp_too_many_messages) == 1);
     CHECK(model.decode.limited());
 }
+
+namespace {
+
+/// A DTLS 1.2 ClientHello in one epoch-0 record (RFC 6347 section 4.2.2), no extensions: each
+/// `random_byte` a new random, so a new association.
+gen::ByteVector client_hello(std::uint8_t random_byte) {
+    gen::ByteVector body = {0xfe, 0xfd};  // DTLS 1.2
+    body.insert(body.end(), 32, random_byte);
+    body.insert(body.end(), {0, 0, 0, 2, 0xc0, 0x2b, 1, 0});  // no session id, no cookie, a suite, null compression
+    const auto length = static_cast<std::uint8_t>(body.size());
+    gen::ByteVector record = {
+        22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, random_byte, 0, static_cast<std::uint8_t>(12 + length)};
+    record.insert(record.end(), {1, 0, 0, length, 0, 0, 0, 0, 0, 0, 0, length});  // client_hello, seq 0, whole
+    record.insert(record.end(), body.begin(), body.end());
+    return record;
+}
+
+}  // namespace
+
+TEST_CASE("a flow flooded with ClientHellos of fresh randoms begins the cap's worth of DTLS handshakes") {
+    gen::CaptureBuilder capture;
+    const std::uint32_t hellos = session::k_max_dtls_handshakes_per_flow + 10;
+    for (std::uint32_t i = 0; i < hellos; ++i) {
+        capture.add_udp(util::Timestamp{std::int64_t{i} * 1000}, host(1, 50000), host(2, 50002),
+                        client_hello(static_cast<std::uint8_t>(i)));
+    }
+    const session::Model model = track(capture);
+    REQUIRE(model.dtls_handshakes.size() == session::k_max_dtls_handshakes_per_flow);
+    CHECK(model.dtls_handshakes[0].client_hello_frame == 1u);
+    CHECK(model.dtls_handshakes[1].client_hello_frame == 2u);
+    CHECK(model.dtls_handshakes.back().client_hello_frame == session::k_max_dtls_handshakes_per_flow);
+    CHECK(anomalies(model, util::AnomalyCode::dtls_too_many_handshakes) == 1);
+    CHECK(model.decode.limited());
+
+    // Each ClientHello twice: the second time (a retransmission, the same random) begins nothing.
+    gen::CaptureBuilder few;
+    for (std::uint8_t i = 0; i < 3; ++i) {
+        const std::int64_t at = std::int64_t{i} * 1000;
+        few.add_udp(util::Timestamp{at}, host(1, 50000), host(2, 50002), client_hello(i));
+        few.add_udp(util::Timestamp{at + 500}, host(1, 50000), host(2, 50002), client_hello(i));
+    }
+    const session::Model three = track(few);
+    REQUIRE(three.dtls_handshakes.size() == 3);
+    for (const session::DtlsHandshake& handshake : three.dtls_handshakes) {
+        CHECK(handshake.retransmitted_fragments == 1);
+    }
+    CHECK_FALSE(three.decode.limited());
+}
