@@ -81,10 +81,10 @@ struct Capture {
         builder.add_udp(util::Timestamp{now}, src, dst, payload);
         now += k_step;
     }
-    /// The first `count` packets of the stream, each from the side that sent it.
+    /// The stream's packets [from, to), each from the side that sent it.
     void zrtp(const gen::ZrtpStreamResult& stream, const util::Endpoint& i = k_initiator,
-              const util::Endpoint& r = k_responder, std::size_t count = SIZE_MAX) {
-        for (std::size_t n = 0; n < std::min(count, stream.packets.size()); ++n) {
+              const util::Endpoint& r = k_responder, std::size_t to = SIZE_MAX, std::size_t from = 0) {
+        for (std::size_t n = from; n < std::min(to, stream.packets.size()); ++n) {
             const auto& p = stream.packets[n];
             udp(p.from_initiator ? i : r, p.from_initiator ? r : i, p.udp_payload);
         }
@@ -138,12 +138,17 @@ session::Model model_of_file(const std::string& path) {
     return std::move(tracker).finish(reader->inputs(), reader->partial());
 }
 
-/// Writes the capture, reads it back through the pipeline and returns every finding.
-std::vector<analysis::Finding> audit(const Capture& capture) {
+/// The capture's session model, read back through the pipeline.
+session::Model model_of(const Capture& capture) {
     test::TempDir dir;
     const std::string path = dir.file("zrtp.pcap");
     REQUIRE(capture.builder.write_pcap(path));
-    return analysis::run_rules(model_of_file(path), analysis::Policy{});
+    return model_of_file(path);
+}
+
+/// Writes the capture, reads it back through the pipeline and returns every finding.
+std::vector<analysis::Finding> audit(const Capture& capture) {
+    return analysis::run_rules(model_of(capture), analysis::Policy{});
 }
 
 /// The ids of the ZRTP-related findings: zrtp.*, media.clear-before-secure and
@@ -461,14 +466,6 @@ TEST_CASE("zrtp e2e: zrtp-linphone.pcap clear media lasted from frame 12 to the 
 
 namespace {
 
-/// The capture's session model, read back through the pipeline.
-session::Model model_of(const Capture& capture) {
-    test::TempDir dir;
-    const std::string path = dir.file("zrtp.pcap");
-    REQUIRE(capture.builder.write_pcap(path));
-    return model_of_file(path);
-}
-
 std::vector<session::Protection> protections(const session::MediaStream& stream) {
     std::vector<session::Protection> out;
     for (const session::ProtectionPeriod& period : stream.protection_timeline) {
@@ -529,10 +526,7 @@ TEST_CASE("zrtp e2e: GoClear, then a new handshake: the media is clear between C
     const auto secure_part = static_cast<std::size_t>(go_clear - first.main.packets.begin());
     capture.zrtp(first.main, k_initiator, k_responder, secure_part);
     capture.rtp(5);
-    for (auto p = go_clear; p != first.main.packets.end(); ++p) {  // GoClear and ClearACK
-        capture.udp(p->from_initiator ? k_initiator : k_responder, p->from_initiator ? k_responder : k_initiator,
-                    p->udp_payload);
-    }
+    capture.zrtp(first.main, k_initiator, k_responder, SIZE_MAX, secure_part);  // GoClear and ClearACK
     capture.rtp(5);
     capture.zrtp(second.main);
     capture.rtp(5);
