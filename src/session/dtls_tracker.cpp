@@ -228,19 +228,18 @@ void each_client_random(const dtls::RecordScan& scan, Visit visit) {
 
 }  // namespace
 
-bool starts_new_dtls_handshake(const DtlsFlow& flow, const net::Packet& packet) {
+bool starts_new_dtls_handshake(const DtlsFlow& flow, const dtls::RecordScan& scan) {
     if (!flow.client_random) {
         return false;
     }
     bool another = false;
-    each_client_random(dtls::parse_records(packet.payload), [&](const std::array<std::uint8_t, 32>& random) {
-        another = another || random != *flow.client_random;
-    });
+    each_client_random(
+        scan, [&](const std::array<std::uint8_t, 32>& random) { another = another || random != *flow.client_random; });
     return another;
 }
 
-void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet& packet, bool from_a,
-                     AnomalyLog& anomalies) {
+void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet& packet, const dtls::RecordScan& scan,
+                     bool from_a, AnomalyLog& anomalies) {
     if (handshake.records == 0 && handshake.encrypted_records == 0) {
         handshake.first_frame = packet.frame;
         handshake.first_time = packet.time;
@@ -249,7 +248,6 @@ void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet
     }
     handshake.last_frame = packet.frame;
     handshake.last_time = packet.time;
-    const dtls::RecordScan scan = dtls::parse_records(packet.payload);
     anomalies.add_all(scan.anomalies, packet.frame);
     if (!flow.client_random) {
         each_client_random(scan, [&](const std::array<std::uint8_t, 32>& random) {

@@ -22,15 +22,16 @@ struct DtlsFlow {
     std::optional<std::array<std::uint8_t, 32>> client_random;
 };
 
-/// Whether `packet` holds a ClientHello whose random differs from the one that began the flow's
-/// handshake: a new DTLS association on the same addresses (RFC 8842 section 5: after an SDP
-/// exchange that changed a=fingerprint or a=setup, say). Its messages number from 0 again, so
+/// Whether `scan` (a datagram's records) holds a ClientHello whose random differs from the one
+/// that began the flow's handshake: a new DTLS association on the same addresses (RFC 8842
+/// section 5: after an SDP exchange that changed a=fingerprint or a=setup, say). Its messages number from 0 again, so
 /// the handshake before it cannot take them.
-bool starts_new_dtls_handshake(const DtlsFlow& flow, const net::Packet& packet);
+bool starts_new_dtls_handshake(const DtlsFlow& flow, const dtls::RecordScan& scan);
 
-/// Adds one datagram classified as DTLS (`from_a`: sent by the flow's first sender).
-void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet& packet, bool from_a,
-                     AnomalyLog& anomalies);
+/// Adds one datagram classified as DTLS, whose records are `scan` (`from_a`: sent by the flow's
+/// first sender).
+void add_dtls_packet(DtlsHandshake& handshake, DtlsFlow& flow, const net::Packet& packet, const dtls::RecordScan& scan,
+                     bool from_a, AnomalyLog& anomalies);
 
 /// Completion, and each certificate held against the a=fingerprint of its sender's SDP in
 /// `call` (the call the handshake is bound to, or nullptr).

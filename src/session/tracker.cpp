@@ -323,8 +323,9 @@ void Tracker::on_zrtp(FlowState& flow, const net::Packet& packet, bool /*from_a*
 }
 
 void Tracker::on_dtls(FlowState& flow, const net::Packet& packet, bool from_a) {
+    const dtls::RecordScan scan = dtls::parse_records(packet.payload);
     bool begins = !flow.dtls_handshake;
-    if (!begins && starts_new_dtls_handshake(*flow.dtls, packet)) {
+    if (!begins && starts_new_dtls_handshake(*flow.dtls, scan)) {
         begins = flow.dtls_handshakes < k_max_dtls_handshakes_per_flow;
         if (!begins && flow.dtls_handshakes == k_max_dtls_handshakes_per_flow) {  // said once a flow
             ++flow.dtls_handshakes;
@@ -344,7 +345,7 @@ void Tracker::on_dtls(FlowState& flow, const net::Packet& packet, bool from_a) {
         m_model.dtls_handshakes.push_back(std::move(fresh));
         flow.dtls = std::make_unique<DtlsFlow>();
     }
-    add_dtls_packet(m_model.dtls_handshakes[*flow.dtls_handshake], *flow.dtls, packet, from_a, *m_anomalies);
+    add_dtls_packet(m_model.dtls_handshakes[*flow.dtls_handshake], *flow.dtls, packet, scan, from_a, *m_anomalies);
 }
 
 bool Tracker::close_flow(FlowState&& flow, FlowClose why) {

@@ -54,29 +54,6 @@ std::size_t findings_of(const json& report, const std::string& rule) {
                                                   [&](const json& f) { return f["rule"] == rule; }));
 }
 
-/// Little-endian microsecond pcap of Ethernet frames (as tests/interop's captures are): calls
-/// `edit` with each IPv4 UDP payload.
-template <typename Edit>
-void each_udp_payload(std::vector<std::uint8_t>& pcap, Edit edit) {
-    const auto u32 = [&](std::size_t at) {
-        return static_cast<std::uint32_t>(pcap[at] | pcap[at + 1] << 8 | pcap[at + 2] << 16 | pcap[at + 3] << 24);
-    };
-    REQUIRE(u32(0) == 0xa1b2c3d4);
-    REQUIRE(u32(20) == 1);  // Ethernet
-    for (std::size_t at = 24; at + 16 <= pcap.size();) {
-        const std::size_t captured = u32(at + 8);
-        REQUIRE(at + 16 + captured <= pcap.size());
-        std::uint8_t* frame = pcap.data() + at + 16;
-        if (captured > 34 && frame[12] == 0x08 && frame[13] == 0x00 && frame[23] == 17) {
-            const std::size_t payload = 14 + static_cast<std::size_t>(frame[14] & 0x0f) * 4 + 8;
-            if (payload < captured) {
-                edit(frame + payload, captured - payload);
-            }
-        }
-        at += 16 + captured;
-    }
-}
-
 constexpr std::uint8_t k_client_hello = 1;  // handshake types (RFC 5246 section 7.4)
 constexpr std::uint8_t k_certificate = 11;
 
@@ -96,6 +73,35 @@ void put_le32(std::uint8_t* at, std::uint32_t value) {
     }
 }
 
+/// The records of a little-endian microsecond pcap of Ethernet frames (as tests/interop's
+/// captures are).
+std::vector<PcapRecord> read_records(const std::vector<std::uint8_t>& pcap) {
+    REQUIRE(pcap.size() >= 24);
+    REQUIRE(le32(pcap.data()) == 0xa1b2c3d4);
+    REQUIRE(le32(pcap.data() + 20) == 1);  // Ethernet
+    std::vector<PcapRecord> records;
+    for (std::size_t at = 24; at + 16 <= pcap.size();) {
+        const std::size_t captured = le32(pcap.data() + at + 8);
+        REQUIRE(at + 16 + captured <= pcap.size());
+        PcapRecord record;
+        record.micros = std::uint64_t{le32(pcap.data() + at)} * 1'000'000 + le32(pcap.data() + at + 4);
+        record.bytes.assign(pcap.begin() + static_cast<std::ptrdiff_t>(at),
+                            pcap.begin() + static_cast<std::ptrdiff_t>(at + 16 + captured));
+        records.push_back(std::move(record));
+        at += 16 + captured;
+    }
+    return records;
+}
+
+/// `pcap`'s file header, then `records`.
+std::vector<std::uint8_t> write_records(const std::vector<std::uint8_t>& pcap, const std::vector<PcapRecord>& records) {
+    std::vector<std::uint8_t> out(pcap.begin(), pcap.begin() + 24);
+    for (const PcapRecord& record : records) {
+        out.insert(out.end(), record.bytes.begin(), record.bytes.end());
+    }
+    return out;
+}
+
 /// The IPv4 UDP payload of an Ethernet frame, or nullptr.
 std::uint8_t* udp_payload(PcapRecord& record, std::size_t& size) {
     const std::size_t captured = record.bytes.size() - 16;
@@ -109,6 +115,19 @@ std::uint8_t* udp_payload(PcapRecord& record, std::size_t& size) {
     }
     size = captured - payload;
     return frame + payload;
+}
+
+/// Calls `edit` with each IPv4 UDP payload of `pcap`.
+template <typename Edit>
+void each_udp_payload(std::vector<std::uint8_t>& pcap, Edit edit) {
+    std::vector<PcapRecord> records = read_records(pcap);
+    for (PcapRecord& record : records) {
+        std::size_t size = 0;
+        if (std::uint8_t* payload = udp_payload(record, size)) {
+            edit(payload, size);
+        }
+    }
+    pcap = write_records(pcap, records);
 }
 
 /// Each DTLS record in clear (epoch 0) of a handshake message in one fragment: `edit(record,
@@ -137,17 +156,7 @@ void each_dtls_message(std::uint8_t* payload, std::size_t size, Edit edit) {
 template <typename Edit>
 std::vector<std::uint8_t> with_handshake_replayed(Edit edit) {
     const std::vector<std::uint8_t> original = read_bytes(test::source_path("tests/interop/dtls-linphone.pcap"));
-    std::vector<PcapRecord> records;
-    for (std::size_t at = 24; at + 16 <= original.size();) {
-        const std::size_t captured = le32(original.data() + at + 8);
-        REQUIRE(at + 16 + captured <= original.size());
-        PcapRecord record;
-        record.micros = std::uint64_t{le32(original.data() + at)} * 1'000'000 + le32(original.data() + at + 4);
-        record.bytes.assign(original.begin() + static_cast<std::ptrdiff_t>(at),
-                            original.begin() + static_cast<std::ptrdiff_t>(at + 16 + captured));
-        records.push_back(std::move(record));
-        at += 16 + captured;
-    }
+    std::vector<PcapRecord> records = read_records(original);
     constexpr std::uint64_t k_later = 2'000'000;
     std::optional<std::pair<std::uint16_t, std::uint16_t>> ports;  // of the first DTLS datagram
     std::vector<PcapRecord> replayed;
@@ -180,11 +189,7 @@ std::vector<std::uint8_t> with_handshake_replayed(Edit edit) {
     std::move(replayed.begin(), replayed.end(), std::back_inserter(records));
     std::stable_sort(records.begin(), records.end(),
                      [](const PcapRecord& a, const PcapRecord& b) { return a.micros < b.micros; });
-    std::vector<std::uint8_t> out(original.begin(), original.begin() + 24);
-    for (const PcapRecord& record : records) {
-        out.insert(out.end(), record.bytes.begin(), record.bytes.end());
-    }
-    return out;
+    return write_records(original, records);
 }
 
 }  // namespace
