@@ -38,6 +38,35 @@ std::optional<Severity> parse_severity(std::string_view text) {
     return std::nullopt;
 }
 
+void pack_details(std::span<Finding> findings) {
+    for (auto& finding : findings) {
+        if (!finding.packed_details.empty()) {
+            continue;
+        }
+        nlohmann::ordered_json details = nlohmann::ordered_json::array();
+        details.push_back(std::move(finding.evidence));
+        details.push_back(std::move(finding.examples));
+        finding.packed_details = nlohmann::ordered_json::to_cbor(details);
+        finding.packed_details.shrink_to_fit();
+        finding.evidence = nullptr;  // a reader that skipped evidence_of() sees no evidence, not stale evidence
+        finding.examples = nullptr;
+    }
+}
+
+namespace {
+nlohmann::ordered_json unpacked(const Finding& finding, std::size_t which) {
+    return std::move(nlohmann::ordered_json::from_cbor(finding.packed_details).at(which));
+}
+}  // namespace
+
+nlohmann::ordered_json evidence_of(const Finding& finding) {
+    return finding.packed_details.empty() ? finding.evidence : unpacked(finding, 0);
+}
+
+nlohmann::ordered_json examples_of(const Finding& finding) {
+    return finding.packed_details.empty() ? finding.examples : unpacked(finding, 1);
+}
+
 const char* to_string(Confidence confidence) {
     switch (confidence) {
         case Confidence::verified: return "verified";

@@ -97,6 +97,7 @@ std::string address_of_record(std::string_view uri) {
 std::string fingerprint(const Finding& finding, const session::Model& model) {
     std::string canonical;
     add_field(canonical, "rule", finding.rule);
+    const nlohmann::ordered_json evidence = evidence_of(finding);
     const session::Call* call = finding.call ? model.call(*finding.call) : nullptr;
     if (call != nullptr) {
         add_field(canonical, "caller", address_of_record(call->from));
@@ -104,7 +105,7 @@ std::string fingerprint(const Finding& finding, const session::Model& model) {
     } else {
         std::set<std::string> parties;  // ordered: the same parties in any order of evidence
         for (const std::string_view key : k_party_keys) {
-            if (const auto it = finding.evidence.find(key); it != finding.evidence.end() && it->is_string()) {
+            if (const auto it = evidence.find(key); it != evidence.end() && it->is_string()) {
                 parties.insert(party(it->get<std::string>()));
             }
         }
@@ -112,7 +113,7 @@ std::string fingerprint(const Finding& finding, const session::Model& model) {
             add_field(canonical, "party", p);
         }
     }
-    for (auto it = finding.evidence.begin(); it != finding.evidence.end(); ++it) {
+    for (auto it = evidence.begin(); it != evidence.end(); ++it) {
         if (!is_stable_fact(it.key())) {
             continue;
         }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 #include "rules/rules.hpp"
 
@@ -35,13 +36,21 @@ const RuleInfo* find_rule(std::string_view id) {
 
 std::vector<Finding> run_rules(const session::Model& model, const Policy& policy) {
     std::vector<Finding> findings;
+    std::vector<Finding> batch;  // one rule's
     for (const RuleInfo& rule : rule_catalogue()) {
-        FindingSink sink{rule, findings};
+        FindingSink sink{rule, batch};
         rule.check(model, policy, sink);
-    }
-    for (Finding& finding : findings) {
-        std::sort(finding.frames.begin(), finding.frames.end());
-        finding.frames.erase(std::unique(finding.frames.begin(), finding.frames.end()), finding.frames.end());
+        for (Finding& finding : batch) {
+            std::sort(finding.frames.begin(), finding.frames.end());
+            finding.frames.erase(std::unique(finding.frames.begin(), finding.frames.end()), finding.frames.end());
+            finding.fingerprint = fingerprint(finding, model);
+        }
+        // An audit keeps its findings, two or three a call, until the report is written: packed
+        // as each rule ends, and in a list grown to what it holds rather than doubled.
+        pack_details(batch);
+        findings.reserve(findings.size() + batch.size());
+        std::move(batch.begin(), batch.end(), std::back_inserter(findings));
+        batch = std::vector<Finding>{};
     }
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
         if (x.severity != y.severity) {
@@ -54,7 +63,6 @@ std::vector<Finding> run_rules(const session::Model& model, const Policy& policy
         }
         return x.rule < y.rule;
     });
-    fingerprint_all(findings, model);
     return findings;
 }
 

@@ -67,9 +67,9 @@ ordered_json finding_fields(const analysis::Finding& f, std::optional<std::uint3
         }
         j.add("frames_by_input", std::move(located));
     }
-    j.add("evidence", f.evidence);
+    j.add("evidence", analysis::evidence_of(f));
     if (f.count) {
-        j.add("count", *f.count).add("examples", f.examples);
+        j.add("count", *f.count).add("examples", analysis::examples_of(f));
     }
     j.add("explanation", f.explanation)
         .add("remediation", f.remediation)

@@ -102,10 +102,10 @@ ordered_json sarif_result(const analysis::Finding& f, const std::vector<std::str
             result["relatedLocations"] = locations;
         }
     }
-    properties["evidence"] = f.evidence;
+    properties["evidence"] = analysis::evidence_of(f);
     if (f.count) {  // a finding about many things of one kind: how many, and the first few
         properties["count"] = *f.count;
-        properties["examples"] = f.examples;
+        properties["examples"] = analysis::examples_of(f);
     }
     // The baseline's fingerprint: the same weakness in tomorrow's capture is the same alert.
     result["partialFingerprints"] = {{"zauditFingerprint/v1", f.fingerprint}};

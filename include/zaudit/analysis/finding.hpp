@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,7 +58,24 @@ struct Finding {
     /// Its fingerprint is in the baseline (--baseline): known and accepted, so --fail-on passes
     /// over it; still reported, marked.
     bool accepted = false;
+    /// `evidence` and `examples` once pack_details() took them, as the CBOR (RFC 8949) of the
+    /// array [evidence, examples]; empty while they are held as JSON. Reports read them through
+    /// evidence_of() and examples_of(), whichever way they are held.
+    std::vector<std::uint8_t> packed_details;
 };
+
+/// Moves each finding's evidence and examples into Finding::packed_details. A dozen members of
+/// evidence are some 1.5 KB as nlohmann's tree of small heap objects and some 250 bytes as CBOR,
+/// and an audit keeps its findings, two or three a call, until the report is written: after the
+/// rules, on a large capture they take more memory than the model they came from.
+/// CBOR keeps every value as it was (integers, doubles, the order of members, strings byte for
+/// byte, valid UTF-8 or not), so the report's bytes do not change.
+void pack_details(std::span<Finding> findings);
+
+/// The finding's evidence, unpacked when pack_details() packed it.
+nlohmann::ordered_json evidence_of(const Finding& finding);
+/// The finding's examples (an array), unpacked when pack_details() packed them.
+nlohmann::ordered_json examples_of(const Finding& finding);
 
 /// A protection a policy (zaudit.toml) can require of every call's media.
 enum class RequiredProtection : std::uint8_t {

@@ -40,7 +40,8 @@ std::span<const RuleInfo> rule_catalogue();
 const RuleInfo* find_rule(std::string_view id);
 
 /// Runs every rule over the model. Findings come back sorted: severity (worst first), then
-/// first frame, then rule id — the same input always gives the same order.
+/// first frame, then rule id — the same input always gives the same order. Each is fingerprinted
+/// and its evidence packed (pack_details): read it through evidence_of().
 std::vector<Finding> run_rules(const session::Model& model, const Policy& policy);
 
 }  // namespace zaudit::analysis

@@ -75,7 +75,7 @@ TEST_CASE("an INVITE that never got a final response is summarised after the dia
     REQUIRE(exposed.size() == 1);
     CHECK(exposed[0].count == 1U);
     CHECK(exposed[0].frames == std::vector<std::uint64_t>{1});
-    CHECK(exposed[0].examples[0]["call_id"] == "flood-1");
+    CHECK(analysis::examples_of(exposed[0])[0]["call_id"] == "flood-1");
 }
 
 TEST_CASE("an INVITE still waiting when the capture ends stays a call, judged whole") {
@@ -108,8 +108,8 @@ TEST_CASE("a flood over the live-dialog cap keeps the cap's worth of dialogs and
         const auto reuse = of_rule(findings, "sdes.key-reuse");
         REQUIRE(reuse.size() == 1);
         CHECK(reuse[0].count == invites);
-        CHECK(reuse[0].examples.size() == analysis::max_examples);
-        CHECK(reuse[0].evidence["reuse"] == nlohmann::ordered_json::array({"two-calls"}));
+        CHECK(analysis::examples_of(reuse[0]).size() == analysis::max_examples);
+        CHECK(analysis::evidence_of(reuse[0])["reuse"] == nlohmann::ordered_json::array({"two-calls"}));
         // The kept calls one finding each, the summarised ones one finding with their count.
         for (const char* rule : {"sdes.key-exposed", "sip.cleartext-signaling"}) {
             const auto per_rule = of_rule(findings, rule);
@@ -119,8 +119,8 @@ TEST_CASE("a flood over the live-dialog cap keeps the cap's worth of dialogs and
             REQUIRE(counted != per_rule.end());
             CHECK(counted->count == invites - 50);
             CHECK_FALSE(counted->call.has_value());
-            CHECK(counted->examples.size() == analysis::max_examples);
-            CHECK(counted->examples[0]["call_id"] == "flood-1");  // the oldest went first
+            CHECK(analysis::examples_of(*counted).size() == analysis::max_examples);
+            CHECK(analysis::examples_of(*counted)[0]["call_id"] == "flood-1");  // the oldest went first
         }
     }
 }

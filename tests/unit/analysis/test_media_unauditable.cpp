@@ -63,17 +63,18 @@ TEST_CASE("media.unauditable: a closed softphone's encrypted P2P call is one inf
     const analysis::Finding& f = found[0];
     CHECK(f.severity == analysis::Severity::info);
     CHECK(f.confidence == analysis::Confidence::not_verifiable);
-    CHECK(f.evidence["src"] == "192.0.2.70:34567");
-    CHECK(f.evidence["dst"] == "198.51.100.80:45678");
-    CHECK(f.evidence["packets_ab"] == 600);
-    CHECK(f.evidence["packets_ba"] == 600);
-    CHECK(f.evidence["packets_per_second_ab"].get<double>() == Approx(50).epsilon(0.02));
-    CHECK(f.evidence["packets_per_second_ba"].get<double>() == Approx(50).epsilon(0.02));
-    CHECK(f.evidence["duration_s"].get<double>() == Approx(12).epsilon(0.01));
-    CHECK(f.evidence["size_min"].get<int>() >= 60);
-    CHECK(f.evidence["size_max"].get<int>() <= 100);
-    CHECK(f.evidence["size_mean"].get<double>() == Approx(80).margin(3));
-    CHECK(f.evidence["entropy_bits_per_byte"].get<double>() > 7.9);
+    auto evidence = analysis::evidence_of(f);
+    CHECK(evidence["src"] == "192.0.2.70:34567");
+    CHECK(evidence["dst"] == "198.51.100.80:45678");
+    CHECK(evidence["packets_ab"] == 600);
+    CHECK(evidence["packets_ba"] == 600);
+    CHECK(evidence["packets_per_second_ab"].get<double>() == Approx(50).epsilon(0.02));
+    CHECK(evidence["packets_per_second_ba"].get<double>() == Approx(50).epsilon(0.02));
+    CHECK(evidence["duration_s"].get<double>() == Approx(12).epsilon(0.01));
+    CHECK(evidence["size_min"].get<int>() >= 60);
+    CHECK(evidence["size_max"].get<int>() <= 100);
+    CHECK(evidence["size_mean"].get<double>() == Approx(80).margin(3));
+    CHECK(evidence["entropy_bits_per_byte"].get<double>() > 7.9);
     CHECK(f.frames == std::vector<std::uint64_t>{1, 1200});
     // And nothing claims RTP of it.
     for (const auto& finding : analysis::run_rules(model, {})) {

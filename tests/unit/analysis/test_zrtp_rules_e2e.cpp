@@ -257,8 +257,9 @@ TEST_CASE("zrtp e2e: a Hello edited under Commit contention, both copies capture
         CHECK(h.copies_of(zrtp::MessageType::commit, h.a).size() == 1);
         CHECK(h.copies_of(zrtp::MessageType::commit, h.b).size() == 1);
         const auto& f = only(findings, "zrtp.hello-tampered");
-        const auto* edited = h.record_at(f.evidence["edited_frame"].get<std::uint64_t>());
-        const auto* intact = h.record_at(f.evidence["intact_frame"].get<std::uint64_t>());
+        auto evidence = analysis::evidence_of(f);
+        const auto* edited = h.record_at(evidence["edited_frame"].get<std::uint64_t>());
+        const auto* intact = h.record_at(evidence["intact_frame"].get<std::uint64_t>());
         REQUIRE(edited != nullptr);
         REQUIRE(intact != nullptr);
         const auto offers_aes3 = [](const session::ZrtpMessageRecord* r) {
@@ -268,16 +269,16 @@ TEST_CASE("zrtp e2e: a Hello edited under Commit contention, both copies capture
         CHECK_FALSE(offers_aes3(edited));  // the box stripped AES3
         CHECK(offers_aes3(intact));
         CHECK((edited->frame < intact->frame) == (name == "zrtp-hello-edited-contention-skewed"));
-        CHECK(f.evidence["told_apart_by"] == "hash_chain");
+        CHECK(evidence["told_apart_by"] == "hash_chain");
         std::set<std::string> failed;
-        for (const auto& c : f.evidence["edited_checks"]) {
+        for (const auto& c : evidence["edited_checks"]) {
             if (c["outcome"] == "failed") {
                 failed.insert(c["check"].get<std::string>());
             }
         }
         CHECK(failed.contains("hello_mac"));
         CHECK(failed.contains("zrtp_hash"));
-        for (const auto& c : f.evidence["intact_checks"]) {
+        for (const auto& c : evidence["intact_checks"]) {
             CHECK(c["outcome"] == "passed");
         }
     }
@@ -302,13 +303,14 @@ TEST_CASE("zrtp e2e: Error ends the handshake: zrtp.error (high for 0x61, medium
     CHECK(zrtp_rules(findings) == Ids{"zrtp.error", "zrtp.handshake-incomplete"});
     const auto& error = only(findings, "zrtp.error");
     CHECK(error.severity == analysis::Severity::high);
-    CHECK(error.evidence["code"] == "0x61");
+    CHECK(analysis::evidence_of(error)["code"] == "0x61");
     CHECK(error.confidence == analysis::Confidence::inferred);
     // The Error is the 6th packet (frame 6), ErrorACK the 7th.
     CHECK(error.frames == std::vector<std::uint64_t>{6});
     const auto& incomplete = only(findings, "zrtp.handshake-incomplete");
-    CHECK(incomplete.evidence["side_a"]["last_message"] == "ErrorACK");
-    CHECK(incomplete.evidence["side_b"]["last_message"] == "Error");
+    auto evidence = analysis::evidence_of(incomplete);
+    CHECK(evidence["side_a"]["last_message"] == "ErrorACK");
+    CHECK(evidence["side_b"]["last_message"] == "Error");
 
     o.error_code = 0x40;
     const auto medium = generate(o);
@@ -346,12 +348,13 @@ TEST_CASE("zrtp e2e: RTP before Conf2ACK is media.clear-before-secure, counted a
     const auto findings = audit(capture);
     CHECK(zrtp_rules(findings) == Ids{"media.clear-before-secure"});
     const auto& f = only(findings, "media.clear-before-secure");
-    CHECK(f.evidence["clear_packets"] == 6);
-    CHECK(f.evidence["first_clear_frame"] == 5);
+    auto evidence = analysis::evidence_of(f);
+    CHECK(evidence["clear_packets"] == 6);
+    CHECK(evidence["first_clear_frame"] == 5);
     const std::uint64_t conf2ack = 10 + rest;  // the last packet of the handshake
-    CHECK(f.evidence["secure_frame"] == conf2ack);
+    CHECK(evidence["secure_frame"] == conf2ack);
     // From frame 5 to the Conf2ACK frame, 10 ms apart.
-    CHECK(f.evidence["seconds_until_secure"].get<double>() == Approx(static_cast<double>(conf2ack - 5) * 0.01));
+    CHECK(evidence["seconds_until_secure"].get<double>() == Approx(static_cast<double>(conf2ack - 5) * 0.01));
 }
 
 TEST_CASE("zrtp e2e: Hellos from both sides, then RTP and nothing else: stripped and incomplete") {
@@ -362,9 +365,10 @@ TEST_CASE("zrtp e2e: Hellos from both sides, then RTP and nothing else: stripped
     const auto findings = audit(capture);
     CHECK(zrtp_rules(findings) == Ids{"zrtp.stripped", "zrtp.handshake-incomplete"});
     const auto& f = only(findings, "zrtp.stripped");
-    CHECK(f.evidence["hellos_from_both"] == true);
-    CHECK(f.evidence["rtp_packets"] == 40);
-    CHECK(f.evidence["first_rtp_frame"] == 5);
+    auto evidence = analysis::evidence_of(f);
+    CHECK(evidence["hellos_from_both"] == true);
+    CHECK(evidence["rtp_packets"] == 40);
+    CHECK(evidence["first_rtp_frame"] == 5);
 }
 
 TEST_CASE("zrtp e2e: SDP a=zrtp-hash binds the genuine Hellos: clean call, then a tampered Hello") {
@@ -387,7 +391,8 @@ TEST_CASE("zrtp e2e: SDP a=zrtp-hash binds the genuine Hellos: clean call, then 
     CHECK(f.call == 1u);
     CHECK(f.confidence == analysis::Confidence::verified);
     CHECK(f.frames == std::vector<std::uint64_t>{1, 3});  // the INVITE's SDP and the Hello
-    CHECK(f.evidence["expected"] != f.evidence["observed"]);
+    auto evidence = analysis::evidence_of(f);
+    CHECK(evidence["expected"] != evidence["observed"]);
 }
 
 TEST_CASE("zrtp e2e: both SDPs carry a=zrtp-hash, RTP flows, not one ZRTP packet: stripped") {
@@ -399,7 +404,8 @@ TEST_CASE("zrtp e2e: both SDPs carry a=zrtp-hash, RTP flows, not one ZRTP packet
     CHECK(zrtp_rules(findings) == Ids{"zrtp.stripped"});
     const auto& f = only(findings, "zrtp.stripped");
     CHECK(f.call == 1u);
-    CHECK(f.evidence["rtp_packets"] == 20);
+    auto evidence = analysis::evidence_of(f);
+    CHECK(evidence["rtp_packets"] == 20);
     CHECK(f.frames == std::vector<std::uint64_t>{1, 2, 3, 4});
 
     Capture one_sided;  // the answer has no a=zrtp-hash: the peer does not do ZRTP
@@ -420,9 +426,10 @@ TEST_CASE("zrtp e2e: an Error in a call, then plain RTP: call.security-downgrade
     CHECK(zrtp_rules(findings) ==
           Ids{"zrtp.error", "zrtp.handshake-incomplete", "zrtp.stripped", "call.security-downgraded"});
     const auto& f = only(findings, "call.security-downgraded");
-    CHECK(f.evidence["from"] == "zrtp");
-    CHECK(f.evidence["to"] == "none");
-    CHECK(f.evidence["handshake_errors"] == 1);
+    auto evidence = analysis::evidence_of(f);
+    CHECK(evidence["from"] == "zrtp");
+    CHECK(evidence["to"] == "none");
+    CHECK(evidence["handshake_errors"] == 1);
 }
 
 TEST_CASE("zrtp e2e: real linphone captures fire no critical or high ZRTP finding") {
@@ -448,7 +455,7 @@ TEST_CASE("zrtp e2e: real linphone captures fire no critical or high ZRTP findin
                 CHECK(f.severity < analysis::Severity::high);
             }
             if (f.rule == "media.clear-before-secure") {
-                clear.push_back(f.evidence["clear_packets"].get<std::uint64_t>());
+                clear.push_back(analysis::evidence_of(f)["clear_packets"].get<std::uint64_t>());
             }
         }
         CHECK(clear == e.clear_packets);
@@ -461,7 +468,7 @@ TEST_CASE("zrtp e2e: zrtp-linphone.pcap clear media lasted from frame 12 to the 
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].frames == std::vector<std::uint64_t>{12, 35});
     // tshark: frame 12 at 1795763178.578674, frame 35 at 1795763178.665156.
-    CHECK(findings[0].evidence["seconds_until_secure"].get<double>() == Approx(0.086482).margin(1e-6));
+    CHECK(analysis::evidence_of(findings[0])["seconds_until_secure"].get<double>() == Approx(0.086482).margin(1e-6));
 }
 
 namespace {

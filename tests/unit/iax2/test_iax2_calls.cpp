@@ -60,8 +60,8 @@ TEST_CASE("iax2 calls: the plain call is an iax2 call whose voice is in clear") 
     const auto f = std::find_if(findings.begin(), findings.end(),
                                 [](const analysis::Finding& x) { return x.rule == "media.unencrypted"; });
     CHECK(f->call == call.id);
-    CHECK(f->evidence["protocol"] == "iax2");
-    CHECK(f->evidence["voice_frames"] == 200);
+    CHECK(analysis::evidence_of(*f)["protocol"] == "iax2");
+    CHECK(analysis::evidence_of(*f)["voice_frames"] == 200);
     CHECK(f->frames.front() == iax.first_voice_frame);
     CHECK(findings.size() == 1);  // no sip.cleartext-signaling, no media.unauditable
     const auto verdicts = analysis::call_verdicts(model, findings);
