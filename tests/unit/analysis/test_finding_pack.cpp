@@ -73,10 +73,10 @@ TEST_CASE("a finding's fingerprint is the same packed or not") {
 TEST_CASE("the rules hand their findings back packed, fingerprinted from the evidence") {
     // A call signalled over UDP with an SDES key in its offer: SIP in clear, the key exposed.
     session::Call call = test::call(1);
-    test::add(call, test::sdp_snapshot(1, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1,
-                                       true,
-                                       {test::audio(test::ep("192.0.2.10", 4000), "RTP/SAVP",
-                                                    {test::sdes(1, "AES_CM_128_HMAC_SHA1_80", 7)})}));
+    test::add(call,
+              test::sdp_snapshot(1, test::ep("192.0.2.10", 5060), test::ep("198.51.100.20", 5060), "INVITE", 1, true,
+                                 {test::audio(test::ep("192.0.2.10", 4000), "RTP/SAVP",
+                                              {test::sdes(1, "AES_CM_128_HMAC_SHA1_80", 7)})}));
     const session::Model model = test::model_of({call});
     const auto findings = analysis::run_rules(model, {});
     REQUIRE(findings.size() >= 2);
