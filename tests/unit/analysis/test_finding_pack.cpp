@@ -27,6 +27,9 @@ analysis::Finding finding_with_every_kind_of_value() {
     f.evidence["seconds"] = 0.086482;
     f.evidence["share"] = 0.25;  // exact in a float: CBOR writes it in four bytes
     f.evidence["offer"] = true;
+    f.evidence["suite"] = "AES_CM_128_HMAC_SHA1_80";  // facts a fingerprint keeps
+    f.evidence["reuse"] = ordered_json::array({1, 2});
+    f.evidence["sent_by"] = "192.0.2.10:5060";  // a party, without a call
     f.evidence["missing"] = nullptr;
     f.evidence["nested"] = {{"stream", 1}, {"ssrc", "0xb49f0ff1"}, {"checked", 15}};
     f.evidence["frames"] = ordered_json::array({4, 9});
@@ -68,6 +71,11 @@ TEST_CASE("a finding's fingerprint is the same packed or not") {
     std::vector<analysis::Finding> findings{f};
     analysis::pack_details(findings);
     CHECK(analysis::fingerprint(findings[0], model) == before);
+    // ... and it is read from the evidence: without its facts it is another fingerprint.
+    findings.push_back(f);
+    findings.back().evidence = ordered_json::object();
+    analysis::pack_details(findings);
+    CHECK(analysis::fingerprint(findings.back(), model) != before);
 }
 
 TEST_CASE("the rules hand their findings back packed, fingerprinted from the evidence") {
