@@ -17,8 +17,8 @@ keep less (12.3 KB a call, then 11.0-11.1, then 9.5-9.7 between 40 and 160 calls
 between 40 and 400; then 7.4-8.0, with the members few objects fill boxed and the SDP's unread
 codec names gone; now 7.0-7.4, with six members of Call that nothing read gone; Debian 12's GCC,
 RelWithDebInfo). With --jobs 1 the peak comes after the rules, findings and all: 10.7 KB a call
-with each finding's evidence a tree of JSON objects, 8.4 since they are packed as CBOR. massif finds the peak to within 1 % of it
-(--peak-inaccuracy), some 0.4 KB a call here. The bound leaves about 1.4 KB above today's
+with each finding's evidence a tree of JSON objects, 8.4 since they are packed as CBOR. massif
+finds the peak to within 1 % of it (--peak-inaccuracy), some 0.4 KB a call here. The bound leaves about 1.4 KB above today's
 figure, so that either of the old regressions fails it.
 
 usage: check_memory.py BENCH_MAKE_MIX ZAUDIT WORKDIR
@@ -40,8 +40,8 @@ MAX_BYTES_PER_CALL = {2: 8_800, 1: 9_800}
 
 def peak_heap(zaudit, capture, work, jobs):
     out = os.path.join(work, "massif.out")
-    run = subprocess.run(["valgrind", "--tool=massif", "--massif-out-file=" + out, zaudit, "--jobs", str(jobs), "-f", "jsonl", "-o",
-                          os.path.join(work, "report.jsonl"), "--fail-on", "none", capture],
+    run = subprocess.run(["valgrind", "--tool=massif", "--massif-out-file=" + out, zaudit, "--jobs", str(jobs),
+                          "-f", "jsonl", "-o", os.path.join(work, "report.jsonl"), "--fail-on", "none", capture],
                          capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit(f"check_memory: zaudit under massif exited {run.returncode}:\n{run.stderr[-2000:]}")

@@ -24,8 +24,8 @@ struct DtlsFlow {
 
 /// Whether `scan` (a datagram's records) holds a ClientHello whose random differs from the one
 /// that began the flow's handshake: a new DTLS association on the same addresses (RFC 8842
-/// section 5: after an SDP exchange that changed a=fingerprint or a=setup, say). Its messages number from 0 again, so
-/// the handshake before it cannot take them.
+/// section 5: after an SDP exchange that changed a=fingerprint or a=setup, say). Its messages
+/// number from 0 again, so the handshake before it cannot take them.
 bool starts_new_dtls_handshake(const DtlsFlow& flow, const dtls::RecordScan& scan);
 
 /// Adds one datagram classified as DTLS, whose records are `scan` (`from_a`: sent by the flow's
