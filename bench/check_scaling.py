@@ -26,7 +26,7 @@ import struct
 import subprocess
 import sys
 
-from check_cost import inclusive_instructions
+from check_cost import HASHING, inclusive_instructions
 
 CALLS = 400
 MIX = ["--only", "zrtp", "--concurrent", "50", "--seconds", "1", "--seed", "11"]
@@ -99,7 +99,7 @@ def counts(make_mix, zaudit, work, calls, unfinished):
         sys.exit(f"check_scaling: zaudit under callgrind exited {run.returncode}:\n{run.stderr[-2000:]}")
     with open(out) as f:
         total = next(int(line.split()[1]) for line in f if line.startswith(("summary:", "totals:")))
-    audit = total - inclusive_instructions(out, "zaudit::crypto::sha256_file")
+    audit = total - inclusive_instructions(out, HASHING)
     rules = inclusive_instructions(out, "zaudit::analysis::run_rules")
     return audit, rules, rule_counts(out)
 

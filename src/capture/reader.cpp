@@ -1,9 +1,11 @@
 #include "zaudit/capture/reader.hpp"
 
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio_ext.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -11,9 +13,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include "zaudit/capture/hashed_file.hpp"
 #include "zaudit/crypto/hash.hpp"
 #include "zaudit/util/hex.hpp"
 
@@ -33,11 +37,10 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 constexpr std::size_t k_file_buffer_size = std::size_t{256} << 10;  ///< per file input
 
 /// The capture format from the file's magic number (libpcap reads both, but the report names it).
-std::string format_from_magic(std::FILE* file) {
+/// Read where it is, so that the file's offset stays at its start for libpcap.
+std::string format_from_magic(int fd) {
     std::array<unsigned char, 4> magic{};
-    const std::size_t n = std::fread(magic.data(), 1, magic.size(), file);
-    std::rewind(file);
-    if (n < magic.size()) {
+    if (::pread(fd, magic.data(), magic.size(), 0) != static_cast<ssize_t>(magic.size())) {
         return "unknown";
     }
     const std::uint32_t be =
@@ -61,35 +64,64 @@ util::Timestamp record_time(const timeval& ts) {
     return util::Timestamp{seconds * 1'000'000 + ts.tv_usec};
 }
 
+std::uint64_t size_of(std::FILE* file) {
+    struct stat status {};
+    return ::fstat(fileno(file), &status) == 0 ? static_cast<std::uint64_t>(status.st_size) : 0;
+}
+
 /// libpcap's messages for a file it cannot open are terse; say what a person can act on.
-std::string explain_open_failure(const std::string& path, std::FILE* file, const char* pcap_message) {
-    struct stat info {};
-    if (::fstat(fileno(file), &info) == 0 && info.st_size == 0) {
+std::string explain_open_failure(const std::string& path, std::uint64_t size, const std::string& format,
+                                 const char* pcap_message) {
+    if (size == 0) {
         return fmt::format("{}: empty file, not a capture", path);
     }
-    if (format_from_magic(file) == "unknown") {
+    if (format == "unknown") {
         return fmt::format("{}: not a pcap or pcapng capture ({})", path, pcap_message);
     }
     return fmt::format("{}: {}", path, pcap_message);
 }
 
-/// Copies stdin to an anonymous temporary file while hashing it: libpcap needs a seekable
-/// file for pcapng, and the report needs the input's SHA-256. Disk, not memory, holds it.
-util::Expected<std::pair<FilePtr, std::string>> spool_stdin() {
-    FilePtr spool{std::tmpfile()};
-    if (!spool) {
-        return util::Error{fmt::format("-: cannot create a temporary file: {}", std::strerror(errno))};
+/// A file descriptor, closed unless handed on.
+class OwnedFd {
+public:
+    explicit OwnedFd(int fd) : m_fd{fd} {}
+    ~OwnedFd() {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+    }
+    OwnedFd(const OwnedFd&) = delete;
+    OwnedFd& operator=(const OwnedFd&) = delete;
+    OwnedFd(OwnedFd&&) = delete;
+    OwnedFd& operator=(OwnedFd&&) = delete;
+    [[nodiscard]] int get() const { return m_fd; }
+    int release() { return std::exchange(m_fd, -1); }
+
+private:
+    int m_fd;
+};
+
+/// Copies a stream that cannot be read twice nor seeked (stdin, a pipe such as bash's <(...)) to
+/// an anonymous temporary file while hashing it: libpcap needs a seekable file for pcapng, and
+/// the report needs the input's SHA-256. Disk, not memory, holds it.
+util::Expected<std::pair<FilePtr, std::string>> spool(std::FILE* in, const std::string& path) {
+    FilePtr spooled{std::tmpfile()};
+    if (!spooled) {
+        return util::Error{fmt::format("{}: cannot create a temporary file: {}", path, std::strerror(errno))};
     }
     crypto::Hasher hasher{crypto::HashAlgorithm::sha256};
     std::vector<std::uint8_t> block(1 << 16);
-    while (const std::size_t n = std::fread(block.data(), 1, block.size(), stdin)) {
+    while (const std::size_t n = std::fread(block.data(), 1, block.size(), in)) {
         hasher.update(util::Bytes{block.data(), n});
-        if (std::fwrite(block.data(), 1, n, spool.get()) != n) {
-            return util::Error{"-: cannot write the temporary copy of standard input"};
+        if (std::fwrite(block.data(), 1, n, spooled.get()) != n) {
+            return util::Error{fmt::format("{}: cannot write its temporary copy", path)};
         }
     }
-    std::rewind(spool.get());
-    return std::pair{std::move(spool), util::to_hex(hasher.finish())};
+    if (std::ferror(in) != 0) {
+        return util::Error{fmt::format("{}: read error", path)};
+    }
+    std::rewind(spooled.get());
+    return std::pair{std::move(spooled), util::to_hex(hasher.finish())};
 }
 
 /// A compiled BPF program, freed with pcap_freecode.
@@ -114,6 +146,7 @@ struct Reader::Handle {
     // closes): glibc's default is the file system's block size, 4 KiB, which costs one read(2)
     // per 4 KiB, and on a virtual machine a system call is dear.
     std::unique_ptr<char[]> file_buffer;
+    std::unique_ptr<FileDigest> digest;  ///< a file's SHA-256, from the reads of its frames
     PcapPtr pcap;
     std::unique_ptr<BpfProgram> offline_filter;  ///< files only: tested per record after numbering
     std::uint64_t file_size = 0;
@@ -201,7 +234,6 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
     for (const Source& source : sources) {
         auto handle = std::make_unique<Handle>();
         InputInfo info;
-        std::future<util::Expected<std::string>> pending_hash;
         std::array<char, PCAP_ERRBUF_SIZE> error{};
         if (!source.interface.empty()) {
             auto live = open_live(source);
@@ -220,39 +252,71 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
         } else {
             FilePtr file;
             if (source.path == "-") {
-                auto spooled = spool_stdin();
+                auto spooled = spool(stdin, "-");
                 if (!spooled) {
                     return spooled.error();
                 }
                 file = std::move(spooled->first);
                 info.sha256 = std::move(spooled->second);
+                info.format = format_from_magic(fileno(file.get()));
+                handle->file_size = size_of(file.get());
             } else {
+                OwnedFd fd{::open(source.path.c_str(), O_RDONLY | O_CLOEXEC)};
+                if (fd.get() < 0) {
+                    return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
+                }
                 struct stat status {};
-                if (::stat(source.path.c_str(), &status) == 0 && S_ISDIR(status.st_mode)) {
+                if (::fstat(fd.get(), &status) != 0) {
+                    return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
+                }
+                if (S_ISDIR(status.st_mode)) {
                     return util::Error{fmt::format("{}: is a directory, not a capture", source.path)};
                 }
-                file.reset(std::fopen(source.path.c_str(), "rb"));
-                if (!file) {
-                    return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
+                handle->file_size = static_cast<std::uint64_t>(status.st_size);
+                info.format = format_from_magic(fd.get());
+                if (!S_ISREG(status.st_mode)) {
+                    // A pipe or a device: it can be read only once, and not where one likes.
+                    const FilePtr in{::fdopen(fd.get(), "rb")};
+                    if (!in) {
+                        return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
+                    }
+                    (void)fd.release();
+                    auto spooled = spool(in.get(), source.path);
+                    if (!spooled) {
+                        return spooled.error();
+                    }
+                    file = std::move(spooled->first);
+                    info.sha256 = std::move(spooled->second);
+                    info.format = format_from_magic(fileno(file.get()));
+                    handle->file_size = size_of(file.get());
+                } else if (options.hash) {
+                    // The digest from the frames' reads, or beside them (capture/hashed_file.hpp).
+                    auto hashed = open_hashed(fd.release(), source.path,
+                                              options.hash_on_thread ? Hashing::on_thread : Hashing::with_reads);
+                    if (!hashed) {
+                        return hashed.error();
+                    }
+                    file.reset(hashed->stream.release());
+                    handle->digest = std::move(hashed->digest);
+                } else {
+                    file.reset(::fdopen(fd.get(), "rb"));
+                    if (!file) {
+                        return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
+                    }
+                    (void)fd.release();  // the stream's now
                 }
                 handle->file_buffer = std::make_unique<char[]>(k_file_buffer_size);
                 (void)std::setvbuf(file.get(), handle->file_buffer.get(), _IOFBF, k_file_buffer_size);
-                if (options.hash) {
-                    pending_hash = std::async(options.hash_on_thread ? std::launch::async : std::launch::deferred,
-                                              crypto::sha256_file, source.path);
-                }
-                handle->file_size = static_cast<std::uint64_t>(status.st_size);
             }
             // One thread at a time reads a Reader (the audit's, or the one reading ahead of it),
             // so stdio need not lock the stream. libpcap makes two freads per record, and each
             // lock is an atomic instruction: 0.1 s of a bare read loop over the 5 M-packet mix.
             (void)::__fsetlocking(file.get(), FSETLOCKING_BYCALLER);
             info.path = source.path;
-            info.format = format_from_magic(file.get());
             PcapPtr pcap{
                 pcap_fopen_offline_with_tstamp_precision(file.get(), PCAP_TSTAMP_PRECISION_MICRO, error.data())};
             if (!pcap) {
-                return util::Error{explain_open_failure(source.path, file.get(), error.data())};
+                return util::Error{explain_open_failure(source.path, handle->file_size, info.format, error.data())};
             }
             (void)file.release();  // pcap_close closes it now
             handle->pcap = std::move(pcap);
@@ -271,7 +335,6 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
         handle->offline_filter = std::move(*filter);
         reader.m_handles.push_back(std::move(handle));
         reader.m_inputs.push_back(std::move(info));
-        reader.m_pending_hashes.push_back(std::move(pending_hash));
     }
     return reader;
 }
@@ -281,24 +344,26 @@ Reader& Reader::operator=(Reader&&) noexcept = default;
 Reader::~Reader() = default;
 
 const std::vector<InputInfo>& Reader::inputs() {
-    for (std::size_t i = 0; i < m_pending_hashes.size(); ++i) {
-        if (m_pending_hashes[i].valid()) {
-            auto digest = m_pending_hashes[i].get();
-            if (digest) {
-                m_inputs[i].sha256 = std::move(*digest);
-            } else {
-                m_inputs[i].warnings.push_back("SHA-256 not computed: " + digest.error().message);
-            }
+    for (std::size_t i = 0; i < m_handles.size(); ++i) {
+        const Handle& handle = *m_handles[i];
+        if (!handle.digest) {
+            continue;
+        }
+        auto digest = handle.digest->finish();
+        m_handles[i]->digest.reset();
+        if (digest) {
+            m_inputs[i].sha256 = std::move(*digest);
+        } else {
+            m_inputs[i].warnings.push_back("SHA-256 not computed: " + digest.error().message);
         }
     }
     return m_inputs;
 }
 
 void Reader::hash_on_thread() {
-    for (std::size_t i = 0; i < m_pending_hashes.size(); ++i) {
-        auto& pending = m_pending_hashes[i];
-        if (pending.valid() && pending.wait_for(std::chrono::seconds{0}) == std::future_status::deferred) {
-            pending = std::async(std::launch::async, crypto::sha256_file, m_inputs[i].path);
+    for (const auto& handle : m_handles) {
+        if (handle->digest) {
+            handle->digest->hash_rest_on_thread();
         }
     }
 }

@@ -3,7 +3,6 @@
 
 #include <csignal>
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,8 +51,9 @@ struct Source {
 
 struct ReaderOptions {
     bool hash = true;  ///< compute each file's SHA-256
-    /// Hash on a second thread while reading; false (--jobs 1, or every core auditing an input
-    /// of its own): inputs() hashes each file on the calling thread, after the reading.
+    /// Hash each file on a thread of its own, which reads it beside the frames, so that neither
+    /// waits for the other; false (--jobs 1, or every core auditing an input of its own): the
+    /// frames' reads hash what they read, and the file is read once (capture/hashed_file.hpp).
     bool hash_on_thread = true;
     /// When it becomes non-zero (a signal handler sets it), reading stops as if every input had
     /// ended there; the inputs are marked truncated so that the report says it is partial.
@@ -76,12 +76,12 @@ public:
     /// until the next call.
     std::optional<Frame> next();
 
-    /// Per-input facts; waits for the inputs' SHA-256, which is computed on another thread
-    /// while frames are read (hashing a large file costs as much as auditing it), or computes
-    /// it here without hash_on_thread.
+    /// Per-input facts. Finishes each file's SHA-256: it waits for the hashing thread, or hashes
+    /// the part of the file no frame was read from yet (the digest is always the whole file's;
+    /// the frames still come after it, but frames and counts are complete only at the end).
     [[nodiscard]] const std::vector<InputInfo>& inputs();
-    /// Starts the SHA-256 of each file not hashed yet on a thread of its own, as hash_on_thread
-    /// would have: for an audit that found a core to spare after it began.
+    /// Hashes the rest of each file on a thread of its own from where its frames' reads are, as
+    /// hash_on_thread would have: for an audit that found a core to spare after it began.
     void hash_on_thread();
     /// True when any input stopped early, or the capture cut some of its packets short (its
     /// snap length): the results are partial.
@@ -97,7 +97,6 @@ private:
 
     std::vector<std::unique_ptr<Handle>> m_handles;
     std::vector<InputInfo> m_inputs;
-    std::vector<std::future<util::Expected<std::string>>> m_pending_hashes;  ///< one per input, or invalid
     const volatile std::sig_atomic_t* m_stop = nullptr;
     std::uint64_t m_next_number = 1;
 };

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <array>
 #include <cstdio>
+#include <thread>
 
 #include "support/temp_dir.hpp"
 #include "zaudit/capture/reader.hpp"
@@ -230,7 +233,7 @@ TEST_CASE("an input's SHA-256 is of the whole file, however much of it libpcap r
         CHECK(reader->inputs()[0].sha256 == *crypto::sha256_file(corrupt));
         CHECK(reader->inputs()[0].sha256 != expected);
     }
-    SECTION("hashed by inputs() on the reading thread (--jobs 1): the same digest") {
+    SECTION("hashed by the frames' reads (--jobs 1): the same digest") {
         auto reader = capture::Reader::open({capture::Source::file(whole)}, {.hash_on_thread = false});
         REQUIRE(reader.has_value());
         CHECK(read_all(*reader).size() == 3000);
@@ -350,4 +353,29 @@ TEST_CASE("packets the capture's snap length cut are counted once, in a warning 
     REQUIRE(info.warnings.size() == 1);
     CHECK_THAT(info.warnings[0], Catch::StartsWith("2 packets were cut short by the capture (at most 44 bytes"));
     CHECK_THAT(info.warnings[0], Catch::Contains("tcpdump -s 0"));
+}
+
+TEST_CASE("a pipe named as an input (bash's <(...), a FIFO) is read once, hashed and audited") {
+    // It can be read only once: hashing it apart from libpcap's reads, as files once were, would
+    // have split its bytes between the two. It is copied aside as stdin is.
+    test::TempDir dir;
+    const auto whole = dir.file("three.pcapng");
+    REQUIRE(three_datagrams(1).write_pcapng(whole).ok());
+    const auto bytes = test::file_bytes(whole);
+    const auto fifo = dir.file("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    std::thread writer{[&] {
+        std::FILE* out = std::fopen(fifo.c_str(), "wb");
+        if (out != nullptr) {
+            (void)std::fwrite(bytes.data(), 1, bytes.size(), out);
+            (void)std::fclose(out);
+        }
+    }};
+    auto reader = capture::Reader::open({capture::Source::file(fifo)});
+    writer.join();
+    REQUIRE(reader.has_value());
+    CHECK(read_all(*reader).size() == 3);
+    CHECK(reader->inputs()[0].format == "pcapng");
+    CHECK(reader->inputs()[0].sha256 == *crypto::sha256_file(whole));
+    CHECK(reader->inputs()[0].warnings.empty());
 }
