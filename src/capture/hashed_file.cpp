@@ -50,6 +50,13 @@ util::Error read_failure(const std::string& path, int error) {
     return util::Error{fmt::format("{}: read error: {}", path, std::strerror(error))};
 }
 
+crypto::Hasher& hasher_of(State& state) {
+    if (!state.hasher) {
+        state.hasher.emplace(crypto::HashAlgorithm::sha256);
+    }
+    return *state.hasher;
+}
+
 /// Hands the rest over to whoever finishes the digest: where it starts, or the stream's error.
 util::Expected<std::uint64_t> hand_over(State& state) {
     const std::lock_guard lock{state.mutex};
@@ -101,15 +108,12 @@ int stream_close(void* cookie) {
 
 }  // namespace
 
-/// Hashes the file from `offset` to its end with pread(2), which leaves the file's offset to
-/// the stream. Reads no further once `stop` is set.
 void FileDigest::hash(State& state, util::Bytes bytes) {
-    if (!state.hasher) {
-        state.hasher.emplace(crypto::HashAlgorithm::sha256);
-    }
-    state.hasher->update(bytes);
+    hasher_of(state).update(bytes);
 }
 
+/// With pread(2), which leaves the file's offset to the stream. Reads no further once `stop` is
+/// set.
 util::Expected<std::string> FileDigest::hash_rest(State& state, std::uint64_t offset) {
     std::vector<std::uint8_t> block(k_block_size);
     while (!state.stop.load(std::memory_order_relaxed)) {
@@ -121,8 +125,7 @@ util::Expected<std::string> FileDigest::hash_rest(State& state, std::uint64_t of
             return read_failure(state.path, errno);
         }
         if (n == 0) {
-            hash(state, {});  // an empty file has a digest too
-            return util::to_hex(state.hasher->finish());
+            return util::to_hex(hasher_of(state).finish());
         }
         hash(state, util::Bytes{block.data(), static_cast<std::size_t>(n)});
         offset += static_cast<std::uint64_t>(n);
@@ -140,7 +143,7 @@ FileDigest::~FileDigest() {
 }
 
 void FileDigest::hash_rest_on_thread() {
-    if (m_thread.joinable()) {
+    if (std::exchange(m_handed_over, true)) {
         return;
     }
     auto from = hand_over(*m_state);
@@ -156,7 +159,10 @@ util::Expected<std::string> FileDigest::finish() {
         m_thread.join();
     }
     if (m_thread_digest) {
-        return std::move(*m_thread_digest);
+        return std::move(*std::exchange(m_thread_digest, std::nullopt));
+    }
+    if (std::exchange(m_handed_over, true)) {
+        return util::Error{fmt::format("{}: the SHA-256 was finished already", m_state->path)};
     }
     auto from = hand_over(*m_state);
     if (!from) {

@@ -146,7 +146,7 @@ struct Reader::Handle {
     // closes): glibc's default is the file system's block size, 4 KiB, which costs one read(2)
     // per 4 KiB, and on a virtual machine a system call is dear.
     std::unique_ptr<char[]> file_buffer;
-    std::unique_ptr<FileDigest> digest;  ///< a file's SHA-256, from the reads of its frames
+    std::unique_ptr<FileDigest> digest;  ///< a file's SHA-256, from its frames' reads or beside them
     PcapPtr pcap;
     std::unique_ptr<BpfProgram> offline_filter;  ///< files only: tested per record after numbering
     std::uint64_t file_size = 0;
@@ -274,8 +274,9 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
                 }
                 handle->file_size = static_cast<std::uint64_t>(status.st_size);
                 info.format = format_from_magic(fd.get());
-                if (!S_ISREG(status.st_mode)) {
-                    // A pipe or a device: it can be read only once, and not where one likes.
+                if (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode)) {
+                    // A pipe: it can be read only once, and not where one likes. Read to its end
+                    // before the audit starts, as stdin is.
                     const FilePtr in{::fdopen(fd.get(), "rb")};
                     if (!in) {
                         return util::Error{fmt::format("{}: {}", source.path, std::strerror(errno))};
@@ -345,12 +346,12 @@ Reader::~Reader() = default;
 
 const std::vector<InputInfo>& Reader::inputs() {
     for (std::size_t i = 0; i < m_handles.size(); ++i) {
-        const Handle& handle = *m_handles[i];
-        if (!handle.digest) {
-            continue;
+        auto& file_digest = m_handles[i]->digest;
+        if (!file_digest) {
+            continue;  // live, stdin or a pipe (hashed as copied), or not hashed; or done already
         }
-        auto digest = handle.digest->finish();
-        m_handles[i]->digest.reset();
+        auto digest = file_digest->finish();
+        file_digest.reset();
         if (digest) {
             m_inputs[i].sha256 = std::move(*digest);
         } else {

@@ -52,12 +52,13 @@ public:
     [[gnu::noinline]] static void hash(State& state, util::Bytes bytes);
 
 private:
-    /// Hashes the file from `offset` to its end.
+    /// Hashes the file from `offset` to its end, and finishes the digest.
     static util::Expected<std::string> hash_rest(State& state, std::uint64_t offset);
 
     std::shared_ptr<State> m_state;
     std::thread m_thread;
     std::optional<util::Expected<std::string>> m_thread_digest;  ///< set by the thread before it ends
+    bool m_handed_over = false;  ///< the rest of the file was hashed, or is being hashed, apart
 };
 
 struct HashedFile {

@@ -84,6 +84,13 @@ TEST_CASE("a hashed file's stream reads the file, and its digest is the whole fi
             CHECK(*again.digest->finish() == expected);
         }
     }
+    SECTION("finished once: asked again, it says so, and a thread is not started after it") {
+        CHECK(*file.digest->finish() == expected);
+        file.digest->hash_rest_on_thread();
+        const auto again = file.digest->finish();
+        REQUIRE_FALSE(again.has_value());
+        CHECK_THAT(again.error().message, Catch::Contains("finished already"));
+    }
     SECTION("stopped unfinished when dropped, thread and all") {
         file.digest->hash_rest_on_thread();
         file.digest.reset();
