@@ -18,6 +18,7 @@
 #include "zaudit/net/decoder.hpp"
 #include "zaudit/rtp/rtp_header.hpp"
 #include "zaudit/srtp/srtp_session.hpp"
+#include "zaudit/util/escape.hpp"
 
 namespace zaudit::audio {
 namespace {
@@ -399,6 +400,12 @@ std::optional<std::string> unexportable(const std::vector<capture::Source>& sour
         if (source.path == "-") {
             return "audio export reads the capture a second time: standard input ('-') cannot be read again (save it "
                    "to a file, then export it)";
+        }
+        if (!capture::readable_again(source)) {
+            return fmt::format(
+                "audio export reads the capture a second time: {} is a pipe and cannot be read again "
+                "(save it to a file, then export it)",
+                util::printable(source.path));
         }
     }
     return std::nullopt;

@@ -508,8 +508,25 @@ std::optional<Frame> Reader::next() {
     }
 }
 
+bool readable_again(const Source& source) {
+    if (!source.interface.empty() || source.path == "-") {
+        return false;
+    }
+    struct stat status {};
+    if (::stat(source.path.c_str(), &status) != 0) {
+        return true;  // not there now: reading it says why
+    }
+    return !S_ISFIFO(status.st_mode) && !S_ISSOCK(status.st_mode);
+}
+
 util::Expected<std::vector<std::pair<std::uint64_t, FrameOrigin>>> locate_merged_frames(
     const std::vector<Source>& sources, std::vector<std::uint64_t> merged_frames) {
+    for (const Source& source : sources) {
+        if (!readable_again(source)) {
+            return util::Error{
+                fmt::format("{} cannot be read a second time", source.path.empty() ? "an interface" : source.path)};
+        }
+    }
     std::sort(merged_frames.begin(), merged_frames.end());
     merged_frames.erase(std::unique(merged_frames.begin(), merged_frames.end()), merged_frames.end());
     std::vector<Source> unfiltered = sources;  // numbering does not depend on the filter

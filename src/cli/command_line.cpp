@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
+#include "zaudit/capture/reader.hpp"
 #include "zaudit/cli/config.hpp"
 #include "zaudit/cli/options.hpp"
+#include "zaudit/util/escape.hpp"
 
 namespace zaudit::cli {
 namespace po = boost::program_options;
@@ -136,6 +139,16 @@ po::options_description option_descriptions() {
 
 namespace {
 
+/// The first capture named that is a pipe (a FIFO, bash's <(...)): read once, it is gone.
+std::optional<std::string> first_pipe(const std::vector<std::string>& captures) {
+    for (const auto& path : captures) {
+        if (path != "-" && !capture::readable_again(capture::Source::file(path))) {
+            return path;
+        }
+    }
+    return std::nullopt;
+}
+
 Command parse_command(std::vector<std::string>& positional) {
     if (!positional.empty()) {
         for (const auto& [name, command] : k_commands) {
@@ -199,6 +212,12 @@ void check_export(const po::variables_map& vm, Options& o) {
         throw UsageError{
             "audio export reads the captures a second time: standard input ('-') cannot be read again "
             "(save it to a file, then export it)"};
+    }
+    if (const auto pipe = first_pipe(o.captures)) {
+        throw UsageError{fmt::format(
+            "audio export reads the captures a second time: {} is a pipe and cannot be read again (save it to a "
+            "file, then export it)",
+            util::printable(*pipe))};
     }
 }
 
@@ -372,6 +391,10 @@ Options to_options(const po::variables_map& vm, std::vector<std::string> positio
     if (o.merge && std::find(o.captures.begin(), o.captures.end(), "-") != o.captures.end()) {
         // Merged frames are mapped back to their inputs by reading the inputs a second time.
         throw UsageError{"--merge reads its inputs twice, so standard input ('-') cannot be one of them"};
+    }
+    if (const auto pipe = o.merge ? first_pipe(o.captures) : std::nullopt) {
+        throw UsageError{fmt::format("--merge reads its inputs twice, so {}, a pipe, cannot be one of them",
+                                     util::printable(*pipe))};
     }
     return o;
 }

@@ -101,6 +101,12 @@ private:
     std::uint64_t m_next_number = 1;
 };
 
+/// False for a source that cannot be read a second time: a live interface, standard input, a
+/// pipe (a FIFO, bash's <(...)). What reads the inputs again (audio export, --merge's
+/// locate_merged_frames) asks first: a second open of a FIFO would wait for a writer. A path
+/// that is not there is left to the read to report.
+bool readable_again(const Source& source);
+
 /// Where frames of a merged capture came from: (input, frame in that input) for each merged frame
 /// number asked for, by reading the inputs' record headers once more in merge order. Used only
 /// for the few frames findings cite, so that merging keeps no per-frame table in memory.

@@ -4,6 +4,8 @@
 // a plain sample; a hostile stream.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -213,10 +215,16 @@ TEST_CASE("export: a plain RTP sample call is written without a key") {
     CHECK(run.out.find("manifest:") != std::string::npos);
 }
 
-TEST_CASE("export: standard input and a missing folder argument are refused before reading") {
+TEST_CASE("export: standard input, a pipe and a missing folder argument are refused before reading") {
     const auto stdin_run = test::run_cli({"export", "--audio", "/tmp/x", "-"});
     CHECK(stdin_run.exit_code == 2);
     CHECK(stdin_run.err.find("cannot be read again") != std::string::npos);
+    test::TempDir dir;
+    const auto fifo = dir.file("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto pipe_run = test::run_cli({"export", "--audio", dir.file("out"), fifo});
+    CHECK(pipe_run.exit_code == 2);
+    CHECK(pipe_run.err.find(fifo + " is a pipe and cannot be read again") != std::string::npos);
     CHECK(test::run_cli({"export", test::source_path("samples/sip-plain-call.pcap")}).exit_code == 2);
     CHECK(test::run_cli({"--audio", "/tmp/x", test::source_path("samples/sip-plain-call.pcap")}).exit_code == 2);
 }

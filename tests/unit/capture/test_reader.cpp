@@ -379,3 +379,25 @@ TEST_CASE("a pipe named as an input (bash's <(...), a FIFO) is read once, hashed
     CHECK(reader->inputs()[0].sha256 == *crypto::sha256_file(whole));
     CHECK(reader->inputs()[0].warnings.empty());
 }
+
+TEST_CASE("what cannot be read a second time is known before anything reads it again") {
+    // Audio export and the mapping of merged frames read the inputs again; a second open of a
+    // FIFO would wait for a writer that is gone.
+    test::TempDir dir;
+    const auto file = dir.file("three.pcap");
+    REQUIRE(three_datagrams(1).write_pcap(file).ok());
+    const auto fifo = dir.file("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(capture::readable_again(capture::Source::file(file)));
+    CHECK_FALSE(capture::readable_again(capture::Source::file("-")));
+    CHECK_FALSE(capture::readable_again(capture::Source::file(fifo)));
+    CHECK(capture::readable_again(capture::Source::file(dir.file("gone.pcap"))));  // its read says why
+    capture::Source live;
+    live.interface = "lo";
+    CHECK_FALSE(capture::readable_again(live));
+
+    const auto located =
+        capture::locate_merged_frames({capture::Source::file(file), capture::Source::file(fifo)}, {1, 2});
+    REQUIRE_FALSE(located.has_value());
+    CHECK(located.error().message == fifo + " cannot be read a second time");
+}

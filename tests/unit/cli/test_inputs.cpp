@@ -2,6 +2,8 @@
 // time with --merge; frame numbers are always the ones Wireshark shows, under --filter too.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -203,6 +205,13 @@ TEST_CASE("option --merge audits the inputs as one capture and maps frames back 
         CHECK(own == alone["findings"][i]["frames"].get<std::vector<int>>());
     }
     CHECK(test::run_cli({"--merge", k_plain, "-"}).exit_code == cli::k_exit_usage);
+    // A pipe neither: opened again, a FIFO would wait for a writer that is gone.
+    test::TempDir dir;
+    const auto fifo = dir.file("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto pipe_run = test::run_cli({"--merge", k_plain, fifo});
+    CHECK(pipe_run.exit_code == cli::k_exit_usage);
+    CHECK(pipe_run.err.find(fifo + ", a pipe, cannot be one of them") != std::string::npos);
 }
 
 TEST_CASE("option --filter keeps the file's frame numbers (tshark's)") {
