@@ -93,7 +93,7 @@ po::options_description option_descriptions() {
         "audit, and write every stream zaudit can decode (G.711, G.722, Opus) as a WAV file in DIR, with "
         "DIR/manifest.json: plain RTP, and SRTP decrypted by libsrtp2 with keys the capture exposes or --srtp-key "
         "gives (SRTCP checked too); sdes.key-exposed then says how many packets became audio. Reads the captures "
-        "twice, so not standard input or --interface")(
+        "twice, so not standard input, a pipe or --interface")(
         "audio", po::value<std::string>()->value_name("DIR"),
         "zaudit export: the folder for the WAV files and manifest.json (as --export-audio, without the report)")(
         "merge", po::bool_switch(),
