@@ -259,7 +259,6 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
                 file = std::move(spooled->first);
                 info.sha256 = std::move(spooled->second);
                 info.format = format_from_magic(fileno(file.get()));
-                handle->file_size = size_of(file.get());
             } else {
                 OwnedFd fd{::open(source.path.c_str(), O_RDONLY | O_CLOEXEC)};
                 if (fd.get() < 0) {
@@ -289,7 +288,7 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
                     file = std::move(spooled->first);
                     info.sha256 = std::move(spooled->second);
                     info.format = format_from_magic(fileno(file.get()));
-                    handle->file_size = size_of(file.get());
+                    handle->file_size = 0;  // as stdin's: progress shows no share of it (docs/CLI.md)
                 } else if (options.hash) {
                     // The digest from the frames' reads, or beside them (capture/hashed_file.hpp).
                     auto hashed = open_hashed(fd.release(), source.path,
@@ -317,7 +316,9 @@ util::Expected<Reader> Reader::open(const std::vector<Source>& sources, ReaderOp
             PcapPtr pcap{
                 pcap_fopen_offline_with_tstamp_precision(file.get(), PCAP_TSTAMP_PRECISION_MICRO, error.data())};
             if (!pcap) {
-                return util::Error{explain_open_failure(source.path, handle->file_size, info.format, error.data())};
+                // A copy aside (stdin, a pipe) has its size only in the copy.
+                const std::uint64_t size = handle->file_size != 0 ? handle->file_size : size_of(file.get());
+                return util::Error{explain_open_failure(source.path, size, info.format, error.data())};
             }
             (void)file.release();  // pcap_close closes it now
             handle->pcap = std::move(pcap);
