@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "zaudit/audio/export.hpp"
 #include "zaudit/capture/reader.hpp"
 #include "zaudit/cli/config.hpp"
 #include "zaudit/cli/options.hpp"
@@ -208,16 +209,12 @@ void check_export(const po::variables_map& vm, Options& o) {
             "audio export reads the captures a second time: a live --interface cannot be read again "
             "(capture to a file, then export it)"};
     }
-    if (std::find(o.captures.begin(), o.captures.end(), "-") != o.captures.end()) {
-        throw UsageError{
-            "audio export reads the captures a second time: standard input ('-') cannot be read again "
-            "(save it to a file, then export it)"};
+    std::vector<capture::Source> sources;
+    for (const auto& path : o.captures) {
+        sources.push_back(capture::Source::file(path));
     }
-    if (const auto pipe = first_pipe(o.captures)) {
-        throw UsageError{fmt::format(
-            "audio export reads the captures a second time: {} is a pipe and cannot be read again (save it to a "
-            "file, then export it)",
-            util::printable(*pipe))};
+    if (auto why = audio::unexportable(sources)) {  // stdin or a pipe: refused before anything is read
+        throw UsageError{*why};
     }
 }
 
